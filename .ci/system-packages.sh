@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Poplark needs: `run` for the app, `test` for the test suite
+# (adds Dovecot, a real keyring, Xvfb, mpop for the benchmark). Uses sudo when not root, and does
+# nothing when everything is already there.
+set -euo pipefail
+
+run_packages=(python3 python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
+  libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 fonts-noto-cjk)
+test_packages=(dovecot-pop3d dbus gnome-keyring xvfb mpop)
+
+wanted=("${run_packages[@]}")
+if [ "${1:-run}" = "test" ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-packages: not a Debian/Ubuntu system; install the Qt runtime libraries yourself" >&2
+  exit 0
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "system-packages: missing ${missing[*]}; install them as root (apt-get install ...)" >&2
+  exit 1
+fi
+
+dovecot_was_installed=no
+dpkg-query -W -f='${Status}' dovecot-core 2>/dev/null | grep -q "install ok installed" && dovecot_was_installed=yes
+
+echo "system-packages: installing ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The tests run a private Dovecot on loopback; the system-wide one the package may have started
+# is not needed, so a freshly installed one is stopped and disabled again.
+if [ "$dovecot_was_installed" = no ] && command -v systemctl >/dev/null 2>&1 \
+   && systemctl is-system-running >/dev/null 2>&1; then
+  "${as_root[@]}" systemctl disable --now dovecot >/dev/null 2>&1 || true
+fi

@@ -1,0 +1,25 @@
+"""Cooperative cancellation shared between a UI (or a signal handler) and the engine."""
+
+from __future__ import annotations
+
+import threading
+
+from app.core.errors import Cancelled
+
+
+class CancelToken:
+    """A flag any thread may set; long work calls :meth:`raise_if_cancelled` between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()

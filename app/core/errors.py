@@ -1,0 +1,99 @@
+"""The error vocabulary, sorted by who can fix the problem.
+
+The core raises only these; the GUI and the CLI turn them into sentences in the user's language.
+Every error keeps the server's own text (``server_text``) when there is one, because that text is
+often the only explanation a provider gives (QQ's "please use an authorization code", for example).
+Secrets never appear in any message built here.
+"""
+
+from __future__ import annotations
+
+
+class PoplarkError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    def __init__(self, message: str, *, server_text: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.server_text = server_text
+
+    def __str__(self) -> str:
+        if self.server_text and self.server_text not in self.message:
+            return f"{self.message} (server said: {self.server_text})"
+        return self.message
+
+
+class AuthError(PoplarkError):
+    """The server rejected the credentials: the user must give another password."""
+
+
+class MailboxBusy(PoplarkError):
+    """[IN-USE] or [LOGIN-DELAY]: another client holds the mailbox, or we checked too soon.
+
+    Back off quietly; never ask for the password again.
+    """
+
+
+class TemporaryServerError(PoplarkError):
+    """[SYS/TEMP] or a like condition: retry later with backoff."""
+
+
+class PermanentServerError(PoplarkError):
+    """[SYS/PERM]: the server refuses for a reason the user must take up with the provider."""
+
+
+class TlsError(PoplarkError):
+    """The TLS handshake failed or the certificate cannot be trusted (reason in the message).
+
+    ``fingerprint_sha256`` is the SHA-256 of the rejected certificate when it could be read, so
+    the user can compare it and choose to trust that exact certificate (a pin).
+    """
+
+    def __init__(self, message: str, *, server_text: str = "", fingerprint_sha256: str = "",
+                 subject: str = "") -> None:
+        super().__init__(message, server_text=server_text)
+        self.fingerprint_sha256 = fingerprint_sha256
+        self.subject = subject
+
+
+class ConnectError(PoplarkError):
+    """The server could not be reached: DNS, refused, unreachable, or timed out."""
+
+
+class ProtocolError(PoplarkError):
+    """The server broke the POP3 protocol (garbage, out-of-step replies, truncated data)."""
+
+
+class OutOfStep(ProtocolError):
+    """Pipelined replies did not match the commands sent: the next session must not pipeline."""
+
+
+class ServerTimeout(ConnectError):
+    """The server stopped responding in the middle of a session."""
+
+
+class StoreError(PoplarkError):
+    """The local store failed: disk full, database locked or corrupt, permission denied."""
+
+
+class ConfigError(PoplarkError):
+    """The account or the command line is wrong: unknown account, bad option, missing setting."""
+
+
+class CredentialsError(PoplarkError):
+    """No password is available: no keyring backend, or nothing stored for this account."""
+
+
+class MessageTooLarge(PoplarkError):
+    """A message exceeded the configured size cap while it was being received."""
+
+
+class Cancelled(PoplarkError):
+    """The user cancelled. Shown silently."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)
+
+
+class FetchInProgress(PoplarkError):
+    """Another process or thread is already fetching this account."""

@@ -1,0 +1,267 @@
+"""One POP3 session for one account: connect, log in, list, plan, retrieve and store, delete, quit.
+
+The contract is DESIGN.md's invariants 1-4:
+
+1. A DELE goes out only after the commit that holds that message (group commits, then DELEs).
+2. On cancel or error: RSET and QUIT while the link is in step, otherwise just close.
+3. A rerun after any interruption, ``kill -9`` included, fetches exactly what is missing, because
+   the UIDL is committed in the same transaction as the message.
+4. The stored bytes are the octets received, dot-unstuffed, nothing else.
+
+The engine never touches a widget: it reports through a :class:`FetchObserver` and stops when
+its :class:`CancelToken` is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from app.core.cancel import CancelToken
+from app.core.errors import MessageTooLarge, OutOfStep, PermanentServerError, PoplarkError
+from app.core.fetch.plan import FetchPlan, ServerMessage, plan
+from app.core.locking import AccountLock
+from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
+from app.core.pop3.client import Pop3Client, Retrieved
+from app.core.store.store import Store
+
+log = logging.getLogger("poplark.fetch")
+
+#: Group commit limits: bound what a crash can make us fetch again, and the fsync rate.
+COMMIT_EVERY_BYTES = 16 * 1024 * 1024
+COMMIT_EVERY_MESSAGES = 1000
+COMMIT_EVERY_SECONDS = 1.0
+#: Without a size cap on the account, refuse single messages larger than this (memory safety).
+HARD_MESSAGE_LIMIT = 512 * 1024 * 1024
+#: After a pipelined session went out of step, go without pipelining for this long.
+PIPELINING_PAUSE_SECONDS = 30 * 86_400
+#: Prefix of the content key used for servers that have no UIDL.
+CONTENT_KEY_PREFIX = "poplark-content:"
+
+
+class FetchObserver:
+    """Receives progress from the engine. Methods are called on the engine's thread."""
+
+    def progress(self, progress: FetchProgress) -> None:
+        """A step was made."""
+
+    def messages_stored(self, summaries: list[MessageSummary]) -> None:
+        """These messages were just committed (they are now visible to other connections)."""
+
+
+ClientFactory = Callable[[Account, CancelToken], Pop3Client]
+
+
+def default_client(account: Account, cancel: CancelToken) -> Pop3Client:
+    return Pop3Client(account.host, account.effective_port, account.security,
+                      timeout=account.timeout_seconds, ca_file=account.ca_file,
+                      pinned_cert_sha256=account.pinned_cert_sha256, cancel=cancel)
+
+
+def fetch_account(store: Store, lock_directory: Path, account: Account, password: str, *,
+                  observer: FetchObserver | None = None, cancel: CancelToken | None = None,
+                  clock: Callable[[], float] = time.time,
+                  client_factory: ClientFactory = default_client) -> FetchReport:
+    """Run one session for ``account``. Raises the error vocabulary; the report says the rest."""
+    assert account.id is not None, "the account must be saved first"
+    with AccountLock(lock_directory, account.id, account.name):
+        session = _Session(store, account, password, observer or FetchObserver(),
+                           cancel or CancelToken(), clock, client_factory)
+        return session.run()
+
+
+class _Session:
+    def __init__(self, store: Store, account: Account, password: str, observer: FetchObserver,
+                 cancel: CancelToken, clock: Callable[[], float], client_factory: ClientFactory) -> None:
+        self.store = store
+        self.account = account
+        self.password = password
+        self.observer = observer
+        self.cancel = cancel
+        self.clock = clock
+        self.client = client_factory(account, cancel)
+        self.report = FetchReport(account=account.name)
+        self.uncommitted: list[MessageSummary] = []
+        self.uncommitted_bytes = 0
+        self.last_commit = time.monotonic()
+
+    def run(self) -> FetchReport:
+        assert self.account.id is not None
+        try:
+            self._progress(FetchPhase.CONNECTING)
+            self.client.connect()
+            self.cancel.raise_if_cancelled()
+            self.client.login(self.account.user, self.password,
+                              allow_insecure_auth=self.account.allow_insecure_auth,
+                              use_apop=self.account.use_apop)
+            self.password = ""  # not needed any more; keep it out of later tracebacks
+            capabilities = self.client.capabilities
+            self.report.login_delay_seconds = capabilities.login_delay
+            pipelined = self._may_pipeline()
+            self.report.pipelined = pipelined
+            self._progress(FetchPhase.LISTING)
+            listing = self._listing(pipelined)
+            self.report.on_server = len(listing)
+            decided = plan(listing, self.store.known_uids(self.account.id), self.account.policy, self.clock())
+            self._note_plan(decided)
+            retrieved = self._retrieve(decided, pipelined)
+            self._commit()
+            self._delete(list(decided.delete) + (retrieved if decided.delete_after_retrieve else []),
+                         pipelined)
+        except OutOfStep:
+            log.warning("pipelining went out of step for %s; the next sessions will not pipeline",
+                        self.account.name)
+            self.store.set_pipelining_broken_at(self.account.id, self.clock())
+            self._end_badly()
+            raise
+        except BaseException:
+            self._end_badly()
+            raise
+        self._progress(FetchPhase.DONE)
+        return self.report
+
+    def _may_pipeline(self) -> bool:
+        assert self.account.id is not None
+        if not (self.account.pipelining and self.client.capabilities.pipelining):
+            return False
+        broken_at = self.store.pipelining_broken_at(self.account.id)
+        return broken_at is None or self.clock() - broken_at > PIPELINING_PAUSE_SECONDS
+
+    def _end_badly(self) -> None:
+        """Keep what was fully received, then end the session deleting nothing (invariant 2)."""
+        try:
+            self._commit()
+        except PoplarkError:
+            self.store.rollback()
+        self.client.abort()
+
+    # -- listing ------------------------------------------------------------------------------
+
+    def _listing(self, pipelined: bool) -> list[ServerMessage]:
+        sizes = self.client.list_sizes()
+        if not sizes:
+            return []
+        uids: dict[int, str] | None = None
+        if self.client.capabilities.uidl:
+            try:
+                uids = self.client.unique_ids()
+            except PermanentServerError:
+                uids = None
+        if uids is None:
+            uids = self._content_keys(sorted(sizes), pipelined)
+        return [ServerMessage(number, uids[number], size)
+                for number, size in sorted(sizes.items()) if number in uids]
+
+    def _content_keys(self, numbers: list[int], pipelined: bool) -> dict[int, str]:
+        """Without UIDL, identify each message by a hash of its header block (from TOP n 0).
+
+        Headers carry Received lines and a Message-ID, so two different messages practically
+        never share them; the same message always does.
+        """
+        self.report.warnings.append("the server does not support UIDL; messages are recognised "
+                                    "by their headers instead")
+        keys: dict[int, str] = {}
+        for item in self.client.headers_many(numbers, pipelined=pipelined):
+            self.cancel.raise_if_cancelled()
+            if item.data is None:
+                raise PermanentServerError("the server supports neither UIDL nor TOP, so Poplark "
+                                           "cannot tell which messages it already has")
+            keys[item.number] = CONTENT_KEY_PREFIX + hashlib.sha256(item.data).hexdigest()
+        return keys
+
+    def _note_plan(self, decided: FetchPlan) -> None:
+        self.report.skipped_too_large = len(decided.too_large)
+        if decided.too_large:
+            self.report.warnings.append(
+                f"{len(decided.too_large)} message(s) larger than the size limit were left on the server")
+        if decided.ambiguous:
+            self.report.warnings.append(
+                f"{len(decided.ambiguous)} message(s) share a UIDL with another and were skipped: "
+                "the server's message ids are broken")
+
+    # -- retrieving ---------------------------------------------------------------------------
+
+    def _retrieve(self, decided: FetchPlan, pipelined: bool) -> list[ServerMessage]:
+        wanted = {message.number: message for message in decided.retrieve}
+        total_bytes = decided.retrieve_bytes
+        total = len(decided.retrieve)
+        limit = self.account.policy.max_message_bytes or HARD_MESSAGE_LIMIT
+        stored: list[ServerMessage] = []
+        previous: bytes | None = None
+        done_bytes = 0
+        self._progress(FetchPhase.DOWNLOADING, 0, total, 0, total_bytes)
+        replies: Iterable[Retrieved] = self.client.retrieve_many(
+            [(message.number, message.size) for message in decided.retrieve],
+            pipelined=pipelined, max_bytes=limit)
+        for done, item in enumerate(replies, start=1):
+            self.cancel.raise_if_cancelled()
+            message = wanted[item.number]
+            done_bytes += message.size
+            if item.data is None:
+                self._note_failure(message, item.error)
+            else:
+                if pipelined and item.data == previous:
+                    # A duplicated reply shifts every later reply by one: stop before storing a
+                    # message under another message's UIDL.
+                    self.client.mark_out_of_step()
+                    raise OutOfStep("the server sent the same message twice in a row while pipelining")
+                previous = item.data
+                self.uncommitted.append(self.store.add_message(self.account, message.uidl, item.data,
+                                                               received_at=self.clock()))
+                self.uncommitted_bytes += len(item.data)
+                self.report.new_messages += 1
+                self.report.new_bytes += len(item.data)
+                stored.append(message)
+                if self._commit_due():
+                    self._commit()
+            self._progress(FetchPhase.DOWNLOADING, done, total, done_bytes, total_bytes)
+        return stored
+
+    def _note_failure(self, message: ServerMessage, error: PoplarkError | None) -> None:
+        if isinstance(error, MessageTooLarge):
+            self.report.skipped_too_large += 1
+        else:
+            self.report.failed_messages += 1
+        self.report.warnings.append(f"message {message.number} was not downloaded: {error}")
+
+    def _commit_due(self) -> bool:
+        return (self.uncommitted_bytes >= COMMIT_EVERY_BYTES
+                or len(self.uncommitted) >= COMMIT_EVERY_MESSAGES
+                or time.monotonic() - self.last_commit >= COMMIT_EVERY_SECONDS)
+
+    def _commit(self) -> None:
+        self.store.commit()
+        self.last_commit = time.monotonic()
+        if self.uncommitted:
+            committed, self.uncommitted, self.uncommitted_bytes = self.uncommitted, [], 0
+            self.observer.messages_stored(committed)
+
+    # -- deleting -----------------------------------------------------------------------------
+
+    def _delete(self, doomed: list[ServerMessage], pipelined: bool) -> None:
+        assert self.account.id is not None
+        self.cancel.raise_if_cancelled()
+        if doomed:
+            self._progress(FetchPhase.DELETING, 0, len(doomed))
+            by_number = {message.number: message for message in doomed}
+            accepted = self.client.delete_many(sorted(by_number), pipelined=pipelined)
+            # Last chance to change our mind: after QUIT the server deletes for real.
+            self.cancel.raise_if_cancelled()
+            self.client.quit()
+            self.store.mark_deleted_on_server(self.account.id, [by_number[n].uidl for n in accepted])
+            self.report.deleted_on_server = len(accepted)
+            if len(accepted) < len(doomed):
+                self.report.warnings.append(
+                    f"the server refused to delete {len(doomed) - len(accepted)} message(s)")
+        else:
+            self.client.quit()
+
+    def _progress(self, phase: FetchPhase, done: int = 0, total: int = 0, done_bytes: int = 0,
+                  total_bytes: int = 0) -> None:
+        self.observer.progress(FetchProgress(self.account.name, phase, done, total, done_bytes, total_bytes))
+
+
+__all__ = ["FetchObserver", "fetch_account"]

@@ -1,0 +1,157 @@
+"""Plain data shared by every layer: accounts, policies, summaries, progress and reports.
+
+No behaviour lives here beyond validation of values, so the CLI, the GUI and the tests can build
+these freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+#: Implicit TLS on 995 is preferred over STLS (RFC 8314 section 3.3).
+DEFAULT_TLS_PORT = 995
+#: Plain POP3, used with STLS or, when the account allows it, with no encryption.
+DEFAULT_PLAIN_PORT = 110
+
+
+class Security(enum.StrEnum):
+    """How the link to the server is protected."""
+
+    TLS = "tls"  # implicit TLS from the first byte (RFC 8314)
+    STARTTLS = "starttls"  # plain connect, then STLS (RFC 2595); never falls back
+    NONE = "none"  # cleartext; password auth needs allow_insecure_auth
+
+    @property
+    def default_port(self) -> int:
+        return DEFAULT_TLS_PORT if self is Security.TLS else DEFAULT_PLAIN_PORT
+
+
+class LeaveMode(enum.StrEnum):
+    """What happens to a message on the server once it is safely stored here."""
+
+    DELETE_AFTER_DOWNLOAD = "delete"
+    KEEP_FOREVER = "keep"
+    DELETE_AFTER_DAYS = "days"  # counted from when Poplark first saw the message
+    DELETE_WHEN_DELETED_LOCALLY = "mirror"
+
+
+@dataclass(frozen=True)
+class ServerPolicy:
+    """The account's leave-on-server rules and size cap."""
+
+    leave_mode: LeaveMode = LeaveMode.KEEP_FOREVER
+    delete_after_days: int = 0
+    #: Messages whose LIST size exceeds this are not downloaded (None: no cap).
+    max_message_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.leave_mode is LeaveMode.DELETE_AFTER_DAYS and self.delete_after_days < 1:
+            raise ValueError("delete_after_days must be at least 1 day")
+        if self.max_message_bytes is not None and self.max_message_bytes < 1:
+            raise ValueError("max_message_bytes must be positive")
+
+
+@dataclass(frozen=True)
+class Account:
+    """One POP3 mailbox. Holds no secret: the password lives in the keyring."""
+
+    name: str
+    host: str
+    user: str
+    security: Security = Security.TLS
+    port: int = 0  # 0 means the default port for ``security``
+    email: str = ""
+    display_name: str = ""
+    policy: ServerPolicy = field(default_factory=ServerPolicy)
+    ca_file: str | None = None
+    #: SHA-256 of one exact certificate the user chose to trust (hex, lower case).
+    pinned_cert_sha256: str | None = None
+    allow_insecure_auth: bool = False
+    use_apop: bool = False
+    check_interval_minutes: int = 15
+    timeout_seconds: float = 60.0
+    #: A user (or an earlier session that caught a broken server) can switch pipelining off.
+    pipelining: bool = True
+    #: False when the user chose not to store the password; it is asked for each session.
+    remember_password: bool = True
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("account name is empty")
+        if not self.host.strip():
+            raise ValueError("server host is empty")
+        if not self.user:
+            raise ValueError("user name is empty")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is out of range 1-65535")
+        if self.timeout_seconds <= 0:
+            raise ValueError("timeout must be positive")
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or self.security.default_port
+
+    @property
+    def credential_key(self) -> str:
+        """The keyring user name: stable across renames of the account."""
+        return f"pop3://{self.user}@{self.host}:{self.effective_port}"
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    """What the message list shows for one stored message."""
+
+    id: int
+    account: str
+    uidl: str
+    received_at: float
+    date: float | None
+    sender: str
+    recipients: str
+    subject: str
+    message_id: str
+    size: int
+    sha256: str
+    has_attachments: bool
+    seen: bool = False
+    folder: str = "inbox"
+
+
+class FetchPhase(enum.StrEnum):
+    CONNECTING = "connecting"
+    LISTING = "listing"
+    DOWNLOADING = "downloading"
+    DELETING = "deleting"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    """Where a fetch stands; sent to the observer after every step worth showing."""
+
+    account: str
+    phase: FetchPhase
+    messages_done: int = 0
+    messages_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+@dataclass
+class FetchReport:
+    """The outcome of one session with one account."""
+
+    account: str
+    new_messages: int = 0
+    new_bytes: int = 0
+    deleted_on_server: int = 0
+    skipped_too_large: int = 0
+    failed_messages: int = 0
+    on_server: int = 0
+    pipelined: bool = False
+    #: The server's LOGIN-DELAY in seconds (RFC 2449), so schedulers can respect it.
+    login_delay_seconds: int | None = None
+    #: Non-fatal problems worth telling the user (one sentence each, server text kept).
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,249 @@
+"""The byte level of a POP3 session: connect, TLS, buffered reads with idle timeouts and cancel.
+
+Everything above this module speaks in status lines and message bodies; everything below is a
+socket. Reads never split on line length: a message may hold a 1 MiB line (real mail does), so the
+multi-line reader looks for the terminator with ``bytes.find`` instead of reading line by line,
+which also keeps large mailboxes fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+
+from app.core.cancel import CancelToken
+from app.core.errors import ConnectError, MessageTooLarge, ProtocolError, ServerTimeout, TlsError
+
+#: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
+RECV_CHUNK = 256 * 1024
+#: RFC 1939 section 3 caps a status line at 512 octets; allow generous slack for bad servers,
+#: but never an unbounded line outside a message body.
+MAX_STATUS_LINE = 64 * 1024
+#: How often a blocked read wakes up to look at the cancel token.
+CANCEL_POLL_SECONDS = 0.25
+#: The multi-line terminator (RFC 1939 section 3): CRLF "." CRLF.
+TERMINATOR = b"\r\n.\r\n"
+
+
+@dataclass(frozen=True)
+class TlsInfo:
+    """What the user should know about the encrypted link (shown by 'Test connection')."""
+
+    version: str
+    cipher: str
+    subject: str
+    issuer: str
+    not_after: str
+    fingerprint_sha256: str
+    pinned: bool = False
+
+
+def make_tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Verify against the system store (plus ``ca_file``), check the host name, TLS 1.2 or newer."""
+    context = ssl.create_default_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise TlsError(f"cannot read the CA file {ca_file}: {error}") from error
+    return context
+
+
+def _describe_name(name: object) -> str:
+    # getpeercert() gives ((('commonName', 'x'),), ...); flatten it to "commonName=x, ...".
+    parts: list[str] = []
+    if isinstance(name, tuple):
+        for rdn in name:
+            for attribute in rdn:
+                if isinstance(attribute, tuple) and len(attribute) == 2:
+                    parts.append(f"{attribute[0]}={attribute[1]}")
+    return ", ".join(parts)
+
+
+def tls_info(tls_socket: ssl.SSLSocket, *, pinned: bool = False) -> TlsInfo:
+    der = tls_socket.getpeercert(binary_form=True) or b""
+    decoded = tls_socket.getpeercert() or {}
+    cipher = tls_socket.cipher()
+    return TlsInfo(
+        version=tls_socket.version() or "",
+        cipher=cipher[0] if cipher else "",
+        subject=_describe_name(decoded.get("subject", ())),
+        issuer=_describe_name(decoded.get("issuer", ())),
+        not_after=str(decoded.get("notAfter", "")),
+        fingerprint_sha256=hashlib.sha256(der).hexdigest(),
+        pinned=pinned,
+    )
+
+
+def open_tcp(host: str, port: int, timeout: float) -> socket.socket:
+    try:
+        return socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror as error:
+        raise ConnectError(f"cannot find the server {host!r}: check the host name ({error.strerror})") from error
+    except ConnectionRefusedError as error:
+        raise ConnectError(f"{host}:{port} refused the connection: check the port and security setting") from error
+    except TimeoutError as error:
+        raise ConnectError(f"no answer from {host}:{port} within {timeout:.0f} s") from error
+    except OSError as error:
+        raise ConnectError(f"cannot connect to {host}:{port}: {error.strerror or error}") from error
+
+
+class CertificateRejected(Exception):
+    """Internal: verification failed; the client decides between a pin check and TlsError."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
+              timeout: float) -> ssl.SSLSocket:
+    """TLS handshake over ``raw`` with SNI; failures become the error vocabulary."""
+    raw.settimeout(timeout)
+    try:
+        return context.wrap_socket(raw, server_hostname=host)
+    except ssl.SSLCertVerificationError as error:
+        raw.close()
+        raise CertificateRejected(error.verify_message or str(error)) from error
+    except ssl.SSLError as error:
+        raw.close()
+        raise TlsError(f"TLS handshake with {host}:{port} failed: {error.reason or error}") from error
+    except TimeoutError as error:
+        raw.close()
+        raise ConnectError(f"TLS handshake with {host}:{port} timed out") from error
+    except OSError as error:
+        raw.close()
+        raise ConnectError(f"connection to {host}:{port} lost during the TLS handshake: {error}") from error
+
+
+def unverified_context() -> ssl.SSLContext:
+    """Only for reading a certificate that failed verification: to show its fingerprint or to
+    compare it with the one exact certificate the user chose to trust (a pin)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+class Connection:
+    """A socket with a receive buffer. Every read has an idle timeout and honours cancel."""
+
+    def __init__(self, sock: socket.socket, *, idle_timeout: float, cancel: CancelToken | None) -> None:
+        self.sock = sock
+        self.idle_timeout = idle_timeout
+        self.cancel = cancel
+        self.buffer = bytearray()
+        self.closed = False
+
+    def replace_socket(self, sock: socket.socket) -> None:
+        """Switch to the TLS socket after STLS, dropping anything read before the handshake.
+
+        RFC 2595 section 4 / the STARTTLS injection class (CVE-2011-0411 style): bytes that
+        arrived in cleartext before the handshake must never be read as if protected.
+        """
+        self.sock = sock
+        self.buffer.clear()
+
+    def send(self, data: bytes) -> None:
+        try:
+            self.sock.settimeout(self.idle_timeout)
+            self.sock.sendall(data)
+        except TimeoutError as error:
+            raise ServerTimeout("the server stopped responding (sending timed out)") from error
+        except OSError as error:
+            raise ConnectError(f"the connection was lost while sending: {error}") from error
+
+    def _fill(self) -> None:
+        """Append at least one chunk to the buffer, or raise."""
+        deadline = time.monotonic() + self.idle_timeout
+        while True:
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ServerTimeout(
+                    f"the server stopped responding (nothing received for {self.idle_timeout:.0f} s)")
+            self.sock.settimeout(min(remaining, CANCEL_POLL_SECONDS))
+            try:
+                chunk = self.sock.recv(RECV_CHUNK)
+            except TimeoutError:
+                continue
+            except ssl.SSLError as error:
+                raise ConnectError(f"the encrypted connection failed: {error.reason or error}") from error
+            except OSError as error:
+                raise ConnectError(f"the connection was lost: {error.strerror or error}") from error
+            if not chunk:
+                raise ConnectError("the server closed the connection unexpectedly")
+            self.buffer += chunk
+            return
+
+    def read_line(self) -> bytes:
+        """One line including its CRLF (a status line or a continuation)."""
+        scanned = 0
+        while True:
+            index = self.buffer.find(b"\n", scanned)
+            if index >= 0:
+                line = bytes(self.buffer[: index + 1])
+                del self.buffer[: index + 1]
+                return line
+            if len(self.buffer) > MAX_STATUS_LINE:
+                raise ProtocolError("the server sent a reply line far longer than POP3 allows")
+            scanned = len(self.buffer)
+            self._fill()
+
+    def read_body(self, max_bytes: int | None = None) -> bytes:
+        """Read a multi-line body up to the terminator; return it dot-unstuffed, endings kept.
+
+        The result is exactly the octets the server meant (RFC 1939 section 3: a line that
+        begins with "." was sent with one more "."). With ``max_bytes``, a longer body is read
+        to its end and thrown away, then :class:`MessageTooLarge` is raised: the session stays in
+        step, so the next command works.
+        """
+        while len(self.buffer) < 3:
+            self._fill()
+        if self.buffer.startswith(b".\r\n"):
+            del self.buffer[:3]
+            return b""
+        scanned = 0
+        while True:
+            index = self.buffer.find(TERMINATOR, scanned)
+            if index >= 0:
+                body = bytes(self.buffer[: index + 2])
+                del self.buffer[: index + len(TERMINATOR)]
+                return unstuff(body)
+            if max_bytes is not None and len(self.buffer) > max_bytes + len(TERMINATOR):
+                self._discard_body()
+                raise MessageTooLarge(f"the message is larger than the limit of {max_bytes} bytes")
+            # The terminator may straddle two chunks: rescan the last few bytes.
+            scanned = max(0, len(self.buffer) - len(TERMINATOR) + 1)
+            self._fill()
+
+    def _discard_body(self) -> None:
+        while True:
+            index = self.buffer.find(TERMINATOR)
+            if index >= 0:
+                del self.buffer[: index + len(TERMINATOR)]
+                return
+            del self.buffer[: max(0, len(self.buffer) - len(TERMINATOR) + 1)]
+            self._fill()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def unstuff(body: bytes) -> bytes:
+    """Remove the extra "." that byte-stuffing put before lines that begin with "."."""
+    if body.startswith(b".."):
+        body = body[1:]
+    return body.replace(b"\r\n..", b"\r\n.")

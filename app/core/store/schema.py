@@ -1,0 +1,93 @@
+"""The database schema and its migrations, versioned with ``PRAGMA user_version``.
+
+Each migration moves the schema from version N to N+1 inside one transaction. Never edit a
+migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.core.errors import StoreError
+
+_MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        settings TEXT NOT NULL,              -- JSON of the account settings, never a secret
+        pipelining_broken_at REAL,           -- when a pipelined session went out of step
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        uidl TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        date REAL,                           -- from the Date header; NULL when missing or bad
+        sort_date REAL NOT NULL,             -- date, else received_at: what the list sorts by
+        sender TEXT NOT NULL DEFAULT '',
+        recipients TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        message_id TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        has_attachments INTEGER NOT NULL DEFAULT 0,
+        seen INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        folder TEXT NOT NULL DEFAULT 'inbox',
+        deleted_at REAL,
+        parse_error TEXT
+    );
+    CREATE INDEX messages_by_account_folder_date ON messages(account_id, folder, sort_date DESC, id DESC);
+    CREATE INDEX messages_by_folder_date ON messages(folder, sort_date DESC, id DESC);
+    CREATE TABLE message_raw (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        raw BLOB NOT NULL                    -- the octets as received, dot-unstuffed, never rewritten
+    );
+    CREATE TABLE server_uids (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        uidl TEXT NOT NULL,
+        first_seen REAL NOT NULL,
+        state TEXT NOT NULL,                 -- see UidState
+        message_id INTEGER,
+        PRIMARY KEY (account_id, uidl)
+    ) WITHOUT ROWID;
+    """,
+)
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the database up to :data:`SCHEMA_VERSION`; refuse a newer one."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"this mail store was written by a newer Poplark (schema {version}); "
+                         "update Poplark to open it")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(_MIGRATIONS[target - 1]):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {target}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT first; split instead so each migration is one transaction.
+    # complete_statement() knows about comments and quotes, so a ";" inside them is safe.
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

@@ -1,0 +1,45 @@
+"""Entry point: ``poplark`` alone opens the window; ``poplark <command>`` runs headless.
+
+The decision is made before anything heavy is imported, so the command line never loads Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def split_profile(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """(the --profile value, the other arguments)."""
+    profile: str | None = None
+    rest: list[str] = []
+    arguments = list(argv)
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument == "--profile" and index + 1 < len(arguments):
+            profile = arguments[index + 1]
+            index += 2
+            continue
+        if argument.startswith("--profile="):
+            profile = argument.split("=", 1)[1]
+        else:
+            rest.append(argument)
+        index += 1
+    return profile, rest
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    profile, rest = split_profile(arguments)
+    if rest:
+        from app import cli
+
+        return cli.main(arguments)
+    from app.ui.application import run_gui
+
+    return run_gui(profile)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

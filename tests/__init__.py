@@ -1,0 +1,1 @@
+"""Poplark's test suite (tiers: core, protocol, ui, integration)."""

@@ -1,0 +1,91 @@
+"""Shared fixtures. Qt is forced offscreen before anything can create a QApplication."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here; see DESIGN.md pitfalls
+
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.fakes.certs import TestCertificates, make_test_certificates
+from tests.fakes.keyrings import FILE_VARIABLE, MemoryKeyring
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+REQUIRE_INTEGRATION = os.environ.get("POPLARK_REQUIRE_DOVECOT") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; in CI (POPLARK_REQUIRE_DOVECOT=1) a missing real part is a failure."""
+    if REQUIRE_INTEGRATION:
+        pytest.fail(f"{reason} (required because POPLARK_REQUIRE_DOVECOT=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> TestCertificates:
+    return make_test_certificates(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def cli_environment(tmp_path: Path) -> dict[str, str]:
+    """Environment for running ``poplark`` as a subprocess with a private profile and keyring."""
+    environment = dict(os.environ)
+    environment["POPLARK_HOME"] = str(tmp_path / "profile")
+    environment["PYTHON_KEYRING_BACKEND"] = "tests.fakes.keyrings.FileKeyring"
+    environment[FILE_VARIABLE] = str(tmp_path / "test-keyring.json")
+    environment["PYTHONPATH"] = str(REPOSITORY) + os.pathsep + environment.get("PYTHONPATH", "")
+    return environment
+
+
+def run_cli(environment: dict[str, str], *arguments: str, input_text: str | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *arguments], env=environment, input=input_text,
+                          capture_output=True, text=True, timeout=timeout, cwd=REPOSITORY)
+
+
+@pytest.fixture(scope="session")
+def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A real Secret Service: a private D-Bus session bus and an unlocked gnome-keyring-daemon."""
+    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
+        skip_or_fail("a real keyring needs the dbus and gnome-keyring packages")
+    home = tmp_path_factory.mktemp("keyring-home")
+    environment = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                       XDG_RUNTIME_DIR=str(home / "run"))
+    os.makedirs(environment["XDG_RUNTIME_DIR"], mode=0o700)
+    started = subprocess.run(["dbus-daemon", "--session", "--fork", "--nopidfile", "--print-address=1",
+                              "--print-pid=1"], env=environment, capture_output=True, text=True,
+                             check=True, timeout=30)
+    address, bus_pid = started.stdout.split()
+    environment["DBUS_SESSION_BUS_ADDRESS"] = address
+    subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"], input="test-password",
+                   env=environment, capture_output=True, text=True, check=True, timeout=30)
+    names = ("DBUS_SESSION_BUS_ADDRESS", "HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: environment[name] for name in names})
+    try:
+        yield environment
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        os.kill(int(bus_pid), signal.SIGTERM)  # gnome-keyring-daemon exits with its bus

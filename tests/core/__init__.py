@@ -1,0 +1,1 @@
+"""Pure tests: no sockets to servers, no Qt."""

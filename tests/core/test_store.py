@@ -1,0 +1,143 @@
+"""The SQLite store: byte-exact blobs, accounts without secrets, migrations, UIDL state."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import ConfigError, StoreError
+from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.store import Profile, Store, UidState
+from app.core.store.schema import SCHEMA_VERSION
+
+HOSTILE = (b"From: =?gb2312?B?1cXI/Q==?= <a@example.cn>\r\nSubject: \xc4\xe3\xba\xc3\r\n\r\n"
+           b"NUL \x00 here\r\nbare CR \r in a line\r\n.leading dot\r\n\xff\xfe\r\nno final newline")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(Profile(tmp_path / "profile"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def account(store: Store) -> Account:
+    return store.add_account(Account(name="work", host="pop.example.com", user="alice",
+                                     policy=ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=3)))
+
+
+def test_raw_bytes_round_trip_exactly(store: Store, account: Account) -> None:
+    summary = store.add_message(account, "uid-1", HOSTILE)
+    store.commit()
+    assert store.raw(summary.id) == HOSTILE
+    assert summary.sha256 == hashlib.sha256(HOSTILE).hexdigest()
+    assert summary.size == len(HOSTILE)
+    assert summary.subject == "你好"  # raw 8-bit GBK header, decoded for display
+    assert summary.sender == "张三 <a@example.cn>"
+
+
+def test_uncommitted_messages_are_invisible_to_other_connections(store: Store, account: Account) -> None:
+    store.add_message(account, "uid-1", b"Subject: x\r\n\r\n")
+    other = Store(store.path)
+    try:
+        assert other.message_count() == 0
+        store.commit()
+        assert other.message_count() == 1
+        assert set(other.known_uids(account.id or 0)) == {"uid-1"}
+    finally:
+        other.close()
+
+
+def test_garbage_message_is_stored_with_empty_fields(store: Store, account: Account) -> None:
+    garbage = bytes(range(256)) * 10
+    summary = store.add_message(account, "uid-g", garbage)
+    store.commit()
+    assert store.raw(summary.id) == garbage
+    assert store.messages()[0].uidl == "uid-g"
+
+
+def test_messages_sorted_newest_first_with_missing_dates_by_arrival(store: Store, account: Account) -> None:
+    store.add_message(account, "old", b"Date: Mon, 1 Jan 2024 10:00:00 +0000\r\nSubject: old\r\n\r\n", received_at=5.0)
+    store.add_message(account, "new", b"Date: Mon, 1 Jan 2026 10:00:00 +0000\r\nSubject: new\r\n\r\n", received_at=1.0)
+    store.add_message(account, "undated", b"Subject: undated\r\n\r\n", received_at=1_900_000_000.0)
+    store.commit()
+    assert [m.subject for m in store.messages()] == ["undated", "new", "old"]
+
+
+def test_account_settings_round_trip_without_a_password_field(store: Store) -> None:
+    original = Account(name="qq", host="pop.qq.com", user="12345@qq.com", security=Security.STARTTLS, port=110,
+                       policy=ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY, max_message_bytes=10_000_000),
+                       ca_file="/tmp/ca.pem", use_apop=True, pipelining=False)
+    saved = store.add_account(original)
+    (loaded,) = store.accounts()
+    assert loaded == saved
+    (settings,) = store.db.execute("SELECT settings FROM accounts").fetchone()
+    assert "remember_password" in settings
+    assert '"password"' not in settings
+
+
+def test_duplicate_account_name_is_a_clear_error(store: Store, account: Account) -> None:
+    with pytest.raises(ConfigError, match="already exists"):
+        store.add_account(Account(name="work", host="h", user="u"))
+
+
+def test_unknown_account_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(ConfigError, match="poplark account list"):
+        store.account("nope")
+
+
+def test_removing_an_account_removes_its_messages(store: Store, account: Account) -> None:
+    store.add_message(account, "uid-1", b"x")
+    store.commit()
+    store.remove_account("work")
+    assert store.message_count() == 0
+    assert store.db.execute("SELECT count(*) FROM message_raw").fetchone()[0] == 0
+
+
+def test_uid_state_transitions(store: Store, account: Account) -> None:
+    assert account.id is not None
+    store.add_message(account, "uid-1", b"x")
+    store.commit()
+    assert store.known_uids(account.id)["uid-1"].state is UidState.STORED
+    store.mark_deleted_on_server(account.id, ["uid-1"])
+    assert store.known_uids(account.id)["uid-1"].state is UidState.DELETED_ON_SERVER
+
+
+def test_schema_is_versioned_and_in_wal_mode(store: Store) -> None:
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    profile = Profile(tmp_path)
+    Store.open(profile).close()
+    with Store.open(profile) as again:
+        assert again.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "poplark.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(StoreError, match="update Poplark"):
+        Store(path)
+
+
+def test_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "poplark.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(path)
+
+
+def test_profile_location_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POPLARK_HOME", str(tmp_path / "from-env"))
+    assert Profile.locate().directory == tmp_path / "from-env"
+    assert Profile.locate(str(tmp_path / "explicit")).directory == tmp_path / "explicit"
+    monkeypatch.delenv("POPLARK_HOME")
+    assert "oplark" in str(Profile.locate().directory)

@@ -1,0 +1,1 @@
+"""Test doubles shared by the test tiers: a fake POP3 server and a throwaway certificate authority."""

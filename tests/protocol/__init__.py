@@ -1,0 +1,1 @@
+"""Client, engine and CLI against the fake POP3 server in tests/fakes."""

@@ -1,0 +1,317 @@
+"""The fetch engine against the fake server: invariants 1-4 under every scripted fault.
+
+Each test ends with the same question a user would ask: is every message here exactly once,
+byte for byte, and is the server in the state the policy promised?
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app.core.cancel import CancelToken
+from app.core.errors import (
+    Cancelled,
+    ConnectError,
+    FetchInProgress,
+    OutOfStep,
+    PermanentServerError,
+    PoplarkError,
+    ProtocolError,
+    ServerTimeout,
+)
+from app.core.fetch.engine import FetchObserver, fetch_account
+from app.core.model import Account, FetchProgress, FetchReport, LeaveMode, MessageSummary, Security, ServerPolicy
+from app.core.store import Profile, Store, UidState
+from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+
+MESSAGES = [crlf(f"From: sender{index}@example.com\nSubject: message {index}\nMessage-ID: <{index}@x>\n\n"
+                 + f"line {index}\n" * (index * 40) + ".dot line\n") for index in range(1, 31)]
+DELETE = ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)
+KEEP = ServerPolicy(LeaveMode.KEEP_FOREVER)
+
+
+class Harness:
+    """A fake server, a store and an account wired together."""
+
+    def __init__(self, tmp_path: Path, server: FakePop3Server, policy: ServerPolicy, **account_options: object) -> None:
+        self.server = server
+        self.profile = Profile(tmp_path / "profile").ensure()
+        self.store = Store.open(self.profile)
+        settings: dict[str, object] = {"timeout_seconds": 5.0, **account_options}
+        self.account = self.store.add_account(Account(
+            name="test", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
+            policy=policy, allow_insecure_auth=True, **settings))  # type: ignore[arg-type]
+
+    def fetch(self, *, observer: FetchObserver | None = None, cancel: CancelToken | None = None,
+              clock: Callable[[], float] | None = None, password: str = "secret") -> FetchReport:
+        options = {} if clock is None else {"clock": clock}
+        try:
+            return fetch_account(self.store, self.profile.lock_directory, self.account, password,
+                                 observer=observer, cancel=cancel, **options)  # type: ignore[arg-type]
+        finally:
+            self.server.wait_until_idle()
+
+    def stored(self) -> dict[str, bytes]:
+        """uidl -> raw bytes, asserting no UIDL and no content is stored twice."""
+        summaries = self.store.messages(limit=-1)
+        counts = Counter(summary.uidl for summary in summaries)
+        assert [uidl for uidl, count in counts.items() if count > 1] == [], "duplicates stored"
+        return {summary.uidl: self.store.raw(summary.id) for summary in summaries}
+
+    def assert_complete(self, originals: dict[str, bytes]) -> None:
+        stored = self.stored()
+        assert set(stored) == set(originals)
+        for uidl, raw in originals.items():
+            assert hashlib.sha256(stored[uidl]).hexdigest() == hashlib.sha256(raw).hexdigest(), uidl
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Callable[..., Harness]]:
+    made: list[Harness] = []
+
+    def make(messages: list[bytes] | None = None, *, policy: ServerPolicy = DELETE, faults: Faults | None = None,
+             **options: object) -> Harness:
+        server = FakePop3Server(MESSAGES if messages is None else messages, faults=faults,
+                                **{k: v for k, v in options.items() if k in ("capabilities", "in_use_wait_seconds")}
+                                ).start()  # type: ignore[arg-type]
+        account_options = {k: v for k, v in options.items() if k not in ("capabilities", "in_use_wait_seconds")}
+        made.append(Harness(tmp_path / f"h{len(made)}", server, policy, **account_options))
+        return made[-1]
+
+    yield make
+    for item in made:
+        item.store.close()
+        item.server.stop()
+        assert item.server.handler_errors == []
+
+
+def originals(server: FakePop3Server) -> dict[str, bytes]:
+    return dict(server.mailbox.messages)
+
+
+def test_keep_mode_fetches_once_then_only_new_mail(harness: Callable[..., Harness]) -> None:
+    h = harness(policy=KEEP)
+    everything = originals(h.server)
+    report = h.fetch()
+    assert (report.new_messages, report.deleted_on_server, report.on_server) == (30, 0, 30)
+    assert report.pipelined
+    h.assert_complete(everything)
+    assert h.fetch().new_messages == 0
+    new_uidl = h.server.add_message(crlf("Subject: late arrival\n\nhello\n"))
+    assert h.fetch().new_messages == 1
+    h.assert_complete(originals(h.server))
+    assert new_uidl in h.stored()
+    assert len(h.server.mailbox.current_uidls()) == 31
+
+
+def test_delete_mode_empties_the_server_after_storing(harness: Callable[..., Harness]) -> None:
+    h = harness()
+    everything = originals(h.server)
+    report = h.fetch()
+    assert (report.new_messages, report.deleted_on_server) == (30, 30)
+    h.assert_complete(everything)
+    assert h.server.mailbox.current_uidls() == []
+    assert {known.state for known in h.store.known_uids(h.account.id or 0).values()} == {UidState.DELETED_ON_SERVER}
+
+
+class Recorder(FetchObserver):
+    def __init__(self) -> None:
+        self.progress_events: list[FetchProgress] = []
+        self.stored: list[MessageSummary] = []
+
+    def progress(self, progress: FetchProgress) -> None:
+        self.progress_events.append(progress)
+
+    def messages_stored(self, summaries: list[MessageSummary]) -> None:
+        self.stored.extend(summaries)
+
+
+def test_observer_sees_progress_and_every_stored_message(harness: Callable[..., Harness]) -> None:
+    h = harness(policy=KEEP)
+    recorder = Recorder()
+    h.fetch(observer=recorder)
+    downloading = [event for event in recorder.progress_events if event.phase == "downloading"]
+    assert downloading[-1].messages_done == downloading[-1].messages_total == 30
+    assert downloading[-1].bytes_done == downloading[-1].bytes_total == sum(map(len, MESSAGES))
+    assert [event.messages_done for event in downloading] == sorted(event.messages_done for event in downloading)
+    assert sorted(summary.uidl for summary in recorder.stored) == sorted(originals(h.server))
+    assert recorder.progress_events[-1].phase == "done"
+
+
+@pytest.mark.parametrize(("faults", "error"), [
+    (Faults(sessions={1}, drop_mid_retr=12), ConnectError),
+    (Faults(sessions={1}, drop_after_retr_count=7), ConnectError),
+    (Faults(sessions={1}, drop_mid_dele=5), ConnectError),
+    (Faults(sessions={1}, drop_before_quit_reply=True), ConnectError),
+    (Faults(sessions={1}, stall_mid_retr=3), ServerTimeout),
+    (Faults(sessions={1}, garbage_reply_to="UIDL"), ProtocolError),
+    (Faults(sessions={1}, garbage_reply_to="RETR"), ProtocolError),
+    (Faults(sessions={1}, out_of_step_pipelining=True), OutOfStep),
+    (Faults(sessions={1}, duplicate_reply_to="RETR"), OutOfStep),
+    (Faults(sessions={1}, duplicate_reply_to="DELE"), OutOfStep),
+    (Faults(sessions={1}, err_reply={"UIDL": "-ERR [SYS/TEMP] index busy"}), PoplarkError),
+], ids=["drop-mid-retr", "drop-after-retr", "drop-mid-dele", "drop-before-quit", "stall-mid-retr",
+        "garbage-uidl", "garbage-retr", "lying-pipelining", "duplicate-retr", "duplicate-dele", "uidl-sys-temp"])
+def test_interrupted_session_then_rerun_stores_everything_exactly_once(
+        harness: Callable[..., Harness], faults: Faults, error: type[Exception]) -> None:
+    h = harness(faults=faults, timeout_seconds=1.0)
+    everything = originals(h.server)
+    with pytest.raises(error):
+        h.fetch()
+    # Invariant 2: the failed session deleted nothing it had not committed...
+    stored_after_failure = h.stored()
+    assert set(everything) - set(h.server.mailbox.current_uidls()) <= set(stored_after_failure)
+    # ...and invariant 3: the next run fetches exactly what is missing.
+    report = h.fetch()
+    assert report.new_messages == len(everything) - len(stored_after_failure)
+    h.assert_complete(everything)
+    assert h.server.mailbox.current_uidls() == []
+
+
+def test_out_of_step_turns_pipelining_off_for_later_sessions(harness: Callable[..., Harness]) -> None:
+    h = harness(faults=Faults(out_of_step_pipelining=True), timeout_seconds=1.0)
+    with pytest.raises(OutOfStep):
+        h.fetch()
+    report = h.fetch()  # the fault persists on this server; without pipelining it does no harm
+    assert report.pipelined is False
+    h.assert_complete(dict(zip([f"uid-{n}" for n in range(1, 31)], MESSAGES, strict=True)))
+
+
+def test_duplicated_retr_reply_never_stores_a_message_under_another_uidl(harness: Callable[..., Harness]) -> None:
+    same_size = [crlf(f"Subject: same size {index:02d}\n\nbody\n") for index in range(10)]
+    h = harness(same_size, faults=Faults(sessions={1}, duplicate_reply_to="RETR"))
+    everything = originals(h.server)
+    with pytest.raises(OutOfStep):
+        h.fetch()
+    for uidl, raw in h.stored().items():
+        assert raw == everything[uidl]
+
+
+def test_retr_error_for_one_message_keeps_the_others(harness: Callable[..., Harness]) -> None:
+    h = harness(policy=KEEP, faults=Faults(sessions={1}, err_reply={"RETR": "-ERR [SYS/TEMP] backend"}))
+    report = h.fetch()
+    assert report.failed_messages == 30 and report.new_messages == 0
+    assert any("backend" in warning for warning in report.warnings)
+    assert h.fetch().new_messages == 30
+
+
+def test_cancel_mid_fetch_keeps_what_arrived_and_deletes_nothing(harness: Callable[..., Harness]) -> None:
+    h = harness(faults=Faults(slow_reply_seconds=0.01, slow_verbs={"RETR"}))
+    everything = originals(h.server)
+    cancel = CancelToken()
+
+    class CancelAfterFive(FetchObserver):
+        def progress(self, progress: FetchProgress) -> None:
+            if progress.messages_done >= 5:
+                cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        h.fetch(observer=CancelAfterFive(), cancel=cancel)
+    assert 5 <= len(h.stored()) < 30
+    assert h.server.mailbox.current_uidls() == list(everything)  # nothing deleted
+    # Replies in flight were read, then RSET and QUIT: a clean end, so the mailbox is not left locked.
+    assert h.server.mailbox.commands[0][-2:] == ["RSET", "QUIT"]
+    h.fetch()
+    h.assert_complete(everything)
+    assert h.server.mailbox.current_uidls() == []
+
+
+def test_no_uidl_falls_back_to_header_keys(harness: Callable[..., Harness]) -> None:
+    h = harness(policy=KEEP, faults=Faults(no_uidl=True))
+    first = h.fetch()
+    assert first.new_messages == 30
+    assert any("UIDL" in warning for warning in first.warnings)
+    assert h.fetch().new_messages == 0
+    h.server.add_message(crlf("Subject: new\nMessage-ID: <new@x>\n\nnew\n"))
+    assert h.fetch().new_messages == 1
+    contents = sorted(h.stored().values())
+    assert contents == sorted(raw for _, raw in h.server.mailbox.messages)
+
+
+def test_no_uidl_and_no_top_is_a_clear_permanent_error(harness: Callable[..., Harness]) -> None:
+    h = harness(faults=Faults(no_uidl=True, no_top=True))
+    with pytest.raises(PermanentServerError, match="neither UIDL nor TOP"):
+        h.fetch()
+    assert len(h.server.mailbox.current_uidls()) == 30
+
+
+def test_size_cap_leaves_large_messages_on_the_server(harness: Callable[..., Harness]) -> None:
+    big = crlf("Subject: big\n\n" + "x" * 200_000 + "\n")
+    h = harness([big, *MESSAGES[:3]], policy=ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD, max_message_bytes=100_000))
+    report = h.fetch()
+    assert (report.new_messages, report.skipped_too_large) == (3, 1)
+    assert h.server.mailbox.current_uidls() == ["uid-1"]
+
+
+def test_delete_after_days_uses_first_seen_time(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:3], policy=ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=2))
+    now = [1_800_000_000.0]
+    assert h.fetch(clock=lambda: now[0]).new_messages == 3
+    now[0] += 86_400
+    assert h.fetch(clock=lambda: now[0]).deleted_on_server == 0
+    now[0] += 86_400
+    assert h.fetch(clock=lambda: now[0]).deleted_on_server == 3
+    assert h.server.mailbox.current_uidls() == []
+
+
+def test_server_that_ignores_dele_is_not_asked_forever(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:3], faults=Faults(ignore_dele=True))
+    assert h.fetch().deleted_on_server == 3
+    again = h.fetch()
+    assert (again.new_messages, again.deleted_on_server) == (0, 0)
+    assert len(h.stored()) == 3
+
+
+def test_wrong_password_stores_nothing(harness: Callable[..., Harness]) -> None:
+    from app.core.errors import AuthError
+
+    h = harness()
+    with pytest.raises(AuthError):
+        h.fetch(password="wrong")
+    assert h.stored() == {}
+
+
+def test_one_fetch_per_account_at_a_time(harness: Callable[..., Harness]) -> None:
+    h = harness(faults=Faults(slow_reply_seconds=0.02, slow_verbs={"RETR"}))
+    started = threading.Event()
+    outcome: list[object] = []
+
+    class Signal(FetchObserver):
+        def progress(self, progress: FetchProgress) -> None:
+            started.set()
+
+    def background() -> None:
+        second_store = Store(h.store.path)
+        try:
+            outcome.append(fetch_account(second_store, h.profile.lock_directory, h.account, "secret",
+                                         observer=Signal()))
+        finally:
+            second_store.close()
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    assert started.wait(10)
+    with pytest.raises(FetchInProgress):
+        fetch_account(h.store, h.profile.lock_directory, h.account, "secret")
+    thread.join(30)
+    assert isinstance(outcome[0], FetchReport)
+
+
+def test_login_delay_is_reported(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:1], faults=Faults(login_delay=900))
+    assert h.fetch().login_delay_seconds == 900
+
+
+def test_pipelining_can_be_switched_off_per_account(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:3], pipelining=False)
+    assert h.fetch().pipelined is False
+    h.account = replace(h.account, pipelining=True)
+    h.server.add_message(crlf("Subject: x\n\ny\n"))
+    assert h.fetch().pipelined is True
