@@ -137,10 +137,14 @@ def _read_password(from_stdin: bool, prompt: str) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         # The trailing newline ends the line; it is not part of the password.
-        return line[:-1] if line.endswith("\n") else line
-    if not sys.stdin.isatty():
+        password = line[:-1] if line.endswith("\n") else line
+    elif not sys.stdin.isatty():
         raise ConfigError("no terminal to ask for the password: use --password-stdin")
-    return getpass.getpass(prompt)
+    else:
+        password = getpass.getpass(prompt)
+    if not password:
+        raise ConfigError("the password is empty: nothing was saved")
+    return password
 
 
 def _account_from_arguments(arguments: argparse.Namespace) -> Account:

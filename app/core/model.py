@@ -95,8 +95,15 @@ class Account:
 
     @property
     def credential_key(self) -> str:
-        """The keyring user name: stable across renames of the account."""
-        return f"pop3://{self.user}@{self.host}:{self.effective_port}"
+        """The keyring entry's user name, one per account.
+
+        Keyed by the account's id, which never changes and is never reused (AUTOINCREMENT), so
+        renaming the account or editing its server keeps the password, and two accounts for
+        the same mailbox never share, overwrite or delete each other's entry.
+        """
+        if self.id is None:
+            raise ValueError("the account must be saved before its password")
+        return f"poplark-account-{self.id}"
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,12 @@ def test_profile_location_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert Profile.locate(str(tmp_path / "explicit")).directory == tmp_path / "explicit"
     monkeypatch.delenv("POPLARK_HOME")
     assert "oplark" in str(Profile.locate().directory)
+
+
+def test_account_ids_are_never_reused(store: Store) -> None:
+    # The id names the account's keyring entry: a new account must never inherit an old one's.
+    first = store.add_account(Account(name="a", host="h", user="u"))
+    store.remove_account("a")
+    second = store.add_account(Account(name="b", host="h", user="u"))
+    assert second.id != first.id
+    assert second.credential_key != first.credential_key

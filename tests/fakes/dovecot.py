@@ -22,6 +22,15 @@ Layout under ``base_dir``::
     state/             Dovecot's state_dir
     log/dovecot.log    every Dovecot log line; log/stderr.log catches early start-up errors
     mail/<user>/       the user's home and Maildir (new/ cur/ tmp/)
+
+Running as root, the parts that Dovecot's unprivileged processes must reach (``run/``, the
+passwd-file and ``mail/``) live in a private ``poplark-dovecot-*`` directory instead, in the
+tmpfs ``/dev/shm`` when it has 2 GiB free (15 times faster deliveries), else in ``/tmp``, and
+``base_dir/mail`` is a symbolic link to its ``mail/``. Reason: the auth process (user
+``dovecot``) and the mail processes (``mail_user``) need o+x on every directory above those files,
+and pytest's ``/tmp/pytest-of-root`` is reset to 0700 by every pytest session that starts while
+a server runs (measured: logins then fail with "[SYS/TEMP] Temporary authentication failure").
+That directory is removed when the ``PrivateDovecot`` object is garbage-collected or at exit.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ import stat
 import subprocess
 import tempfile
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -66,9 +76,17 @@ _USER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # A LF that is not preceded by CR: what Dovecot rewrites to CRLF while sending.
 _BARE_LINE_FEED = re.compile(rb"(?<!\r)\n")
 
-# Unix socket paths are limited to 108 bytes; Dovecot's longest socket name under base_dir
-# ("login/ipc-proxy", "doveadm-server", "indexer-worker", ...) needs some room after the path.
+# Unix socket paths are limited to 108 bytes; Dovecot's longest name under its base_dir is
+# "replication-notify-fifo" (23 bytes), so keep the directory itself well below 108 - 24.
 _MAXIMUM_RUNTIME_DIRECTORY_LENGTH = 70
+
+# Parents for the private directories that unprivileged Dovecot processes must traverse: both
+# are world-traversable (1777) and nobody resets their mode. The tmpfs is preferred: creating
+# 5,000 files of 68 KB there takes 0.2 s, against 3 to 5 s on the project VM's ext4 /tmp.
+_TMPFS_PARENT = "/dev/shm"
+_DISK_PARENT = "/tmp"
+# Docker gives containers a 64 MB /dev/shm; only use a tmpfs with room for big mailboxes.
+_MINIMUM_TMPFS_FREE_BYTES = 2 * 1024**3
 
 _SOCKET_TIMEOUT = 5.0
 
@@ -125,8 +143,12 @@ def maildir_virtual_size(file_bytes: bytes) -> int:
     no ``W=``). The ``W=`` field of delivered file names carries this value, so the fake behaves
     like a server whose files Dovecot sized itself.
     """
-    bare_line_feeds = file_bytes.count(b"\n") - file_bytes.count(b"\r\n")
-    return len(file_bytes) + bare_line_feeds
+    # Speed matters here (deliver_many of 340 MB): removing the LFs and comparing lengths is
+    # about four times faster than bytes.count, and LF-only files skip the CRLF scan.
+    line_feeds = len(file_bytes) - len(file_bytes.replace(b"\n", b""))
+    if b"\r" in file_bytes:
+        line_feeds -= file_bytes.count(b"\r\n")
+    return len(file_bytes) + line_feeds
 
 
 def _pick_free_ports(count: int) -> list[int]:
@@ -158,6 +180,16 @@ def _make_traversable(directory: Path) -> None:
         mode = current.stat().st_mode
         if not mode & stat.S_IXOTH:
             os.chmod(current, stat.S_IMODE(mode) | stat.S_IXOTH)
+
+
+def _private_directory_parent() -> str:
+    try:
+        mode = os.stat(_TMPFS_PARENT).st_mode
+        roomy = shutil.disk_usage(_TMPFS_PARENT).free >= _MINIMUM_TMPFS_FREE_BYTES
+    except OSError:
+        return _DISK_PARENT
+    world_usable = stat.S_ISDIR(mode) and stat.S_IMODE(mode) & 0o1777 == 0o1777
+    return _TMPFS_PARENT if world_usable and roomy else _DISK_PARENT
 
 
 def _ensure_system_user(name: str) -> pwd.struct_passwd:
@@ -212,12 +244,23 @@ class _DovecotStartFailed(RuntimeError):
 # Ctrl-C) are stopped, so no orphaned Dovecot keeps the ports and the directory busy.
 _running_instances: set[PrivateDovecot] = set()
 
+# Private directories outside base_dir (see the module docstring), removed with their instance.
+_directories_to_remove: set[Path] = set()
+
+
+def _remove_directory(path: Path) -> None:
+    _directories_to_remove.discard(path)
+    shutil.rmtree(path, ignore_errors=True)
+
 
 @atexit.register
 def _stop_running_instances() -> None:
+    # Stop first, then remove the directories the servers were using.
     for instance in list(_running_instances):
         with contextlib.suppress(Exception):
             instance.stop(graceful=False)  # the interpreter is going away: be quick
+    for path in list(_directories_to_remove):
+        _remove_directory(path)
 
 
 class PrivateDovecot:
@@ -256,8 +299,11 @@ class PrivateDovecot:
         self.config_path = self.base_dir / "etc" / "dovecot.conf"
         self.log_path = self.base_dir / "log" / "dovecot.log"
         self._stderr_path = self.base_dir / "log" / "stderr.log"
+        # What unprivileged Dovecot processes must reach; _prepare() may move these out of
+        # base_dir (see the module docstring).
         self._runtime_directory = self.base_dir / "run"
-        self._temporary_runtime_directory: Path | None = None
+        self._passwd_path = self.base_dir / "etc" / "passwd"
+        self._mail_root = self.base_dir / "mail"
         self._process: subprocess.Popen[bytes] | None = None
         self._prepared = False
         self._is_root = os.geteuid() == 0
@@ -278,27 +324,48 @@ class PrivateDovecot:
             return
         if dovecot_binary() is None or _doveadm_binary() is None:
             raise DovecotUnavailable(f"Dovecot is not installed; run: {INSTALL_HINT}")
-        for subdirectory in ("etc", "log", "state", "mail"):
+        for subdirectory in ("etc", "log", "state"):
             (self.base_dir / subdirectory).mkdir(parents=True, exist_ok=True)
         if self._is_root:
             entry = _ensure_system_user(self.mail_user)
             self._mail_uid, self._mail_gid = entry.pw_uid, entry.pw_gid
-            # 0755 so the mail user can reach mail/<user>; the rest stays root's.
-            for subdirectory in ("etc", "log", "state", "mail"):
-                os.chmod(self.base_dir / subdirectory, 0o755)
-            _make_traversable(self.base_dir)
-        if len(str(self._runtime_directory)) > _MAXIMUM_RUNTIME_DIRECTORY_LENGTH:
-            # Deep pytest tmp paths would overflow the 108-byte Unix socket path limit.
-            self._temporary_runtime_directory = Path(tempfile.mkdtemp(prefix="poplark-dovecot-"))
-            os.chmod(self._temporary_runtime_directory, 0o755)
-            self._runtime_directory = self._temporary_runtime_directory / "run"
+            shared = self._make_private_directory()
+            self._runtime_directory = shared / "run"
+            self._passwd_path = shared / "passwd"
+            self._mail_root = shared / "mail"
+            self._mail_root.mkdir(mode=0o755)
+            # A pointer for people and tests that look under base_dir; Dovecot uses the target.
+            link = self.base_dir / "mail"
+            if link.is_symlink():
+                link.unlink()
+            if not link.exists():
+                link.symlink_to(self._mail_root, target_is_directory=True)
+        else:
+            # Rootless: every Dovecot process runs as us, so base_dir's own modes are fine.
+            self._mail_root.mkdir(exist_ok=True)
+            if len(str(self._runtime_directory)) > _MAXIMUM_RUNTIME_DIRECTORY_LENGTH:
+                # Deep pytest tmp paths would overflow the 108-byte Unix socket path limit.
+                self._runtime_directory = self._make_private_directory() / "run"
         for user_name in self.users:
-            maildir = self.maildir(user_name)
+            maildir = self._maildir_path(user_name)
             for directory in (maildir, maildir / "new", maildir / "cur", maildir / "tmp"):
                 directory.mkdir(mode=0o700, exist_ok=True)
                 if self._is_root:
                     os.chown(directory, self._mail_uid, self._mail_gid)
         self._prepared = True
+
+    def _make_private_directory(self) -> Path:
+        """A 0755 directory in /dev/shm or /tmp that lives as long as this object."""
+        directory = Path(
+            tempfile.mkdtemp(prefix="poplark-dovecot-", dir=_private_directory_parent())
+        )
+        os.chmod(directory, 0o755)
+        _make_traversable(directory)  # only does something if /tmp itself is unusual
+        _directories_to_remove.add(directory)
+        finalizer = weakref.finalize(self, _remove_directory, directory)
+        # At exit, _stop_running_instances removes it after stopping the server instead.
+        finalizer.atexit = False
+        return directory
 
     def _write_files(self) -> None:
         etc = self.base_dir / "etc"
@@ -315,10 +382,10 @@ class PrivateDovecot:
         # process runs as the "dovecot" user. {PLAIN} keeps APOP and CRAM-MD5 possible.
         passwd_lines = [
             f"{user_name}:{{PLAIN}}{password}:{self._mail_uid}:{self._mail_gid}::"
-            f"{self.maildir(user_name)}::\n"
+            f"{self._maildir_path(user_name)}::\n"
             for user_name, password in self.users.items()
         ]
-        passwd_path = etc / "passwd"
+        passwd_path = self._passwd_path
         passwd_path.write_text("".join(passwd_lines))
         os.chmod(passwd_path, 0o644)
 
@@ -381,7 +448,7 @@ userdb {{
   args = username_format=%u {passwd_path}
 }}
 
-mail_location = maildir:{self.base_dir / "mail"}/%u
+mail_location = maildir:{self._mail_root}/%u
 pop3_uidl_format = %08Xu%08Xv
 pop3_logout_format = top=%t/%p, retr=%r/%b, del=%d/%m, size=%s
 
@@ -562,11 +629,6 @@ service stats {{
             if graceful and process.poll() is None:
                 self._stop_with_doveadm(process)
             self._kill_leftovers()
-        if self._temporary_runtime_directory is not None:
-            shutil.rmtree(self._temporary_runtime_directory, ignore_errors=True)
-            self._temporary_runtime_directory = None
-            self._runtime_directory = self.base_dir / "run"
-            self._prepared = False  # a later start() needs a fresh short runtime directory
 
     def _stop_with_doveadm(self, process: subprocess.Popen[bytes]) -> None:
         doveadm = _doveadm_binary()
@@ -629,10 +691,18 @@ service stats {{
     # ----------------------------------------------------------------- mail
 
     def maildir(self, user: str) -> Path:
-        """The Maildir (and home) of ``user``: ``base_dir/mail/<user>``."""
+        """The Maildir (and home) of ``user``, created if needed.
+
+        ``base_dir/mail/<user>``; as root, the real path in the private directory that
+        ``base_dir/mail`` links to (the path Dovecot itself uses).
+        """
+        self._prepare()
+        return self._maildir_path(user)
+
+    def _maildir_path(self, user: str) -> Path:
         if user not in self.users:
             raise KeyError(f"unknown user {user!r}; configured users: {sorted(self.users)}")
-        return self.base_dir / "mail" / user
+        return self._mail_root / user
 
     def _next_file_name(self, file_bytes: bytes, name_hint: str | None) -> str:
         now = time.time_ns() // 1000
@@ -672,17 +742,15 @@ service stats {{
 
     def deliver(self, user: str, file_bytes: bytes, *, name_hint: str | None = None) -> Path:
         """Put one message into ``user``'s Maildir ``new/`` and return the file's path."""
-        self._prepare()
         return self._deliver_one(self.maildir(user), file_bytes, name_hint)
 
     def deliver_many(self, user: str, list_of_bytes: Iterable[bytes]) -> list[Path]:
         """Deliver many messages in order, as fast as the disk allows.
 
-        One write, one fchown (as root) and one rename per message, no fsync, no extra copy:
-        5,000 messages of 68 KB take about 3 s on the project VM, the same time as writing
-        those 340 MB plainly.
+        One write, one fchown (as root) and one rename per message, no fsync, no extra copy.
+        5,000 messages of 68 KB take about 0.3 s on tmpfs (root) and 3 to 5 s on the project
+        VM's ext4 disk, where creating the files is what takes the time.
         """
-        self._prepare()
         maildir = self.maildir(user)
         return [self._deliver_one(maildir, file_bytes, None) for file_bytes in list_of_bytes]
 

@@ -14,7 +14,7 @@ _MIGRATIONS: tuple[str, ...] = (
     # 0 -> 1: the first schema.
     """
     CREATE TABLE accounts (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: it names the keyring entry
         name TEXT NOT NULL UNIQUE,
         settings TEXT NOT NULL,              -- JSON of the account settings, never a secret
         pipelining_broken_at REAL,           -- when a pipelined session went out of step
