@@ -66,7 +66,8 @@ def session_commands(server: FakePop3Server, session: int = 1) -> list[str]:
 
 # -- security modes -------------------------------------------------------------------------------
 
-def test_implicit_tls_verifies_and_reports_the_certificate(serve: ServerFactory, certificates: TestCertificates) -> None:
+def test_implicit_tls_verifies_and_reports_the_certificate(serve: ServerFactory,
+                                                          certificates: TestCertificates) -> None:
     server = serve(mode="tls")
     client = client_for(server, Security.TLS, certificates)
     client.connect()
@@ -105,7 +106,7 @@ def test_pinned_certificate_is_accepted_and_only_that_one(serve: ServerFactory,
 
 def test_hostname_mismatch_is_a_tls_error(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls", certificate="wrong_host")
-    with pytest.raises(TlsError, match="[Hh]ostname"):
+    with pytest.raises(TlsError, match=r"[Hh]ostname"):
         client_for(server, Security.TLS, certificates).connect()
 
 
