@@ -10,13 +10,13 @@ run: system-run $(STAMP)
 	$(BIN)/poplark
 
 test: system-test $(STAMP)
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	mkdir -p build
 	$(BIN)/python -m pytest --junitxml=build/test-results.xml $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
