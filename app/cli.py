@@ -22,6 +22,7 @@ from typing import TextIO
 from app import __version__
 from app.core import credentials
 from app.core.cancel import CancelToken
+from app.core.connection_test import run_connection_test
 from app.core.errors import (
     AuthError,
     Cancelled,
@@ -37,7 +38,7 @@ from app.core.errors import (
 from app.core.fetch.engine import FetchObserver, fetch_account
 from app.core.mime import format_date, readable_text
 from app.core.model import Account, FetchPhase, FetchProgress, LeaveMode, Security, ServerPolicy
-from app.core.pop3.client import Pop3Client
+from app.core.pop3.capabilities import Capabilities
 from app.core.store import Profile, Store
 
 EXIT_OK = 0
@@ -235,45 +236,43 @@ def _password_for(account: Account, from_stdin: bool) -> str:
 
 
 def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:
-    client = Pop3Client(account.host, account.effective_port, account.security,
-                        timeout=account.timeout_seconds, ca_file=account.ca_file,
-                        pinned_cert_sha256=account.pinned_cert_sha256)
+    password = _password_for(account, password_from_stdin)
+    report = run_connection_test(account, password)
     print(f"Server: {account.host}:{account.effective_port} ({account.security.value})")
-    try:
-        client.connect()
-    except TlsError as error:
-        print(f"TLS: FAILED: {error}")
-        if error.fingerprint_sha256:
-            print(f"     certificate SHA-256 fingerprint: {error.fingerprint_sha256}")
-        raise
+    if report.error is not None and not report.reachable:
+        print("Reachable: no")
+        return _failed(report.error)
     print("Reachable: yes")
-    print(f"Greeting: {client.greeting}")
-    if client.tls is not None:
-        pinned = " (trusted by pin)" if client.tls.pinned else ""
-        print(f"TLS: {client.tls.version}, {client.tls.cipher}{pinned}")
-        print(f"Certificate: {client.tls.subject}; issued by {client.tls.issuer}; expires {client.tls.not_after}")
-        print(f"Certificate SHA-256: {client.tls.fingerprint_sha256}")
+    if isinstance(report.error, TlsError):
+        print(f"TLS: FAILED: {report.error}")
+        if report.rejected_certificate_sha256:
+            print(f"     certificate SHA-256 fingerprint: {report.rejected_certificate_sha256}")
+        return _failed(report.error)
+    print(f"Greeting: {report.greeting}")
+    if report.tls is not None:
+        pinned = " (trusted by pin)" if report.tls.pinned else ""
+        print(f"TLS: {report.tls.version}, {report.tls.cipher}{pinned}")
+        print(f"Certificate: {report.tls.subject}; issued by {report.tls.issuer}; expires {report.tls.not_after}")
+        print(f"Certificate SHA-256: {report.tls.fingerprint_sha256}")
     else:
         print("TLS: none (the connection is not encrypted)")
-    try:
-        password = _password_for(account, password_from_stdin)
-        client.login(account.user, password, allow_insecure_auth=account.allow_insecure_auth,
-                     use_apop=account.use_apop)
-    except PoplarkError as error:
-        _print_capabilities(client)
-        print(f"Login: FAILED: {describe_error(error)}")
-        client.abort()
-        return exit_code_for(error)
-    _print_capabilities(client)
-    count, size = client.stat()
-    print(f"Login: OK ({client.mechanism})")
-    print(f"Mailbox: {count} message(s), {size} bytes")
-    client.quit()
-    return EXIT_OK
+    _print_capabilities(report.capabilities)
+    if report.login_ok:
+        print(f"Login: OK ({report.mechanism})")
+        print(f"Mailbox: {report.message_count} message(s), {report.mailbox_bytes} bytes")
+        return EXIT_OK
+    assert report.error is not None
+    print(f"Login: FAILED: {describe_error(report.error)}")
+    return exit_code_for(report.error)
 
 
-def _print_capabilities(client: Pop3Client) -> None:
-    capabilities = client.capabilities
+def _failed(error: PoplarkError) -> int:
+    sys.stdout.flush()
+    print(f"poplark: {describe_error(error)}", file=sys.stderr)
+    return exit_code_for(error)
+
+
+def _print_capabilities(capabilities: Capabilities) -> None:
     if not capabilities.known:
         print("Capabilities: not reported (the server does not support CAPA)")
         return

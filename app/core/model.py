@@ -124,6 +124,23 @@ class MessageSummary:
     has_attachments: bool
     seen: bool = False
     folder: str = "inbox"
+    flagged: bool = False
+
+
+class Folder(enum.StrEnum):
+    """The local folders every account has."""
+
+    INBOX = "inbox"
+    TRASH = "trash"
+
+
+class SortColumn(enum.StrEnum):
+    """What the message list can be sorted by (each maps to an SQL expression in the store)."""
+
+    DATE = "date"
+    SENDER = "sender"
+    SUBJECT = "subject"
+    SIZE = "size"
 
 
 class FetchPhase(enum.StrEnum):

@@ -150,3 +150,38 @@ def test_account_ids_are_never_reused(store: Store) -> None:
     second = store.add_account(Account(name="b", host="h", user="u"))
     assert second.id != first.id
     assert second.credential_key != first.credential_key
+
+
+def test_ids_in_display_order_and_rows_by_id(store: Store, account: Account) -> None:
+    from app.core.model import SortColumn
+
+    for index, subject in enumerate(["banana", "Apple", "cherry"]):
+        store.add_message(account, f"u{index}", f"Subject: {subject}\r\n\r\n{'x' * index}".encode(),
+                          received_at=100.0 + index)
+    store.commit()
+    by_date = store.message_ids(account.id)
+    assert [store.summaries(by_date)[i].subject for i in by_date] == ["cherry", "Apple", "banana"]
+    by_subject = store.message_ids(None, sort=SortColumn.SUBJECT, descending=False)
+    summaries = store.summaries(by_subject)
+    assert [summaries[i].subject for i in by_subject] == ["Apple", "banana", "cherry"]
+    assert store.summaries([999_999]) == {}
+
+
+def test_seen_flagged_trash_and_restore(store: Store, account: Account) -> None:
+    from app.core.model import Folder
+
+    assert account.id is not None
+    first = store.add_message(account, "u1", b"Subject: one\r\n\r\n")
+    second = store.add_message(account, "u2", b"Subject: two\r\n\r\n")
+    store.commit()
+    assert store.unread_counts() == {(account.id, "inbox"): 2}
+    store.set_seen([first.id], True)
+    store.set_flagged([second.id], True)
+    assert store.unread_counts() == {(account.id, "inbox"): 1}
+    assert store.message(second.id).flagged
+    store.move_to_folder([second.id], Folder.TRASH)
+    assert store.message_ids(account.id, Folder.TRASH) == [second.id]
+    assert store.known_uids(account.id)["u2"].state is UidState.DELETED_LOCALLY
+    store.move_to_folder([second.id], Folder.INBOX)
+    assert store.known_uids(account.id)["u2"].state is UidState.STORED
+    assert sorted(store.message_ids(account.id)) == sorted([first.id, second.id])

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.core.errors import ConfigError, StoreError
 from app.core.mime import summarize
-from app.core.model import Account, LeaveMode, MessageSummary, Security, ServerPolicy
+from app.core.model import Account, Folder, LeaveMode, MessageSummary, Security, ServerPolicy, SortColumn
 from app.core.store.profile import Profile
 from app.core.store.schema import migrate
 
@@ -44,14 +44,21 @@ class KnownUid:
 
 
 _SUMMARY_COLUMNS = ("m.id, a.name, m.uidl, m.received_at, m.date, m.sender, m.recipients, m.subject,"
-                    " m.message_id, m.size, m.sha256, m.has_attachments, m.seen, m.folder")
+                    " m.message_id, m.size, m.sha256, m.has_attachments, m.seen, m.folder, m.flagged")
+#: SQL for each sort column; the id breaks ties so the order is total and stable.
+_ORDER_BY = {
+    SortColumn.DATE: "m.sort_date {direction}, m.id {direction}",
+    SortColumn.SENDER: "m.sender COLLATE NOCASE {direction}, m.id {direction}",
+    SortColumn.SUBJECT: "m.subject COLLATE NOCASE {direction}, m.id {direction}",
+    SortColumn.SIZE: "m.size {direction}, m.id {direction}",
+}
 
 
 def _summary(row: Sequence[Any]) -> MessageSummary:
     return MessageSummary(
         id=row[0], account=row[1], uidl=row[2], received_at=row[3], date=row[4], sender=row[5],
         recipients=row[6], subject=row[7], message_id=row[8], size=row[9], sha256=row[10],
-        has_attachments=bool(row[11]), seen=bool(row[12]), folder=row[13])
+        has_attachments=bool(row[11]), seen=bool(row[12]), folder=row[13], flagged=bool(row[14]))
 
 
 def account_to_json(account: Account) -> str:
@@ -263,6 +270,78 @@ class Store:
         if row is None:
             raise ConfigError(f"there is no message with id {message_id}")
         return bytes(row[0])
+
+    def message_ids(self, account_id: int | None, folder: str = Folder.INBOX, *,
+                    sort: SortColumn = SortColumn.DATE, descending: bool = True) -> list[int]:
+        """The ids of a folder in display order: what a lazy list model holds (rows come later)."""
+        direction = "DESC" if descending else "ASC"
+        where = "m.folder = ?"
+        parameters: list[Any] = [str(folder)]
+        if account_id is not None:
+            where += " AND m.account_id = ?"
+            parameters.append(account_id)
+        order = _ORDER_BY[sort].format(direction=direction)
+        rows = self._execute(f"SELECT m.id FROM messages m WHERE {where} ORDER BY {order}", parameters)
+        return [row[0] for row in rows]
+
+    def summaries(self, ids: Sequence[int]) -> dict[int, MessageSummary]:
+        """Summaries for these ids (missing ids are simply absent)."""
+        found: dict[int, MessageSummary] = {}
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._execute(f"SELECT {_SUMMARY_COLUMNS} FROM messages m JOIN accounts a"
+                                 f" ON a.id = m.account_id WHERE m.id IN ({marks})", chunk).fetchall()
+            found.update((row[0], _summary(row)) for row in rows)
+        return found
+
+    def set_seen(self, ids: Sequence[int], seen: bool) -> None:
+        self._update_messages("seen = ?", int(seen), ids)
+
+    def set_flagged(self, ids: Sequence[int], flagged: bool) -> None:
+        self._update_messages("flagged = ?", int(flagged), ids)
+
+    def move_to_folder(self, ids: Sequence[int], folder: Folder) -> None:
+        """Move messages between Inbox and Trash.
+
+        Moving to Trash marks their UIDLs DELETED_LOCALLY, which the "delete from the server when
+        I delete it here" policy acts on at the next fetch; restoring undoes that if the server
+        has not deleted them yet.
+        """
+        deleted_at = time.time() if folder is Folder.TRASH else None
+        self._begin()
+        try:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                marks = ",".join("?" * len(chunk))
+                self._execute(f"UPDATE messages SET folder = ?, deleted_at = ? WHERE id IN ({marks})",
+                              [str(folder), deleted_at, *chunk])
+                old, new = ((UidState.STORED, UidState.DELETED_LOCALLY) if folder is Folder.TRASH
+                            else (UidState.DELETED_LOCALLY, UidState.STORED))
+                self._execute(f"UPDATE server_uids SET state = ? WHERE state = ? AND message_id IN ({marks})",
+                              [new.value, old.value, *chunk])
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+    def unread_counts(self) -> dict[tuple[int, str], int]:
+        """(account id, folder) -> number of unread messages."""
+        rows = self._execute("SELECT account_id, folder, count(*) FROM messages WHERE seen = 0"
+                             " GROUP BY account_id, folder")
+        return {(account_id, folder): count for account_id, folder, count in rows}
+
+    def _update_messages(self, assignment: str, value: object, ids: Sequence[int]) -> None:
+        self._begin()
+        try:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                marks = ",".join("?" * len(chunk))
+                self._execute(f"UPDATE messages SET {assignment} WHERE id IN ({marks})", [value, *chunk])
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
 
     def message_count(self, account: str | None = None) -> int:
         if account is None:

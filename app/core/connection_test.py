@@ -1,0 +1,72 @@
+"""'Test connection': what a user needs to know about a server before trusting it with mail.
+
+One short session: connect, TLS, CAPA, login, STAT, QUIT. Every step's outcome is kept, so the
+dialog or the CLI can say "reachable, TLS 1.3, certificate for pop.example.com, login refused"
+instead of just "failed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.core.cancel import CancelToken
+from app.core.errors import PoplarkError, TlsError
+from app.core.model import Account
+from app.core.pop3.capabilities import Capabilities
+from app.core.pop3.client import Pop3Client
+from app.core.pop3.connection import TlsInfo
+
+
+@dataclass
+class ConnectionReport:
+    reachable: bool = False
+    greeting: str = ""
+    tls: TlsInfo | None = None
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    #: None: login not tried (no password, or the connection failed first).
+    login_ok: bool | None = None
+    mechanism: str = ""
+    message_count: int | None = None
+    mailbox_bytes: int | None = None
+    error: PoplarkError | None = None
+    #: For an untrusted certificate: its SHA-256, so the user can choose to trust exactly it.
+    rejected_certificate_sha256: str = ""
+
+
+def run_connection_test(account: Account, password: str | None, *,
+                        cancel: CancelToken | None = None) -> ConnectionReport:
+    """Never raises the error vocabulary: failures are in the report."""
+    report = ConnectionReport()
+    client = Pop3Client(account.host, account.effective_port, account.security,
+                        timeout=min(account.timeout_seconds, 30.0), ca_file=account.ca_file,
+                        pinned_cert_sha256=account.pinned_cert_sha256, cancel=cancel)
+    try:
+        client.connect()
+    except TlsError as error:
+        report.reachable = True  # something answered; the TLS layer is what failed
+        report.error = error
+        report.rejected_certificate_sha256 = error.fingerprint_sha256
+        return report
+    except PoplarkError as error:
+        report.error = error
+        return report
+    report.reachable = True
+    report.greeting = client.greeting
+    report.tls = client.tls
+    report.capabilities = client.capabilities
+    if password is None:
+        client.abort()
+        return report
+    try:
+        client.login(account.user, password, allow_insecure_auth=account.allow_insecure_auth,
+                     use_apop=account.use_apop)
+        report.login_ok = True
+        report.mechanism = client.mechanism
+        report.capabilities = client.capabilities
+        report.message_count, report.mailbox_bytes = client.stat()
+        client.quit()
+    except PoplarkError as error:
+        report.login_ok = False if report.login_ok is None else report.login_ok
+        report.error = error
+        client.abort()
+    return report

@@ -1,0 +1,66 @@
+"""Server presets by mail domain, from ``resources/providers.json``.
+
+Typing an address fills in host, port and security; the user can still change them. Each preset
+carries the provider's note in English and Chinese (QQ and 163 need an authorization code, for
+example), because that is the first thing that goes wrong for new users.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from app.core.model import Security
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    name_zh: str
+    domains: tuple[str, ...]
+    host: str
+    port: int
+    security: Security
+    note: str
+    note_zh: str
+    #: False for providers that offer no POP3 at all (iCloud).
+    pop3: bool = True
+
+    def note_for(self, language: str) -> str:
+        return self.note_zh if language.lower().startswith("zh") else self.note
+
+
+def resources_directory() -> Path:
+    """``resources/`` beside the ``app`` package, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+@cache
+def load_providers(path: Path | None = None) -> tuple[Provider, ...]:
+    source = path or resources_directory() / "providers.json"
+    data = json.loads(source.read_text("utf-8"))
+    return tuple(
+        Provider(id=entry["id"], name=entry["name"], name_zh=entry.get("name_zh", entry["name"]),
+                 domains=tuple(domain.lower() for domain in entry["domains"]), host=entry["host"],
+                 port=int(entry["port"]), security=Security(entry["security"]), note=entry.get("note", ""),
+                 note_zh=entry.get("note_zh", entry.get("note", "")), pop3=bool(entry.get("pop3", True)))
+        for entry in data["providers"])
+
+
+def provider_for_address(address: str, providers: tuple[Provider, ...] | None = None) -> Provider | None:
+    """The preset for the domain of ``address`` ("someone@qq.com" -> QQ Mail), or None."""
+    _, at, domain = address.strip().rpartition("@")
+    if not at or not domain:
+        return None
+    domain = domain.lower().rstrip(".")
+    for provider in providers if providers is not None else load_providers():
+        if domain in provider.domains:
+            return provider
+    return None
