@@ -1,0 +1,1 @@
+"""Dialogs: account settings, password prompt, preferences."""
