@@ -10,7 +10,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from app.core.errors import CredentialsError
+from app.core.errors import CredentialsError, NoSecureStorage
 
 SERVICE_NAME = "Poplark"
 
@@ -50,7 +50,7 @@ def _is_secure(backend: keyring.backend.KeyringBackend) -> bool:
 
 def _require_secure_backend() -> None:
     if not secure_storage_available():
-        raise CredentialsError(NO_KEYRING_ADVICE)
+        raise NoSecureStorage(NO_KEYRING_ADVICE)
 
 
 def store_password(key: str, password: str) -> None:

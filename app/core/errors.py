@@ -84,6 +84,10 @@ class CredentialsError(PoplarkError):
     """No password is available: no keyring backend, or nothing stored for this account."""
 
 
+class NoSecureStorage(CredentialsError):
+    """No keyring that keeps secrets safe is available: passwords can be kept per session only."""
+
+
 class MessageTooLarge(PoplarkError):
     """A message exceeded the configured size cap while it was being received."""
 

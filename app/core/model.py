@@ -70,6 +70,8 @@ class Account:
     allow_insecure_auth: bool = False
     use_apop: bool = False
     check_interval_minutes: int = 15
+    #: Check this account as soon as Poplark starts (besides every check_interval_minutes).
+    check_at_startup: bool = True
     timeout_seconds: float = 60.0
     #: A user (or an earlier session that caught a broken server) can switch pipelining off.
     pipelining: bool = True

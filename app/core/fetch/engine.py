@@ -84,7 +84,8 @@ class _Session:
         self.clock = clock
         self.client = client_factory(account, cancel)
         self.report = FetchReport(account=account.name)
-        self.uncommitted: list[MessageSummary] = []
+        #: Messages received but not yet written: (uidl, raw, received_at). Written as one group.
+        self.uncommitted: list[tuple[str, bytes, float]] = []
         self.uncommitted_bytes = 0
         self.last_commit = time.monotonic()
 
@@ -135,7 +136,7 @@ class _Session:
         try:
             self._commit()
         except PoplarkError:
-            self.store.rollback()
+            log.exception("could not store the messages received before the session failed")
         self.client.abort()
 
     # -- listing ------------------------------------------------------------------------------
@@ -209,8 +210,7 @@ class _Session:
                     self.client.mark_out_of_step()
                     raise OutOfStep("the server sent the same message twice in a row while pipelining")
                 previous = item.data
-                self.uncommitted.append(self.store.add_message(self.account, message.uidl, item.data,
-                                                               received_at=self.clock()))
+                self.uncommitted.append((message.uidl, item.data, self.clock()))
                 self.uncommitted_bytes += len(item.data)
                 self.report.new_messages += 1
                 self.report.new_bytes += len(item.data)
@@ -233,11 +233,11 @@ class _Session:
                 or time.monotonic() - self.last_commit >= COMMIT_EVERY_SECONDS)
 
     def _commit(self) -> None:
-        self.store.commit()
+        """Write the received group in one durable transaction; only then may DELE follow."""
         self.last_commit = time.monotonic()
         if self.uncommitted:
-            committed, self.uncommitted, self.uncommitted_bytes = self.uncommitted, [], 0
-            self.observer.messages_stored(committed)
+            group, self.uncommitted, self.uncommitted_bytes = self.uncommitted, [], 0
+            self.observer.messages_stored(self.store.add_messages(self.account, group))
 
     # -- deleting -----------------------------------------------------------------------------
 

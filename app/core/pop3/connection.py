@@ -68,15 +68,44 @@ def tls_info(tls_socket: ssl.SSLSocket, *, pinned: bool = False) -> TlsInfo:
     der = tls_socket.getpeercert(binary_form=True) or b""
     decoded = tls_socket.getpeercert() or {}
     cipher = tls_socket.cipher()
+    subject = _describe_name(decoded.get("subject", ()))
+    issuer = _describe_name(decoded.get("issuer", ()))
+    not_after = str(decoded.get("notAfter", ""))
+    if not decoded and der:
+        # An unverified handshake (a rejected or pinned certificate) gives only the DER form,
+        # yet that is exactly when the user needs to see who the certificate claims to be.
+        subject, issuer, not_after = _describe_der(der)
     return TlsInfo(
         version=tls_socket.version() or "",
         cipher=cipher[0] if cipher else "",
-        subject=_describe_name(decoded.get("subject", ())),
-        issuer=_describe_name(decoded.get("issuer", ())),
-        not_after=str(decoded.get("notAfter", "")),
+        subject=subject,
+        issuer=issuer,
+        not_after=not_after,
         fingerprint_sha256=hashlib.sha256(der).hexdigest(),
         pinned=pinned,
     )
+
+
+def _describe_der(der: bytes) -> tuple[str, str, str]:
+    """(subject with its DNS names, issuer, expiry) of a DER certificate; blanks if unreadable."""
+    try:
+        from cryptography import x509  # present with keyring's SecretStorage; optional elsewhere
+    except ImportError:
+        return "", "", ""
+    try:
+        certificate = x509.load_der_x509_certificate(der)
+        subject = certificate.subject.rfc4514_string()
+        try:
+            names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            alternatives = [str(value) for value in names.get_values_for_type(x509.DNSName)]
+            alternatives += [str(value) for value in names.get_values_for_type(x509.IPAddress)]
+        except x509.ExtensionNotFound:
+            alternatives = []
+        if alternatives:
+            subject = (subject + "; " if subject else "") + "names: " + ", ".join(alternatives)
+        return subject, certificate.issuer.rfc4514_string(), certificate.not_valid_after_utc.isoformat()
+    except (ValueError, TypeError):
+        return "", "", ""
 
 
 def open_tcp(host: str, port: int, timeout: float) -> socket.socket:

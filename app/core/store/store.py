@@ -161,8 +161,13 @@ class Store:
     def update_account(self, account: Account) -> None:
         if account.id is None:
             raise ConfigError("cannot update an account that was never saved")
-        self._execute("UPDATE accounts SET name = ?, settings = ? WHERE id = ?",
-                      (account.name, account_to_json(account), account.id))
+        try:
+            self.db.execute("UPDATE accounts SET name = ?, settings = ? WHERE id = ?",
+                            (account.name, account_to_json(account), account.id))
+        except sqlite3.IntegrityError as error:
+            raise ConfigError(f"an account named {account.name!r} already exists") from error
+        except sqlite3.Error as error:
+            raise StoreError(_explain(error)) from error
 
     def accounts(self) -> list[Account]:
         rows = self._execute("SELECT id, name, settings FROM accounts ORDER BY name").fetchall()
@@ -224,6 +229,23 @@ class Store:
             sender=parsed.sender, recipients=parsed.recipients, subject=parsed.subject,
             message_id=parsed.message_id, size=len(raw), sha256=digest,
             has_attachments=parsed.has_attachments)
+
+    def add_messages(self, account: Account, incoming: Sequence[tuple[str, bytes, float]]) -> list[MessageSummary]:
+        """Store (uidl, raw, received_at) items in one short, durable transaction.
+
+        The fetch engine collects a group in memory and writes it here, so the database's write
+        lock is held for milliseconds, never while waiting on the network: the GUI thread and
+        other accounts' fetches can write meanwhile.
+        """
+        if not incoming:
+            return []
+        try:
+            stored = [self.add_message(account, uidl, raw, received_at=received) for uidl, raw, received in incoming]
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        return stored
 
     def mark_deleted_on_server(self, account_id: int, uidls: Sequence[str]) -> None:
         self._begin()
