@@ -1,35 +1,65 @@
-"""Starting the desktop app: QApplication, the main window, the event loop.
-
-Until the full three-pane window lands, this shows the stored messages of the profile in a
-read-only list, so a user who fetched with the command line can see their mail.
-"""
+"""Starting the desktop app: QApplication, translations, the profile's store, the main window."""
 
 from __future__ import annotations
 
 import os
 import sys
 
+from app.core.errors import PoplarkError
 from app.core.store import Profile, Store
 
 
 def run_gui(profile_directory: str | None) -> int:
-    from PySide6.QtWidgets import QApplication
-
-    from app.ui.main_window import MainWindow
+    from PySide6.QtCore import QLocale, QTimer, QTranslator
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(application, QApplication)
     application.setApplicationName("Poplark")
     application.setOrganizationName("Poplark")
+    application.setDesktopFileName("io.github.poplark.Poplark")
+    application.setQuitOnLastWindowClosed(False)  # the tray may keep us alive; quit is explicit
+    translators = _install_translations(application, QLocale(), QTranslator)
+
+    from app.ui.icons import application_icon
+    from app.ui.main_window import MainWindow
+
+    application.setWindowIcon(application_icon())
     profile = Profile.locate(profile_directory)
-    store = Store.open(profile)
-    window = MainWindow(store)
+    try:
+        store = Store.open(profile)
+    except PoplarkError as error:
+        QMessageBox.critical(None, "Poplark", application.translate(
+            "application", "Poplark cannot open its mail store:\n{0}").format(error))
+        return 1
+    window = MainWindow(store, profile, quit_application_on_close=True)
     window.show()
+    window.start()
     if os.environ.get("POPLARK_QUIT_AFTER_SHOW"):
         # Smoke tests and the start-up benchmark: show, then leave the loop at once.
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, application.quit)
+        QTimer.singleShot(0, window.quit)
     try:
         return application.exec()
     finally:
+        window.close_for_good()
         store.close()
+        del translators
+
+
+def _install_translations(application: object, locale: object, translator_class: type) -> list[object]:
+    """Qt's own strings and Poplark's, for the user's language, when the files exist."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from app.core.providers import resources_directory
+
+    assert isinstance(locale, QLocale)
+    installed: list[object] = []
+    qt_translator = QTranslator()
+    if qt_translator.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        application.installTranslator(qt_translator)  # type: ignore[attr-defined]
+        installed.append(qt_translator)
+    own = QTranslator()
+    if own.load(locale, "poplark", "_", str(resources_directory() / "translations")):
+        application.installTranslator(own)  # type: ignore[attr-defined]
+        installed.append(own)
+    return installed

@@ -1,39 +1,660 @@
-"""The main window (placeholder until the desktop-app issue): the stored messages, newest first."""
+"""The main window: account/folder tree, message list, preview; toolbar, menus, status bar, tray.
+
+It wires the parts together and owns no mail logic: the models read the store, the fetch
+controller runs the engine in worker threads, the scheduler says when, and app.ui.errors turns
+failures into sentences. Everything here runs on the GUI thread and never waits on the network.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+import logging
+import time
+from collections.abc import Callable
 
-from app.core.mime import format_date
-from app.core.store import Store
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QTableView,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-#: The placeholder shows this many newest messages; the real window pages lazily.
-SHOWN_MESSAGES = 500
+from app import __version__
+from app.core import credentials
+from app.core.errors import PoplarkError, TlsError
+from app.core.model import Account, FetchProgress, FetchReport, Folder
+from app.core.store import Profile, Store
+from app.ui.dialogs.account_dialog import AccountDialog
+from app.ui.dialogs.password_dialog import ask_password
+from app.ui.dialogs.preferences import Preferences, PreferencesDialog
+from app.ui.errors import Remedy, user_message
+from app.ui.icons import application_icon, standard_icon
+from app.ui.models.folder_model import FolderModel
+from app.ui.models.inbox_model import Column, InboxModel
+from app.ui.widgets.fetch_status import FetchStatus
+from app.ui.widgets.preview import PreviewPane
+from app.ui.workers.fetch_controller import FetchController
+from app.ui.workers.scheduler import FetchScheduler
+
+log = logging.getLogger("poplark.ui")
+
+#: The message list is refreshed at most this often while a fetch streams rows in (ms).
+FOLDER_REFRESH_MS = 500
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, profile: Profile, settings: QSettings | None = None, *,
+                 scheduler_tick_ms: int = 15000, quit_application_on_close: bool = False,
+                 clock: Callable[[], float] = time.time) -> None:
         super().__init__()
+        self.quit_application_on_close = quit_application_on_close
+        self.store = store
+        self.profile = profile
+        self.settings = settings or QSettings()
+        self.preferences = Preferences.load(self.settings)
+        self.session_passwords: dict[int, str] = {}
+        self.new_mail_counts: dict[str, int] = {}
+        self.last_summary: dict[str, str] = {}
+        self.quitting = False
         self.setWindowTitle("Poplark")
-        self.resize(900, 560)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        count = store.message_count()
-        accounts = store.accounts()
-        if accounts:
-            heading = f"{count} message(s) in {len(accounts)} account(s). Fetch with: poplark fetch"
+        self.setWindowIcon(application_icon())
+        self.setObjectName("mainWindow")
+
+        self.controller = FetchController(profile, self)
+        self.scheduler = FetchScheduler(clock=clock, tick_ms=scheduler_tick_ms, parent=self)
+        self.folder_model = FolderModel(store, self)
+        self.inbox_model = InboxModel(store, self)
+        self._folder_refresh = QTimer(self)
+        self._folder_refresh.setSingleShot(True)
+        self._folder_refresh.setInterval(FOLDER_REFRESH_MS)
+        self._folder_refresh.timeout.connect(self._refresh_counts)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+        self._build_tray()
+        self._connect()
+        self._restore_state()
+        self.reload_accounts()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, slot: Callable[[], object], *,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                icon: QIcon | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(icon)
+        action.triggered.connect(lambda checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        self.get_mail_action = self._action("getMailAction", self.tr("Get Mail"), self.get_mail,
+                                            shortcut="F5", icon=standard_icon("get_mail"))
+        self.new_account_action = self._action("newAccountAction", self.tr("New Account…"), self.new_account,
+                                               shortcut="Ctrl+Shift+N", icon=standard_icon("new_account"))
+        self.account_settings_action = self._action("accountSettingsAction", self.tr("Account Settings…"),
+                                                    self.edit_current_account, icon=standard_icon("settings"))
+        self.delete_action = self._action("deleteAction", self.tr("Delete"), self.delete_selected,
+                                          shortcut=QKeySequence.StandardKey.Delete, icon=standard_icon("delete"))
+        self.mark_read_action = self._action("markReadAction", self.tr("Mark as Read"),
+                                             lambda: self.mark_selected(True), shortcut="Ctrl+R",
+                                             icon=standard_icon("read"))
+        self.mark_unread_action = self._action("markUnreadAction", self.tr("Mark as Unread"),
+                                               lambda: self.mark_selected(False), shortcut="Ctrl+U",
+                                               icon=standard_icon("unread"))
+        self.preferences_action = self._action("preferencesAction", self.tr("Preferences…"), self.edit_preferences,
+                                               shortcut=QKeySequence.StandardKey.Preferences)
+        self.about_action = self._action("aboutAction", self.tr("About Poplark"), self.show_about)
+        self.quit_action = self._action("quitAction", self.tr("Quit"), self.quit, shortcut="Ctrl+Q")
+        self.cancel_action = self._action("cancelAction", self.tr("Cancel Fetch"), self.controller.cancel,
+                                          shortcut="Esc")
+        self.search_action = self._action("searchAction", self.tr("Search"), self._focus_search, shortcut="Ctrl+F")
+        self.addAction(self.search_action)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.get_mail_action)
+        file_menu.addAction(self.cancel_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.new_account_action)
+        file_menu.addAction(self.account_settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.mark_read_action)
+        edit_menu.addAction(self.mark_unread_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.search_action)
+        edit_menu.addAction(self.preferences_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(22, 22))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.get_mail_menu = QMenu(self)
+        self.get_mail_button = QToolButton(self)
+        self.get_mail_button.setObjectName("getMailButton")
+        self.get_mail_button.setDefaultAction(self.get_mail_action)
+        self.get_mail_button.setMenu(self.get_mail_menu)
+        self.get_mail_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.get_mail_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addWidget(self.get_mail_button)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_account_action)
+        toolbar.addAction(self.delete_action)
+        toolbar.addAction(self.mark_read_action)
+        toolbar.addAction(self.mark_unread_action)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        toolbar.addWidget(spacer)
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(self.tr("Search subject or sender"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(280)
+        toolbar.addWidget(self.search_box)
+
+    def _build_central(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.welcome = self._build_welcome()
+        self.stack.addWidget(self.welcome)
+
+        self.folder_view = QTreeView(self)
+        self.folder_view.setObjectName("folderView")
+        self.folder_view.setModel(self.folder_model)
+        self.folder_view.setHeaderHidden(True)
+        self.folder_view.setMinimumWidth(160)
+
+        self.message_view = QTableView(self)
+        self.message_view.setObjectName("messageView")
+        self.message_view.setModel(self.inbox_model)
+        self.message_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.message_view.setSortingEnabled(True)
+        self.message_view.setShowGrid(False)
+        self.message_view.setWordWrap(False)
+        self.message_view.setAlternatingRowColors(True)
+        self.message_view.verticalHeader().hide()
+        self.message_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.message_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.message_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        self._set_default_column_widths()
+
+        self.preview = PreviewPane(self.store.path, self)
+        self.preview.setObjectName("previewPane")
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.message_view)
+        self.right_splitter.addWidget(self.preview)
+        self.right_splitter.setSizes([320, 380])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.folder_view)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([200, 900])
+        self.stack.addWidget(self.main_splitter)
+        self.setCentralWidget(self.stack)
+
+    def _set_default_column_widths(self) -> None:
+        header = self.message_view.horizontalHeader()
+        widths = {Column.SEEN: 26, Column.ATTACHMENT: 26, Column.FLAG: 26, Column.SENDER: 220, Column.DATE: 140,
+                  Column.SIZE: 70}
+        for column in Column:
+            if column is Column.SUBJECT:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths[column])
+
+    def _build_welcome(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("welcomePage")
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        logo = QLabel(page)
+        logo.setPixmap(application_icon().pixmap(96, 96))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(logo)
+        title = QLabel(self.tr("Welcome to Poplark"), page)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        text = QLabel(self.tr("Add your mail account to start. Type your address (QQ, 163, Gmail, your "
+                              "company…) and Poplark fills in the server settings."), page)
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setMaximumWidth(520)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        button = QPushButton(self.tr("Add an account…"), page)
+        button.setObjectName("welcomeAddAccountButton")
+        button.setDefault(True)
+        button.clicked.connect(self.new_account)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_status_bar(self) -> None:
+        self.fetch_status = FetchStatus(self)
+        self.fetch_status.cancel_requested.connect(self.controller.cancel)
+        self.statusBar().addPermanentWidget(self.fetch_status, 1)
+
+    def _build_tray(self) -> None:
+        self.tray = QSystemTrayIcon(application_icon(), self)
+        self.tray.setObjectName("trayIcon")
+        tray_menu = QMenu(self)
+        show_action = tray_menu.addAction(self.tr("Show Poplark"))
+        show_action.triggered.connect(self.show_from_tray)
+        tray_menu.addAction(self.get_mail_action)
+        tray_menu.addSeparator()
+        tray_menu.addAction(self.quit_action)
+        self.tray.setContextMenu(tray_menu)
+        self.tray.activated.connect(self._tray_activated)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+
+    def _connect(self) -> None:
+        self.folder_view.selectionModel().currentChanged.connect(self._folder_changed)
+        self.message_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.search_box.textChanged.connect(self._search_changed)
+        self.controller.started.connect(self._fetch_started)
+        self.controller.progress.connect(self._fetch_progress)
+        self.controller.messages_stored.connect(self._messages_stored)
+        self.controller.finished.connect(self._fetch_finished)
+        self.controller.failed.connect(self._fetch_failed)
+        self.controller.cancelled.connect(self._fetch_cancelled)
+        self.controller.idle.connect(self._fetch_idle)
+        self.scheduler.due.connect(self._scheduled_fetch)
+        self.preview.shown.connect(self._message_shown)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
         else:
-            heading = "No account yet. Add one with: poplark account add NAME --host HOST --user USER"
-        self.heading = QLabel(heading, central)
-        layout.addWidget(self.heading)
-        self.messages = QTreeWidget(central)
-        self.messages.setHeaderLabels(["From", "Subject", "Date", "Size"])
-        self.messages.setRootIsDecorated(False)
-        for message in store.messages(limit=SHOWN_MESSAGES):
-            when = format_date(message.date if message.date is not None else message.received_at)
-            item = QTreeWidgetItem([message.sender, message.subject, when, f"{message.size / 1024:.0f} KB"])
-            self.messages.addTopLevelItem(item)
-        self.messages.setColumnWidth(0, 220)
-        self.messages.setColumnWidth(1, 420)
-        layout.addWidget(self.messages)
-        self.setCentralWidget(central)
+            self.resize(1100, 720)
+        for key, splitter in (("window/mainSplitter", self.main_splitter),
+                              ("window/rightSplitter", self.right_splitter)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        header = self.message_view.horizontalHeader()
+        header_state = self.settings.value("window/messageHeader")
+        if not (isinstance(header_state, QByteArray) and header.restoreState(header_state)):
+            header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)  # newest first
+        self.inbox_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/mainSplitter", self.main_splitter.saveState())
+        self.settings.setValue("window/rightSplitter", self.right_splitter.saveState())
+        self.settings.setValue("window/messageHeader", self.message_view.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def reload_accounts(self) -> None:
+        """Re-read the accounts: tree, Get Mail menu, scheduler, welcome page."""
+        accounts = self.store.accounts()
+        self.accounts = {account.name: account for account in accounts}
+        self.folder_model.refresh()
+        self.folder_view.expandAll()
+        self.get_mail_menu.clear()
+        for account in accounts:
+            action = self.get_mail_menu.addAction(account.display_name or account.name)
+            action.triggered.connect(lambda checked=False, name=account.name: self.get_mail(name))
+        self.scheduler.set_accounts(accounts)
+        has_accounts = bool(accounts)
+        self.stack.setCurrentIndex(1 if has_accounts else 0)
+        for action in (self.get_mail_action, self.account_settings_action, self.delete_action,
+                       self.mark_read_action, self.mark_unread_action):
+            action.setEnabled(has_accounts)
+        self.search_box.setEnabled(has_accounts)
+        if has_accounts and not self.folder_view.currentIndex().isValid():
+            first = self.folder_model.index(0, 0)
+            inbox = self.folder_model.index(0, 0, first) if self.folder_model.rowCount(first) else first
+            self.folder_view.setCurrentIndex(inbox)
+        self._update_tray()
+
+    def start(self) -> None:
+        """Begin scheduled checks (the first one at once: 'check at start-up')."""
+        self.scheduler.start()
+
+    # -- folders, list, preview ---------------------------------------------------------------------
+
+    @Slot()
+    def _folder_changed(self) -> None:
+        location = self.folder_model.folder_at(self.folder_view.currentIndex())
+        if location is None:
+            return
+        account_id, folder = location
+        self.inbox_model.set_folder(account_id, folder)
+        self.preview.clear()
+        self.delete_action.setEnabled(folder is Folder.INBOX)
+
+    def current_folder(self) -> tuple[int | None, Folder] | None:
+        return self.folder_model.folder_at(self.folder_view.currentIndex())
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.message_view.selectionModel().selectedRows()})
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.preview.show_message(self.inbox_model.summary(rows[0]))
+        else:
+            self.preview.clear()
+
+    @Slot(int)
+    def _message_shown(self, message_id: int) -> None:
+        if not self.preferences.mark_read_when_shown:
+            return
+        row = self.inbox_model.row_of(message_id)
+        if row is not None and not self.inbox_model.summary(row).seen:
+            self.inbox_model.set_seen([row], True)
+            self._schedule_count_refresh()
+
+    @Slot(str)
+    def _search_changed(self, text: str) -> None:
+        setter = getattr(self.inbox_model, "set_search", None)
+        if setter is not None:
+            setter(text)
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def mark_selected(self, seen: bool) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.inbox_model.set_seen(rows, seen)
+            self._schedule_count_refresh()
+
+    def delete_selected(self) -> None:
+        location = self.current_folder()
+        rows = self.selected_rows()
+        if not rows or location is None or location[1] is not Folder.INBOX:
+            return
+        ids = [self.inbox_model.message_id(row) for row in rows]
+        next_row = min(rows)
+        self.store.move_to_folder(ids, Folder.TRASH)
+        self.inbox_model.remove_ids(ids)
+        self._schedule_count_refresh()
+        if self.inbox_model.rowCount():
+            self.message_view.selectRow(min(next_row, self.inbox_model.rowCount() - 1))
+
+    def _schedule_count_refresh(self) -> None:
+        if not self._folder_refresh.isActive():
+            self._folder_refresh.start()
+
+    @Slot()
+    def _refresh_counts(self) -> None:
+        current = self.current_folder()
+        self.folder_model.refresh()
+        self.folder_view.expandAll()
+        if current is not None:
+            index = self.folder_model.index_for(*current)
+            if index is not None and index.isValid():
+                self.folder_view.selectionModel().blockSignals(True)
+                self.folder_view.setCurrentIndex(index)
+                self.folder_view.selectionModel().blockSignals(False)
+        self._update_tray()
+
+    def _update_tray(self) -> None:
+        unread = sum(count for (_, folder), count in self.store.unread_counts().items() if folder == Folder.INBOX)
+        self.unread_total = unread
+        self.tray.setToolTip(self.tr("Poplark: {0} unread").format(unread) if unread else "Poplark")
+        self.setWindowTitle(f"Poplark ({unread})" if unread else "Poplark")
+
+    # -- fetching ---------------------------------------------------------------------------------
+
+    def get_mail(self, account_name: str | None = None) -> None:
+        names = [account_name] if account_name else list(self.accounts)
+        for name in names:
+            account = self.accounts.get(name)
+            if account is not None:
+                self.scheduler.resume(name)
+                self._start_fetch(account)
+
+    @Slot(object)
+    def _scheduled_fetch(self, account: Account) -> None:
+        self._start_fetch(self.accounts.get(account.name, account))
+
+    def _start_fetch(self, account: Account, password: str | None = None) -> None:
+        assert account.id is not None
+        if password is None:
+            password = self.session_passwords.get(account.id)
+        if self.controller.start(account, password):
+            self.scheduler.mark_running(account.name)
+
+    @Slot(str)
+    def _fetch_started(self, account_name: str) -> None:
+        self.new_mail_counts[account_name] = 0
+
+    @Slot(object)
+    def _fetch_progress(self, progress: FetchProgress) -> None:
+        self.fetch_status.show_progress(progress)
+
+    @Slot(str, list)
+    def _messages_stored(self, account_name: str, ids: list[int]) -> None:
+        self.new_mail_counts[account_name] = self.new_mail_counts.get(account_name, 0) + len(ids)
+        account = self.accounts.get(account_name)
+        location = self.current_folder()
+        if account is not None and location is not None:
+            account_id, folder = location
+            # New mail lands in the Inbox; show it only where it belongs.
+            if folder is Folder.INBOX and account_id in (None, account.id) and not self.search_box.text():
+                self.inbox_model.add_new_messages(ids)
+        self._schedule_count_refresh()
+
+    @Slot(str, object)
+    def _fetch_finished(self, account_name: str, report: FetchReport) -> None:
+        self.scheduler.record_success(account_name, report)
+        new = report.new_messages
+        if new:
+            text = self.tr("{0}: {1} new message(s)").format(account_name, new)
+            self._notify_new_mail(account_name, new)
+        else:
+            text = self.tr("{0}: no new mail").format(account_name)
+        if report.warnings:
+            text += " — " + report.warnings[0]
+        self.last_summary[account_name] = text
+        self._folder_refresh.stop()
+        self._refresh_counts()
+
+    def _notify_new_mail(self, account_name: str, count: int) -> None:
+        if not self.preferences.notify_new_mail:
+            return
+        self.last_notification = (account_name, count)
+        if self.tray.isVisible():
+            self.tray.showMessage(self.tr("New mail"), self.tr("{0}: {1} new message(s)").format(account_name, count),
+                                  QSystemTrayIcon.MessageIcon.Information, 8000)
+
+    @Slot(str, object)
+    def _fetch_failed(self, account_name: str, error: Exception) -> None:
+        if isinstance(error, PoplarkError):
+            self.scheduler.record_failure(account_name, error)
+        message = user_message(error, account_name)
+        self.last_summary[account_name] = message.text
+        account = self.accounts.get(account_name)
+        if message.quiet or account is None or self.quitting:
+            return
+        if message.remedy is Remedy.ASK_PASSWORD:
+            self._ask_password_and_retry(account, message.text)
+        elif message.remedy is Remedy.TRUST_CERTIFICATE and isinstance(error, TlsError):
+            self._offer_certificate_trust(account, error, message.text)
+        elif message.remedy is Remedy.EDIT_SETTINGS:
+            QMessageBox.warning(self, message.title, message.text)
+            self.edit_account(account)
+        else:
+            QMessageBox.warning(self, message.title, message.text)
+
+    def _ask_password_and_retry(self, account: Account, reason: str) -> None:
+        assert account.id is not None
+        answer = ask_password(self, account, reason, can_remember=credentials.secure_storage_available()
+                              and account.remember_password)
+        if answer is None:
+            return
+        password, remember = answer
+        if remember:
+            try:
+                credentials.store_password(account.credential_key, password)
+                self.session_passwords.pop(account.id, None)
+            except PoplarkError as error:
+                QMessageBox.warning(self, self.tr("Password not saved"), str(error))
+                self.session_passwords[account.id] = password
+        else:
+            self.session_passwords[account.id] = password
+        self.scheduler.resume(account.name)
+        self._start_fetch(account, password)
+
+    def _offer_certificate_trust(self, account: Account, error: TlsError, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Certificate not trusted"), text, parent=self)
+        box.setInformativeText(self.tr("Certificate SHA-256 fingerprint:\n{0}\n\nTrust this exact certificate for "
+                                       "{1} only if your provider confirms this fingerprint.").format(
+                                           error.fingerprint_sha256, account.name))
+        trust = box.addButton(self.tr("Trust This Certificate"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is trust:
+            from dataclasses import replace
+
+            pinned = replace(account, pinned_cert_sha256=error.fingerprint_sha256)
+            self.store.update_account(pinned)
+            self.reload_accounts()
+            self.scheduler.resume(account.name)
+            self._start_fetch(self.accounts[account.name])
+
+    @Slot(str)
+    def _fetch_cancelled(self, account_name: str) -> None:
+        self.scheduler.record_cancelled(account_name)
+        self.last_summary[account_name] = self.tr("{0}: cancelled").format(account_name)
+
+    @Slot()
+    def _fetch_idle(self) -> None:
+        self.fetch_status.set_idle("; ".join(self.last_summary.values()))
+        self.last_summary.clear()
+
+    # -- accounts and dialogs ---------------------------------------------------------------------
+
+    def new_account(self) -> None:
+        dialog = AccountDialog(self.store, None, self)
+        if dialog.exec() and dialog.account is not None:
+            account = dialog.account
+            assert account.id is not None
+            if dialog.session_password:
+                self.session_passwords[account.id] = dialog.session_password
+            self.reload_accounts()
+            index = self.folder_model.index_for(account.id, Folder.INBOX)
+            if index is not None:
+                self.folder_view.setCurrentIndex(index)
+            self._start_fetch(self.accounts[account.name])
+
+    def current_account(self) -> Account | None:
+        location = self.current_folder()
+        if location is not None and location[0] is not None:
+            for account in self.accounts.values():
+                if account.id == location[0]:
+                    return account
+        return next(iter(self.accounts.values()), None)
+
+    def edit_current_account(self) -> None:
+        account = self.current_account()
+        if account is not None:
+            self.edit_account(account)
+
+    def edit_account(self, account: Account) -> None:
+        dialog = AccountDialog(self.store, account, self)
+        if dialog.exec() and dialog.account is not None:
+            assert dialog.account.id is not None
+            if dialog.session_password:
+                self.session_passwords[dialog.account.id] = dialog.session_password
+            self.reload_accounts()
+            self.scheduler.resume(dialog.account.name)
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.preferences, self)
+        if dialog.exec():
+            self.preferences = dialog.preferences()
+            self.preferences.save(self.settings)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Poplark"), self.tr(
+            "<h3>Poplark {0}</h3><p>A POP3 mail client that keeps your mail on your computer, "
+            "exactly as it arrived.</p><p>Passwords are kept in the system keyring.</p>").format(__version__))
+
+    # -- tray and closing -------------------------------------------------------------------------
+
+    @Slot(QSystemTrayIcon.ActivationReason)
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.show_from_tray()
+
+    def show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.quitting and self.preferences.close_to_tray and self.tray.isVisible():
+            self.hide()
+            event.ignore()
+            return
+        self._shut_down()
+        event.accept()
+        if self.quit_application_on_close:
+            QTimer.singleShot(0, QApplication.quit)
+
+    def quit(self) -> None:
+        self.quitting = True
+        self.close()
+
+    def close_for_good(self) -> None:
+        """Stop everything without asking (the event loop has ended)."""
+        self._shut_down()
+
+    def _shut_down(self) -> None:
+        """Cancel fetches and wait for their threads: nothing is lost, nothing left running."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.quitting = True
+        self._folder_refresh.stop()
+        self.scheduler.stop()
+        self.controller.shutdown()
+        self.preview.wait_for_jobs()
+        self.save_state()
+        self.tray.hide()

@@ -33,20 +33,21 @@ def test_emit_does_not_corrupt_refcounts(qtbot: QtBot) -> None:
 
 
 def test_main_window_lists_stored_messages(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
     from app.ui.main_window import MainWindow
 
-    store = Store.open(Profile(tmp_path))
-    account = store.add_account(Account(name="work", host="pop.example.com", user="u"))
+    profile = Profile(tmp_path).ensure()
+    store = Store.open(profile)
+    account = store.add_account(Account(name="work", host="pop.example.com", user="u", check_interval_minutes=0))
     store.add_message(account, "u1", "Subject: 会议通知\r\nFrom: 张三 <z@example.cn>\r\n\r\nhi\r\n".encode())
     store.commit()
-    window = MainWindow(store)
+    window = MainWindow(store, profile, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
-    assert window.messages.topLevelItemCount() == 1
-    item = window.messages.topLevelItem(0)
-    assert item is not None
-    assert item.text(1) == "会议通知"
-    assert "1 message(s)" in window.heading.text()
+    assert window.inbox_model.rowCount() == 1
+    assert window.inbox_model.summary(0).subject == "会议通知"
+    window.close_for_good()
     store.close()
 
 

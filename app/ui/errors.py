@@ -1,0 +1,255 @@
+"""The one place where the core's error vocabulary becomes sentences for people.
+
+The core raises errors sorted by who can fix them (app/core/errors.py); here each becomes a title,
+a text that says what happened and what to do next, the remedy the window should offer, and
+whether it is quiet (status bar only: the problem usually goes away by itself, so a dialog would
+only interrupt). Texts go through ``translate("errors", ...)`` with literal
+source strings, so lupdate finds them; placeholders are named so translations may reorder them.
+
+The core's own message (English, technical) is shown as a detail where it is the only precise
+explanation, such as why a certificate was rejected; the server's text is quoted as it came,
+because that is often the only hint a provider gives (QQ's "please use an authorization code").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from app.core.errors import (
+    AuthError,
+    Cancelled,
+    ConfigError,
+    ConnectError,
+    CredentialsError,
+    FetchInProgress,
+    MailboxBusy,
+    MessageTooLarge,
+    NoSecureStorage,
+    OutOfStep,
+    PermanentServerError,
+    PoplarkError,
+    ProtocolError,
+    ServerTimeout,
+    StoreError,
+    TemporaryServerError,
+    TlsError,
+)
+
+#: Details from unknown exceptions are cut here: a dialog is no place for a page of repr().
+MAX_DETAIL_CHARACTERS = 300
+
+
+class Remedy(enum.Enum):
+    """What the window should offer the user next."""
+
+    NONE = "none"
+    ASK_PASSWORD = "ask_password"
+    RETRY_LATER = "retry_later"
+    TRUST_CERTIFICATE = "trust_certificate"
+    EDIT_SETTINGS = "edit_settings"
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    title: str
+    text: str
+    remedy: Remedy
+    #: Show in the status bar only, no dialog: the problem is expected to pass by itself.
+    quiet: bool
+
+
+def user_message(error: Exception, account_name: str) -> UserMessage:
+    """The sentence for ``error``, which happened while working on the account ``account_name``.
+
+    Subclasses are tested before their bases (OutOfStep before ProtocolError, ServerTimeout
+    before ConnectError), so the most precise sentence wins.
+    """
+    translate = QCoreApplication.translate  # a local name: lupdate finds translate("errors", ...)
+    name = account_name
+    if isinstance(error, Cancelled):
+        return UserMessage(
+            translate("errors", "Cancelled"),
+            _fill(translate("errors", "Stopped getting mail for {account}. Messages already downloaded are kept; "
+                                      "get mail again to download the rest."), account=name),
+            Remedy.NONE, quiet=True)
+    if isinstance(error, AuthError):
+        return UserMessage(
+            translate("errors", "Password not accepted"),
+            _fill(translate("errors", "The server of {account} did not accept the user name or password.{server_said} "
+                                      "Enter the password again. QQ Mail, 163 and 126 accept only an authorization "
+                                      "code (授权码) here, not the web mail password: create one in the web mail "
+                                      "settings, after switching POP3 on."),
+                  account=name, server_said=_server_said(error)),
+            Remedy.ASK_PASSWORD, quiet=False)
+    if isinstance(error, CredentialsError):
+        return _credentials_message(error, name)
+    if isinstance(error, MailboxBusy):
+        return UserMessage(
+            translate("errors", "Mailbox busy"),
+            _fill(translate("errors", "The mailbox of {account} is busy: another mail program may be checking it, or "
+                                      "the server wants a longer pause between checks.{server_said} Poplark will try "
+                                      "again later by itself."),
+                  account=name, server_said=_server_said(error)),
+            Remedy.RETRY_LATER, quiet=True)
+    if isinstance(error, TemporaryServerError):
+        return UserMessage(
+            translate("errors", "Server problem"),
+            _fill(translate("errors", "The server of {account} has a temporary problem.{server_said} Poplark will try "
+                                      "again later by itself."),
+                  account=name, server_said=_server_said(error)),
+            Remedy.RETRY_LATER, quiet=True)
+    if isinstance(error, ServerTimeout):
+        return UserMessage(
+            translate("errors", "Server stopped responding"),
+            _fill(translate("errors", "The server of {account} stopped responding. Mail received so far is kept; "
+                                      "Poplark will try again later by itself. If this keeps happening, check your "
+                                      "network connection."), account=name),
+            Remedy.RETRY_LATER, quiet=True)
+    if isinstance(error, ConnectError):
+        return UserMessage(
+            translate("errors", "Server not reachable"),
+            _fill(translate("errors", "Could not reach the server of {account} ({detail}). Poplark will try again "
+                                      "later by itself. If this keeps happening, check your network connection and "
+                                      "the server name and port in the account settings."),
+                  account=name, detail=_detail(error)),
+            Remedy.RETRY_LATER, quiet=True)
+    if isinstance(error, TlsError):
+        return _tls_message(error, name)
+    if isinstance(error, ConfigError):
+        return UserMessage(
+            translate("errors", "Settings need attention"),
+            _fill(translate("errors", "The settings of {account} cannot be used as they are: {detail}. Open the "
+                                      "account settings and correct them."),
+                  account=name, detail=_detail(error)),
+            Remedy.EDIT_SETTINGS, quiet=False)
+    if isinstance(error, StoreError):
+        return UserMessage(
+            translate("errors", "Cannot save mail"),
+            _fill(translate("errors", "Poplark could not save mail for {account} on this computer: {detail}. Nothing "
+                                      "was removed from the server that is not saved here. Free some disk space (or "
+                                      "close any other program using Poplark's mail store), then get mail again."),
+                  account=name, detail=_detail(error)),
+            Remedy.NONE, quiet=False)
+    if isinstance(error, OutOfStep):
+        return UserMessage(
+            translate("errors", "Server replies out of order"),
+            _fill(translate("errors", "The server of {account} answered out of order, so Poplark stopped before "
+                                      "saving anything wrongly. Nothing was lost. The next check sends one command "
+                                      "at a time, which this server handles; get mail again or wait for the next "
+                                      "check."), account=name),
+            Remedy.RETRY_LATER, quiet=False)
+    if isinstance(error, ProtocolError):
+        return UserMessage(
+            translate("errors", "Unexpected server reply"),
+            _fill(translate("errors", "The server of {account} sent a reply Poplark could not understand ({detail}). "
+                                      "Nothing was lost. Get mail again later; if this keeps happening, tell your "
+                                      "mail provider."),
+                  account=name, detail=_detail(error)),
+            Remedy.RETRY_LATER, quiet=False)
+    if isinstance(error, PermanentServerError):
+        return UserMessage(
+            translate("errors", "Server refused"),
+            _fill(translate("errors", "The server of {account} refused to go on: {detail}. This will not pass by "
+                                      "itself: check the account in your provider's web mail, or ask your mail "
+                                      "provider."),
+                  account=name, detail=_detail(error)),
+            Remedy.NONE, quiet=False)
+    if isinstance(error, MessageTooLarge):
+        return UserMessage(
+            translate("errors", "Message too large"),
+            _fill(translate("errors", "A message for {account} is larger than the size limit and was left on the "
+                                      "server. To download it, raise the limit in the account settings."),
+                  account=name),
+            Remedy.EDIT_SETTINGS, quiet=True)
+    if isinstance(error, FetchInProgress):
+        return UserMessage(
+            translate("errors", "Already getting mail"),
+            _fill(translate("errors", "{account} is already being checked by another Poplark window or command. "
+                                      "Wait for it to finish; its new mail will appear here."), account=name),
+            Remedy.NONE, quiet=True)
+    return UserMessage(
+        translate("errors", "Something went wrong"),
+        _fill(translate("errors", "Something unexpected went wrong with {account} ({detail}). Try again; if it "
+                                  "happens again, please report it with Poplark's log."),
+              account=name, detail=_unknown_detail(error)),
+        Remedy.NONE, quiet=False)
+
+
+def _credentials_message(error: CredentialsError, name: str) -> UserMessage:
+    translate = QCoreApplication.translate  # a local name: lupdate finds translate("errors", ...)
+    if isinstance(error, NoSecureStorage):
+        text = _fill(translate("errors", "This computer has no secure password storage (system keyring), so Poplark "
+                                         "cannot remember the password for {account}. Enter it now: it will be kept "
+                                         "for this session only. To have it remembered, install and unlock a keyring "
+                                         "such as GNOME Keyring or KWallet."), account=name)
+    else:
+        text = _fill(translate("errors", "Poplark has no password for {account} ({detail}). Enter the password to "
+                                         "get mail."), account=name, detail=_detail(error))
+    return UserMessage(translate("errors", "Password needed"), text, Remedy.ASK_PASSWORD, quiet=False)
+
+
+def _tls_message(error: TlsError, name: str) -> UserMessage:
+    translate = QCoreApplication.translate  # a local name: lupdate finds translate("errors", ...)
+    if error.fingerprint_sha256:
+        return UserMessage(
+            translate("errors", "Certificate not trusted"),
+            _fill(translate("errors", "The server of {account} presented a certificate that cannot be verified "
+                                      "({detail}). Its SHA-256 fingerprint is {fingerprint}. Trust this exact "
+                                      "certificate only if your provider or administrator confirms that "
+                                      "fingerprint; otherwise do not connect, as someone may be listening in."),
+                  account=name, detail=_detail(error), fingerprint=format_fingerprint(error.fingerprint_sha256)),
+            Remedy.TRUST_CERTIFICATE, quiet=False)
+    return UserMessage(
+        translate("errors", "Secure connection failed"),
+        _fill(translate("errors", "A secure connection to the server of {account} could not be set up ({detail}). "
+                                  "Check the server name, port and security setting in the account settings."),
+              account=name, detail=_detail(error)),
+        Remedy.EDIT_SETTINGS, quiet=False)
+
+
+class _KeepMissing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, **values: str) -> str:
+    """``template.format(**values)`` that cannot fail: a slip in a translation must not turn the
+    error path itself into a crash. Unknown placeholders stay as they are; broken braces leave
+    the template unfilled."""
+    try:
+        return template.format_map(_KeepMissing(values))
+    except (ValueError, IndexError):
+        return template
+
+
+def format_fingerprint(hex_digest: str) -> str:
+    """``ab12...`` -> ``AB:12:...``, the way browsers and ``openssl x509 -fingerprint`` show it."""
+    digits = hex_digest.replace(":", "").upper()
+    return ":".join(digits[index:index + 2] for index in range(0, len(digits), 2))
+
+
+def _server_said(error: PoplarkError) -> str:
+    """' The server said: "..."' or nothing: the provider's own words, often the only real hint."""
+    translate = QCoreApplication.translate  # a local name: lupdate finds translate("errors", ...)
+    if not error.server_text:
+        return ""
+    return _fill(translate("errors", " The server said: \u201c{text}\u201d."),
+                 text=error.server_text)
+
+
+def _detail(error: PoplarkError) -> str:
+    return str(error).rstrip(".")
+
+
+def _unknown_detail(error: Exception) -> str:
+    text = str(error) if isinstance(error, PoplarkError) else f"{type(error).__name__}: {error}"
+    text = text.rstrip(".")
+    if len(text) > MAX_DETAIL_CHARACTERS:
+        text = text[:MAX_DETAIL_CHARACTERS - 1] + "\u2026"
+    return text
+
+
+__all__ = ["Remedy", "UserMessage", "format_fingerprint", "user_message"]

@@ -1,0 +1,138 @@
+"""The folder list: every account with its Inbox and Trash, unread counts, and a unified inbox.
+
+A small tree (a few items per account), so it is a :class:`QStandardItemModel` rather than a
+hand-written model. :meth:`FolderModel.refresh` updates counts in place when the accounts are
+unchanged, so a view keeps its selection and expanded state while mail arrives; it rebuilds the
+tree only when an account was added, removed or renamed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QIcon, QStandardItem, QStandardItemModel
+
+from app.core.model import Account, Folder
+from app.core.store import Store
+
+#: The account id of an item (None for "All Inboxes").
+ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The :class:`Folder` value of an item (an account's own item means its Inbox).
+FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The number of unread messages behind an item, for delegates that draw a badge.
+UNREAD_COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_FOLDERS = (Folder.INBOX, Folder.TRASH)
+#: Freedesktop icon names; where the platform has no theme they are simply blank.
+_ICON_NAMES = {Folder.INBOX: "mail-folder-inbox", Folder.TRASH: "user-trash"}
+
+
+class FolderModel(QStandardItemModel):
+    """Accounts and their folders, from the store; call :meth:`refresh` when counts may have changed."""
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._shape: tuple[tuple[int, str], ...] | None = None  # the (id, name) pairs built last
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._normal = QFont()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the accounts and the unread counts (two small queries)."""
+        accounts = [account for account in self._store.accounts() if account.id is not None]
+        counts = self._store.unread_counts()
+        shape = tuple((account.id, account.name) for account in accounts if account.id is not None)
+        if shape != self._shape:
+            self._rebuild(accounts)
+            self._shape = shape
+        self._update_counts(counts)
+
+    def folder_at(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, Folder] | None:
+        """(account id or None for all accounts, folder) of an item; None for an invalid index."""
+        if not index.isValid() or index.model() is not self:
+            return None
+        folder = index.data(FOLDER_ROLE)
+        if folder is None:
+            return None
+        return index.data(ACCOUNT_ID_ROLE), Folder(folder)
+
+    def index_for(self, account_id: int | None, folder: Folder) -> QModelIndex:
+        """The item showing ``folder`` of ``account_id`` (None: all accounts); invalid if there is none.
+
+        With a single account there is no "All Inboxes" item, so (None, Inbox) is that account's
+        Inbox: the same messages.
+        """
+        if account_id is None and folder is Folder.INBOX and self._shape and len(self._shape) == 1:
+            account_id = self._shape[0][0]
+        for row in range(self.rowCount()):
+            top = self.item(row)
+            if top is None:
+                continue
+            if account_id is None and folder is Folder.INBOX and top.data(ACCOUNT_ID_ROLE) is None:
+                return top.index()
+            for child_row in range(top.rowCount()):
+                child = top.child(child_row)
+                if child is not None and child.data(FOLDER_ROLE) == folder.value \
+                        and child.data(ACCOUNT_ID_ROLE) == account_id:
+                    return child.index()
+        return QModelIndex()
+
+    def folder_name(self, folder: Folder) -> str:
+        if folder is Folder.TRASH:
+            return self.tr("Trash")
+        return self.tr("Inbox")
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _rebuild(self, accounts: list[Account]) -> None:
+        self.clear()
+        root = self.invisibleRootItem()
+        if len(accounts) > 1:
+            unified = self._item(self.tr("All Inboxes"), None, Folder.INBOX, _ICON_NAMES[Folder.INBOX])
+            unified.setToolTip(self.tr("The inboxes of all accounts together"))
+            root.appendRow(unified)
+        for account in accounts:
+            top = self._item(account.name, account.id, Folder.INBOX, "folder")
+            address = account.email or account.user
+            top.setToolTip(f"{account.display_name} <{address}>" if account.display_name else address)
+            for folder in _FOLDERS:
+                top.appendRow(self._item(self.folder_name(folder), account.id, folder, _ICON_NAMES[folder]))
+            root.appendRow(top)
+
+    def _item(self, text: str, account_id: int | None, folder: Folder, icon_name: str) -> QStandardItem:
+        item = QStandardItem(QIcon.fromTheme(icon_name), text)
+        item.setEditable(False)
+        item.setDragEnabled(False)
+        item.setDropEnabled(False)
+        item.setData(account_id, ACCOUNT_ID_ROLE)
+        item.setData(folder.value, FOLDER_ROLE)
+        return item
+
+    def _update_counts(self, counts: dict[tuple[int, str], int]) -> None:
+        for row in range(self.rowCount()):
+            top = self.item(row)
+            if top is None:
+                continue
+            if top.data(ACCOUNT_ID_ROLE) is None:
+                total = sum(count for (_, folder), count in counts.items() if folder == Folder.INBOX.value)
+                self._show_count(top, self.tr("All Inboxes"), total)
+                continue
+            for child_row in range(top.rowCount()):
+                child = top.child(child_row)
+                if child is None:
+                    continue
+                folder = Folder(child.data(FOLDER_ROLE))
+                unread = counts.get((child.data(ACCOUNT_ID_ROLE), folder.value), 0)
+                self._show_count(child, self.folder_name(folder), unread)
+
+    def _show_count(self, item: QStandardItem, name: str, unread: int) -> None:
+        # Setting an unchanged value would still emit dataChanged and repaint: compare first.
+        text = self.tr("{name} ({count})").format(name=name, count=unread) if unread else name
+        if item.text() != text:
+            item.setText(text)
+        font = self._bold if unread else self._normal
+        if item.font() != font:
+            item.setFont(font)
+        if item.data(UNREAD_COUNT_ROLE) != unread:
+            item.setData(unread, UNREAD_COUNT_ROLE)

@@ -1,0 +1,141 @@
+"""Every error of the core's vocabulary becomes a sentence that says what to do next."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core import credentials, errors
+from app.core.errors import (
+    AuthError,
+    Cancelled,
+    ConfigError,
+    ConnectError,
+    CredentialsError,
+    FetchInProgress,
+    MailboxBusy,
+    MessageTooLarge,
+    NoSecureStorage,
+    OutOfStep,
+    PermanentServerError,
+    PoplarkError,
+    ProtocolError,
+    ServerTimeout,
+    StoreError,
+    TemporaryServerError,
+    TlsError,
+)
+from app.ui.errors import Remedy, UserMessage, format_fingerprint, user_message
+
+FINGERPRINT = "ab" * 32
+
+#: (error, remedy, quiet, words the text must contain, case-insensitively)
+TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
+    (AuthError("the server rejected the user name or password", server_text="[AUTH] Please use authorization code"),
+     Remedy.ASK_PASSWORD, False, ("Please use authorization code", "QQ", "163", "126", "authorization code",
+                                  "Enter the password")),
+    (MailboxBusy("the mailbox is busy (in-use) during login", server_text="[IN-USE] locked"),
+     Remedy.RETRY_LATER, True, ("busy", "try again later")),
+    (TemporaryServerError("temporary server problem during UIDL", server_text="[SYS/TEMP] index busy"),
+     Remedy.RETRY_LATER, True, ("temporary", "index busy", "try again later")),
+    (ConnectError("pop.example.com:995 refused the connection: check the port and security setting"),
+     Remedy.RETRY_LATER, True, ("Could not reach", "refused the connection", "try again later")),
+    (ServerTimeout("the server stopped responding (no data for 60 s)"),
+     Remedy.RETRY_LATER, True, ("stopped responding", "try again later")),
+    (TlsError("the server's certificate is not trusted: self-signed certificate", fingerprint_sha256=FINGERPRINT),
+     Remedy.TRUST_CERTIFICATE, False, ("self-signed certificate", format_fingerprint(FINGERPRINT), "Trust")),
+    (TlsError("the server does not offer STARTTLS (STLS): choose SSL/TLS on port 995"),
+     Remedy.EDIT_SETTINGS, False, ("does not offer STARTTLS", "account settings")),
+    (NoSecureStorage(credentials.NO_KEYRING_ADVICE),
+     Remedy.ASK_PASSWORD, False, ("no secure password storage", "this session only", "Enter it now")),
+    (CredentialsError("no password is stored for work"),
+     Remedy.ASK_PASSWORD, False, ("no password is stored for work", "Enter the password")),
+    (ConfigError("refusing to send the password over an unencrypted connection"),
+     Remedy.EDIT_SETTINGS, False, ("unencrypted connection", "account settings")),
+    (StoreError("the disk is full"),
+     Remedy.NONE, False, ("disk is full", "Free some disk space", "get mail again")),
+    (ProtocolError("the server sent an unexpected reply: 'HELLO GARBAGE'"),
+     Remedy.RETRY_LATER, False, ("HELLO GARBAGE", "Get mail again later")),
+    (OutOfStep("the server sent more replies than commands while pipelining"),
+     Remedy.RETRY_LATER, False, ("out of order", "Nothing was lost", "get mail again")),
+    (PermanentServerError("the server refused login", server_text="[SYS/PERM] account disabled"),
+     Remedy.NONE, False, ("account disabled", "provider")),
+    (MessageTooLarge("the message is larger than the limit of 1000 bytes"),
+     Remedy.EDIT_SETTINGS, True, ("size limit", "account settings")),
+    (FetchInProgress("work is already being fetched by another Poplark window or command"),
+     Remedy.NONE, True, ("already being checked", "Wait")),
+    (Cancelled(), Remedy.NONE, True, ("Stopped", "kept")),
+    (PoplarkError("an unexpected error stopped the fetch: KeyError: 'x'"),
+     Remedy.NONE, False, ("KeyError", "Try again")),
+    (RuntimeError("boom"), Remedy.NONE, False, ("RuntimeError: boom", "Try again")),
+]
+
+
+def _all_error_classes() -> set[type[PoplarkError]]:
+    found: set[type[PoplarkError]] = set()
+    pending: list[type[PoplarkError]] = [PoplarkError]
+    while pending:
+        kind = pending.pop()
+        if kind.__module__ == errors.__name__ and kind not in found:
+            found.add(kind)
+            pending.extend(kind.__subclasses__())
+    return found
+
+
+def test_the_table_covers_every_error_class() -> None:
+    # A new error class in app/core/errors.py must get its own sentence and a row here.
+    covered = {type(error) for error, *_ in TABLE}
+    assert _all_error_classes() <= covered
+
+
+@pytest.mark.parametrize(("error", "remedy", "quiet", "words"), TABLE, ids=[type(row[0]).__name__ for row in TABLE])
+def test_each_error_has_a_remedy_and_says_what_to_do(error: Exception, remedy: Remedy, quiet: bool,
+                                                    words: tuple[str, ...]) -> None:
+    message = user_message(error, "work")
+    assert isinstance(message, UserMessage)
+    assert (message.remedy, message.quiet) == (remedy, quiet)
+    assert message.title and message.text.endswith(".")
+    assert "work" in message.text  # which account: there may be several
+    for word in words:
+        assert word.lower() in message.text.lower(), (word, message.text)
+    assert "{" not in message.text  # every placeholder was filled
+
+
+def test_auth_error_without_server_text_has_no_empty_quote() -> None:
+    message = user_message(AuthError("the server rejected the user name or password"), "work")
+    assert "said" not in message.text and "\u201c\u201d" not in message.text
+    assert "authorization code" in message.text
+
+
+def test_unknown_details_are_cut_short() -> None:
+    message = user_message(ValueError("x" * 5000), "work")
+    assert len(message.text) < 700
+
+
+def test_fingerprint_is_grouped_like_browsers_show_it() -> None:
+    assert format_fingerprint("ab12cd") == "AB:12:CD"
+
+
+def test_texts_go_through_qt_translation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    contexts: list[str] = []
+
+    def fake_translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        contexts.append(context)
+        return "[translated] " + source
+
+    monkeypatch.setattr(QCoreApplication, "translate", staticmethod(fake_translate))
+    message = user_message(MailboxBusy("busy", server_text="[IN-USE] locked"), "work")
+    assert message.title == "[translated] Mailbox busy"
+    assert message.text.startswith("[translated] The mailbox of work is busy")
+    assert "[translated]  The server said" in message.text
+    assert set(contexts) == {"errors"}
+
+
+def test_a_broken_translation_does_not_break_the_error_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    monkeypatch.setattr(QCoreApplication, "translate",
+                        staticmethod(lambda context, source, *rest: "{account} {unknown} {"))
+    for error, *_ in TABLE:
+        assert user_message(error, "work").text  # no KeyError, no ValueError

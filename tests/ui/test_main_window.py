@@ -1,0 +1,192 @@
+"""The main window end to end: a fake POP3 server, Get Mail, rows appearing, scheduled checks,
+notifications, password prompts, reading, deleting, and quitting in the middle of a fetch."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
+from app.core.store import Profile, Store
+from app.ui import main_window as main_window_module
+from app.ui.main_window import MainWindow
+from tests.fakes.keyrings import MemoryKeyring
+from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+
+MESSAGES = [crlf(f"From: Sender {index} <s{index}@example.com>\nSubject: {'会议通知' if index == 3 else 'Report'} "
+                 f"{index}\nDate: Mon, {index} Nov 2026 10:00:00 +0800\n\n" + f"body line {index}\n" * 30)
+            for index in range(1, 13)]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakePop3Server]:
+    server = FakePop3Server(MESSAGES).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[tuple[MainWindow, Store]] = []
+
+    def make(server: FakePop3Server | None = None, *, policy: ServerPolicy | None = None,
+             remember_password: bool = True, clock: Clock | None = None) -> MainWindow:
+        profile = Profile(tmp_path / "profile").ensure()
+        store = Store.open(profile)
+        if server is not None and not store.accounts():
+            account = store.add_account(Account(
+                name="test", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
+                allow_insecure_auth=True, timeout_seconds=5.0, remember_password=remember_password,
+                policy=policy or ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)))
+            if remember_password:
+                memory_keyring.set_password("Poplark", account.credential_key, "secret")
+        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, profile, settings, clock=clock or Clock())
+        qtbot.addWidget(window)
+        window.show()
+        windows.append((window, store))
+        return window
+
+    yield make
+    for window, store in windows:
+        window.close_for_good()
+        store.close()
+
+
+def fetch_and_wait(qtbot: QtBot, window: MainWindow, trigger: Callable[[], object] | None = None) -> None:
+    with qtbot.waitSignal(window.controller.idle, timeout=20000):
+        (trigger or window.get_mail_action.trigger)()
+
+
+def test_first_run_shows_the_welcome_page(make_window: Callable[..., MainWindow]) -> None:
+    window = make_window()
+    assert window.stack.currentWidget() is window.welcome
+    assert not window.get_mail_action.isEnabled()
+
+
+def test_get_mail_fills_the_list_and_reports(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                             fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    assert window.stack.currentIndex() == 1
+    stored_batches: list[list[int]] = []
+    window.controller.messages_stored.connect(lambda name, ids: stored_batches.append(ids))
+    fetch_and_wait(qtbot, window, lambda: qtbot.mouseClick(window.get_mail_button, Qt.MouseButton.LeftButton))
+    assert window.inbox_model.rowCount() == len(MESSAGES)
+    assert sum(len(batch) for batch in stored_batches) == len(MESSAGES)
+    assert "12 new message" in window.fetch_status.label.text()
+    assert fake_server.mailbox.current_uidls() == []
+    subjects = {window.inbox_model.summary(row).subject for row in range(window.inbox_model.rowCount())}
+    assert "会议通知 3" in subjects
+    assert "(12)" in window.windowTitle()  # unread count
+
+
+def test_new_mail_on_a_scheduled_check_notifies(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                fake_server: FakePop3Server) -> None:
+    clock = Clock()
+    window = make_window(fake_server, clock=clock)
+    with qtbot.waitSignal(window.controller.idle, timeout=20000):
+        window.start()  # the start-up check
+    assert window.inbox_model.rowCount() == len(MESSAGES)
+    fake_server.add_message(crlf("From: late@example.com\nSubject: arrived later\n\nhi\n"))
+    window.scheduler.check_now()
+    assert window.controller.running() == []  # not due yet: the interval has not passed
+    clock.now += 16 * 60
+    with qtbot.waitSignal(window.controller.idle, timeout=20000):
+        window.scheduler.check_now()
+    assert window.last_notification == ("test", 1)
+    assert window.inbox_model.rowCount() == len(MESSAGES) + 1
+
+
+def test_auth_error_asks_for_the_password_and_retries(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                      fake_server: FakePop3Server,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window(fake_server, remember_password=False)
+    asked: list[str] = []
+
+    def answer(parent: object, account: Account, reason: str, *, can_remember: bool) -> tuple[str, bool]:
+        asked.append(reason)
+        return "secret", False
+
+    monkeypatch.setattr(main_window_module, "ask_password", answer)
+    with qtbot.waitSignal(window.controller.finished, timeout=20000):
+        window.get_mail_action.trigger()
+    assert len(asked) == 1
+    assert window.inbox_model.rowCount() == len(MESSAGES)
+
+
+def test_busy_mailbox_backs_off_quietly(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    server = FakePop3Server(MESSAGES, faults=Faults(err_reply={"AUTH": "-ERR [IN-USE] locked"})).start()
+    try:
+        window = make_window(server)
+        monkeypatch.setattr(main_window_module, "ask_password", lambda *args, **kwargs: pytest.fail("asked"))
+        fetch_and_wait(qtbot, window)
+        assert "busy" in window.fetch_status.label.text().lower() or "in use" in window.fetch_status.label.text()
+    finally:
+        server.stop()
+
+
+def test_reading_marks_read_and_delete_moves_to_trash(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                      fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    fetch_and_wait(qtbot, window)
+    with qtbot.waitSignal(window.preview.shown, timeout=5000):
+        window.message_view.selectRow(0)
+    summary = window.inbox_model.summary(0)
+    assert "body line" in window.preview.body.toPlainText()
+    assert window.store.message(summary.id).seen
+    window.delete_action.trigger()
+    assert window.inbox_model.rowCount() == len(MESSAGES) - 1
+    assert window.store.message(summary.id).folder == Folder.TRASH
+
+
+def test_quitting_mid_fetch_loses_nothing(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+    server = FakePop3Server(MESSAGES, faults=Faults(slow_reply_seconds=0.05, slow_verbs={"RETR"})).start()
+    originals = dict(server.mailbox.messages)
+    try:
+        window = make_window(server)
+        with qtbot.waitSignal(window.controller.messages_stored, timeout=20000):
+            window.get_mail_action.trigger()
+        window.close_for_good()
+        assert window.controller.running() == []
+        stored = {summary.uidl: window.store.raw(summary.id) for summary in window.store.messages()}
+        for uidl, raw in stored.items():
+            assert hashlib.sha256(raw).digest() == hashlib.sha256(originals[uidl]).digest()
+        # Nothing that is not stored here was deleted from the server.
+        assert set(originals) - set(server.mailbox.current_uidls()) <= set(stored)
+        server.wait_until_idle()
+        again = make_window(server)
+        fetch_and_wait(qtbot, again)
+        assert sorted(summary.uidl for summary in again.store.messages()) == sorted(originals)
+    finally:
+        server.stop()
+
+
+def test_layout_and_sort_are_remembered(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                        fake_server: FakePop3Server) -> None:
+    from app.ui.models.inbox_model import Column
+
+    window = make_window(fake_server)
+    window.resize(700, 500)  # the offscreen screen is 800x600: stay inside it
+    window.message_view.sortByColumn(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    window.main_splitter.setSizes([250, 450])
+    window.close_for_good()
+    again = make_window(fake_server)
+    header = again.message_view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (Column.SUBJECT,
+                                                                            Qt.SortOrder.AscendingOrder)
+    assert (again.size().width(), again.size().height()) == (700, 500)
+    assert again.main_splitter.sizes()[0] == 250
