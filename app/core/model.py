@@ -143,6 +143,9 @@ class SortColumn(enum.StrEnum):
     SENDER = "sender"
     SUBJECT = "subject"
     SIZE = "size"
+    SEEN = "seen"
+    FLAGGED = "flagged"
+    ATTACHMENTS = "attachments"
 
 
 class FetchPhase(enum.StrEnum):

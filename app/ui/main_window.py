@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         self.message_view.setModel(self.inbox_model)
         self.message_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Before enabling sorting, which sorts at once by the indicator (column 0 by default).
+        self.message_view.horizontalHeader().setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
         self.message_view.setSortingEnabled(True)
         self.message_view.setShowGrid(False)
         self.message_view.setWordWrap(False)
@@ -298,6 +300,7 @@ class MainWindow(QMainWindow):
         self.controller.idle.connect(self._fetch_idle)
         self.scheduler.due.connect(self._scheduled_fetch)
         self.preview.shown.connect(self._message_shown)
+        self.inbox_model.counts_changed.connect(self._schedule_count_refresh)
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -55,6 +55,13 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (account_id, uidl)
     ) WITHOUT ROWID;
     """,
+    # 1 -> 2: indexes for the message list at 100,000 messages: unread counts after every change,
+    # and sorting by sender or subject without a full sort.
+    """
+    CREATE INDEX messages_unread ON messages(account_id, folder) WHERE seen = 0;
+    CREATE INDEX messages_by_sender ON messages(folder, sender COLLATE NOCASE, id);
+    CREATE INDEX messages_by_subject ON messages(folder, subject COLLATE NOCASE, id);
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -51,6 +51,10 @@ _ORDER_BY = {
     SortColumn.SENDER: "m.sender COLLATE NOCASE {direction}, m.id {direction}",
     SortColumn.SUBJECT: "m.subject COLLATE NOCASE {direction}, m.id {direction}",
     SortColumn.SIZE: "m.size {direction}, m.id {direction}",
+    # Marker columns group first, newest first inside each group.
+    SortColumn.SEEN: "m.seen {direction}, m.sort_date DESC, m.id DESC",
+    SortColumn.FLAGGED: "m.flagged {direction}, m.sort_date DESC, m.id DESC",
+    SortColumn.ATTACHMENTS: "m.has_attachments {direction}, m.sort_date DESC, m.id DESC",
 }
 
 

@@ -74,6 +74,9 @@ COLUMN_COUNT = len(Column)
 #: What each sortable column sorts by in SQL. The marker columns are missing because the store
 #: has no SortColumn for them yet; sorting by one of them leaves the order unchanged.
 SORT_COLUMNS: dict[Column, SortColumn] = {
+    Column.SEEN: SortColumn.SEEN,
+    Column.ATTACHMENT: SortColumn.ATTACHMENTS,
+    Column.FLAG: SortColumn.FLAGGED,
     Column.SENDER: SortColumn.SENDER,
     Column.SUBJECT: SortColumn.SUBJECT,
     Column.DATE: SortColumn.DATE,
@@ -293,6 +296,11 @@ class InboxModel(QAbstractTableModel):
         for summary in wanted:
             self._remember(summary)
         column = SORT_COLUMNS[self._sort_column]
+        if column in (SortColumn.SEEN, SortColumn.FLAGGED, SortColumn.ATTACHMENTS):
+            # Marker sorts mix directions (group, then newest first): let SQL place the rows.
+            self.refresh()
+            self.counts_changed.emit()
+            return
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         wanted.sort(key=lambda summary: sort_key(summary, column), reverse=descending)
         try:
