@@ -258,3 +258,17 @@ def test_the_timer_calls_check_now_every_tick(qtbot: QtBot) -> None:
     finally:
         scheduler.stop()
     assert emitted == ["work", "work"]
+
+
+def test_accounts_without_the_start_up_check_wait_one_interval(qtbot: object) -> None:
+    from app.core.model import Account
+    from app.ui.workers.scheduler import FetchScheduler
+
+    now = [1_000_000.0]
+    scheduler = FetchScheduler(clock=lambda: now[0], tick_ms=60_000)
+    quiet = Account(name="quiet", host="h", user="u", check_interval_minutes=10, check_at_startup=False)
+    eager = Account(name="eager", host="h", user="u", check_interval_minutes=10)
+    scheduler.set_accounts([quiet, eager])
+    assert scheduler.next_check_at("quiet") == now[0] + 600
+    assert scheduler.next_check_at("eager") == now[0]
+    scheduler.stop()

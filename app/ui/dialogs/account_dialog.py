@@ -627,7 +627,7 @@ class AccountDialog(QDialog):
             self.user_edit.setText(account.user)
             self._load_policy(account.policy)
             self.interval_spin.setValue(account.check_interval_minutes)
-            self.check_at_startup = bool(getattr(account, "check_at_startup", True))
+            self.check_at_startup = account.check_at_startup
             self.startup_check.setChecked(self.check_at_startup)
             self.ca_file_edit.setText(account.ca_file or "")
             self.insecure_check.setChecked(account.allow_insecure_auth)
@@ -867,8 +867,7 @@ class AccountDialog(QDialog):
             name=self.name_edit.text().strip(), display_name=self.display_name_edit.text().strip(),
             policy=self._policy(), check_interval_minutes=self.interval_spin.value(),
             remember_password=self._remember_choice())
-        if "check_at_startup" in {field.name for field in dataclasses.fields(Account)}:
-            settings["check_at_startup"] = self.startup_check.isChecked()
+        settings["check_at_startup"] = self.startup_check.isChecked()
         if self._original is not None:
             # replace() keeps whatever the dialog does not show, including the id.
             return dataclasses.replace(self._original, **settings)  # type: ignore[arg-type]

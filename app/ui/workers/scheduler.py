@@ -92,13 +92,21 @@ class FetchScheduler(QObject):
         """Follow this list of accounts; state (next check, backoff, pause) is kept for those that stay.
 
         A new account is due at once, as at start-up: the user just added it and expects mail.
+        Before :meth:`start` (the accounts known at start-up), an account whose
+        ``check_at_startup`` is off waits one interval instead.
         """
         now = self.clock()
+        starting = not self._timer.isActive()
         states: dict[str, _AccountState] = {}
         for account in accounts:
             state = self._states.get(account.name)
             if state is None:
-                state = _AccountState(account, now if account.check_interval_minutes > 0 else None)
+                first_check: float | None = now
+                if account.check_interval_minutes <= 0:
+                    first_check = None
+                elif starting and not account.check_at_startup:
+                    first_check = now + account.check_interval_minutes * 60
+                state = _AccountState(account, first_check)
             elif state.account.check_interval_minutes != account.check_interval_minutes:
                 state.account = account
                 self._interval_changed(state, now)
