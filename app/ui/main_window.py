@@ -392,9 +392,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _search_changed(self, text: str) -> None:
-        setter = getattr(self.inbox_model, "set_search", None)
-        if setter is not None:
-            setter(text)
+        self.inbox_model.set_search(text)
+        self.preview.clear()
 
     def _focus_search(self) -> None:
         self.search_box.setFocus()
@@ -479,7 +478,7 @@ class MainWindow(QMainWindow):
         if account is not None and location is not None:
             account_id, folder = location
             # New mail lands in the Inbox; show it only where it belongs.
-            if folder is Folder.INBOX and account_id in (None, account.id) and not self.search_box.text():
+            if folder is Folder.INBOX and account_id in (None, account.id):
                 self.inbox_model.add_new_messages(ids)
         self._schedule_count_refresh()
 

@@ -529,3 +529,23 @@ def test_the_unified_inbox_shows_every_account(qtbot: QtBot, store: Store, accou
     assert model.rowCount() == 30
     model.set_folder(None, Folder.TRASH)
     assert model.rowCount() == 30
+
+
+def test_search_filters_by_subject_or_sender(qtbot: QtBot, store: Store, account: Account) -> None:
+    for index, (subject, sender) in enumerate([("会议通知", "张三 <z@example.cn>"), ("Weekly report", "Alice <a@x>"),
+                                               ("100% off_sale", "Shop <s@x>")]):
+        store.add_message(account, f"s{index}", f"Subject: {subject}\r\nFrom: {sender}\r\n\r\n".encode(),
+                          received_at=BASE_TIME + index)
+    store.commit()
+    model = InboxModel(store)
+    model.set_folder(account.id, Folder.INBOX)
+    model.set_search("会议")
+    assert [model.summary(row).subject for row in range(model.rowCount())] == ["会议通知"]
+    model.set_search("alice")
+    assert [model.summary(row).subject for row in range(model.rowCount())] == ["Weekly report"]
+    model.set_search("0% off_")  # LIKE wildcards are taken literally
+    assert [model.summary(row).subject for row in range(model.rowCount())] == ["100% off_sale"]
+    model.set_search("_")
+    assert model.rowCount() == 1
+    model.set_search("")
+    assert model.rowCount() == 3

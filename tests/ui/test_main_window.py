@@ -190,3 +190,42 @@ def test_layout_and_sort_are_remembered(qtbot: QtBot, make_window: Callable[...,
                                                                             Qt.SortOrder.AscendingOrder)
     assert (again.size().width(), again.size().height()) == (700, 500)
     assert again.main_splitter.sizes()[0] == 250
+
+
+SHOWCASE = [
+    ("张三 <zhang.san@example.cn>", "会议通知：周五下午三点讨论第四季度预算", "Fri, 20 Nov 2026 09:12:00 +0800",
+     "各位同事：\n\n本周五下午三点在三楼会议室讨论第四季度预算，请准时参加。\n\n张三"),
+    ("Alice Zhang <alice@example.com>", "Weekly report: POP3 client performance", "Thu, 19 Nov 2026 17:40:00 +0000",
+     "Hi team,\n\nthe fetch benchmark is green.\n\nAlice"),
+    ("GitHub <noreply@github.com>", "[poplark] Pull request #42 merged", "Wed, 18 Nov 2026 08:00:00 +0000",
+     "Merged."),
+    ("李四 <lisi@example.com.cn>", "Re: 项目进度", "Tue, 17 Nov 2026 14:03:00 +0800", "收到，谢谢。"),
+    ("Newsletter <news@example.org>", "November newsletter", "Mon, 16 Nov 2026 06:00:00 +0000", "Read online."),
+]
+
+
+def test_screenshot_of_the_main_window_with_mail(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                 tmp_path: Path) -> None:
+    """The README's picture; POPLARK_SCREENSHOT_DIR keeps it (docs/main-window.png)."""
+    import os
+
+    messages = [crlf(f"From: {sender}\nTo: me@example.com\nSubject: {subject}\nDate: {date}\n"
+                     f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
+                for sender, subject, date, body in SHOWCASE]
+    server = FakePop3Server(messages).start()
+    try:
+        window = make_window(server, policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
+        window.resize(1100, 700)
+        fetch_and_wait(qtbot, window)
+        with qtbot.waitSignal(window.preview.shown, timeout=5000):
+            window.message_view.selectRow(0)
+        account_item = window.folder_model.index(0, 0)
+        qtbot.waitUntil(lambda: "(4)" in window.folder_model.index(0, 0, account_item).data(), timeout=5000)
+        assert "三楼会议室" in window.preview.body.toPlainText()
+        picture = window.grab()
+        assert not picture.isNull() and picture.save(str(tmp_path / "main-window.png"))
+        keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
+        if keep:
+            assert picture.save(str(Path(keep) / "main-window.png"))
+    finally:
+        server.stop()

@@ -298,14 +298,21 @@ class Store:
         return bytes(row[0])
 
     def message_ids(self, account_id: int | None, folder: str = Folder.INBOX, *,
-                    sort: SortColumn = SortColumn.DATE, descending: bool = True) -> list[int]:
-        """The ids of a folder in display order: what a lazy list model holds (rows come later)."""
+                    sort: SortColumn = SortColumn.DATE, descending: bool = True, text: str = "") -> list[int]:
+        """The ids of a folder in display order: what a lazy list model holds (rows come later).
+
+        ``text`` keeps messages whose subject or sender contains it (case-insensitive for ASCII).
+        """
         direction = "DESC" if descending else "ASC"
         where = "m.folder = ?"
         parameters: list[Any] = [str(folder)]
         if account_id is not None:
             where += " AND m.account_id = ?"
             parameters.append(account_id)
+        if text.strip():
+            pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where += " AND (m.subject LIKE ? ESCAPE '\\' OR m.sender LIKE ? ESCAPE '\\')"
+            parameters += [pattern, pattern]
         order = _ORDER_BY[sort].format(direction=direction)
         rows = self._execute(f"SELECT m.id FROM messages m WHERE {where} ORDER BY {order}", parameters)
         return [row[0] for row in rows]

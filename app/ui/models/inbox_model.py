@@ -167,6 +167,7 @@ class InboxModel(QAbstractTableModel):
         self._has_folder = False  # nothing is shown until set_folder(), so construction is free
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
+        self._search = ""
         self._ids: list[int] = []
         self._present: set[int] = set()
         self._row_by_id: dict[int, int] | None = None  # built on demand, dropped on any change
@@ -230,6 +231,20 @@ class InboxModel(QAbstractTableModel):
         self._set_ids(self._query_ids())
         self.endResetModel()
 
+    def set_search(self, text: str) -> None:
+        """Show only messages whose subject or sender contains ``text`` ("" shows all)."""
+        if text == self._search:
+            return
+        self._search = text
+        if self._has_folder:
+            self.beginResetModel()
+            self._set_ids(self._query_ids())
+            self.endResetModel()
+
+    @property
+    def search(self) -> str:
+        return self._search
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Re-read the ids in the SQL order of ``column``; selections follow their messages."""
         try:
@@ -282,6 +297,10 @@ class InboxModel(QAbstractTableModel):
         report everything it stored without knowing what the list shows.
         """
         if not self._has_folder:
+            return
+        if self._search:
+            self.refresh()  # the search decides which new messages belong: let SQL filter them
+            self.counts_changed.emit()
             return
         fresh = [message_id for message_id in dict.fromkeys(ids) if message_id not in self._present]
         if not fresh:
@@ -472,7 +491,7 @@ class InboxModel(QAbstractTableModel):
     def _query_ids(self) -> list[int]:
         return self._store.message_ids(
             self._account_id, self._folder, sort=SORT_COLUMNS[self._sort_column],
-            descending=self._sort_order == Qt.SortOrder.DescendingOrder)
+            descending=self._sort_order == Qt.SortOrder.DescendingOrder, text=self._search)
 
     def _set_ids(self, ids: list[int]) -> None:
         self._ids = ids
