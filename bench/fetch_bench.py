@@ -40,6 +40,7 @@ import argparse
 import base64
 import contextlib
 import email.utils
+import hashlib
 import io
 import json
 import math
@@ -706,6 +707,61 @@ def mpop_fetch(directory: Path, server: Server) -> FetchOutcome:
     return FetchOutcome(seconds, count_files(maildir / "new") + count_files(maildir / "cur"))
 
 
+# -- other work on the machine --------------------------------------------------------------------
+
+CLOCK_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def system_busy_seconds() -> float:
+    """CPU time spent by everything on the machine since boot (all CPUs; idle and iowait excluded)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND
+
+
+def process_cpu_seconds(process_id: int, *, reaped_children: bool) -> float:
+    """utime + stime of a live process, plus the children it has reaped when asked (0 if gone)."""
+    try:
+        text = Path(f"/proc/{process_id}/stat").read_text()
+    except OSError:
+        return 0.0
+    # After the parenthesised command name: field 3 (state) is index 0, utime (field 14) index 11.
+    fields = text.rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS_PER_SECOND
+
+
+@dataclass
+class ContentionMeter:
+    """Estimates the CPU that processes other than the benchmark's used during a measurement.
+
+    Everything busy on the machine minus this process and the children it reaped (poplark, mpop),
+    the delay proxy and Dovecot (its master with the sessions it reaped, and its live processes).
+    On a 2-CPU machine the clients and Dovecot already need both CPUs, so any other work slows
+    the measurement down; the table shows this as "other CPU" (cores, averaged over the run).
+    """
+
+    dovecot: PrivateDovecot
+    extra_process_ids: list[int] = field(default_factory=list)
+
+    def snapshot(self) -> tuple[float, float]:
+        times = os.times()
+        own = times.user + times.system + times.children_user + times.children_system
+        master = self.dovecot.master_pid
+        for process_id in self.dovecot.process_ids():
+            own += process_cpu_seconds(process_id, reaped_children=process_id == master)
+        for process_id in self.extra_process_ids:
+            own += process_cpu_seconds(process_id, reaped_children=True)
+        return system_busy_seconds(), own
+
+    @staticmethod
+    def other_cores(before: tuple[float, float], after: tuple[float, float], wall_seconds: float) -> float:
+        other = (after[0] - before[0]) - (after[1] - before[1])
+        return max(0.0, other) / wall_seconds if wall_seconds > 0 else 0.0
+
+
 # -- results ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -718,11 +774,16 @@ class Series:
     client: str
     seconds: list[float] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
+    other_cores: list[float] = field(default_factory=list)
     failures: int = 0
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def most_other_cores(self) -> float | None:
+        return max(self.other_cores) if self.other_cores else None
 
 
 CLIENT_LABELS = {
@@ -737,6 +798,7 @@ CLIENT_LABELS = {
 
 @dataclass
 class Results:
+    meter: ContentionMeter
     series: dict[tuple[str, str, str, str], Series] = field(default_factory=dict)
     anomalies: list[str] = field(default_factory=list)
 
@@ -755,6 +817,8 @@ class Results:
         """Run one measurement; a failure or a wrong count becomes an anomaly, not a median entry."""
         series = self.get(section, server.security, mode, client)
         where = f"{section} {server.security} {mode} {client}"
+        before = self.meter.snapshot()
+        started = time.perf_counter()
         try:
             outcome = measure()
         except (BenchError, OSError, subprocess.TimeoutExpired) as error:
@@ -767,9 +831,11 @@ class Results:
             self.anomalies.append(f"{where}: fetched {outcome.messages} messages, expected {expected}")
             log(f"  {where}: {outcome.seconds:.2f} s but {outcome.messages} messages (expected {expected})")
             return None
+        other_cores = self.meter.other_cores(before, self.meter.snapshot(), time.perf_counter() - started)
         series.seconds.append(outcome.seconds)
         series.messages.append(outcome.messages)
-        log(f"  {where}: {outcome.seconds:.3f} s ({outcome.messages} messages)")
+        series.other_cores.append(other_cores)
+        log(f"  {where}: {outcome.seconds:.3f} s ({outcome.messages} messages; other CPU {other_cores:.2f} cores)")
         return outcome
 
 
@@ -789,7 +855,10 @@ class Bench:
     scratch: Path
     mailbox: Mailbox
     small_mailbox: Mailbox
-    results: Results = field(default_factory=Results)
+    results: Results = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.results = Results(ContentionMeter(self.dovecot))
 
     def server(self, security: str, user: str, keep: bool, port: int | None = None) -> Server:
         default_port = self.dovecot.pop3s_port if security == "tls" else self.dovecot.pop3_port
@@ -836,6 +905,28 @@ class Bench:
         if outcome.messages != len(mailbox.messages):
             raise BenchError(f"warm-up fetched {outcome.messages} of {len(mailbox.messages)} messages")
 
+    def prepare(self) -> None:
+        """Deliver the keep-mode mailboxes, then run poplark once untimed.
+
+        The untimed fetch (TLS, the smallest mailbox) fills the bytecode cache and the page
+        cache, so the first timed run pays no more than the later ones.
+        """
+        warm_up_user = None
+        if not self.options.skip_loopback:
+            log(f"preparing the keep-mode mailbox ({len(self.mailbox.messages)} messages)")
+            self.prepare_keep_mailbox(KEEP_USER, self.mailbox)
+            warm_up_user = KEEP_USER
+        if self.options.delay_messages:
+            log(f"preparing the small mailbox ({len(self.small_mailbox.messages)} messages)")
+            self.prepare_keep_mailbox(DELAY_USER, self.small_mailbox)
+            warm_up_user = DELAY_USER
+        if warm_up_user is not None:
+            server = self.server("tls", warm_up_user, keep=True)
+            with self.scratch_directory("poplark-warm-up-") as profile:
+                poplark_add_account(profile, server)
+                poplark_fetch(profile, server)
+                poplark_startup_seconds(profile)
+
     # -- one client, one session
 
     def measure_client(self, section: str, client: str, server: Server, expected: int) -> None:
@@ -870,8 +961,6 @@ class Bench:
 
     def run_loopback(self) -> None:
         count = len(self.mailbox.messages)
-        log(f"loopback: preparing the keep-mode mailbox ({count} messages)")
-        self.prepare_keep_mailbox(KEEP_USER, self.mailbox)
         for run_index in range(self.options.runs):
             log(f"loopback run {run_index + 1}/{self.options.runs}")
             for security in SECURITIES:
@@ -889,8 +978,9 @@ class Bench:
         count = len(self.small_mailbox.messages)
         delay = self.options.one_way_delay_ms / 1000
         log(f"delay: {count} small messages through a {2 * self.options.one_way_delay_ms:g} ms round-trip proxy")
-        self.prepare_keep_mailbox(DELAY_USER, self.small_mailbox)
         with DelayProxy(self.dovecot.pop3_port, delay) as proxy:
+            assert proxy.process.pid is not None
+            self.results.meter.extra_process_ids.append(proxy.process.pid)
             server = self.server("plain", DELAY_USER, keep=True, port=proxy.port)
             for run_index in range(self.options.runs):
                 log(f"delay run {run_index + 1}/{self.options.runs}")
@@ -899,21 +989,26 @@ class Bench:
         self.check_server_count(DELAY_USER, count, "delay plain keep")
 
     def run_cprofile(self, output: Path) -> str:
-        """One poplark full fetch (TLS, keep mode) under cProfile; returns the printed summary."""
+        """Profile one poplark full fetch (TLS, keep mode) and the no-op fetch after it.
+
+        The full fetch goes to ``output``, the no-op to ``<output stem>.noop.prof``; returns the
+        top 15 functions of each by cumulative and by own time.
+        """
         server = self.server("tls", KEEP_USER, keep=True)
+        summary = io.StringIO()
         with self.scratch_directory("poplark-cprofile-") as profile:
             poplark_add_account(profile, server)
-            command = [sys.executable, "-m", "cProfile", "-o", str(output), *poplark_fetch_command(profile)[1:]]
-            seconds, completed = run_timed(command, input_text=USERS[server.user] + "\n")
-        if completed.returncode != 0:
-            raise BenchError(describe_failure("poplark fetch under cProfile", completed))
-        summary = io.StringIO()
-        summary.write(f"cProfile of one poplark full fetch (tls, keep, {len(self.mailbox.messages)} messages): "
-                      f"{seconds:.2f} s wall under the profiler; {completed.stdout.strip()}\n")
-        for order in ("cumulative", "tottime"):
-            summary.write(f"\n--- top 15 by {order} ---\n")
-            stats = pstats.Stats(str(output), stream=summary)
-            stats.strip_dirs().sort_stats(order).print_stats(15)
+            for name, path in (("full fetch", output), ("no-op fetch", output.with_suffix(".noop.prof"))):
+                command = [sys.executable, "-m", "cProfile", "-o", str(path), *poplark_fetch_command(profile)[1:]]
+                seconds, completed = run_timed(command, input_text=USERS[server.user] + "\n")
+                if completed.returncode != 0:
+                    raise BenchError(describe_failure(f"poplark {name} under cProfile", completed))
+                summary.write(f"\n=== cProfile of poplark {name} (tls, keep, {len(self.mailbox.messages)} messages on "
+                              f"the server): {seconds:.2f} s wall under the profiler; {completed.stdout.strip()}\n")
+                for order in ("cumulative", "tottime"):
+                    summary.write(f"\n--- {name}: top 15 by {order} ---\n")
+                    stats = pstats.Stats(str(path), stream=summary)
+                    stats.strip_dirs().sort_stats(order).print_stats(15)
         return summary.getvalue()
 
 
@@ -926,6 +1021,21 @@ def command_output(command: list[str]) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return completed.stdout.strip()
+
+
+#: What ``poplark fetch`` runs; the GUI under app/ui does not matter here.
+FETCH_CODE_PATHS = ("app/core", "app/cli.py", "app/main.py", "app/__main__.py", "app/__init__.py")
+
+
+def fetch_code_fingerprint() -> str:
+    """A digest of the fetch path's source as it is on disk: tells whether the code moved mid-run."""
+    digest = hashlib.sha256()
+    for top in FETCH_CODE_PATHS:
+        path = REPO_ROOT / top
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            with contextlib.suppress(OSError):
+                digest.update(str(source.relative_to(REPO_ROOT)).encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def machine_info(scratch: Path) -> dict[str, Any]:
@@ -941,9 +1051,11 @@ def machine_info(scratch: Path) -> dict[str, Any]:
         memory_gib = round(int(first.split()[1]) / MIB, 1)
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     mpop = mpop_binary()
-    git_status = command_output(["git", "status", "--porcelain", "--", "app"])
+    git_status = command_output(["git", "status", "--porcelain", "--", *FETCH_CODE_PATHS])
     return {
         "nproc": os.cpu_count(),
+        # Other work on this machine skews timings: a load near nproc means the clients competed.
+        "load_average_1_5_15_min_at_end": [round(value, 2) for value in os.getloadavg()],
         "cpu_model": cpu_model,
         "memory_gib": memory_gib,
         "kernel": platform.release(),
@@ -954,7 +1066,8 @@ def machine_info(scratch: Path) -> dict[str, Any]:
         "scratch_directory": str(scratch),
         "scratch_filesystem": command_output(["stat", "-f", "-c", "%T", str(scratch)]),
         "poplark_commit": command_output(["git", "rev-parse", "--short", "HEAD"]),
-        "poplark_app_modified_since_commit": bool(git_status),
+        "fetch_code_modified_since_commit": bool(git_status),
+        "fetch_code_fingerprint": fetch_code_fingerprint(),
     }
 
 
@@ -1000,49 +1113,60 @@ def targets(results: Results, ratio_rows: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
+def series_columns(series: Series, wire_bytes: int | None) -> str:
+    """median, MB/s, every run, failures and the most CPU other processes took during a run."""
+    throughput = f"{wire_bytes / MB / series.median:.0f}" if wire_bytes and series.median else ""
+    every_run = " ".join(f"{value:.2f}" for value in series.seconds)
+    other = "-" if series.most_other_cores is None else f"{series.most_other_cores:.2f}"
+    return (f"{format_seconds(series.median):>9}{throughput:>6}  {every_run:<22}{series.failures:>7}"
+            f"{other:>11}")
+
+
+COLUMN_TITLES = f"{'median s':>9}{'MB/s':>6}  {'each run, s':<22}{'failed':>7}{'other CPU':>11}"
+
+
 def render_table(bench: Bench, ratio_rows: list[dict[str, Any]], target_flags: dict[str, Any]) -> str:
     results = bench.results
     mailbox = bench.mailbox
     lines = [
         f"Loopback: {len(mailbox.messages)} messages, {mailbox.file_bytes / MB:.1f} MB on disk, "
-        f"{mailbox.wire_bytes / MB:.1f} MB on the wire; median of {bench.options.runs} run(s), seconds",
+        f"{mailbox.wire_bytes / MB:.1f} MB on the wire; median of {bench.options.runs} run(s)",
         "",
-        f"{'security':<9}{'mode':<8}{'client':<34}{'median s':>10}{'MB/s':>9}{'runs':>6}{'failed':>8}",
+        f"{'security':<9}{'mode':<8}{'client':<33}{COLUMN_TITLES}",
     ]
     for security in SECURITIES:
         for mode in MODES:
-            clients = ["poplark", "poplark-noop", "poplark-startup", "bare", "mpop"]
-            for client in clients:
+            for client in ("poplark", "poplark-noop", "poplark-startup", "bare", "mpop"):
                 series = results.series.get(("loopback", security, mode, client))
-                if series is None:
-                    continue
-                throughput = ""
-                if client in ("poplark", "bare", "mpop") and series.median:
-                    throughput = f"{mailbox.wire_bytes / MB / series.median:.0f}"
-                lines.append(f"{security:<9}{mode:<8}{CLIENT_LABELS[client]:<34}{format_seconds(series.median):>10}"
-                             f"{throughput:>9}{len(series.seconds):>6}{series.failures:>8}")
-            row = next(item for item in ratio_rows
-                       if (item["section"], item["security"], item["mode"]) == ("loopback", security, mode))
-            lines.append(f"{'':<17}poplark / mpop {format_ratio(row['poplark_over_mpop'])}, "
-                         f"poplark / bare {format_ratio(row['poplark_over_bare'])}")
+                if series is not None:
+                    wire_bytes = mailbox.wire_bytes if client in ("poplark", "bare", "mpop") else None
+                    lines.append(f"{security:<9}{mode:<8}{CLIENT_LABELS[client]:<33}"
+                                 f"{series_columns(series, wire_bytes)}")
+            row = next((item for item in ratio_rows
+                        if (item["section"], item["security"], item["mode"]) == ("loopback", security, mode)), None)
+            if row is not None:
+                lines.append(f"{'':<17}poplark / mpop {format_ratio(row['poplark_over_mpop'])}, "
+                             f"poplark / bare {format_ratio(row['poplark_over_bare'])}")
             lines.append("")
     small = bench.small_mailbox
     lines += [
         f"Delay: {len(small.messages)} messages of ~5 KB ({small.wire_bytes / MB:.1f} MB), plain, keep mode, "
         f"{2 * bench.options.one_way_delay_ms:g} ms round trip; median of {bench.options.runs} run(s)",
         "",
-        f"{'client':<34}{'median s':>10}{'runs':>6}{'failed':>8}",
+        f"{'client':<33}{COLUMN_TITLES}",
     ]
     for client in ("poplark", "bare", "mpop", "bare-unpipelined"):
         series = results.series.get(("delay", "plain", "keep", client))
         if series is not None:
-            lines.append(f"{CLIENT_LABELS[client]:<34}{format_seconds(series.median):>10}"
-                         f"{len(series.seconds):>6}{series.failures:>8}")
-    row = next(item for item in ratio_rows if item["section"] == "delay")
+            lines.append(f"{CLIENT_LABELS[client]:<33}{series_columns(series, None)}")
+    row = next((item for item in ratio_rows if item["section"] == "delay"), None)
+    if row is not None:
+        lines.append(f"poplark / mpop {format_ratio(row['poplark_over_mpop'])}, "
+                     f"poplark / bare {format_ratio(row['poplark_over_bare'])}")
     lines += [
-        f"poplark / mpop {format_ratio(row['poplark_over_mpop'])}, "
-        f"poplark / bare {format_ratio(row['poplark_over_bare'])}",
         "",
+        "other CPU: the most CPU (in cores, averaged over one run) that processes other than the benchmark's",
+        "used during a run of that row; on a 2-CPU machine anything above ~0.2 slowed that run down.",
         "Targets: " + ", ".join(f"{name}: {value}" for name, value in target_flags.items()),
     ]
     if results.anomalies:
@@ -1072,6 +1196,7 @@ def results_document(bench: Bench, ratio_rows: list[dict[str, Any]], target_flag
                 "client": series.client, "label": CLIENT_LABELS[series.client],
                 "median_seconds": series.median, "seconds": [round(value, 4) for value in series.seconds],
                 "messages": series.messages, "failures": series.failures,
+                "other_cores": [round(value, 3) for value in series.other_cores],
             }
             for series in bench.results.series.values()
         ],
@@ -1112,6 +1237,17 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return options
 
 
+def use_private_bytecode_cache(directory: Path) -> None:
+    """Let the poplark subprocesses cache bytecode, as an installed app does, outside the repository.
+
+    This machine's environment sets PYTHONDONTWRITEBYTECODE=1, which would make every poplark
+    process compile what has no cached bytecode yet. The variables only matter to the Python
+    subprocesses started from now on, not to this interpreter.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(directory)
+
+
 def default_output_path(options: argparse.Namespace, started: datetime) -> Path:
     suffix = "-quick" if options.quick else ""
     return REPO_ROOT / "bench" / "results" / f"fetch-{started:%Y-%m-%d}{suffix}.json"
@@ -1121,6 +1257,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
     started = datetime.now(UTC)
     clock = time.perf_counter()
+    fingerprint_at_start = fetch_code_fingerprint()
     log(f"generating {options.messages} messages (~{options.total_mb:g} MB) and {options.delay_messages} small ones")
     mailbox = generate_mailbox(options.messages, int(options.total_mb * MB), options.seed)
     small_mailbox = generate_small_mailbox(options.delay_messages, options.seed + 1)
@@ -1133,9 +1270,11 @@ def main(argv: list[str] | None = None) -> int:
                                  key_pem=certificates.server_key_pem, users=USERS)
         options.scratch.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="poplark-bench-clients-", dir=options.scratch))
+        use_private_bytecode_cache(scratch / "pycache")
         try:
             dovecot.start()
             bench = Bench(options, dovecot, certificates.ca_pem, scratch, mailbox, small_mailbox)
+            bench.prepare()
             if not options.skip_loopback:
                 bench.run_loopback()
             if options.delay_messages:
@@ -1144,6 +1283,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             dovecot.stop()
             shutil.rmtree(scratch, ignore_errors=True)
+    if fetch_code_fingerprint() != fingerprint_at_start:
+        bench.results.anomalies.append(
+            "the fetch code (app/core, app/cli.py) changed on disk while the benchmark ran, so runs may have "
+            f"measured different code (fingerprint at start: {fingerprint_at_start})")
     ratio_rows = ratios(bench.results)
     target_flags = targets(bench.results, ratio_rows)
     print(render_table(bench, ratio_rows, target_flags))
