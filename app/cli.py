@@ -22,7 +22,6 @@ from typing import TextIO
 from app import __version__
 from app.core import credentials
 from app.core.cancel import CancelToken
-from app.core.connection_test import run_connection_test
 from app.core.errors import (
     AuthError,
     Cancelled,
@@ -36,7 +35,6 @@ from app.core.errors import (
     TlsError,
 )
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.mime import format_date, readable_text
 from app.core.model import Account, FetchPhase, FetchProgress, LeaveMode, Security, ServerPolicy
 from app.core.pop3.capabilities import Capabilities
 from app.core.store import Profile, Store
@@ -236,6 +234,8 @@ def _password_for(account: Account, from_stdin: bool) -> str:
 
 
 def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:
+    from app.core.connection_test import run_connection_test
+
     password = _password_for(account, password_from_stdin)
     report = run_connection_test(account, password)
     print(f"Server: {account.host}:{account.effective_port} ({account.security.value})")
@@ -381,6 +381,8 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.mime import format_date
+
     if arguments.account:
         store.account(arguments.account)  # a clear error for an unknown name
     out = sys.stdout
@@ -407,6 +409,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.mime import format_date, readable_text
+
     raw = store.raw(arguments.id)
     if arguments.raw:
         sys.stdout.flush()

@@ -400,3 +400,21 @@ def test_no_uidl_raises_permanent_error(serve: ServerFactory, certificates: Test
     with pytest.raises(PermanentServerError):
         client.unique_ids()
     client.quit()
+
+
+def test_listing_lines_are_parsed_leniently_and_garbage_is_refused() -> None:
+    from app.core.pop3.client import _LISTING_LINE
+
+    body = b"1 120\r\n2\t\t340 extra info\r\n  3 uid-3\r\n"
+    assert _LISTING_LINE.findall(body) == [(b"1", b"120"), (b"2", b"340"), (b"3", b"uid-3")]
+    assert len(_LISTING_LINE.findall(b"1 120\r\nnot a line\r\n")) == 1  # the caller compares counts
+
+
+def test_malformed_listing_is_a_protocol_error(serve: ServerFactory, certificates: TestCertificates) -> None:
+    server = serve(faults=Faults(garbage_reply_to="UIDL"))
+    client = client_for(server, Security.NONE, certificates)
+    client.connect()
+    client.login("alice", "secret", allow_insecure_auth=True)
+    with pytest.raises(ProtocolError):
+        client.unique_ids()
+    client.abort()
