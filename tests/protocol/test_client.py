@@ -418,3 +418,41 @@ def test_malformed_listing_is_a_protocol_error(serve: ServerFactory, certificate
     with pytest.raises(ProtocolError):
         client.unique_ids()
     client.abort()
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[int]:
+    """A loopback port that accepts connections and never says a word (nor completes TLS)."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_cancel_interrupts_a_stalled_tls_handshake(silent_listener: int) -> None:
+    import time
+
+    cancel = CancelToken()
+    client = Pop3Client("127.0.0.1", silent_listener, Security.TLS, timeout=30.0, cancel=cancel)
+    timer = threading.Timer(0.3, cancel.cancel)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        client.connect()
+    timer.join()
+    assert time.monotonic() - started < 5  # not the 30 s timeout
+
+
+def test_stalled_tls_handshake_times_out(silent_listener: int) -> None:
+    client = Pop3Client("127.0.0.1", silent_listener, Security.TLS, timeout=0.6)
+    with pytest.raises(ConnectError, match="timed out"):
+        client.connect()
+
+
+def test_silent_greeting_times_out_and_cancel_works_there_too(silent_listener: int) -> None:
+    client = Pop3Client("127.0.0.1", silent_listener, Security.NONE, timeout=0.6)
+    with pytest.raises(ServerTimeout):
+        client.connect()

@@ -149,9 +149,9 @@ class Pop3Client:
         self._in_step = True
         self._body_pending = False
         self.tls = None
-        raw = open_tcp(self.host, self.port, self.timeout)
+        raw = open_tcp(self.host, self.port, self.timeout, self.cancel)
         if self.security is Security.TLS:
-            secured = handshake(raw, self.host, self.port, context, self.timeout)
+            secured = handshake(raw, self.host, self.port, context, self.timeout, self.cancel)
             self.tls = tls_info(secured)
             self._connection = Connection(secured, idle_timeout=self.timeout, cancel=self.cancel)
         else:
@@ -184,7 +184,7 @@ class Pop3Client:
         if not status.ok:
             raise TlsError("the server refused STARTTLS (STLS), so the connection was not secured",
                            server_text=status.text)
-        secured = handshake(self._conn.sock, self.host, self.port, context, self.timeout)
+        secured = handshake(self._conn.sock, self.host, self.port, context, self.timeout, self.cancel)
         self._conn.replace_socket(secured)
         self.tls = tls_info(secured)
         # RFC 2595 section 4: capabilities from before the handshake must be discarded.

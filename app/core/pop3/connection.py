@@ -8,14 +8,17 @@ which also keeps large mailboxes fast.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
 import re
+import select
 import socket
 import ssl
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from app.core.cancel import CancelToken
 from app.core.errors import ConnectError, MessageTooLarge, ProtocolError, ServerTimeout, TlsError
@@ -140,17 +143,74 @@ def _describe_der(der: bytes) -> tuple[str, str, str]:
         return "", "", ""
 
 
-def open_tcp(host: str, port: int, timeout: float) -> socket.socket:
+def open_tcp(host: str, port: int, timeout: float, cancel: CancelToken | None = None) -> socket.socket:
+    """Connect to the first address of ``host`` that answers; cancellable while waiting.
+
+    A non-blocking connect polled every CANCEL_POLL_SECONDS, so Cancel (or quitting the app)
+    does not wait for a silent address to time out. Name resolution itself cannot be
+    interrupted, but fails fast without a network.
+    """
     try:
-        return socket.create_connection((host, port), timeout=timeout)
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise ConnectError(f"cannot find the server {host!r}: check the host name ({error.strerror})") from error
-    except ConnectionRefusedError as error:
-        raise ConnectError(f"{host}:{port} refused the connection: check the port and security setting") from error
-    except TimeoutError as error:
-        raise ConnectError(f"no answer from {host}:{port} within {timeout:.0f} s") from error
-    except OSError as error:
-        raise ConnectError(f"cannot connect to {host}:{port}: {error.strerror or error}") from error
+    except UnicodeError as error:
+        raise ConnectError(f"{host!r} is not a valid server name") from error
+    deadline = time.monotonic() + timeout
+    last_error: OSError | None = None
+    for family, kind, protocol, _, address in addresses:
+        try:
+            sock = socket.socket(family, kind, protocol)
+        except OSError as error:
+            last_error = error
+            continue
+        try:
+            _connect_before(sock, address, deadline, cancel)
+        except TimeoutError as error:
+            sock.close()
+            raise ConnectError(f"no answer from {host}:{port} within {timeout:.0f} s") from error
+        except OSError as error:
+            sock.close()
+            last_error = error
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        sock.settimeout(timeout)
+        return sock
+    if isinstance(last_error, ConnectionRefusedError):
+        raise ConnectError(f"{host}:{port} refused the connection: check the port and security setting") from last_error
+    detail = (last_error.strerror or str(last_error)) if last_error else "no address"
+    raise ConnectError(f"cannot connect to {host}:{port}: {detail}") from last_error
+
+
+def _connect_before(sock: socket.socket, address: Any, deadline: float, cancel: CancelToken | None) -> None:
+    sock.setblocking(False)
+    code = sock.connect_ex(address)
+    if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN, _WSAEWOULDBLOCK):
+        raise _os_error(code)
+    while code != 0:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("connect timed out")
+        _, writable, failed = select.select([], [sock], [sock], min(remaining, CANCEL_POLL_SECONDS))
+        if writable or failed:
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if code != 0:
+                raise _os_error(code)
+            return
+
+
+#: Windows' "operation would block" for a non-blocking connect in progress.
+_WSAEWOULDBLOCK = 10035
+
+
+def _os_error(code: int) -> OSError:
+    if code == errno.ECONNREFUSED:
+        return ConnectionRefusedError(code, os.strerror(code))
+    return OSError(code, os.strerror(code))
 
 
 class CertificateRejected(Exception):
@@ -162,11 +222,28 @@ class CertificateRejected(Exception):
 
 
 def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
-              timeout: float) -> ssl.SSLSocket:
-    """TLS handshake over ``raw`` with SNI; failures become the error vocabulary."""
-    raw.settimeout(timeout)
+              timeout: float, cancel: CancelToken | None = None) -> ssl.SSLSocket:
+    """TLS handshake over ``raw`` with SNI; failures become the error vocabulary.
+
+    Done in short slices so Cancel works while a server sits silent (a stalled handshake is also
+    how a hostile server would hold a client: it ends at ``timeout``).
+    """
+    deadline = time.monotonic() + timeout
     try:
-        return context.wrap_socket(raw, server_hostname=host)
+        tls_socket = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+        tls_socket.settimeout(CANCEL_POLL_SECONDS)
+        while True:
+            try:
+                tls_socket.do_handshake()
+                break
+            except TimeoutError:
+                if cancel is not None and cancel.cancelled:
+                    tls_socket.close()
+                    cancel.raise_if_cancelled()
+                if time.monotonic() >= deadline:
+                    raise
+        tls_socket.settimeout(timeout)
+        return tls_socket
     except ssl.SSLCertVerificationError as error:
         raw.close()
         raise CertificateRejected(error.verify_message or str(error)) from error
