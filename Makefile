@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
+VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB := dist/poplark_$(VERSION)_$(ARCH).deb
 
-.PHONY: run test lint typecheck check bench clean system-run system-test
+.PHONY: run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
 
 run: system-run $(STAMP)
 	$(BIN)/poplark
@@ -30,11 +34,45 @@ system-run:
 system-test:
 	./.ci/system-packages.sh test
 
+system-package:
+	./.ci/system-packages.sh package
+
+# -- packaging: a PyInstaller onedir bundle, the .deb, and the Windows installer script -------------------
+bundle: system-package $(PACKAGE_STAMP)
+	rm -rf dist/poplark
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/poplark.spec
+	rm -rf build/self-test-profile
+	timeout 60 env QT_QPA_PLATFORM=offscreen POPLARK_HOME=build/self-test-profile dist/poplark/poplark --self-test
+
+deb: bundle
+	rm -f dist/poplark_*.deb
+	packaging/linux/build_deb.sh $(VERSION) dist/poplark dist
+
+# Installs the .deb on this machine (root or sudo), self-tests the installed app, removes it again.
+package-test: deb
+	packaging/linux/package_test.sh $(DEB)
+
+# A syntax and build check of the Windows installer with a placeholder payload (the real payload is a
+# PyInstaller bundle built on Windows: makensis -DSRCDIR=... -DVERSION=... packaging/windows/poplark.nsi).
+nsis: system-package $(STAMP)
+	rm -rf build/nsis-payload && mkdir -p build/nsis-payload/poplark/_internal
+	printf MZ > build/nsis-payload/poplark/poplark.exe
+	echo placeholder > build/nsis-payload/poplark/_internal/placeholder.txt
+	$(BIN)/python packaging/windows/make_ico.py build/poplark.ico
+	cd packaging/windows && makensis -V2 -WX -DVERSION=$(VERSION) -DSRCDIR=$(CURDIR)/build/nsis-payload/poplark \
+	  -DICON=$(CURDIR)/build/poplark.ico -DOUTFILE=$(CURDIR)/build/Poplark-$(VERSION)-setup-placeholder.exe poplark.nsi
+	@echo "nsis: build/Poplark-$(VERSION)-setup-placeholder.exe (placeholder payload)"
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,package]"
+	touch $(PACKAGE_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

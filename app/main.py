@@ -1,5 +1,8 @@
 """Entry point: ``poplark`` alone opens the window; ``poplark <command>`` runs headless.
 
+``poplark --self-test`` starts the GUI stack once, checks it and exits (0 = ok): used by the package
+tests and by users reporting a problem.
+
 The decision is made before anything heavy is imported, so the command line never loads Qt.
 """
 
@@ -7,6 +10,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+
+SELF_TEST_OPTION = "--self-test"
 
 
 def split_profile(argv: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -32,6 +37,13 @@ def split_profile(argv: Sequence[str]) -> tuple[str | None, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     profile, rest = split_profile(arguments)
+    if SELF_TEST_OPTION in rest:
+        if rest != [SELF_TEST_OPTION]:
+            print(f"poplark: {SELF_TEST_OPTION} takes no other arguments (only --profile DIR)", file=sys.stderr)
+            return 2
+        from app.ui.self_test import run_self_test
+
+        return run_self_test(profile)
     if rest:
         from app import cli
 

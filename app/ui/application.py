@@ -56,18 +56,27 @@ def run_gui(profile_directory: str | None) -> int:
 
 
 def _install_translations(application: object, locale: object, translator_class: type) -> list[object]:
-    """Qt's own strings and Poplark's, for the user's language, when the files exist."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """Qt's own strings and Poplark's, for the user's language, when the files exist.
+
+    A language chosen in Preferences (``preferences/language``) overrides ``locale`` (the
+    system's); it also becomes the default QLocale, so dates and sizes follow the same choice.
+    """
+    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings
 
     from app.core.providers import resources_directory
+    from app.ui.dialogs.preferences import saved_language
 
     assert isinstance(locale, QLocale)
+    chosen = saved_language(QSettings())
+    if chosen:
+        locale = QLocale(chosen)
+        QLocale.setDefault(locale)
     installed: list[object] = []
-    qt_translator = QTranslator()
+    qt_translator = translator_class()
     if qt_translator.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         application.installTranslator(qt_translator)  # type: ignore[attr-defined]
         installed.append(qt_translator)
-    own = QTranslator()
+    own = translator_class()
     if own.load(locale, "poplark", "_", str(resources_directory() / "translations")):
         application.installTranslator(own)  # type: ignore[attr-defined]
         installed.append(own)

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
 from app.core import credentials
 from app.core.errors import PoplarkError, TlsError
 from app.core.model import Account, FetchProgress, FetchReport, Folder
 from app.core.store import Profile, Store
+from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.password_dialog import ask_password
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
@@ -54,6 +54,8 @@ log = logging.getLogger("poplark.ui")
 
 #: The message list is refreshed at most this often while a fetch streams rows in (ms).
 FOLDER_REFRESH_MS = 500
+#: The welcome page's explanation wraps at this width (logical pixels).
+WELCOME_TEXT_WIDTH = 520
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +84,13 @@ class MainWindow(QMainWindow):
         self._folder_refresh.setSingleShot(True)
         self._folder_refresh.setInterval(FOLDER_REFRESH_MS)
         self._folder_refresh.timeout.connect(self._refresh_counts)
+        # "Mark as read after N seconds": one pending message at a time, dropped when the user
+        # moves on, so skimming through the list leaves the skipped messages unread.
+        self._mark_read_timer = QTimer(self)
+        self._mark_read_timer.setObjectName("markReadTimer")
+        self._mark_read_timer.setSingleShot(True)
+        self._mark_read_timer.timeout.connect(self._mark_pending_read)
+        self._pending_read_id: int | None = None
 
         self._build_actions()
         self._build_menus()
@@ -113,7 +122,8 @@ class MainWindow(QMainWindow):
         self.new_account_action = self._action("newAccountAction", self.tr("New Account…"), self.new_account,
                                                shortcut="Ctrl+Shift+N", icon=standard_icon("new_account"))
         self.account_settings_action = self._action("accountSettingsAction", self.tr("Account Settings…"),
-                                                    self.edit_current_account, icon=standard_icon("settings"))
+                                                    self.edit_current_account, shortcut="Ctrl+Shift+E",
+                                                    icon=standard_icon("settings"))
         self.delete_action = self._action("deleteAction", self.tr("Delete"), self.delete_selected,
                                           shortcut=QKeySequence.StandardKey.Delete, icon=standard_icon("delete"))
         self.mark_read_action = self._action("markReadAction", self.tr("Mark as Read"),
@@ -124,7 +134,12 @@ class MainWindow(QMainWindow):
                                                icon=standard_icon("unread"))
         self.preferences_action = self._action("preferencesAction", self.tr("Preferences…"), self.edit_preferences,
                                                shortcut=QKeySequence.StandardKey.Preferences)
+        if self.preferences_action.shortcut().isEmpty():
+            # Most Linux desktops define no standard key for it; Ctrl+, is what GNOME apps use.
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
         self.about_action = self._action("aboutAction", self.tr("About Poplark"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit_action = self._action("quitAction", self.tr("Quit"), self.quit, shortcut="Ctrl+Q")
         self.cancel_action = self._action("cancelAction", self.tr("Cancel Fetch"), self.controller.cancel,
                                           shortcut="Esc")
@@ -226,6 +241,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([200, 900])
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
+        # Tab walks the panes in reading order: folders, messages, the message itself.
+        self.setTabOrder(self.folder_view, self.message_view)
+        self.setTabOrder(self.message_view, self.preview.body)
 
     def _set_default_column_widths(self) -> None:
         header = self.message_view.horizontalHeader()
@@ -256,9 +274,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         text = QLabel(self.tr("Add your mail account to start. Type your address (QQ, 163, Gmail, your "
                               "company…) and Poplark fills in the server settings."), page)
+        text.setObjectName("welcomeText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(520)
+        # A centred label gets its size hint, whose height ignores wrapping at the width it is
+        # given: fix the width and ask for the height the wrapped lines need (Chinese wraps into
+        # more lines than English at the same width).
+        text.setFixedWidth(WELCOME_TEXT_WIDTH)
+        text.setMinimumHeight(text.heightForWidth(WELCOME_TEXT_WIDTH))
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         button = QPushButton(self.tr("Add an account…"), page)
         button.setObjectName("welcomeAddAccountButton")
@@ -363,6 +386,7 @@ class MainWindow(QMainWindow):
         if location is None:
             return
         account_id, folder = location
+        self._cancel_pending_read()
         self.inbox_model.set_folder(account_id, folder)
         self.preview.clear()
         self.delete_action.setEnabled(folder is Folder.INBOX)
@@ -375,6 +399,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _selection_changed(self) -> None:
+        self._cancel_pending_read()
         rows = self.selected_rows()
         if len(rows) == 1:
             self.preview.show_message(self.inbox_model.summary(rows[0]))
@@ -385,6 +410,25 @@ class MainWindow(QMainWindow):
     def _message_shown(self, message_id: int) -> None:
         if not self.preferences.mark_read_when_shown:
             return
+        delay = self.preferences.mark_read_delay_seconds
+        if delay <= 0:
+            self._mark_read(message_id)
+            return
+        self._pending_read_id = message_id
+        self._mark_read_timer.start(delay * 1000)
+
+    def _cancel_pending_read(self) -> None:
+        self._mark_read_timer.stop()
+        self._pending_read_id = None
+
+    @Slot()
+    def _mark_pending_read(self) -> None:
+        message_id, self._pending_read_id = self._pending_read_id, None
+        # Still the message on screen: a folder change or search clears the preview first.
+        if message_id is not None and self.preview.message_id == message_id:
+            self._mark_read(message_id)
+
+    def _mark_read(self, message_id: int) -> None:
         row = self.inbox_model.row_of(message_id)
         if row is not None and not self.inbox_model.summary(row).seen:
             self.inbox_model.set_seen([row], True)
@@ -392,6 +436,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _search_changed(self, text: str) -> None:
+        self._cancel_pending_read()
         self.inbox_model.set_search(text)
         self.preview.clear()
 
@@ -573,7 +618,8 @@ class MainWindow(QMainWindow):
     # -- accounts and dialogs ---------------------------------------------------------------------
 
     def new_account(self) -> None:
-        dialog = AccountDialog(self.store, None, self)
+        dialog = AccountDialog(self.store, None, self,
+                               default_check_interval=self.preferences.default_check_interval_minutes)
         if dialog.exec() and dialog.account is not None:
             account = dialog.account
             assert account.id is not None
@@ -614,9 +660,11 @@ class MainWindow(QMainWindow):
             self.preferences.save(self.settings)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About Poplark"), self.tr(
-            "<h3>Poplark {0}</h3><p>A POP3 mail client that keeps your mail on your computer, "
-            "exactly as it arrived.</p><p>Passwords are kept in the system keyring.</p>").format(__version__))
+        dialog = AboutDialog(self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     # -- tray and closing -------------------------------------------------------------------------
 
@@ -655,6 +703,7 @@ class MainWindow(QMainWindow):
         self._shut = True
         self.quitting = True
         self._folder_refresh.stop()
+        self._cancel_pending_read()
         self.scheduler.stop()
         self.controller.shutdown()
         self.preview.wait_for_jobs()

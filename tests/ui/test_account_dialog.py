@@ -18,6 +18,7 @@ import keyring.errors
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -556,3 +557,35 @@ def test_screenshot_of_a_qq_account(qtbot: QtBot, store: Store, tmp_path: Path) 
     keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
     if keep:
         assert picture.save(str(Path(keep) / "account-dialog.png"))
+
+
+def _qq_account_picture(qtbot: QtBot, store: Store) -> tuple[AccountDialog, QPixmap]:
+    dialog = open_dialog(qtbot, store)
+    qtbot.keyClicks(dialog.address_edit, "xiaoming@qq.com")
+    dialog.display_name_edit.setText("王小明")
+    qtbot.keyClicks(dialog.password_edit, "abcdefghijklmnop")
+    note = child(dialog, QLabel, "providerNote")
+    qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()), timeout=5000)
+    # No label is cut: each gets at least the width its text needs (wrapped ones their height).
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.text() and not label.wordWrap():
+            assert label.width() >= label.sizeHint().width(), label.text()
+    return dialog, dialog.grab()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_screenshot_of_a_qq_account_in_each_language(qtbot: QtBot, store: Store, tmp_path: Path,
+                                                     request: pytest.FixtureRequest, language: str) -> None:
+    """docs/account-dialog-zh_CN.png and docs/account-dialog-en.png when POPLARK_SCREENSHOT_DIR is set."""
+    if language == "zh_CN":
+        request.getfixturevalue("chinese_ui")
+    dialog, picture = _qq_account_picture(qtbot, store)
+    if language == "zh_CN":
+        assert dialog.windowTitle() == "新建账户"
+        assert "授权码" in child(dialog, QLabel, "providerNote").text()
+    else:
+        assert dialog.windowTitle() == "Add account"
+    assert not picture.isNull() and picture.save(str(tmp_path / f"account-dialog-{language}.png"))
+    keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
+    if keep:
+        assert picture.save(str(Path(keep) / f"account-dialog-{language}.png"))

@@ -229,9 +229,9 @@ def test_short_subjects_have_no_tooltip_and_missing_dates_show_arrival(store: St
     model = InboxModel(store)
     model.set_folder(account.id, Folder.INBOX)
     assert model.data(model.index(0, Column.SUBJECT), Qt.ItemDataRole.ToolTipRole) is None
-    from app.core.mime import format_date
+    from app.ui.formatting import format_timestamp
 
-    assert model.data(model.index(0, Column.DATE)) == format_date(BASE_TIME)
+    assert model.data(model.index(0, Column.DATE)) == format_timestamp(BASE_TIME)
 
 
 @pytest.mark.parametrize(("size", "text"), [(0, "0 B"), (1023, "1023 B"), (12 * 1024, "12 KB"),
@@ -549,3 +549,15 @@ def test_search_filters_by_subject_or_sender(qtbot: QtBot, store: Store, account
     assert model.rowCount() == 1
     model.set_search("")
     assert model.rowCount() == 3
+
+
+@pytest.mark.parametrize(("locale_name", "text"), [("zh_CN", "2026/11/20 09:12"), ("en_US", "11/20/26 9:12 AM"),
+                                                   ("de_DE", "20.11.26 09:12"), ("C", "2026-11-20 09:12")])
+def test_dates_follow_the_locale(qapp: Any, locale_name: str, text: str) -> None:
+    from PySide6.QtCore import QDateTime, QLocale
+
+    from app.ui.formatting import format_timestamp
+
+    when = QDateTime.fromString("2026-11-20T09:12:00", "yyyy-MM-ddTHH:mm:ss").toSecsSinceEpoch()  # local time
+    # CLDR puts a narrow no-break space before AM; which space it is does not matter here.
+    assert format_timestamp(when, QLocale(locale_name)).replace("\u202f", " ") == text

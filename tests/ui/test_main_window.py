@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
 from app.core.store import Profile, Store
 from app.ui import main_window as main_window_module
+from app.ui.dialogs.preferences import Preferences
 from app.ui.main_window import MainWindow
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
@@ -75,6 +77,15 @@ def test_first_run_shows_the_welcome_page(make_window: Callable[..., MainWindow]
     window = make_window()
     assert window.stack.currentWidget() is window.welcome
     assert not window.get_mail_action.isEnabled()
+
+
+def test_the_welcome_text_is_not_cut_in_chinese(chinese_ui: object, make_window: Callable[..., MainWindow]) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window()
+    text = window.welcome.findChild(QLabel, "welcomeText")
+    assert "Poplark" in text.text() and "邮箱" in text.text()
+    assert text.height() >= text.heightForWidth(text.width())
 
 
 def test_get_mail_fills_the_list_and_reports(qtbot: QtBot, make_window: Callable[..., MainWindow],
@@ -227,5 +238,167 @@ def test_screenshot_of_the_main_window_with_mail(qtbot: QtBot, make_window: Call
         keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
         if keep:
             assert picture.save(str(Path(keep) / "main-window.png"))
+    finally:
+        server.stop()
+
+
+# -- mark as read after a delay ---------------------------------------------------------------------
+
+
+def show_row(qtbot: QtBot, window: MainWindow, row: int) -> int:
+    with qtbot.waitSignal(window.preview.shown, timeout=5000):
+        window.message_view.selectRow(row)
+    return window.inbox_model.summary(row).id
+
+
+def test_with_no_delay_a_shown_message_is_read_at_once(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                                      fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    window.preferences = Preferences(mark_read_delay_seconds=0)
+    fetch_and_wait(qtbot, window)
+    message_id = show_row(qtbot, window, 0)
+    assert window.store.message(message_id).seen
+    assert not window._mark_read_timer.isActive()
+
+
+def test_with_a_delay_a_message_is_read_only_when_the_timer_fires(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    window.preferences = Preferences(mark_read_delay_seconds=1)
+    fetch_and_wait(qtbot, window)
+    message_id = show_row(qtbot, window, 0)
+    assert window._mark_read_timer.isActive()
+    assert not window.store.message(message_id).seen
+    qtbot.waitUntil(lambda: window.store.message(message_id).seen, timeout=5000)
+    assert not window._mark_read_timer.isActive()
+
+
+def test_moving_on_before_the_delay_leaves_the_message_unread(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    window.preferences = Preferences(mark_read_delay_seconds=1)
+    fetch_and_wait(qtbot, window)
+    skipped = show_row(qtbot, window, 0)
+    window.message_view.clearSelection()  # the selection changes: the pending mark is dropped
+    assert not window._mark_read_timer.isActive()
+    kept = show_row(qtbot, window, 1)
+    qtbot.waitUntil(lambda: window.store.message(kept).seen, timeout=5000)
+    assert not window.store.message(skipped).seen
+
+
+def test_mark_read_off_never_marks(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                   fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    window.preferences = Preferences(mark_read_when_shown=False)
+    fetch_and_wait(qtbot, window)
+    message_id = show_row(qtbot, window, 0)
+    assert not window._mark_read_timer.isActive()
+    assert not window.store.message(message_id).seen
+
+
+# -- keyboard -----------------------------------------------------------------------------------------
+
+
+def test_every_toolbar_action_has_a_shortcut_and_a_menu_entry(make_window: Callable[..., MainWindow],
+                                                              fake_server: FakePop3Server) -> None:
+    from PySide6.QtWidgets import QToolBar
+
+    window = make_window(fake_server)
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    toolbar_actions = [action for action in toolbar.actions() if action.text() and not action.isSeparator()]
+    toolbar_actions.append(window.get_mail_button.defaultAction())
+    in_menus = {action for menu_action in window.menuBar().actions() for action in menu_action.menu().actions()}
+    for action in toolbar_actions:
+        assert not action.shortcut().isEmpty(), action.objectName()
+        assert action in in_menus, action.objectName()
+    for action in in_menus:
+        if not action.isSeparator() and action is not window.about_action:
+            assert not action.shortcut().isEmpty(), action.objectName()
+
+
+def test_tab_goes_from_folders_to_messages_to_the_preview(make_window: Callable[..., MainWindow],
+                                                          fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    stops = tab_stops(window.folder_view)
+    assert stops[:3] == [window.folder_view, window.message_view, window.preview.body]
+
+
+def tab_stops(start: QWidget) -> list[QWidget]:
+    """The widgets Tab visits from ``start``, in order (the focus chain also holds scroll bars)."""
+    stops: list[QWidget] = []
+    widget = start
+    while True:
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisible() and widget.isEnabled():
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            return stops
+
+
+def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                       fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    window.activateWindow()
+    window.search_action.trigger()
+    assert window.search_action.shortcut().toString() == "Ctrl+F"
+    qtbot.waitUntil(lambda: window.search_box.hasFocus() or QApplication.focusWidget() is window.search_box,
+                    timeout=2000)
+
+
+def test_help_about_opens_the_about_dialog(qtbot: QtBot, make_window: Callable[..., MainWindow],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui.dialogs import about
+
+    shown: list[about.AboutDialog] = []
+    monkeypatch.setattr(about.AboutDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    window = make_window()
+    window.about_action.trigger()
+    assert len(shown) == 1 and "PySide6" in shown[0].component_names()
+
+
+# -- in Chinese ---------------------------------------------------------------------------------------
+
+
+def test_with_the_chinese_translation_the_actions_read_chinese(chinese_ui: object,
+                                                               make_window: Callable[..., MainWindow],
+                                                               fake_server: FakePop3Server) -> None:
+    window = make_window(fake_server)
+    assert window.get_mail_action.text() == "收取邮件"
+    assert window.new_account_action.text() == "新建账户…"
+    assert window.account_settings_action.text() == "账户设置…"
+    assert window.delete_action.text() == "删除"
+    assert window.mark_read_action.text() == "标为已读"
+    assert window.mark_unread_action.text() == "标为未读"
+    assert window.preferences_action.text() == "首选项…"
+    assert window.about_action.text() == "关于 Poplark"
+    assert [action.text() for action in window.menuBar().actions()] == ["文件(&F)", "编辑(&E)", "帮助(&H)"]
+    account = window.folder_model.index(0, 0)
+    assert window.folder_model.index(0, 0, account).data().startswith("收件箱")
+
+
+def test_screenshot_of_the_main_window_in_chinese(qtbot: QtBot, chinese_ui: object,
+                                                  make_window: Callable[..., MainWindow], tmp_path: Path) -> None:
+    """docs/main-window-zh_CN.png when POPLARK_SCREENSHOT_DIR is set."""
+    import os
+
+    messages = [crlf(f"From: {sender}\nTo: me@example.com\nSubject: {subject}\nDate: {date}\n"
+                     f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
+                for sender, subject, date, body in SHOWCASE]
+    server = FakePop3Server(messages).start()
+    try:
+        window = make_window(server, policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
+        window.resize(1100, 700)
+        fetch_and_wait(qtbot, window)
+        with qtbot.waitSignal(window.preview.shown, timeout=5000):
+            window.message_view.selectRow(0)
+        account_item = window.folder_model.index(0, 0)
+        qtbot.waitUntil(lambda: "（4）" in window.folder_model.index(0, 0, account_item).data(), timeout=5000)
+        assert window.inbox_model.headerData(3, Qt.Orientation.Horizontal) == "发件人"
+        assert "三楼会议室" in window.preview.body.toPlainText()
+        picture = window.grab()
+        assert not picture.isNull() and picture.save(str(tmp_path / "main-window-zh_CN.png"))
+        keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
+        if keep:
+            assert picture.save(str(Path(keep) / "main-window-zh_CN.png"))
     finally:
         server.stop()

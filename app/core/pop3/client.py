@@ -347,22 +347,38 @@ class Pop3Client:
             self._check_nothing_left()
 
     def delete_many(self, numbers: Sequence[int], *, pipelined: bool) -> list[int]:
-        """DELE each number; returns the numbers the server accepted. Applied only at QUIT."""
+        """DELE each number; returns the numbers the server accepted. Applied only at QUIT.
+
+        Pipelined, a STAT rides along with the last batch: its reply ("+OK count size") looks
+        like no DELE reply, so a duplicated or missing reply cannot hide until QUIT, where the
+        server would then apply deletions we misread.
+        """
         accepted: list[int] = []
         queue = deque(numbers)
         window = PIPELINE_WINDOW if pipelined else 1
         while queue:
             batch = [queue.popleft() for _ in range(min(window, len(queue)))]
-            self._send_batch([f"DELE {number}" for number in batch], multiline=False)
+            sentinel = pipelined and not queue
+            lines = [f"DELE {number}" for number in batch] + (["STAT"] if sentinel else [])
+            self._send_batch(lines, multiline=False)
             for position, number in enumerate(batch):
-                status = self._read_status(in_flight=len(batch) - position - 1)
+                status = self._read_status(in_flight=len(lines) - position - 1)
                 if status.ok:
                     accepted.append(number)
                 else:
                     log.warning("DELE %d refused: %s", number, status.text)
+            if sentinel:
+                self._check_stat_sentinel(self._read_status(in_flight=0))
         if pipelined:
             self._check_nothing_left()
         return accepted
+
+    def _check_stat_sentinel(self, status: Status) -> None:
+        parts = status.text.split()
+        if not (status.ok and len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit()):
+            self._in_step = False
+            raise OutOfStep(f"expected the STAT reply after pipelined DELE, got {status.text[:60]!r}: "
+                            "replies are out of step")
 
     def mark_out_of_step(self) -> None:
         """The caller found replies that cannot be right: only closing is safe now."""

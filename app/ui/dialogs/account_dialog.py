@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import html
+import itertools
 import re
 import ssl
 import time
@@ -375,9 +376,11 @@ class AccountDialog(QDialog):
     #: Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed).
     connection_tested = Signal(object)
 
-    def __init__(self, store: Store, account: Account | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, account: Account | None = None, parent: QWidget | None = None, *,
+                 default_check_interval: int = Account.check_interval_minutes) -> None:
         super().__init__(parent)
         self.store = store
+        self._default_check_interval = default_check_interval
         self.account: Account | None = None
         self.session_password: str | None = None
         #: Not in :class:`Account` yet; read it here until the model has a field for it.
@@ -429,6 +432,23 @@ class AccountDialog(QDialog):
         layout.addWidget(self._build_test_area())
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the form top to bottom (the widgets were made before their containers)."""
+        chain: list[QWidget] = [
+            self.tabs.tabBar(),
+            self.address_edit, self.display_name_edit, self.name_edit, self.host_edit, self.port_spin,
+            self.security_combo, self.user_edit, self.password_edit, self.remember_check,
+            self.leave_check, self.leave_combo, self.days_spin, self.interval_spin, self.startup_check,
+            self.size_check, self.size_spin,
+            self.ca_file_edit, self.ca_browse_button, self.forget_pin_button, self.insecure_check, self.apop_check,
+            self.pipelining_check, self.timeout_spin,
+            self.test_button, self.test_result, self.trust_button,
+            *self.buttons.buttons(),
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_account_tab(self) -> QWidget:
         page = QWidget()
@@ -605,7 +625,7 @@ class AccountDialog(QDialog):
             self.port_spin.setValue(Security.TLS.default_port)
             self.leave_check.setChecked(True)
             self.days_spin.setValue(DEFAULT_DELETE_AFTER_DAYS)
-            self.interval_spin.setValue(Account.check_interval_minutes)
+            self.interval_spin.setValue(self._default_check_interval)
             self.startup_check.setChecked(True)
             self.size_spin.setValue(DEFAULT_SIZE_CAP_MEGABYTES)
             self.pipelining_check.setChecked(True)

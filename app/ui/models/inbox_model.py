@@ -34,9 +34,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
-from app.core.mime import format_date
 from app.core.model import Folder, MessageSummary, SortColumn
 from app.core.store import Store
+from app.ui.formatting import format_timestamp, human_size
 from app.ui.icons import attachment_icon
 
 #: Rows read per query. One page covers a few screens of a tall window, so a scroll step of one
@@ -93,18 +93,6 @@ _ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.Item
 # SQLite's NOCASE collation folds only the 26 ASCII letters; Python must do the same, not
 # str.lower(), or a new row would be inserted where the next SQL sort would not put it.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def human_size(size: int, locale: QLocale | None = None) -> str:
-    """'512 B', '12 KB', '1.2 MB', '3.4 GB' (binary units, as mail clients traditionally show)."""
-    locale = locale or QLocale()
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} KB"
-    if size < 1024 * 1024 * 1024:
-        return f"{locale.toString(size / (1024 * 1024), 'f', 1)} MB"
-    return f"{locale.toString(size / (1024 * 1024 * 1024), 'f', 1)} GB"
 
 
 def sort_key(summary: MessageSummary, column: SortColumn) -> tuple[Any, int]:
@@ -536,7 +524,7 @@ class InboxModel(QAbstractTableModel):
         return built
 
     def _build(self, summary: MessageSummary) -> _Row:
-        when = format_date(summary.date if summary.date is not None else summary.received_at)
+        when = format_timestamp(summary.date if summary.date is not None else summary.received_at, self._locale)
         texts = (
             "" if summary.seen else _UNREAD_MARK,
             _ATTACHMENT_MARK if summary.has_attachments else "",

@@ -11,9 +11,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.core.mime import format_date, readable_text
+from app.core.mime import readable_text
 from app.core.model import MessageSummary
 from app.core.store import Store
+from app.ui.formatting import format_long_timestamp
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 
@@ -74,7 +75,8 @@ class PreviewPane(QWidget):
         self.subject_label.setText(summary.subject or self.tr("(no subject)"))
         self.sender_label.setText(summary.sender)
         self.recipients_label.setText(summary.recipients)
-        self.date_label.setText(format_date(summary.date if summary.date is not None else summary.received_at))
+        self.date_label.setText(format_long_timestamp(
+            summary.date if summary.date is not None else summary.received_at))
         self.body.setPlainText(self.tr("Loading…"))
         database_path = self.database_path
         message_id = summary.id

@@ -89,11 +89,14 @@ def _load_password(account: Account) -> str:
     """The stored password, read in the worker thread; CredentialsError when there is none."""
     if not account.remember_password:
         # The user chose not to store it: asking the keyring would only find nothing (or an old one).
-        raise CredentialsError(f"Poplark does not keep the password for {account.name}; "
-                               "it must be given for this session")
+        # translate() is thread-safe; the text becomes the detail of a sentence in app.ui.errors.
+        raise CredentialsError(QCoreApplication.translate(
+            "FetchController", "the password for {account} is not stored; it must be given for this session").format(
+                account=account.name))
     password = credentials.load_password(account.credential_key)
     if not password:
-        raise CredentialsError(f"no password is stored for {account.name}")
+        raise CredentialsError(QCoreApplication.translate(
+            "FetchController", "no password is stored for {account}").format(account=account.name))
     return password
 
 

@@ -1,0 +1,149 @@
+"""``poplark --self-test``: start the real GUI stack once, check it, say "self-test: ok", leave.
+
+Used by the package tests (the installed .deb, the frozen bundle) and by users reporting problems.
+It opens the profile's store, builds and shows the main window, turns the event loop, checks that the
+bundled resources are there, and reports which password store is in use. A missing keyring is not a
+failure: the app then asks for passwords per session, and the line says so.
+
+It never hangs: the checks run from the event loop inside ``try/finally`` that always ends the loop
+(an exception in a slot does not stop Qt's loop by itself), and a watchdog timer ends it regardless.
+Nothing global is touched: the window's QSettings is an INI file inside the profile, removed again.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+#: Seconds the event loop may run before the self-test gives up (a stuck keyring, a stuck platform).
+WATCHDOG_SECONDS = 60
+SETTINGS_FILE_NAME = "self-test-settings.ini"
+
+
+class SelfTestFailure(Exception):
+    """A check failed; the message is the one-line reason shown to the user."""
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _describe(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def run_self_test(profile_directory: str | None) -> int:
+    """0 when everything the desktop app needs works, 1 (with a one-line reason) otherwise."""
+    started = time.monotonic()
+    step = "starting Qt"
+    try:
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        application = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(application, QApplication)
+        application.setApplicationName("Poplark")
+        application.setOrganizationName("Poplark")
+        application.setDesktopFileName("io.github.poplark.Poplark")
+        application.setQuitOnLastWindowClosed(False)
+        _say(f"platform: {application.platformName()}")
+    except Exception as error:  # noqa: BLE001 - any failure becomes the one-line reason
+        _say(f"self-test: FAILED while {step}: {_describe(error)}")
+        return 1
+
+    state: dict[str, object] = {"rc": 1, "reason": "the event loop ended before the checks ran"}
+    resources: list[object] = []  # store, window, settings file: closed in the finally below
+
+    def checks() -> None:
+        nonlocal step
+        try:
+            step = "checking the bundled resources"
+            _check_resources()
+            step = "opening the profile's mail store"
+            from app.core.store import Profile, Store
+
+            profile = Profile.locate(profile_directory)
+            store = Store.open(profile)
+            resources.append(store)
+            _say(f"profile: {profile.directory}")
+            step = "building the main window"
+            from app.ui.icons import application_icon
+            from app.ui.main_window import MainWindow
+
+            application.setWindowIcon(application_icon())
+            settings_path = profile.directory / SETTINGS_FILE_NAME
+            resources.append(settings_path)
+            settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+            window = MainWindow(store, profile, settings=settings, quit_application_on_close=False)
+            resources.append(window)
+            step = "showing the main window"
+            window.show()
+            for _ in range(5):
+                application.processEvents()
+            if not window.isVisible():
+                raise SelfTestFailure("the main window did not become visible")
+            step = "checking the keyring"
+            _say(_keyring_line())
+            state["rc"] = 0
+        except Exception as error:  # noqa: BLE001 - any failure becomes the one-line reason
+            state["reason"] = f"while {step}: {_describe(error)}"
+        finally:
+            application.exit(0)
+
+    def watchdog() -> None:
+        state["reason"] = f"timed out after {WATCHDOG_SECONDS} s while {step}"
+        application.exit(1)
+
+    QTimer.singleShot(0, checks)
+    QTimer.singleShot(WATCHDOG_SECONDS * 1000, watchdog)
+    try:
+        application.exec()
+    finally:
+        _release(resources)
+    if state["rc"] == 0:
+        _say(f"self-test: ok ({time.monotonic() - started:.2f} s)")
+        return 0
+    _say(f"self-test: FAILED {state['reason']}")
+    return 1
+
+
+def _check_resources() -> None:
+    from app.core.providers import load_providers, resources_directory
+
+    directory = resources_directory()
+    icon = directory / "icons" / "poplark-256.png"
+    if not icon.is_file():
+        raise SelfTestFailure(f"the application icon is missing ({icon})")
+    if not load_providers():
+        raise SelfTestFailure(f"the provider table in {directory} is empty")
+    _say(f"resources: {directory}")
+
+
+def _keyring_line() -> str:
+    from app.core import credentials
+
+    try:
+        secure = credentials.secure_storage_available()
+        name = credentials.backend_name() if secure else ""
+    except Exception as error:  # noqa: BLE001 - a broken keyring is reported, not fatal
+        return f"keyring: none available (passwords will be asked per session): {_describe(error)}"
+    if secure:
+        return f"keyring: {name} (secure)"
+    return f"keyring: none available (passwords will be asked per session): {credentials.NO_KEYRING_ADVICE}"
+
+
+def _release(resources: list[object]) -> None:
+    """Close the window and the store, delete the temporary settings file; never raise."""
+    for resource in reversed(resources):
+        try:
+            if isinstance(resource, Path):
+                resource.unlink(missing_ok=True)
+            elif hasattr(resource, "close_for_good"):
+                resource.close_for_good()
+                resource.hide()  # type: ignore[attr-defined]
+            elif hasattr(resource, "close"):
+                resource.close()
+        except Exception as error:  # noqa: BLE001 - cleanup must not hide the verdict
+            _say(f"self-test: warning: cleanup failed: {_describe(error)}")

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Install a built .deb, check the installed app and its desktop integration, remove it again:
+#   packaging/linux/package_test.sh dist/poplark_VERSION_ARCH.deb
+# Needs root or sudo (apt-get). Refuses to run over a poplark that was already installed, and always
+# removes the package it installed, also when a check fails.
+set -eu
+DEB=${1:?usage: package_test.sh PACKAGE.deb}
+APPID=io.github.poplark.Poplark
+if [ "$(id -u)" -eq 0 ]; then AS_ROOT=; else AS_ROOT=sudo; fi
+
+if dpkg-query -W -f='${Status}' poplark 2>/dev/null | grep -q "install ok installed"; then
+  echo "package-test: poplark is already installed here; remove it first (apt-get remove poplark)" >&2
+  exit 1
+fi
+PROFILE=$(mktemp -d)
+cleanup() {
+  $AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq --purge poplark >/dev/null 2>&1 || true
+  rm -rf "$PROFILE"
+}
+trap cleanup EXIT INT TERM
+
+case "$DEB" in /*) ;; *) DEB="./$DEB" ;; esac
+$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$DEB" >/dev/null
+
+OUTPUT=$(timeout 120 env QT_QPA_PLATFORM=offscreen POPLARK_HOME="$PROFILE" poplark --self-test 2>&1) || {
+  echo "$OUTPUT"; echo "package-test: the installed poplark --self-test failed" >&2; exit 1; }
+echo "$OUTPUT" | grep -v "propagateSizeHints"
+echo "$OUTPUT" | grep -q "^self-test: ok" || { echo "package-test: no 'self-test: ok' line" >&2; exit 1; }
+echo "$OUTPUT" | grep -q "^keyring: " || { echo "package-test: no keyring line" >&2; exit 1; }
+
+desktop-file-validate "/usr/share/applications/$APPID.desktop"
+appstreamcli validate --no-net "/usr/share/metainfo/$APPID.metainfo.xml" >/dev/null
+test -f "/usr/share/icons/hicolor/scalable/apps/$APPID.svg"
+test -f "/usr/share/icons/hicolor/256x256/apps/$APPID.png"
+test "$(readlink -f /usr/bin/poplark)" = /opt/poplark/poplark
+
+$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq --purge poplark >/dev/null
+if [ -e /opt/poplark ] || [ -e /usr/bin/poplark ] || [ -e "/usr/share/applications/$APPID.desktop" ]; then
+  echo "package-test: files left behind after apt-get remove --purge poplark" >&2
+  exit 1
+fi
+echo "package-test: ok ($DEB installed, self-tested, validated and removed)"
