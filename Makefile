@@ -8,12 +8,12 @@ VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproje
 ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB := dist/poplark_$(VERSION)_$(ARCH).deb
 
-.PHONY: run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
+.PHONY: translations run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
 
-run: system-run $(STAMP)
+run: system-run $(STAMP) translations
 	$(BIN)/poplark
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) translations
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	mkdir -p build
@@ -38,7 +38,7 @@ system-package:
 	./.ci/system-packages.sh package
 
 # -- packaging: a PyInstaller onedir bundle, the .deb, and the Windows installer script -------------------
-bundle: system-package $(PACKAGE_STAMP)
+bundle: system-package $(PACKAGE_STAMP) translations
 	rm -rf dist/poplark
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
 	  packaging/poplark.spec
@@ -76,3 +76,12 @@ $(PACKAGE_STAMP): $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# The compiled translations (.qm) are built from the translators' .ts files by setup and packaging;
+# resources/translations/update.sh also re-extracts the strings from the code.
+QM_FILES := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+
+translations: $(QM_FILES)
+
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
