@@ -84,6 +84,12 @@ def run_self_test(profile_directory: str | None) -> int:
                 application.processEvents()
             if not window.isVisible():
                 raise SelfTestFailure("the main window did not become visible")
+            step = "loading QtWebEngine (for HTML mail)"
+            # Import only: a web view as root needs its sandbox switched off, which the shipped
+            # app never does. The import proves the bundle carries the library.
+            from PySide6 import QtWebEngineCore
+
+            _say(f"webengine: QtWebEngine {QtWebEngineCore.qWebEngineChromiumVersion()} available")
             step = "checking the keyring"
             _say(_keyring_line())
             state["rc"] = 0

@@ -27,6 +27,7 @@ OUTPUT=$(timeout 120 env QT_QPA_PLATFORM=offscreen POPLARK_HOME="$PROFILE" popla
 echo "$OUTPUT" | grep -v "propagateSizeHints"
 echo "$OUTPUT" | grep -q "^self-test: ok" || { echo "package-test: no 'self-test: ok' line" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^keyring: " || { echo "package-test: no keyring line" >&2; exit 1; }
+echo "$OUTPUT" | grep -q "^webengine: QtWebEngine " || { echo "package-test: QtWebEngine is missing from the bundle" >&2; exit 1; }
 
 desktop-file-validate "/usr/share/applications/$APPID.desktop"
 appstreamcli validate --no-net "/usr/share/metainfo/$APPID.metainfo.xml" >/dev/null

@@ -100,6 +100,7 @@ def test_self_test_runs_offscreen(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("self-test: ok"), result.stdout
+    assert any(line.startswith("webengine: QtWebEngine ") for line in lines), result.stdout
     keyring_lines = [line for line in lines if line.startswith("keyring: ")]
     assert len(keyring_lines) == 1, result.stdout
     assert keyring_lines[0].endswith("(secure)") or "none available" in keyring_lines[0]
