@@ -89,7 +89,9 @@ def run_self_test(profile_directory: str | None) -> int:
             # app never does. The import proves the bundle carries the library.
             from PySide6 import QtWebEngineCore
 
-            _say(f"webengine: QtWebEngine {QtWebEngineCore.qWebEngineChromiumVersion()} available")
+            version: object = QtWebEngineCore.qWebEngineChromiumVersion()  # str at run time, bytes in the stubs
+            shown = version.decode() if isinstance(version, bytes) else str(version)
+            _say(f"webengine: QtWebEngine {shown} available")
             step = "checking the keyring"
             _say(_keyring_line())
             state["rc"] = 0
