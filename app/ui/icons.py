@@ -1,22 +1,22 @@
-"""Icons: the application icon from resources/icons, toolbar icons from the platform theme."""
+"""Icons: the application icon and the toolbar set, all from resources/icons."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.providers import resources_directory
 
-#: Freedesktop icon-theme names first (native look on Linux), then a Qt standard icon.
-_THEMED = {
-    "get_mail": ("mail-receive", QStyle.StandardPixmap.SP_BrowserReload),
-    "new_account": ("list-add-user", QStyle.StandardPixmap.SP_FileDialogNewFolder),
-    "settings": ("preferences-system", QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    "delete": ("edit-delete", QStyle.StandardPixmap.SP_TrashIcon),
-    "read": ("mail-mark-read", QStyle.StandardPixmap.SP_DialogApplyButton),
-    "unread": ("mail-mark-unread", QStyle.StandardPixmap.SP_DialogResetButton),
+#: Poplark's own toolbar icons (resources/icons/*.svg): one consistent set, drawn in mid tones so
+#: they read on light and dark themes alike, instead of whatever the desktop theme happens to offer.
+_TOOLBAR = {
+    "get_mail": "get-mail.svg",
+    "new_account": "new-account.svg",
+    "settings": "settings.svg",
+    "delete": "delete.svg",
+    "read": "mark-read.svg",
+    "unread": "mark-unread.svg",
 }
 
 
@@ -31,10 +31,10 @@ def application_icon() -> QIcon:
     return icon
 
 
+@cache
 def standard_icon(name: str) -> QIcon:
-    theme_name, fallback = _THEMED[name]
-    style = QApplication.style()
-    return QIcon.fromTheme(theme_name, style.standardIcon(fallback))
+    """A toolbar icon from Poplark's set (see _TOOLBAR)."""
+    return QIcon(str(resources_directory() / "icons" / _TOOLBAR[name]))
 
 
 @cache
