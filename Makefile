@@ -8,7 +8,7 @@ VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproje
 ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB := dist/poplark_$(VERSION)_$(ARCH).deb
 
-.PHONY: translations run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
+.PHONY: nsis-wine-test translations run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
 
 run: system-run $(STAMP) translations
 	$(BIN)/poplark
@@ -63,6 +63,10 @@ nsis: system-package $(STAMP)
 	cd packaging/windows && makensis -V2 -WX -DVERSION=$(VERSION) -DSRCDIR=$(CURDIR)/build/nsis-payload/poplark \
 	  -DICON=$(CURDIR)/build/poplark.ico -DOUTFILE=$(CURDIR)/build/Poplark-$(VERSION)-setup-placeholder.exe poplark.nsi
 	@echo "nsis: build/Poplark-$(VERSION)-setup-placeholder.exe (placeholder payload)"
+
+# Needs wine and wine64 (apt); not run by CI because wine is a large install.
+nsis-wine-test: nsis
+	xvfb-run -a sh packaging/windows/wine_smoke_test.sh build/Poplark-$(VERSION)-setup-placeholder.exe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
