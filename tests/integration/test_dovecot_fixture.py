@@ -12,6 +12,7 @@ import poplib
 import re
 import socket
 import ssl
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -154,7 +155,7 @@ def wait_for_log(server: PrivateDovecot, text: str, timeout: float = 5.0) -> boo
     while time.monotonic() < deadline:
         if text in server.log_text():
             return True
-        time.sleep(0.02)
+        threading.Event().wait(0.02)  # a bounded poll of the log, not a fixed pause
     return False
 
 

@@ -215,21 +215,30 @@ SHOWCASE = [
 ]
 
 
+def showcase_messages() -> list[bytes]:
+    return [crlf(f"From: {sender}\nTo: me@example.com\nSubject: {subject}\nDate: {date}\n"
+                 f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
+            for sender, subject, date, body in SHOWCASE]
+
+
+def open_showcase(qtbot: QtBot, make_window: Callable[..., MainWindow], server: FakePop3Server) -> MainWindow:
+    """The screenshots' window: mail fetched, the first message shown."""
+    window = make_window(server, policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
+    window.resize(1100, 700)
+    fetch_and_wait(qtbot, window)
+    with qtbot.waitSignal(window.preview.shown, timeout=5000):
+        window.message_view.selectRow(0)
+    return window
+
+
 def test_screenshot_of_the_main_window_with_mail(qtbot: QtBot, make_window: Callable[..., MainWindow],
                                                  tmp_path: Path) -> None:
     """The README's picture; POPLARK_SCREENSHOT_DIR keeps it (docs/main-window.png)."""
     import os
 
-    messages = [crlf(f"From: {sender}\nTo: me@example.com\nSubject: {subject}\nDate: {date}\n"
-                     f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
-                for sender, subject, date, body in SHOWCASE]
-    server = FakePop3Server(messages).start()
+    server = FakePop3Server(showcase_messages()).start()
     try:
-        window = make_window(server, policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
-        window.resize(1100, 700)
-        fetch_and_wait(qtbot, window)
-        with qtbot.waitSignal(window.preview.shown, timeout=5000):
-            window.message_view.selectRow(0)
+        window = open_showcase(qtbot, make_window, server)
         account_item = window.folder_model.index(0, 0)
         qtbot.waitUntil(lambda: "(4)" in window.folder_model.index(0, 0, account_item).data(), timeout=5000)
         assert "三楼会议室" in window.preview.body.toPlainText()
@@ -381,16 +390,9 @@ def test_screenshot_of_the_main_window_in_chinese(qtbot: QtBot, chinese_ui: obje
     """docs/main-window-zh_CN.png when POPLARK_SCREENSHOT_DIR is set."""
     import os
 
-    messages = [crlf(f"From: {sender}\nTo: me@example.com\nSubject: {subject}\nDate: {date}\n"
-                     f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
-                for sender, subject, date, body in SHOWCASE]
-    server = FakePop3Server(messages).start()
+    server = FakePop3Server(showcase_messages()).start()
     try:
-        window = make_window(server, policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
-        window.resize(1100, 700)
-        fetch_and_wait(qtbot, window)
-        with qtbot.waitSignal(window.preview.shown, timeout=5000):
-            window.message_view.selectRow(0)
+        window = open_showcase(qtbot, make_window, server)
         account_item = window.folder_model.index(0, 0)
         qtbot.waitUntil(lambda: "（4）" in window.folder_model.index(0, 0, account_item).data(), timeout=5000)
         assert window.inbox_model.headerData(3, Qt.Orientation.Horizontal) == "发件人"
