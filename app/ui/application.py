@@ -5,14 +5,20 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from app.core.errors import PoplarkError
 from app.core.store import Profile, Store
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
 
-def run_gui(profile_directory: str | None) -> int:
-    from PySide6.QtCore import QLocale, QTimer, QTranslator
-    from PySide6.QtWidgets import QApplication, QMessageBox
+
+def create_application() -> QApplication:
+    """The QApplication with Poplark's names, which QSettings, the desktop entry's
+    StartupWMClass and the Wayland app id rely on. Shared by the app and ``--self-test``."""
+    from PySide6.QtWidgets import QApplication
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(application, QApplication)
@@ -20,7 +26,15 @@ def run_gui(profile_directory: str | None) -> int:
     application.setOrganizationName("Poplark")
     application.setDesktopFileName("io.github.poplark.Poplark")
     application.setQuitOnLastWindowClosed(False)  # the tray may keep us alive; quit is explicit
-    translators = _install_translations(application, QLocale(), QTranslator)
+    return application
+
+
+def run_gui(profile_directory: str | None) -> int:
+    from PySide6.QtCore import QLocale, QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    application = create_application()
+    translators = _install_translations(application, QLocale())
 
     from app.ui.icons import application_icon
     from app.ui.main_window import MainWindow
@@ -55,29 +69,26 @@ def run_gui(profile_directory: str | None) -> int:
         del translators
 
 
-def _install_translations(application: object, locale: object, translator_class: type) -> list[object]:
+def _install_translations(application: QApplication, locale: QLocale) -> list[QTranslator]:
     """Qt's own strings and Poplark's, for the user's language, when the files exist.
 
     A language chosen in Preferences (``preferences/language``) overrides ``locale`` (the
     system's); it also becomes the default QLocale, so dates and sizes follow the same choice.
     """
-    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings
+    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 
     from app.core.providers import resources_directory
     from app.ui.dialogs.preferences import saved_language
 
-    assert isinstance(locale, QLocale)
     chosen = saved_language(QSettings())
     if chosen:
         locale = QLocale(chosen)
         QLocale.setDefault(locale)
-    installed: list[object] = []
-    qt_translator = translator_class()
-    if qt_translator.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        application.installTranslator(qt_translator)  # type: ignore[attr-defined]
-        installed.append(qt_translator)
-    own = translator_class()
-    if own.load(locale, "poplark", "_", str(resources_directory() / "translations")):
-        application.installTranslator(own)  # type: ignore[attr-defined]
-        installed.append(own)
+    installed: list[QTranslator] = []
+    for name, directory in (("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+                            ("poplark", str(resources_directory() / "translations"))):
+        translator = QTranslator()
+        if translator.load(locale, name, "_", directory):
+            application.installTranslator(translator)
+            installed.append(translator)
     return installed

@@ -12,7 +12,6 @@ Nothing global is touched: the window's QSettings is an INI file inside the prof
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -40,14 +39,10 @@ def run_self_test(profile_directory: str | None) -> int:
     step = "starting Qt"
     try:
         from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication
 
-        application = QApplication.instance() or QApplication(sys.argv[:1])
-        assert isinstance(application, QApplication)
-        application.setApplicationName("Poplark")
-        application.setOrganizationName("Poplark")
-        application.setDesktopFileName("io.github.poplark.Poplark")
-        application.setQuitOnLastWindowClosed(False)
+        from app.ui.application import create_application
+
+        application = create_application()
         _say(f"platform: {application.platformName()}")
     except Exception as error:  # noqa: BLE001 - any failure becomes the one-line reason
         _say(f"self-test: FAILED while {step}: {_describe(error)}")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -76,9 +76,15 @@ def test_the_dialog_shows_and_returns_every_field(qtbot: QtBot) -> None:
     assert "restart" in dialog.language_note.text()
 
 
+def qapp_instance() -> QApplication:
+    instance = QApplication.instance()
+    assert isinstance(instance, QApplication)
+    return instance
+
+
 def install(monkeypatch: pytest.MonkeyPatch, chosen: str, system: str) -> list[object]:
     monkeypatch.setattr(preferences_module, "saved_language", lambda _settings: chosen)
-    return application._install_translations(QApplication.instance(), QLocale(system), QTranslator)
+    return list(application._install_translations(qapp_instance(), QLocale(system)))
 
 
 def remove(translators: list[object]) -> None:
