@@ -3,12 +3,24 @@
 The list needs a few header fields decoded as a person would read them. Real mail is messy: RFC
 2047 words split mid-character, GB2312 that is really GBK, raw 8-bit headers. This module only
 reads; the raw bytes in the store are the truth and are never changed.
+
+The pieces, each its own module:
+
+- here: header decoding shared by everything (:func:`decode_header_value`: raw 8-bit as UTF-8 else
+  GB18030, RFC 2047 words joined as bytes before decoding, unknown charsets and broken words shown
+  rather than raised) and :func:`summarize`, the fast path run once per fetched message;
+- :mod:`app.core.mime_tree`: the MIME structure as offsets into the raw bytes (no body copies,
+  no recursion, depth and part-count caps);
+- :mod:`app.core.charsets`: which charset a body really is in;
+- :mod:`app.core.flowed`: RFC 3676 format=flowed;
+- :mod:`app.core.filenames`: attachment names made safe;
+- :mod:`app.core.message_view`: the viewer's, CLI's and search index's one reading path.
 """
 
 from __future__ import annotations
 
+import binascii
 import codecs
-import email.header
 import email.utils
 import re
 from dataclasses import dataclass
@@ -60,25 +72,89 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         return data.decode("gb18030", "replace")
 
 
+#: One RFC 2047 encoded word: charset (RFC 2231 allows a *language suffix), B or Q, text.
+_ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: Only whitespace between two encoded words is dropped (RFC 2047 section 6.2).
+_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+
+
+def _decode_word_bytes(encoding: str, text: str) -> bytes | None:
+    """The bytes of one encoded word, or None when they cannot be recovered."""
+    data = text.encode("ascii", "replace")
+    try:
+        if encoding in "qQ":
+            return binascii.a2b_qp(data, header=True)
+        # Lenient like mail readers: padding repaired, a dangling last character dropped; a word
+        # with nothing decodable in it is shown as written.
+        data = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+        if len(data) % 4 == 1:
+            data = data[:-1]
+        if not data and text:
+            return None
+        return binascii.a2b_base64(data + b"=" * (-len(data) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _decode_encoded_words(text: str) -> str:
+    """RFC 2047 words decoded in place; adjacent words of one charset are joined as bytes first.
+
+    One character may be split across two words (RFC 2047 forbids it; senders do it anyway), so
+    the bytes are joined before decoding. A word with an unknown charset shows decoded as UTF-8
+    when it is valid UTF-8, and a word whose base64 is broken shows as written: never an error.
+    """
+    output: list[str] = []
+    position = 0
+    run: list[tuple[str, bytes]] = []  # (charset, bytes) of the current run of adjacent words
+    run_end = 0
+
+    def flush() -> None:
+        merged: list[tuple[str, bytes]] = []
+        for charset, data in run:
+            if merged and merged[-1][0] == charset:
+                merged[-1] = (charset, merged[-1][1] + data)
+            else:
+                merged.append((charset, data))
+        for charset, data in merged:
+            if normalize_charset(charset) is None:
+                try:
+                    output.append(data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    output.append(decode_bytes(data))
+            else:
+                output.append(decode_bytes(data, charset))
+        run.clear()
+
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[position:match.start()]
+        adjacent = bool(run) and _BETWEEN_WORDS.fullmatch(between) is not None
+        if not adjacent:
+            flush()
+            output.append(between)
+        data = _decode_word_bytes(match.group(2), match.group(3))
+        if data is None:
+            flush()
+            output.append(match.group(0))
+            position = run_end = match.end()
+            continue
+        run.append((match.group(1).lower(), data))
+        position = run_end = match.end()
+    flush()
+    output.append(text[run_end:] if run_end else text[position:])
+    return "".join(output)
+
+
 def decode_header_value(raw: bytes) -> str:
     """Unfold and decode one header value: raw 8-bit (RFC 6532 UTF-8, else GB18030) and RFC 2047."""
     text = decode_bytes(re.sub(rb"\r?\n[ \t]", b" ", raw)).strip()
-    if "=?" not in text:
-        return text
-    try:
-        parts = email.header.decode_header(text)
-    except (ValueError, AssertionError, LookupError):
-        return text
-    # Join adjacent words of the same charset before decoding: one character may be split
-    # across two encoded words (RFC 2047 forbids it; senders do it anyway).
-    merged: list[tuple[bytes, str | None]] = []
-    for chunk, charset in parts:
-        data: bytes = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8", "surrogateescape")
-        if merged and merged[-1][1] == charset:
-            merged[-1] = (merged[-1][0] + data, charset)
-        else:
-            merged.append((data, charset))
-    return "".join(decode_bytes(data, charset) for data, charset in merged).strip()
+    if "=?" in text:
+        try:
+            text = _decode_encoded_words(text)
+        except Exception:  # noqa: BLE001 - a header must never stop a message from showing
+            pass
+    # A header is one line to a reader: bare CR, NUL, ESC and friends become spaces.
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()
 
 
 def split_headers(raw: bytes) -> dict[str, bytes]:
@@ -87,21 +163,21 @@ def split_headers(raw: bytes) -> dict[str, bytes]:
     block = raw[: match.start()] if match else raw
     headers: dict[str, bytes] = {}
     name: str | None = None
-    value = b""
+    value: list[bytes] = []  # a list, not bytes +=: a 200,000-line folded header stays linear
     for line in re.split(rb"\r?\n", block):
         if line[:1] in (b" ", b"\t") and name is not None:
-            value += b"\n" + line
+            value.append(line)
             continue
         if name is not None and name not in headers:
-            headers[name] = value
+            headers[name] = b"\n".join(value)
         raw_name, separator, rest = line.partition(b":")
         if not separator or not raw_name or b" " in raw_name.strip():
             name = None
             continue
         name = raw_name.strip().decode("latin-1").lower()
-        value = rest
+        value = [rest]
     if name is not None and name not in headers:
-        headers[name] = value
+        headers[name] = b"\n".join(value)
     return headers
 
 
@@ -177,34 +253,57 @@ def format_date(timestamp: float | None) -> str:
 
 
 def readable_text(raw: bytes) -> str:
-    """The message body as plain text for a terminal: the text/plain part, else HTML stripped."""
-    import email
-    import email.policy
-    from email.message import EmailMessage
+    """The message body as plain text for a terminal: the text/plain part, else HTML stripped.
 
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        part = message.get_body(preferencelist=("plain", "html"))
-        if part is None:
-            return ""
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            return str(part.get_payload())
-        text = decode_bytes(payload, part.get_content_charset())
-        if part.get_content_type() == "text/html":
-            text = html_to_text(text)
-        return text.replace("\r\n", "\n")
-    except Exception as error:  # noqa: BLE001 - show something rather than fail on broken MIME
-        return f"[this message could not be decoded ({type(error).__name__}); use --raw to see it]"
+    Uses the viewer's reading path (:mod:`app.core.message_view`) so the CLI and the GUI agree.
+    """
+    from app.core.message_view import parse_message
+
+    view = parse_message(raw)
+    if view.plain_text is not None:
+        return view.plain_text
+    if view.html is not None:
+        return html_to_text(view.html)
+    return ""
+
+
+#: Elements whose content is not text a person reads.
+_HIDDEN_ELEMENTS = ("script", "style", "head", "title")
+#: Elements that end a line when they close (or, for br, when they appear).
+_LINE_BREAK_TAG = re.compile(r"(?i)^(?:br\b|/p\b|/div\b|/tr\b|/h[1-6]\b|/li\b|/table\b)")
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 def html_to_text(html: str) -> str:
-    """A rough text rendering of HTML for terminals: tags dropped, breaks kept."""
+    """A rough text rendering of HTML for terminals and the search index: tags dropped, breaks kept.
+
+    A hand-written scan with ``str.find`` rather than regular expressions: hostile HTML (thousands
+    of ``<`` or ``<script>`` never closed) would make backtracking patterns quadratic. An unclosed
+    tag or hidden element swallows the rest, as in a browser.
+    """
     import html as html_module
 
-    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", "", html)
-    text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>|</tr\s*>|</h[1-6]\s*>", "\n", text)
-    text = re.sub(r"(?s)<[^>]*>", "", text)
-    text = html_module.unescape(text)
+    lowered = html.lower()
+    pieces: list[str] = []
+    position = 0
+    while True:
+        start = html.find("<", position)
+        if start < 0:
+            pieces.append(html[position:])
+            break
+        pieces.append(html[position:start])
+        end = html.find(">", start)
+        if end < 0:
+            break
+        tag = html[start + 1:end].strip()
+        if _LINE_BREAK_TAG.match(tag):
+            pieces.append("\n")
+        position = end + 1
+        name = _TAG_NAME.match(tag)
+        if name and name.group(0).lower() in _HIDDEN_ELEMENTS and not tag.endswith("/"):
+            closing = lowered.find("</" + name.group(0).lower(), position)
+            if closing < 0:
+                break
+            position = closing
+    text = html_module.unescape("".join(pieces))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

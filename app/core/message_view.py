@@ -1,0 +1,316 @@
+"""A raw message turned into what the viewer shows: headers, body text or HTML, attachments.
+
+This is the one reading path for the GUI viewer, the CLI ``show`` command and the search index,
+so all three agree on what a message says. It never raises on message content: broken MIME,
+unknown charsets and bad base64 become notes in :attr:`MessageView.problems` and the best text
+that can be recovered.
+
+How the body is chosen (the rules of ``email.message.EmailMessage.get_body``, on our own tree):
+
+- ``multipart/alternative``: the last HTML and the last plain-text alternative are both kept; the
+  viewer prefers HTML and offers the plain text as a switch.
+- ``multipart/related``: the root part (the ``start`` parameter, else the first part) is the body;
+  the other parts are resources, found through :attr:`MessageView.inline_parts` by Content-ID.
+- ``multipart/mixed`` and others: the first inline text part (or alternative/related group) is
+  the body; every other leaf is an attachment, so nothing in the message is hidden.
+- An attached ``message/rfc822`` is one attachment (``is_message``); its own parts are not
+  listed. ``parse_message(part_payload(raw, index)[0])`` opens it.
+- Images that the HTML references by ``cid:`` are shown in the body and are not listed as
+  attachments.
+
+Sizes of attachments are computed from the encoded length (base64) without decoding, so a 25 MB
+attachment costs a few byte counts; payloads are decoded only by :func:`part_payload`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.core import mime_tree
+from app.core.charsets import codec_label, decode_text
+from app.core.filenames import sanitize_filename, unique_path
+from app.core.flowed import unflow
+from app.core.mime import decode_bytes, decode_header_value, html_to_text, parse_date
+from app.core.remote_content import html_has_remote_content
+
+__all__ = ["Attachment", "MessageView", "format_address_list", "html_has_remote_content", "parse_message",
+           "part_payload", "part_payloads", "sanitize_filename", "searchable_text", "unique_path"]
+
+#: The viewer shows this many recipients and a count of the rest: a 10,000-address header would
+#: make an unreadable label and cost seconds to parse.
+MAX_SHOWN_RECIPIENTS = 200
+#: Headers longer than this are cut before address parsing (the email address parser is slow).
+_MAX_ADDRESS_HEADER_CHARACTERS = 20_000
+
+
+@dataclass(frozen=True)
+class Attachment:
+    part_index: int          # index of the part in walk() order: the key for part_payload()
+    filename: str            # decoded (RFC 2231/2047) and sanitized, safe to use as a file name
+    content_type: str        # e.g. "application/pdf"
+    size: int                # decoded size in bytes
+    content_id: str | None   # without <>
+    is_message: bool         # message/rfc822 (openable as a message)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    subject: str
+    sender: str
+    to: str
+    cc: str
+    reply_to: str
+    date: float | None
+    message_id: str
+    plain_text: str | None   # decoded text/plain body (format=flowed joined), None if no text part
+    html: str | None         # decoded text/html body, None if none
+    charset: str | None      # the charset used to decode the main body (for a "Text encoding" menu)
+    attachments: tuple[Attachment, ...]   # not including inline images the HTML references by cid:
+    inline_parts: dict[str, int]          # content-id (no <>) -> part_index, for cid: URLs
+    has_remote_content: bool  # the HTML references http(s) or protocol-relative resources
+    problems: tuple[str, ...]  # human-readable notes about defects, may be empty
+    date_text: str = ""       # the Date header as written (for a malformed date that did not parse)
+
+
+# -- addresses ----------------------------------------------------------------------------------
+
+
+def format_address_list(raw_value: bytes) -> str:
+    """'Name <a@b>, c@d' as a person reads it: names decoded after the list is split, so an
+    encoded name containing a comma stays one name; long lists end with a count of the rest."""
+    text = decode_bytes(re.sub(rb"\r?\n[ \t]", b" ", raw_value)).strip()
+    if not text:
+        return ""
+    hidden = 0
+    if len(text) > _MAX_ADDRESS_HEADER_CHARACTERS:
+        total = text.count("@")
+        text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
+        hidden = max(0, total - text.count("@"))
+    try:
+        pairs = email.utils.getaddresses([text])
+    except (ValueError, IndexError, TypeError):
+        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+    shown: list[str] = []
+    for name, address in pairs:
+        name = decode_header_value(name.encode("utf-8", "surrogatepass")).strip().strip('"').strip()
+        if name and address and name != address:
+            shown.append(f"{name} <{address}>")
+        elif address or name:
+            shown.append(address or name)
+    if not shown:
+        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+    if len(shown) > MAX_SHOWN_RECIPIENTS:
+        hidden += len(shown) - MAX_SHOWN_RECIPIENTS
+        shown = shown[:MAX_SHOWN_RECIPIENTS]
+    result = ", ".join(shown)
+    if hidden:
+        result += f", … (+{hidden})"
+    return result
+
+
+# -- the body -----------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""(?i)<meta[^>]+charset\s*=\s*['"]?\s*([A-Za-z0-9_.:-]+)""")
+
+
+@dataclass
+class _Body:
+    plain: int | None = None
+    html: int | None = None
+
+
+def _is_attachment(part: mime_tree.Part) -> bool:
+    disposition, _ = part.disposition
+    return disposition == "attachment"
+
+
+def _choose_body(tree: mime_tree.Tree, index: int, body: _Body) -> bool:
+    """Fill ``body`` from the subtree at ``index``; True when it held a body."""
+    part = tree.parts[index]
+    if part.opaque:
+        return False
+    if part.content_type in ("text/plain", "text/html", "text/enriched", "text/richtext") \
+            or (part.maintype == "multipart" and not part.children):
+        if _is_attachment(part):
+            return False
+        if part.content_type == "text/html":
+            if body.html is None:
+                body.html = index
+                return True
+            return False
+        if body.plain is None:
+            body.plain = index
+            return True
+        return False
+    if part.maintype != "multipart":
+        return False
+    if part.content_type == "multipart/alternative":
+        found = False
+        for child in reversed(part.children):  # the last alternative is the richest (RFC 2046 5.1.4)
+            if _choose_body(tree, child, body):
+                found = True
+        return found
+    if part.content_type == "multipart/related":
+        start = part.parameters.get("start", "").strip().strip("<>")
+        root = next((child for child in part.children if start and tree.parts[child].content_id == start),
+                    part.children[0])
+        return _choose_body(tree, root, body)
+    return any(_choose_body(tree, child, body) for child in part.children)  # the first that holds one
+
+
+def _has_filename(part: mime_tree.Part) -> bool:
+    return bool(part.disposition[1].get("filename") or part.parameters.get("name"))
+
+
+def _attachment_filename(tree: mime_tree.Tree, part: mime_tree.Part) -> str:
+    _, disposition_parameters = part.disposition
+    name = disposition_parameters.get("filename") or part.parameters.get("name") or ""
+    if not name and part.content_type in ("message/rfc822", "message/global"):
+        inner = tree.parts[part.children[0]] if part.children else None
+        subject = decode_header_value(inner.headers.get("subject", b"")) if inner else ""
+        name = f"{subject}.eml" if subject else ""
+    fallback = "message" if part.content_type.startswith("message/") else f"part-{part.index}"
+    return sanitize_filename(name, fallback, part.content_type)
+
+
+def _body_text(tree: mime_tree.Tree, index: int, override: str | None,
+               problems: list[str]) -> tuple[str, str]:
+    part = tree.parts[index]
+    data, clean = mime_tree.payload(tree, part)
+    if not clean:
+        problems.append("the body's transfer encoding is damaged; some text may be missing")
+    declared = part.charset
+    if declared is None and part.content_type == "text/html":
+        meta = _META_CHARSET.search(data, 0, 4096)
+        declared = meta.group(1).decode("ascii") if meta else None
+    if declared and not mime_tree.known_charset(declared):
+        problems.append(f"unknown charset {declared[:40]!r}; the text encoding was guessed")
+        declared = None
+    text, codec = decode_text(data, declared, override)
+    # Line ends as people see them: CRLF and bare CR become LF; NUL shows as a replacement mark.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    if part.content_type == "text/plain" and part.parameters.get("format", "").lower() == "flowed":
+        text = unflow(text, part.parameters.get("delsp", "").lower() == "yes")
+    return text, codec
+
+
+def _header(tree: mime_tree.Tree, name: str) -> bytes:
+    return tree.parts[0].headers.get(name, b"") if tree.parts else b""
+
+
+def parse_message(raw: bytes, charset_override: str | None = None) -> MessageView:
+    """Everything the viewer shows about a raw message. Never raises."""
+    try:
+        return _parse(raw, charset_override)
+    except Exception as error:  # noqa: BLE001 - a bug here must not stop the user from reading mail
+        return MessageView("", "", "", "", "", None, "", decode_bytes(raw[:1_000_000]), None, None, (), {},
+                           False, (f"the message could not be parsed ({type(error).__name__}); "
+                                   "showing the raw text",))
+
+
+def _parse(raw: bytes, charset_override: str | None, detect_remote: bool = True) -> MessageView:
+    tree = mime_tree.parse_tree(raw)
+    problems = list(tree.problems)
+    body = _Body()
+    _choose_body(tree, 0, body)
+    plain_text = html = None
+    charset: str | None = None
+    if body.html is not None:
+        html, codec = _body_text(tree, body.html, charset_override, problems)
+        charset = codec_label(codec)
+    if body.plain is not None:
+        plain_text, codec = _body_text(tree, body.plain, charset_override, problems)
+        if charset is None:
+            charset = codec_label(codec)
+    inline_parts: dict[str, int] = {}
+    for part in tree.parts:
+        content_id = part.content_id
+        if content_id and not part.inside_attached_message and content_id not in inline_parts:
+            inline_parts[content_id] = part.index
+    referenced: set[str] = set()
+    if html is not None:
+        lowered = html.lower()
+        referenced = {content_id for content_id in inline_parts if "cid:" + content_id.lower() in lowered}
+
+    attachments: list[Attachment] = []
+    used = {body.plain, body.html}
+    for part in tree.parts:
+        if part.inside_attached_message:
+            continue
+        if part.index in used and not _has_filename(part):
+            continue  # a named text part shown as the body is still offered as a file (a .csv, a log)
+        is_message = part.content_type in ("message/rfc822", "message/global")
+        if part.maintype == "multipart" and part.children:
+            continue
+        if part.index == 0 and not is_message and part.maintype == "multipart":
+            continue
+        content_id = part.content_id
+        if content_id in referenced and not _is_attachment(part):
+            continue
+        attachments.append(Attachment(
+            part_index=part.index, filename=_attachment_filename(tree, part), content_type=part.content_type,
+            size=mime_tree.decoded_size(tree, part), content_id=content_id, is_message=is_message))
+
+    date_text = decode_header_value(_header(tree, "date"))
+    date = parse_date(date_text)
+    if date_text and date is None:
+        problems.append(f"the date {date_text[:60]!r} could not be read")
+    return MessageView(
+        subject=decode_header_value(_header(tree, "subject")),
+        sender=format_address_list(_header(tree, "from")),
+        to=format_address_list(_header(tree, "to")),
+        cc=format_address_list(_header(tree, "cc")),
+        reply_to=format_address_list(_header(tree, "reply-to")),
+        date=date,
+        message_id=decode_header_value(_header(tree, "message-id")).strip(),
+        plain_text=plain_text,
+        html=html,
+        charset=charset,
+        attachments=tuple(attachments),
+        inline_parts=inline_parts,
+        has_remote_content=html_has_remote_content(html) if html is not None and detect_remote else False,
+        problems=tuple(dict.fromkeys(problems)),
+        date_text=date_text,
+    )
+
+
+def part_payload(raw: bytes, part_index: int) -> tuple[bytes, str]:
+    """The decoded bytes and content type of one part. KeyError when there is no such part."""
+    tree = mime_tree.parse_tree(raw)
+    if not 0 <= part_index < len(tree.parts):
+        raise KeyError(part_index)
+    part = tree.parts[part_index]
+    data, _ = mime_tree.payload(tree, part)
+    return data, part.content_type
+
+
+def part_payloads(raw: bytes, part_indexes: Iterable[int]) -> dict[int, tuple[bytes, str]]:
+    """Several parts at once (the cid: images of one message): the tree is split only once.
+
+    Indexes with no such part are left out rather than raising.
+    """
+    tree = mime_tree.parse_tree(raw)
+    payloads: dict[int, tuple[bytes, str]] = {}
+    for index in part_indexes:
+        if 0 <= index < len(tree.parts):
+            part = tree.parts[index]
+            payloads[index] = (mime_tree.payload(tree, part)[0], part.content_type)
+    return payloads
+
+
+def searchable_text(raw: bytes, limit: int = 200_000) -> str:
+    """Body text for the full-text index: the plain text, else the HTML as text. Never raises."""
+    try:
+        view = _parse(raw, None, detect_remote=False)
+        if view.plain_text is not None:
+            text = view.plain_text
+        elif view.html is not None:
+            text = html_to_text(view.html[: limit * 4])
+        else:
+            text = ""
+        return text[:limit]
+    except Exception:  # noqa: BLE001 - indexing must go on past any message
+        return ""

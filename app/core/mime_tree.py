@@ -1,0 +1,353 @@
+"""The MIME structure of a raw message as a flat list of parts, found without copying bodies.
+
+Why not ``email.message_from_bytes``: it turns every body into a string (a 25 MB attachment costs
+seconds and hundreds of MB), recurses once per nesting level, and its header objects raise on
+some broken input. Here a message is split on the bytes themselves: each part is its headers plus
+the offsets of its body in the raw message, so sizes and payloads are computed only for the parts
+that are asked for. Parts are numbered in pre-order (the order of ``email.message.Message.walk``),
+and that number is the key the viewer uses to ask for a payload.
+
+Limits keep hostile input bounded: nesting deeper than :data:`MAX_DEPTH` and more than
+:data:`MAX_PARTS` parts are not split further (a note goes into ``problems``). No recursion is
+used, so 10,000 levels of ``multipart/mixed`` cost nothing but a note.
+
+Header parameters (RFC 2045 ``name=value``, RFC 2231 ``name*=charset'lang'%XX`` with
+continuations, RFC 2047 words inside quoted values, raw 8-bit values) are decoded here too.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from app.core.mime import decode_bytes, decode_header_value, normalize_charset
+
+#: Deeper structures than this are shown as opaque parts: real mail nests a handful of levels.
+MAX_DEPTH = 64
+#: A message with more parts than this is not split further (keeps hostile input linear).
+MAX_PARTS = 2000
+
+_HEADER_END = re.compile(rb"\n\r?\n")
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+_BASE64_NOISE = bytes(character for character in range(256)
+                      if not (chr(character).isascii() and (chr(character).isalnum() or chr(character) in "+/")))
+
+
+@dataclass
+class Part:
+    """One node of the tree. ``body_start:body_end`` index the raw message."""
+
+    index: int
+    depth: int
+    headers: dict[str, bytes]
+    body_start: int
+    body_end: int
+    content_type: str
+    parameters: dict[str, str]
+    parent: int | None
+    #: True for parts inside an attached message/rfc822 (they belong to that message, not this one).
+    inside_attached_message: bool = False
+    #: Not split because of the depth or part limits: offered as a file, never shown as text.
+    opaque: bool = False
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def maintype(self) -> str:
+        return self.content_type.partition("/")[0]
+
+    @property
+    def transfer_encoding(self) -> str:
+        return decode_header_value(self.headers.get("content-transfer-encoding", b"")).strip().lower()
+
+    @property
+    def disposition(self) -> tuple[str, dict[str, str]]:
+        raw = self.headers.get("content-disposition")
+        if raw is None:
+            return "", {}
+        value, parameters = parse_parameters(raw)
+        return value, parameters
+
+    @property
+    def content_id(self) -> str | None:
+        raw = self.headers.get("content-id")
+        if raw is None:
+            return None
+        text = decode_header_value(raw).strip()
+        if text.startswith("<") and ">" in text:
+            text = text[1:text.index(">")]
+        return text.strip() or None
+
+    @property
+    def charset(self) -> str | None:
+        return self.parameters.get("charset") or None
+
+
+@dataclass
+class Tree:
+    raw: bytes
+    parts: list[Part]
+    problems: list[str]
+
+
+def _header_fields(block: bytes) -> dict[str, bytes]:
+    """Lower-case name -> raw value of its first occurrence, folding kept."""
+    fields: dict[str, bytes] = {}
+    name: str | None = None
+    value: list[bytes] = []  # a list, not bytes +=: a 200,000-line folded header stays linear
+    for line in block.split(b"\n"):
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if line[:1] in (b" ", b"\t") and name is not None:
+            value.append(line)
+            continue
+        if name is not None and name not in fields:
+            fields[name] = b"\n".join(value)
+        raw_name, separator, rest = line.partition(b":")
+        if not separator or not raw_name or b" " in raw_name.strip() or b"\t" in raw_name.strip():
+            name = None
+            continue
+        name = raw_name.strip().decode("latin-1").lower()
+        value = [rest]
+    if name is not None and name not in fields:
+        fields[name] = b"\n".join(value)
+    return fields
+
+
+def split_part(raw: bytes, start: int, end: int) -> tuple[dict[str, bytes], int]:
+    """Headers of the part at ``raw[start:end]`` and where its body starts."""
+    if raw.startswith(b"\r\n", start) or raw.startswith(b"\n", start):
+        return {}, start + (2 if raw.startswith(b"\r\n", start) else 1)
+    if not _HEADER_LINE.match(raw, start, end):
+        # No header at all (a part that starts straight with its text): RFC 2045 defaults apply.
+        return {}, start
+    match = _HEADER_END.search(raw, start, end)
+    if match is None:
+        return _header_fields(raw[start:end]), end
+    return _header_fields(raw[start:match.start() + 1]), match.end()
+
+
+# -- parameters ---------------------------------------------------------------------------------
+
+_PARAMETER = re.compile(r';\s*([^\s=;"]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)', re.DOTALL)
+_SECTION = re.compile(r"^(.*?)\*(\d+)(\*?)$|^(.*?)(\*)$")
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if value.startswith('"'):
+        value = value[1:-1] if value.endswith('"') and len(value) > 1 else value[1:]
+        # Only \" and \\ are unescaped: Windows senders put unescaped backslashes in paths.
+        value = re.sub(r'\\(["\\])', r"\1", value)
+    return value
+
+
+def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
+    """The main value (lower case) and decoded parameters of a Content-Type-like header."""
+    text = decode_bytes(re.sub(rb"\r?\n[ \t]", b" ", raw_value))
+    head, _, _ = text.partition(";")
+    main_value = head.strip().strip('"').lower()
+    plain: dict[str, str] = {}
+    sections: dict[str, list[tuple[int, bool, str]]] = {}
+    for match in _PARAMETER.finditer(text, len(head)):
+        name = match.group(1).lower()
+        value = _unquote(match.group(2))
+        section = _SECTION.match(name)
+        if section is None:
+            plain.setdefault(name, value)
+        elif section.group(1) is not None:
+            sections.setdefault(section.group(1), []).append(
+                (int(section.group(2)[:6]), bool(section.group(3)), value))
+        else:
+            sections.setdefault(section.group(4), []).append((0, True, value))
+    parameters = dict(plain)
+    for name, pieces in sections.items():
+        decoded = _join_rfc2231(pieces)
+        if decoded:
+            parameters[name] = decoded  # RFC 2231 wins over a plain value given for old readers
+    for name, value in parameters.items():
+        if "=?" in value:
+            parameters[name] = decode_header_value(value.encode("utf-8", "surrogatepass"))
+    return main_value, parameters
+
+
+def _join_rfc2231(pieces: list[tuple[int, bool, str]]) -> str:
+    """RFC 2231 sections 3-4: continuations joined in order, ``charset'language'`` then %XX."""
+    pieces.sort(key=lambda piece: piece[0])
+    charset: str | None = None
+    data: list[bytes] = []
+    for position, (_, encoded, value) in enumerate(pieces):
+        if encoded:
+            if position == 0 and value.count("'") >= 2:
+                charset, _, rest = value.split("'", 2)
+                value = rest
+            data.append(urllib.parse.unquote_to_bytes(value))
+        else:
+            data.append(value.encode("utf-8", "surrogatepass"))
+    return decode_bytes(b"".join(data), charset)
+
+
+# -- the tree -----------------------------------------------------------------------------------
+
+
+def _delimiters(raw: bytes, boundary: bytes, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+    """(line start, line end) of each ``--boundary`` line in ``raw[start:end]``, and whether it closed."""
+    marker = b"--" + boundary
+    found: list[tuple[int, int]] = []
+    position = start
+    while True:
+        hit = raw.find(marker, position, end)
+        if hit < 0:
+            return found, False
+        after = hit + len(marker)
+        at_line_start = hit == start or raw[hit - 1:hit] == b"\n"
+        closing = raw.startswith(b"--", after)
+        tail = after + 2 if closing else after
+        # Transport padding, then the line end (RFC 2046 5.1.1); anything else means this is a
+        # longer boundary that merely starts with ours.
+        while tail < end and raw[tail:tail + 1] in (b" ", b"\t"):
+            tail += 1
+        if at_line_start and (tail >= end or raw[tail:tail + 1] in (b"\r", b"\n")):
+            line_end = raw.find(b"\n", tail, end)
+            line_end = end if line_end < 0 else line_end + 1
+            found.append((hit, line_end))
+            if closing:
+                return found, True
+            position = line_end
+        else:
+            position = after
+
+
+def _line_end_before(raw: bytes, position: int, floor: int) -> int:
+    """The CRLF before a delimiter belongs to the delimiter (RFC 2046 5.1.1)."""
+    if position - 2 >= floor and raw[position - 2:position] == b"\r\n":
+        return position - 2
+    if position - 1 >= floor and raw[position - 1:position] == b"\n":
+        return position - 1
+    return position
+
+
+def parse_tree(raw: bytes) -> Tree:
+    """Split a raw message into parts, pre-order. Never raises on message content."""
+    parts: list[Part] = []
+    problems: list[str] = []
+    noted: set[str] = set()
+
+    def note(problem: str) -> None:
+        if problem not in noted:
+            noted.add(problem)
+            problems.append(problem)
+
+    # (start, end, depth, parent, default type, inside an attached message)
+    pending: list[tuple[int, int, int, int | None, str, bool]] = [(0, len(raw), 0, None, "text/plain", False)]
+    while pending:
+        start, end, depth, parent, default_type, inside = pending.pop()
+        headers, body_start = split_part(raw, start, end)
+        content_type, parameters = parse_parameters(headers["content-type"]) if "content-type" in headers \
+            else (default_type, {})
+        if "/" not in content_type or " " in content_type:
+            if "content-type" in headers:
+                note(f"unreadable Content-Type {content_type[:60]!r}, shown as plain text")
+            content_type, parameters = "text/plain", {key: value for key, value in parameters.items()
+                                                     if key == "charset"}
+        part = Part(len(parts), depth, headers, body_start, end, content_type, parameters, parent, inside)
+        parts.append(part)
+        if parent is not None:
+            parts[parent].children.append(part.index)
+        children: list[tuple[int, int, int, int | None, str, bool]] = []
+        splittable = depth < MAX_DEPTH and len(parts) < MAX_PARTS
+        if part.maintype == "multipart":
+            if not splittable:
+                note("the message is nested too deeply or has too many parts; the rest is not shown")
+                part.opaque = True
+                continue
+            boundary = parameters.get("boundary", "")
+            if not boundary:
+                note("a multipart part has no boundary; its content is shown as text")
+                continue
+            found, closed = _delimiters(raw, boundary.encode("utf-8", "surrogateescape"), body_start, end)
+            if not found:
+                note("a multipart boundary was never found; its content is shown as text")
+                continue
+            if not closed:
+                note("a multipart part is not closed (missing final boundary)")
+            child_default = "message/rfc822" if content_type == "multipart/digest" else "text/plain"
+            room = MAX_PARTS - len(parts) - len(pending)
+            if len(found) - 1 > room:
+                note("the message is nested too deeply or has too many parts; the rest is not shown")
+                found = found[:max(room, 0) + 1]
+                closed = False  # the last kept delimiter opens a part that runs to the end
+            for number, (_, line_end) in enumerate(found):
+                if number + 1 < len(found):
+                    child_end = _line_end_before(raw, found[number + 1][0], line_end)
+                elif closed:
+                    break
+                else:
+                    child_end = end
+                children.append((line_end, child_end, depth + 1, part.index, child_default, inside))
+        elif content_type in ("message/rfc822", "message/global") and splittable \
+                and part.transfer_encoding in ("", "7bit", "8bit", "binary"):
+            children.append((body_start, end, depth + 1, part.index, "text/plain", True))
+        elif content_type in ("message/rfc822", "message/global") and not splittable:
+            part.opaque = True
+            note("the message is nested too deeply or has too many parts; the rest is not shown")
+        pending.extend(reversed(children))
+    return Tree(raw, parts, problems)
+
+
+# -- payloads -----------------------------------------------------------------------------------
+
+
+def decode_base64(data: bytes) -> tuple[bytes, bool]:
+    """Lenient base64: stray characters ignored, bad padding repaired. (bytes, was it clean)."""
+    cleaned = data.translate(None, _BASE64_NOISE)
+    clean = True
+    stripped = data.rstrip(b"\r\n \t=")
+    if len(cleaned) != len(stripped) - stripped.count(b"\n") - stripped.count(b"\r") - stripped.count(b" ") \
+            - stripped.count(b"\t"):
+        clean = False
+    remainder = len(cleaned) % 4
+    if remainder == 1:  # one leftover character carries no whole byte
+        cleaned, clean = cleaned[:-1], False
+    elif remainder:
+        cleaned += b"=" * (4 - remainder)
+    try:
+        return binascii.a2b_base64(cleaned), clean
+    except binascii.Error:
+        return b"", False
+
+
+def base64_size(raw: bytes, start: int, end: int) -> int:
+    """Decoded size of a base64 body without decoding it (whitespace and padding not counted)."""
+    length = end - start
+    for character in (b"\n", b"\r", b" ", b"\t", b"="):
+        length -= raw.count(character, start, end)
+    return max(0, length) * 3 // 4
+
+
+def payload(tree: Tree, part: Part) -> tuple[bytes, bool]:
+    """The body of a part with its transfer encoding undone. (bytes, was it clean)."""
+    body = tree.raw[part.body_start:part.body_end]
+    encoding = part.transfer_encoding
+    if encoding == "base64":
+        return decode_base64(body)
+    if encoding == "quoted-printable":
+        try:
+            return binascii.a2b_qp(body), True
+        except (binascii.Error, ValueError):
+            return body, False
+    return body, True
+
+
+def decoded_size(tree: Tree, part: Part) -> int:
+    encoding = part.transfer_encoding
+    if encoding == "base64":
+        return base64_size(tree.raw, part.body_start, part.body_end)
+    if encoding == "quoted-printable":
+        return len(payload(tree, part)[0])
+    return part.body_end - part.body_start
+
+
+def known_charset(label: str | None) -> bool:
+    return normalize_charset(label) is not None
