@@ -31,6 +31,16 @@ What it measures, all with ``QT_QPA_PLATFORM=offscreen``:
    CPU time (the CPU time is steadier on a busy machine), and the cells the view asked the model
    for per frame (proof that rows were really painted).
 
+5. **Search.** Indexes every message not indexed yet with ``index_pending`` (timed once, when the
+   store is new: messages per second), then times ``Store.message_ids(..., text=...)``, the call
+   the search box makes, for a Chinese 2-character word, an English word, an address, a prefix
+   still being typed and a rarer name, over all accounts and over one account. First run,
+   median of ``--runs`` and the same median in this thread's CPU time, with the number of hits,
+   and the size of the index's tables (from SQLite's ``dbstat``, when it has one).
+   The store's vocabulary is small (20 words), so its words occur in almost every message:
+   those searches return ~93,000 ids, the worst case; the address and the name are selective.
+   ``--search-only`` skips steps 2-4.
+
 Results are printed as a table and written to ``bench/results/ui-<date>.json``. Benchmarks report;
 they assert nothing about timings.
 """
@@ -45,6 +55,7 @@ import json
 import os
 import platform
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -307,10 +318,96 @@ def bench_scrolling(store: Store, jumps: int) -> dict[str, Any]:
     }
 
 
+#: (label, text, one account?) for the search bench; see the module docstring.
+SEARCHES = (
+    ("chinese 2-char word", "会议", False),
+    ("english word", "meeting", False),
+    ("address", "user42@example.com", False),
+    ("prefix while typing", "mee", False),
+    ("prefix of an address", "user7@exa", False),
+    ("chinese name (10% of mail)", "张三", False),
+    ("no match", "zebra", False),
+    ("chinese 2-char word, one account", "会议", True),
+    ("english word, one account", "meeting", True),
+    ("address, one account", "user42@example.com", True),
+)
+
+
+def bench_search(store: Store, runs: int) -> dict[str, Any]:
+    from app.core.store.search import index_pending
+
+    result: dict[str, Any] = {}
+    pending = store.pending_search_count()
+    if pending:
+        started = time.perf_counter()
+        indexed = 0
+        while done := index_pending(store, 1000):
+            indexed += done
+        seconds = time.perf_counter() - started
+        result["indexing"] = {"messages": indexed, "seconds": round(seconds, 1),
+                              "messages_per_second": round(indexed / seconds)}
+    account_id = store.accounts()[0].id
+    queries: dict[str, Any] = {}
+    for label, text, one_account in SEARCHES:
+        scope = account_id if one_account else None
+        walls: list[float] = []
+        cpus: list[float] = []
+        hits = 0
+        for _ in range(runs + 1):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            hits = len(store.message_ids(scope, Folder.INBOX, text=text))
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.thread_time() - cpu)
+        queries[label] = {"text": text, "hits": hits, "first_ms": milliseconds(walls[0]),
+                          "median_ms": milliseconds(statistics.median(walls[1:])),
+                          "cpu_median_ms": milliseconds(statistics.median(cpus[1:]))}
+    result["queries"] = queries
+    walls = []
+    for _ in range(runs):
+        walls.append(time_call(lambda: store.message_ids(None, Folder.INBOX)))
+    result["no_search_same_folder_median_ms"] = milliseconds(statistics.median(walls))
+    result["index_mb"] = index_size_mb(store)
+    return result
+
+
+def index_size_mb(store: Store) -> dict[str, float] | None:
+    """Megabytes of the search index, per table (None when SQLite lacks the dbstat table)."""
+    try:
+        rows = store.db.execute("SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'message\\_search%'"
+                                " ESCAPE '\\' GROUP BY name").fetchall()
+    except sqlite3.Error:
+        return None
+    return {str(name): round(size / 1e6, 1) for name, size in rows}
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
+def search_lines(search: dict[str, Any]) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    if "indexing" in search:
+        entry = search["indexing"]
+        lines.append(("search indexing", f"{entry['messages']:,} messages in {entry['seconds']} s"
+                                         f" ({entry['messages_per_second']:,}/s)"))
+    for label, entry in search["queries"].items():
+        lines.append((f"search {label} ({entry['text']})",
+                      f"{entry['median_ms']:.1f} ms median ({entry['cpu_median_ms']:.1f} ms CPU),"
+                      f" {entry['first_ms']:.1f} ms first, {entry['hits']:,} hits"))
+    lines.append(("same folder without search", f"{search['no_search_same_folder_median_ms']:.1f} ms median"))
+    if search.get("index_mb"):
+        sizes = search["index_mb"]
+        lines.append(("search index size", f"{sum(sizes.values()):.1f} MB ("
+                      + ", ".join(f"{name} {size}" for name, size in sorted(sizes.items())) + ")"))
+    return lines
+
+
 def print_table(results: dict[str, Any]) -> None:
+    if "launch" not in results:
+        lines = search_lines(results["search"])
+        width = max(len(label) for label, _ in lines)
+        for label, value in lines:
+            print(f"{label:<{width}}  {value}")
+        return
     lines = [("store", f"{results['store']['messages']:,} messages, {results['store']['size_mb']} MB on disk,"
                        f" {'built' if results['store']['built'] else 'reused'} in {results['store']['seconds']:.1f} s")]
     launch = results["launch"]
@@ -336,6 +433,7 @@ def print_table(results: dict[str, Any]) -> None:
                           f" worst {numbers['worst_ms']:.1f} ms over {numbers['count']} frames"))
     lines.append(("cells asked per frame", f"{results['scrolling']['cells_per_frame']}"
                                            f" ({results['scrolling']['rows_per_step']} rows per step)"))
+    lines += search_lines(results["search"])
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         print(f"{label:<{width}}  {value}")
@@ -349,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jumps", type=int, default=300)
     parser.add_argument("--quick", action="store_true", help="5,000 messages, 3 runs, 50 jumps")
+    parser.add_argument("--search-only", action="store_true", help="build or reuse the store, time only search")
     arguments = parser.parse_args(argv)
     if arguments.quick:
         arguments.messages, arguments.runs, arguments.jumps = 5000, 3, 50
@@ -367,20 +466,25 @@ def main(argv: list[str] | None = None) -> int:
         "store": {"messages": arguments.messages, "directory": str(directory),
                   "size_mb": round(profile.database_path.stat().st_size / 1e6, 1), **built},
     }
-    print("launch ...", flush=True)
-    with tempfile.TemporaryDirectory() as empty:
-        results["launch"] = {"big_profile": time_launch(directory, arguments.runs),
-                             "empty_profile": time_launch(Path(empty), arguments.runs)}
-    application = QApplication.instance() or QApplication([sys.argv[0]])
+    if not arguments.search_only:
+        print("launch ...", flush=True)
+        with tempfile.TemporaryDirectory() as empty:
+            results["launch"] = {"big_profile": time_launch(directory, arguments.runs),
+                                 "empty_profile": time_launch(Path(empty), arguments.runs)}
+        application = QApplication.instance() or QApplication([sys.argv[0]])
+        with Store.open(profile) as store:
+            print("model ...", flush=True)
+            results["model"] = bench_model(store, arguments.runs)
+            print("scrolling ...", flush=True)
+            results["scrolling"] = bench_scrolling(store, arguments.jumps)
+        del application
     with Store.open(profile) as store:
-        print("model ...", flush=True)
-        results["model"] = bench_model(store, arguments.runs)
-        print("scrolling ...", flush=True)
-        results["scrolling"] = bench_scrolling(store, arguments.jumps)
-    del application
+        print("search (indexes the store first when it is new) ...", flush=True)
+        results["search"] = bench_search(store, arguments.runs)
     print()
     print_table(results)
-    output = REPOSITORY / "bench" / "results" / f"ui-{datetime.now().date().isoformat()}.json"
+    suffix = "-search" if arguments.search_only else ""
+    output = REPOSITORY / "bench" / "results" / f"ui-{datetime.now().date().isoformat()}{suffix}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwritten to {output.relative_to(REPOSITORY)}")

@@ -72,6 +72,16 @@ class ServerTimeout(ConnectError):
     """The server stopped responding in the middle of a session."""
 
 
+class PipelineStalled(ServerTimeout):
+    """The server went silent, between two replies, with pipelined commands in flight.
+
+    Two causes look the same: a link that stalled (flaky networks do, the soak test sees it in
+    about 1 session in 100) and a server that silently drops pipelined commands. For the user it
+    is a timeout; the engine only pauses pipelining briefly, so a lying server costs one failed
+    session a day while a flaky link keeps its speed.
+    """
+
+
 class StoreError(PoplarkError):
     """The local store failed: disk full, database locked or corrupt, permission denied."""
 

@@ -184,3 +184,9 @@ class FetchReport:
     login_delay_seconds: int | None = None
     #: Non-fatal problems worth telling the user (one sentence each, server text kept).
     warnings: list[str] = field(default_factory=list)
+    #: Messages the server confirmed deleting in an earlier session yet lists again: it ignores
+    #: DELE (QQ can be set to). Non-zero only in the first session that notices, per account;
+    #: Poplark never sends DELE for them again.
+    ignored_deletions: int = 0
+    #: Messages deleted here whose DELE is still queued for a later session (mirror mode).
+    pending_server_deletions: int = 0

@@ -35,6 +35,11 @@ CASES = [
     ("size cap: larger messages skipped", [A, B], {}, ServerPolicy(max_message_bytes=1_000), ["uid-a"], [], False),
     ("size cap does not delete anything", [B], {}, ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD, max_message_bytes=10),
      [], [], True),
+    ("mirror: deleted here, unlisted for a while, listed again", [A],
+     dict([known("uid-a", state=UidState.GONE_FROM_SERVER)]), ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY),
+     [], ["uid-a"], False),
+    ("keep: deleted here and listed again is left alone", [A],
+     dict([known("uid-a", state=UidState.GONE_FROM_SERVER)]), ServerPolicy(LeaveMode.KEEP_FOREVER), [], [], False),
     ("server ignored our DELE: do not ask again", [A], dict([known("uid-a", state=UidState.DELETED_ON_SERVER)]),
      ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), [], [], True),
     ("known but gone from server: nothing to do", [B], dict([known("uid-a")]),
@@ -71,3 +76,26 @@ def test_policy_rejects_nonsense() -> None:
         ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=0)
     with pytest.raises(ValueError, match="positive"):
         ServerPolicy(max_message_bytes=0)
+
+
+def test_delete_after_days_also_applies_to_messages_deleted_here() -> None:
+    # Trashed (or trash emptied) messages still leave the server on the days schedule, not sooner.
+    policy = ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=3)
+    held = dict([known("uid-a", 3, UidState.DELETED_LOCALLY), known("uid-b", 1, UidState.DELETED_LOCALLY)])
+    decided = plan([A, B], held, policy, NOW)
+    assert [message.uidl for message in decided.delete] == ["uid-a"]
+    assert decided.retrieve == ()
+
+
+def test_delete_after_days_is_decided_again_at_each_fetch() -> None:
+    policy = ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=2)
+    held = dict([known("uid-a", 0)])
+    assert plan([A], held, policy, NOW).delete == ()
+    assert plan([A], held, policy, NOW + 2 * SECONDS_PER_DAY - 1).delete == ()
+    assert [m.uidl for m in plan([A], held, policy, NOW + 2 * SECONDS_PER_DAY).delete] == ["uid-a"]
+
+
+def test_keep_mode_never_deletes_what_was_deleted_here() -> None:
+    held = dict([known("uid-a", 400, UidState.DELETED_LOCALLY)])
+    decided = plan([A], held, ServerPolicy(LeaveMode.KEEP_FOREVER), NOW)
+    assert (decided.retrieve, decided.delete) == ((), ())

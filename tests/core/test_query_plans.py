@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.core.model import Account
 from app.core.store import Profile, Store
 
@@ -24,3 +26,62 @@ def test_date_sorted_lists_read_an_index_in_order(tmp_path: Path) -> None:
         counts = plan_of(store, "SELECT account_id, folder, count(*) FROM messages WHERE seen = 0"
                                 " GROUP BY account_id, folder", ())
         assert "messages_unread" in counts
+
+
+def test_search_looks_matches_up_when_few_and_walks_the_sorted_index_when_many(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.core.model import Folder, SortColumn
+    from app.core.store import search
+
+    with Store.open(Profile(tmp_path)) as store:
+        account = store.add_account(Account(name="a", host="h", user="u"))
+        for index in range(3):
+            store.add_message(account, f"u{index}", b"Subject: meeting\r\n\r\nbody")
+        store.commit()
+        search.index_all(store)
+        for threshold, expected in ((10, "USING INTEGER PRIMARY KEY"), (1, "messages_by_folder_date"),
+                                    (1, "messages_by_account_folder_date")):
+            monkeypatch.setattr(search, "BROAD_SEARCH_HITS", threshold)
+            account_id = account.id if "account" in expected else None
+            sql, parameters = store._message_ids_query(account_id, Folder.INBOX, SortColumn.DATE, True, "meeting")
+            plan = plan_of(store, sql, tuple(parameters))
+            broad = threshold == 1
+            assert expected in plan, plan
+            assert "message_search VIRTUAL TABLE" in plan
+            assert "messages_pending_search" in plan  # the not-yet-indexed fallback reads only pending rows
+            assert ("TEMP B-TREE" in plan) is not broad
+            assert len(store.message_ids(account_id, text="meeting")) == 3
+
+
+def test_a_narrow_search_looks_its_matches_up_by_id(tmp_path: Path) -> None:
+    """The JSON path of Store.message_ids: a few hundred matches are read by primary key and
+    sorted, never found by walking the whole folder index."""
+    from app.core.model import Folder, SortColumn
+
+    with Store.open(Profile(tmp_path)) as store:
+        store.add_account(Account(name="a", host="h", user="u"))
+        for account_id in (None, 1):
+            for sort in SortColumn:
+                sql, parameters = store._lookup_query(account_id, Folder.INBOX, sort, True)
+                plan = plan_of(store, sql, (*parameters, "[1, 2]"))
+                assert "SEARCH m USING INTEGER PRIMARY KEY" in plan, plan
+                assert "json_each" in plan and "messages_by" not in plan, plan
+
+
+def test_pending_messages_are_read_by_their_index_even_with_statistics_against_it(tmp_path: Path) -> None:
+    """Statistics gathered while every message waited for the indexer (ANALYZE, PRAGMA optimize)
+    would make SQLite scan the whole table with LIKE at each keystroke."""
+    from app.core.store.search import match_lists_query, matches_query, parse_query
+
+    with Store.open(Profile(tmp_path)) as store:
+        account = store.add_account(Account(name="a", host="h", user="u"))
+        for index in range(50):
+            store.add_message(account, f"u{index}", b"Subject: meeting\r\n\r\nbody")
+        store.commit()
+        store.db.execute("ANALYZE")
+        query = parse_query("meeting")
+        for sql, parameters in (match_lists_query(query), matches_query(query)):
+            plan = plan_of(store, sql, tuple(parameters))
+            reads = [step for step in plan.split(" | ") if step.startswith(("SCAN messages", "SEARCH messages"))]
+            assert reads and all("USING INDEX messages_pending_search" in step for step in reads), plan
+        assert len(store.message_ids(None, text="meeting")) == 50

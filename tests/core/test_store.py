@@ -185,3 +185,134 @@ def test_seen_flagged_trash_and_restore(store: Store, account: Account) -> None:
     store.move_to_folder([second.id], Folder.INBOX)
     assert store.known_uids(account.id)["u2"].state is UidState.STORED
     assert sorted(store.message_ids(account.id)) == sorted([first.id, second.id])
+
+
+# -- mailbox actions ------------------------------------------------------------------------------
+
+def mirror_account(store: Store, name: str = "mirror") -> Account:
+    return store.add_account(Account(name=name, host="pop.example.com", user="bob",
+                                     policy=ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY)))
+
+
+def test_restore_brings_trash_back_and_cancels_the_queued_dele(store: Store) -> None:
+    from app.core.model import Folder
+
+    account = mirror_account(store)
+    assert account.id is not None
+    kept = store.add_message(account, "u1", b"Subject: one\r\n\r\n")
+    gone = store.add_message(account, "u2", b"Subject: two\r\n\r\n")
+    store.commit()
+    store.move_to_folder([kept.id, gone.id], Folder.TRASH)
+    assert store.pending_server_deletions(account.id) == 2
+    store.mark_deleted_on_server(account.id, ["u2"])  # the server already deleted this one
+    store.restore([kept.id, gone.id])
+    assert sorted(store.message_ids(account.id, Folder.INBOX)) == sorted([kept.id, gone.id])
+    assert store.known_uids(account.id)["u1"].state is UidState.STORED
+    assert store.known_uids(account.id)["u2"].state is UidState.DELETED_ON_SERVER
+    assert store.pending_server_deletions() == 0
+
+
+def test_empty_trash_removes_messages_but_remembers_their_uidls(store: Store, account: Account) -> None:
+    from app.core.model import Folder
+
+    mirror = mirror_account(store)
+    assert account.id is not None and mirror.id is not None
+    trashed = store.add_message(account, "u1", b"Subject: one\r\n\r\n")
+    inbox = store.add_message(account, "u2", b"Subject: two\r\n\r\n")
+    mirrored = store.add_message(mirror, "m1", b"Subject: three\r\n\r\n")
+    store.commit()
+    store.move_to_folder([trashed.id, mirrored.id], Folder.TRASH)
+    assert store.pending_server_deletions() == 1  # only the mirror account DELEs local deletions
+    assert store.empty_trash(account.id) == 1
+    assert store.message_ids(account.id, Folder.TRASH) == []
+    assert store.message_ids(mirror.id, Folder.TRASH) == [mirrored.id]  # another account's trash stays
+    assert store.db.execute("SELECT count(*) FROM message_raw WHERE message_id = ?", (trashed.id,)).fetchone()[0] == 0
+    assert store.known_uids(account.id)["u1"].state is UidState.DELETED_LOCALLY  # never downloaded again
+    assert store.empty_trash() == 1
+    assert store.pending_server_deletions(mirror.id) == 1  # still queued for DELE
+    assert store.pending_server_deletions(account.id) == 0
+    assert store.message_ids(account.id) == [inbox.id]
+    # The UIDL state no longer points at a deleted (and reusable) message id.
+    assert store.db.execute("SELECT count(*) FROM server_uids WHERE message_id IS NOT NULL").fetchone()[0] == 1
+    assert store.empty_trash() == 0
+
+
+def test_delete_for_good_removes_only_the_given_messages_in_trash(store: Store, account: Account) -> None:
+    from app.core.model import Folder
+
+    mirror = mirror_account(store)
+    assert account.id is not None and mirror.id is not None
+    doomed = store.add_message(account, "u1", b"Subject: one\r\n\r\nbody one\r\n")
+    spared = store.add_message(account, "u2", b"Subject: two\r\n\r\n")
+    in_inbox = store.add_message(account, "u3", b"Subject: three\r\n\r\n")
+    mirrored = store.add_message(mirror, "m1", b"Subject: four\r\n\r\n")
+    store.commit()
+    store.write_search_entries([(doomed.id, "one", "", "body one")])
+    store.move_to_folder([doomed.id, spared.id, mirrored.id], Folder.TRASH)
+    assert store.delete_for_good([doomed.id, in_inbox.id, mirrored.id, 999_999]) == 2
+    assert store.message_ids(account.id, Folder.TRASH) == [spared.id]
+    assert store.message_ids(account.id, Folder.INBOX) == [in_inbox.id]  # not in Trash: left alone
+    assert store.message_ids(mirror.id, Folder.TRASH) == []
+    for gone in (doomed.id, mirrored.id):
+        assert store.db.execute("SELECT count(*) FROM message_raw WHERE message_id = ?", (gone,)).fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM message_search_text WHERE message_id = ?",
+                            (doomed.id,)).fetchone()[0] == 0
+    assert store.message_ids(account.id, Folder.TRASH, text="one") == []
+    known = store.known_uids(account.id)
+    assert known["u1"].state is UidState.DELETED_LOCALLY  # remembered: never downloaded again
+    assert store.pending_server_deletions(mirror.id) == 1  # still queued for DELE
+    assert store.db.execute("SELECT message_id FROM server_uids WHERE uidl = 'u1'").fetchone()[0] is None
+    assert store.delete_for_good([]) == 0
+
+
+def test_gone_local_deletions_are_no_longer_pending(store: Store) -> None:
+    from app.core.model import Folder
+
+    account = mirror_account(store)
+    assert account.id is not None
+    first = store.add_message(account, "u1", b"Subject: one\r\n\r\n")
+    second = store.add_message(account, "u2", b"Subject: two\r\n\r\n")
+    store.commit()
+    store.move_to_folder([first.id, second.id], Folder.TRASH)
+    # Another client deleted u1 from the server: the listing shows only u2.
+    assert store.forget_gone_local_deletions(account.id, ["u2"]) == 1
+    assert store.pending_server_deletions(account.id) == 1
+    assert store.known_uids(account.id)["u1"].state is UidState.GONE_FROM_SERVER
+    store.restore([first.id])  # restoring it makes it an ordinary stored message again
+    assert store.known_uids(account.id)["u1"].state is UidState.STORED
+
+
+def test_import_stores_bytes_exactly_once_and_never_touches_server_state(store: Store, account: Account) -> None:
+    from app.core.model import Folder
+
+    assert account.id is not None
+    imported = store.import_message(account.id, HOSTILE)
+    assert store.raw(imported) == HOSTILE
+    assert store.message(imported).subject == "你好"
+    assert store.known_uids(account.id) == {}
+    assert store.import_message(account.id, HOSTILE) == imported  # the same bytes again: no copy
+    assert store.message_count() == 1
+    other = store.import_message(account.id, HOSTILE + b"\r\n", Folder.TRASH)
+    assert other != imported and store.message(other).folder == "trash"
+    assert store.pending_server_deletions() == 0
+    second_account = store.add_account(Account(name="second", host="h", user="u"))
+    assert second_account.id is not None
+    assert store.import_message(second_account.id, HOSTILE) not in (imported, other)
+    with pytest.raises(ConfigError):
+        store.import_message(999, HOSTILE)
+
+
+def test_an_imported_copy_of_a_fetched_message_is_not_stored_twice(store: Store, account: Account) -> None:
+    assert account.id is not None
+    fetched = store.add_message(account, "u1", HOSTILE)
+    store.commit()
+    assert store.import_message(account.id, HOSTILE) == fetched.id
+
+
+def test_dele_ignored_marker_is_per_account(store: Store, account: Account) -> None:
+    other = store.add_account(Account(name="other", host="h", user="u"))
+    assert account.id is not None and other.id is not None
+    assert store.dele_ignored_at(account.id) is None
+    store.set_dele_ignored_at(account.id, 123.0)
+    assert store.dele_ignored_at(account.id) == 123.0
+    assert store.dele_ignored_at(other.id) is None

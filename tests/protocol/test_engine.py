@@ -22,11 +22,12 @@ from app.core.errors import (
     FetchInProgress,
     OutOfStep,
     PermanentServerError,
+    PipelineStalled,
     PoplarkError,
     ProtocolError,
     ServerTimeout,
 )
-from app.core.fetch.engine import FetchObserver, fetch_account
+from app.core.fetch.engine import PIPELINING_STALL_PAUSE_SECONDS, FetchObserver, fetch_account
 from app.core.model import Account, FetchProgress, FetchReport, LeaveMode, MessageSummary, Security, ServerPolicy
 from app.core.store import Profile, Store, UidState
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
@@ -153,7 +154,7 @@ def test_observer_sees_progress_and_every_stored_message(harness: Callable[..., 
     (Faults(sessions={1}, stall_mid_retr=3), ServerTimeout),
     (Faults(sessions={1}, garbage_reply_to="UIDL"), ProtocolError),
     (Faults(sessions={1}, garbage_reply_to="RETR"), ProtocolError),
-    (Faults(sessions={1}, out_of_step_pipelining=True), OutOfStep),
+    (Faults(sessions={1}, out_of_step_pipelining=True), PipelineStalled),
     (Faults(sessions={1}, duplicate_reply_to="RETR"), OutOfStep),
     (Faults(sessions={1}, duplicate_reply_to="DELE"), OutOfStep),
     (Faults(sessions={1}, err_reply={"UIDL": "-ERR [SYS/TEMP] index busy"}), PoplarkError),
@@ -175,13 +176,36 @@ def test_interrupted_session_then_rerun_stores_everything_exactly_once(
     assert h.server.mailbox.current_uidls() == []
 
 
-def test_out_of_step_turns_pipelining_off_for_later_sessions(harness: Callable[..., Harness]) -> None:
-    h = harness(faults=Faults(out_of_step_pipelining=True), timeout_seconds=1.0)
-    with pytest.raises(OutOfStep):
-        h.fetch()
-    report = h.fetch()  # the fault persists on this server; without pipelining it does no harm
+def test_a_stall_with_pipelined_commands_in_flight_pauses_pipelining_for_a_day(
+        harness: Callable[..., Harness]) -> None:
+    # A server that drops pipelined commands and a link that stalled between two replies look
+    # the same: a timeout for the user, and a short pause of pipelining, not a month.
+    h = harness(faults=Faults(sessions={1, 3}, out_of_step_pipelining=True), timeout_seconds=1.0)
+    now = [1_000_000.0]
+    with pytest.raises(PipelineStalled) as raised:
+        h.fetch(clock=lambda: now[0])
+    assert isinstance(raised.value, ServerTimeout)
+    now[0] += 3_600
+    report = h.fetch(clock=lambda: now[0])  # session 2: within the day, one command at a time
     assert report.pipelined is False
     h.assert_complete(dict(zip([f"uid-{n}" for n in range(1, 31)], MESSAGES, strict=True)))
+    now[0] += PIPELINING_STALL_PAUSE_SECONDS
+    for index in range(5):
+        h.server.mailbox.add(crlf(f"Subject: later {index}\n\nbody\n"))
+    with pytest.raises(PipelineStalled):  # session 3: a day later it pipelines again (and the fault bites)
+        h.fetch(clock=lambda: now[0])
+
+
+def test_out_of_step_replies_turn_pipelining_off_for_a_month(harness: Callable[..., Harness]) -> None:
+    h = harness(faults=Faults(sessions={1}, duplicate_reply_to="DELE"), timeout_seconds=1.0)
+    now = [1_000_000.0]
+    with pytest.raises(OutOfStep):
+        h.fetch(clock=lambda: now[0])
+    now[0] += 29 * 86_400
+    assert h.fetch(clock=lambda: now[0]).pipelined is False
+    now[0] += 2 * 86_400
+    assert h.fetch(clock=lambda: now[0]).pipelined is True
+    assert h.server.mailbox.current_uidls() == []
 
 
 def test_duplicated_retr_reply_never_stores_a_message_under_another_uidl(harness: Callable[..., Harness]) -> None:
@@ -267,6 +291,88 @@ def test_server_that_ignores_dele_is_not_asked_forever(harness: Callable[..., Ha
     again = h.fetch()
     assert (again.new_messages, again.deleted_on_server) == (0, 0)
     assert len(h.stored()) == 3
+
+
+def test_ignored_deletions_are_reported_once_per_account(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:3], faults=Faults(ignore_dele=True))
+    first = h.fetch()
+    assert (first.deleted_on_server, first.ignored_deletions) == (3, 0)  # nothing to tell yet
+    second = h.fetch()
+    assert (second.ignored_deletions, second.deleted_on_server, second.new_messages) == (3, 0, 0)
+    assert h.store.dele_ignored_at(h.account.id or 0) is not None
+    h.server.add_message(crlf("Subject: later\n\nhello\n"))
+    third = h.fetch()  # the new one is DELE'd (and kept) too, but the user was told already
+    assert (third.new_messages, third.deleted_on_server, third.ignored_deletions) == (1, 1, 0)
+    fourth = h.fetch()
+    assert (fourth.deleted_on_server, fourth.ignored_deletions) == (0, 0)
+    dele_sessions = [commands for commands in h.server.mailbox.commands
+                     if any(line.upper().startswith("DELE") for line in commands)]
+    assert len(dele_sessions) == 2  # the first and third sessions only: never asked again
+    assert len(h.stored()) == 4
+
+
+def test_a_server_that_honours_dele_is_never_reported(harness: Callable[..., Harness]) -> None:
+    h = harness(MESSAGES[:3])
+    assert h.fetch().deleted_on_server == 3
+    h.server.add_message(crlf("Subject: later\n\nhello\n"))
+    assert h.fetch().ignored_deletions == 0
+    assert h.store.dele_ignored_at(h.account.id or 0) is None
+
+
+def test_mirror_mode_deletes_from_server_what_was_deleted_here(harness: Callable[..., Harness]) -> None:
+    from app.core.model import Folder
+
+    h = harness(MESSAGES[:4], policy=ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY))
+    report = h.fetch()
+    assert (report.new_messages, report.deleted_on_server, report.pending_server_deletions) == (4, 0, 0)
+    by_uidl = {summary.uidl: summary.id for summary in h.store.messages()}
+    h.store.move_to_folder([by_uidl["uid-1"], by_uidl["uid-2"], by_uidl["uid-3"]], Folder.TRASH)
+    h.store.restore([by_uidl["uid-3"]])
+    assert h.store.empty_trash(h.account.id) == 2
+    assert h.store.pending_server_deletions(h.account.id) == 2  # what the UI announces
+    report = h.fetch()
+    assert (report.new_messages, report.deleted_on_server, report.pending_server_deletions) == (0, 2, 0)
+    assert h.server.mailbox.current_uidls() == ["uid-3", "uid-4"]
+    assert set(h.stored()) == {"uid-3", "uid-4"}
+    assert h.fetch().new_messages == 0  # the emptied ones are never downloaded again
+
+
+def test_keep_mode_never_downloads_an_emptied_message_again(harness: Callable[..., Harness]) -> None:
+    from app.core.model import Folder
+
+    h = harness(MESSAGES[:2], policy=KEEP)
+    h.fetch()
+    h.store.move_to_folder([summary.id for summary in h.store.messages()], Folder.TRASH)
+    assert h.store.empty_trash() == 2
+    report = h.fetch()
+    assert (report.new_messages, report.deleted_on_server, report.pending_server_deletions) == (0, 0, 0)
+    assert h.server.mailbox.current_uidls() == ["uid-1", "uid-2"]
+    assert h.stored() == {}
+
+
+def test_local_deletions_gone_from_the_server_are_no_longer_pending(harness: Callable[..., Harness]) -> None:
+    from app.core.model import Folder
+
+    h = harness(MESSAGES[:2], policy=ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY))
+    h.fetch()
+    h.store.move_to_folder([summary.id for summary in h.store.messages()], Folder.TRASH)
+    h.server.mailbox.remove(["uid-1"])  # another client deleted it meanwhile
+    report = h.fetch()
+    assert (report.deleted_on_server, report.pending_server_deletions, report.ignored_deletions) == (1, 0, 0)
+    assert h.server.mailbox.current_uidls() == []
+    assert h.store.known_uids(h.account.id or 0)["uid-1"].state is UidState.GONE_FROM_SERVER
+
+
+def test_fetch_leaves_search_indexing_for_later(harness: Callable[..., Harness]) -> None:
+    from app.core.store.search import index_all
+
+    h = harness(MESSAGES[:5], policy=KEEP)
+    assert h.fetch().new_messages == 5
+    assert h.store.pending_search_count() == 5  # the engine wrote no index rows
+    third = next(summary.id for summary in h.store.messages() if summary.subject == "message 3")
+    assert h.store.message_ids(h.account.id, text="message 3") == [third]  # found by subject already
+    assert index_all(h.store) == 5
+    assert h.store.pending_search_count() == 0
 
 
 def test_wrong_password_stores_nothing(harness: Callable[..., Harness]) -> None:

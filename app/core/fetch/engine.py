@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.errors import MessageTooLarge, OutOfStep, PermanentServerError, PoplarkError
+from app.core.errors import MessageTooLarge, OutOfStep, PermanentServerError, PipelineStalled, PoplarkError
 from app.core.fetch.plan import FetchPlan, ServerMessage, plan
 from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
 from app.core.pop3.client import Pop3Client, Retrieved
-from app.core.store.store import Store
+from app.core.store.store import KnownUid, Store, UidState
 
 log = logging.getLogger("poplark.fetch")
 
@@ -38,6 +38,8 @@ COMMIT_EVERY_SECONDS = 1.0
 HARD_MESSAGE_LIMIT = 512 * 1024 * 1024
 #: After a pipelined session went out of step, go without pipelining for this long.
 PIPELINING_PAUSE_SECONDS = 30 * 86_400
+#: After an ambiguous stall (PipelineStalled): long enough for the next checks to succeed.
+PIPELINING_STALL_PAUSE_SECONDS = 86_400
 #: Prefix of the content key used for servers that have no UIDL.
 CONTENT_KEY_PREFIX = "poplark-content:"
 
@@ -106,7 +108,9 @@ class _Session:
             self._progress(FetchPhase.LISTING)
             listing = self._listing(pipelined)
             self.report.on_server = len(listing)
-            decided = plan(listing, self.store.known_uids(self.account.id), self.account.policy, self.clock())
+            known = self.store.known_uids(self.account.id)
+            self._check_ignored_deletions(listing, known)
+            decided = plan(listing, known, self.account.policy, self.clock())
             self._note_plan(decided)
             retrieved = self._retrieve(decided, pipelined)
             self._commit()
@@ -115,14 +119,47 @@ class _Session:
         except OutOfStep:
             log.warning("pipelining went out of step for %s; the next sessions will not pipeline",
                         self.account.name)
-            self.store.set_pipelining_broken_at(self.account.id, self.clock())
+            self._pause_pipelining(PIPELINING_PAUSE_SECONDS)
+            self._end_badly()
+            raise
+        except PipelineStalled:
+            log.warning("%s went silent with pipelined commands in flight; not pipelining for a day",
+                        self.account.name)
+            self._pause_pipelining(PIPELINING_STALL_PAUSE_SECONDS)
             self._end_badly()
             raise
         except BaseException:
             self._end_badly()
             raise
+        self.report.pending_server_deletions = self.store.pending_server_deletions(self.account.id)
         self._progress(FetchPhase.DONE)
         return self.report
+
+    def _check_ignored_deletions(self, listing: list[ServerMessage], known: dict[str, KnownUid]) -> None:
+        """Notice a server that confirmed DELE at QUIT but kept the messages; say so once.
+
+        plan() never asks again for such a UIDL, so this is only about telling the user. The
+        per-account marker makes the report say it in the first session that notices only.
+        Locally deleted UIDLs the server no longer lists are done with: nothing is queued for them.
+        """
+        assert self.account.id is not None
+        listed = [message.uidl for message in listing]
+        self.store.forget_gone_local_deletions(self.account.id, listed)
+        kept = sum(1 for uidl in listed
+                   if (held := known.get(uidl)) is not None and held.state is UidState.DELETED_ON_SERVER)
+        if kept and self.store.dele_ignored_at(self.account.id) is None:
+            self.store.set_dele_ignored_at(self.account.id, self.clock())
+            self.report.ignored_deletions = kept
+
+    def _pause_pipelining(self, seconds: float) -> None:
+        """No pipelining for this account for ``seconds``.
+
+        The store keeps when pipelining broke and _may_pipeline() waits PIPELINING_PAUSE_SECONDS
+        from then; a shorter pause is recorded as a break that happened correspondingly earlier.
+        """
+        assert self.account.id is not None
+        self.store.set_pipelining_broken_at(self.account.id,
+                                            self.clock() - PIPELINING_PAUSE_SECONDS + seconds)
 
     def _may_pipeline(self) -> bool:
         assert self.account.id is not None

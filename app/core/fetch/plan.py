@@ -83,5 +83,6 @@ def _should_delete(held: KnownUid, policy: ServerPolicy, now: float) -> bool:
     if mode is LeaveMode.DELETE_AFTER_DAYS:
         return now - held.first_seen >= policy.delete_after_days * SECONDS_PER_DAY
     if mode is LeaveMode.DELETE_WHEN_DELETED_LOCALLY:
-        return held.state is UidState.DELETED_LOCALLY
+        # GONE_FROM_SERVER listed again: the server shows it once more, and it is still deleted here.
+        return held.state in (UidState.DELETED_LOCALLY, UidState.GONE_FROM_SERVER)
     return False

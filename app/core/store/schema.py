@@ -61,6 +61,40 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX messages_unread ON messages(account_id, folder) WHERE seen = 0;
     """,
+    # 2 -> 3: full-text search, mailbox actions and the "server ignores DELE" marker.
+    # The text is pre-split by app.core.store.search (CJK runs become overlapping bigrams), so the
+    # plain unicode61 tokenizer finds 2-character Chinese words. Prefix indexes make the
+    # "still typing" prefix of 1-2 characters cheap (a CJK character alone is a 1-character prefix).
+    # The FTS table is contentless and keeps no column sizes (nothing ranks): a copy of the text
+    # inside it doubled the store. Its text is kept zlib-compressed in message_search_text
+    # instead (a third of the size), because SQLite 3.40 has no contentless_delete: forgetting a
+    # row takes the same text again. A trigger cannot decompress, so it only notes the deleted
+    # id in message_search_deleted; the Store forgets those rows in the same transaction
+    # (app.core.store.store.Store.purge_search_index), and searches skip any still noted.
+    # Rows already stored start with indexed = 0: the background indexer picks them up.
+    """
+    ALTER TABLE messages ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX messages_pending_search ON messages(id) WHERE indexed = 0;
+    CREATE INDEX messages_by_sha256 ON messages(account_id, sha256);
+    CREATE VIRTUAL TABLE message_search USING fts5(
+        subject, addresses, body,
+        content = '',
+        columnsize = 0,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2'
+    );
+    CREATE TABLE message_search_text (
+        message_id INTEGER PRIMARY KEY,      -- no foreign key: it outlives its message until purged
+        text BLOB NOT NULL                   -- zlib of the JSON [subject, addresses, body] indexed
+    );
+    CREATE TABLE message_search_deleted (
+        message_id INTEGER PRIMARY KEY       -- deleted with a row in message_search not yet forgotten
+    );
+    CREATE TRIGGER messages_search_delete AFTER DELETE ON messages WHEN old.indexed = 1 BEGIN
+        INSERT OR IGNORE INTO message_search_deleted (message_id) VALUES (old.id);
+    END;
+    ALTER TABLE accounts ADD COLUMN dele_ignored_at REAL;
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
