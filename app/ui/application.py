@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from app.core.errors import PoplarkError
+from app.core.errors import StoreError
 from app.core.store import Profile, Store
 
 if TYPE_CHECKING:
@@ -20,6 +20,11 @@ def create_application() -> QApplication:
     StartupWMClass and the Wayland app id rely on. Shared by the app and ``--self-test``."""
     from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:
+        # The HTML viewer's URL scheme: QtWebEngine accepts it only before the QApplication exists.
+        from app.ui.widgets.mail_scheme import register_url_scheme
+
+        register_url_scheme()
     application = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(application, QApplication)
     application.setApplicationName("Poplark")
@@ -31,23 +36,28 @@ def create_application() -> QApplication:
 
 def run_gui(profile_directory: str | None) -> int:
     from PySide6.QtCore import QLocale, QTimer
-    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.single_instance import SingleInstance, activate_running_instance, server_name
 
     application = create_application()
+    profile = Profile.locate(profile_directory)
+    # A second start on this profile brings the first window forward instead of racing it.
+    instance_name = server_name(profile.directory)
+    if activate_running_instance(instance_name):
+        return 0
     translators = _install_translations(application, QLocale())
 
     from app.ui.icons import application_icon
     from app.ui.main_window import MainWindow
 
     application.setWindowIcon(application_icon())
-    profile = Profile.locate(profile_directory)
-    try:
-        store = Store.open(profile)
-    except PoplarkError as error:
-        QMessageBox.critical(None, "Poplark", application.translate(
-            "application", "Poplark cannot open its mail store:\n{0}").format(error))
+    store = _open_store(profile)
+    if store is None:
         return 1
     window = MainWindow(store, profile, quit_application_on_close=True)
+    instance = SingleInstance(instance_name, window)
+    instance.activation_requested.connect(window.show_from_tray)
+    instance.listen()
     window.show()
     if os.environ.get("POPLARK_QUIT_AFTER_SHOW"):
         # Smoke tests and the start-up benchmark: show, say when the window was usable (the
@@ -67,6 +77,33 @@ def run_gui(profile_directory: str | None) -> int:
         window.close_for_good()
         store.close()
         del translators
+
+
+def _open_store(profile: Profile) -> Store | None:
+    """The profile's store, or None after telling the user why not (a dialog, never a traceback).
+
+    A damaged file was moved aside by the store (see app/core/store/recovery.py): say so, then go
+    on with a new, empty store.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.store.recovery import StoreMovedAside
+    from app.ui.errors import store_open_message
+
+    try:
+        return Store.open(profile)
+    except StoreError as error:
+        message = store_open_message(error)
+        if not isinstance(error, StoreMovedAside):
+            QMessageBox.critical(None, message.title, message.text)
+            return None
+        QMessageBox.warning(None, message.title, message.text)
+    try:
+        return Store.open(profile)
+    except StoreError as error:
+        message = store_open_message(error)
+        QMessageBox.critical(None, message.title, message.text)
+        return None
 
 
 def _install_translations(application: QApplication, locale: QLocale) -> list[QTranslator]:

@@ -253,3 +253,42 @@ def _unknown_detail(error: Exception) -> str:
 
 
 __all__ = ["Remedy", "UserMessage", "format_fingerprint", "user_message"]
+
+
+def store_open_message(error: StoreError) -> UserMessage:
+    """The sentence for a mail store that could not be opened at start-up (no account involved)."""
+    from app.core.store.recovery import StoreMovedAside, StoreTooNew
+
+    translate = QCoreApplication.translate
+    if isinstance(error, StoreMovedAside):
+        return UserMessage(
+            translate("errors", "Mail store damaged"),
+            _fill(translate("errors", "Poplark's mail store was damaged ({reason}). It was moved aside, unchanged, "
+                                      "to {file} in {folder}, so nothing in it is overwritten. Poplark now starts "
+                                      "with a new, empty mail store: add your accounts again. Keep the damaged "
+                                      "file if you want to try to recover mail from it."),
+                  reason=error.reason, file=error.moved_to.name, folder=str(error.moved_to.parent)),
+            Remedy.NONE, quiet=False)
+    if isinstance(error, StoreTooNew):
+        return UserMessage(
+            translate("errors", "Mail store from a newer Poplark"),
+            _fill(translate("errors", "This mail store was written by a newer version of Poplark, and this version "
+                                      "cannot read it. It was not changed. Install the newer Poplark to open it, or "
+                                      "start this one with another profile folder (--profile).")),
+            Remedy.NONE, quiet=False)
+    return UserMessage(
+        translate("errors", "Cannot open the mail store"),
+        _fill(translate("errors", "Poplark cannot open its mail store: {detail}. Check that the disk is "
+                                  "connected and has free space, and that no other program is using the file, "
+                                  "then start Poplark again."), detail=_detail(error)),
+        Remedy.NONE, quiet=False)
+
+
+def ignored_deletions_text(account_name: str, count: int) -> str:
+    """What to tell once when the server of ``account_name`` kept ``count`` messages it had
+    confirmed deleting (FetchReport.ignored_deletions): Poplark stops asking, the user can act."""
+    translate = QCoreApplication.translate
+    return _fill(translate("errors", "{account}: the server kept {count} message(s) it was asked to delete. "
+                                     "Poplark will not ask again; delete them in the provider's web mail, or "
+                                     "check its POP settings (some providers ignore POP deletions)."),
+                 account=account_name, count=str(count))

@@ -17,6 +17,7 @@ _TOOLBAR = {
     "delete": "delete.svg",
     "read": "mark-read.svg",
     "unread": "mark-unread.svg",
+    "flag": "flag.svg",
 }
 
 

@@ -661,6 +661,62 @@
     </message>
 </context>
 <context>
+    <name>AttachmentList</name>
+    <message>
+        <location filename="../../app/ui/widgets/attachments.py" line="+98"/>
+        <source>Attachment</source>
+        <extracomment>Where the last save went (QSettings key): the next Save starts there. Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save All…</source>
+        <translation>全部保存…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Save Attachment</source>
+        <translation>保存附件</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save Attachments To</source>
+        <translation>将附件保存到</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>Attachment not saved</source>
+        <translation>附件未保存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The attachment could not be written: {0}
+Choose another folder, or free some disk space, and try again.</source>
+        <translation>无法写入附件：{0}
+请选择其他文件夹，或释放一些磁盘空间，然后重试。</translation>
+    </message>
+</context>
+<context>
     <name>FetchController</name>
     <message>
         <location filename="../../app/ui/workers/fetch_controller.py" line="+93"/>
@@ -743,6 +799,25 @@
     </message>
 </context>
 <context>
+    <name>HtmlMessageView</name>
+    <message>
+        <location filename="../../app/ui/widgets/html_view.py" line="+322"/>
+        <source>Copy</source>
+        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text that merely mentions &quot;cid:&quot; is left alone. Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms. Images and styles are left to the interceptor, which decides per message and keeps a record. Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). A request was blocked (its URL); the pane shows the remote-content bar. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy Link Address</source>
+        <translation>复制链接地址</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Select All</source>
+        <translation>全选</translation>
+    </message>
+</context>
+<context>
     <name>InboxModel</name>
     <message>
         <location filename="../../app/ui/models/inbox_model.py" line="+169"/>
@@ -816,9 +891,74 @@ Account: {account}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+120"/>
+        <location filename="../../app/ui/main_window.py" line="+93"/>
+        <source>Unicode (UTF-8)</source>
+        <extracomment>The message list is refreshed at most this often while a fetch streams rows in (ms). The welcome page&apos;s explanation wraps at this width (logical pixels). The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. The &quot;Text encoding&quot; menu: (codec label, shown name, translated when the menu is built).</extracomment>
+        <translation>Unicode（UTF-8）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese Simplified (GB18030/GBK)</source>
+        <translation>简体中文（GB18030/GBK）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese Traditional (Big5)</source>
+        <translation>繁体中文（Big5）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Japanese (Shift_JIS)</source>
+        <translation>日文（Shift_JIS）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Japanese (EUC-JP)</source>
+        <translation>日文（EUC-JP）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Japanese (ISO-2022-JP)</source>
+        <translation>日文（ISO-2022-JP）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Korean (EUC-KR)</source>
+        <translation>韩文（EUC-KR）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cyrillic (KOI8-R)</source>
+        <translation>西里尔文（KOI8-R）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cyrillic (Windows-1251)</source>
+        <translation>西里尔文（Windows-1251）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Western (ISO-8859-1)</source>
+        <translation>西欧（ISO-8859-1）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Western (Windows-1252)</source>
+        <translation>西欧（Windows-1252）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Western (ISO-8859-15)</source>
+        <translation>西欧（ISO-8859-15）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Central European (ISO-8859-2)</source>
+        <translation>中欧（ISO-8859-2）</translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>Get Mail</source>
-        <extracomment>The message list is refreshed at most this often while a fetch streams rows in (ms). The welcome page&apos;s explanation wraps at this width (logical pixels).</extracomment>
         <translation>收取邮件</translation>
     </message>
     <message>
@@ -848,6 +988,51 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+3"/>
+        <source>Flag</source>
+        <translation>旗标</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Restore to Inbox</source>
+        <translation>恢复到收件箱</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Empty Trash…</source>
+        <translation>清空已删除邮件…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import Messages…</source>
+        <translation>导入邮件…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export Selected Messages…</source>
+        <translation>导出所选邮件…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export Folder as mbox…</source>
+        <translation>将文件夹导出为 mbox…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Message Source</source>
+        <translation>邮件源码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show Message as Plain Text</source>
+        <translation>以纯文本显示邮件</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
@@ -877,14 +1062,45 @@ Account: {account}</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Text Encoding</source>
+        <translation>文字编码</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save Protocol Log…</source>
+        <translation>保存协议日志…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+7"/>
+        <source>Save Protocol Log</source>
+        <translation>保存协议日志</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Log files (*.log *.txt)</source>
+        <translation>日志文件 (*.log *.txt)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The log could not be saved: %1. Choose another folder.</source>
+        <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -892,12 +1108,17 @@ Account: {account}</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Search subject or sender</source>
-        <translation>搜索主题或发件人</translation>
+        <location line="+25"/>
+        <source>Search messages</source>
+        <translation>搜索邮件</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+89"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>Welcome to Poplark</source>
         <translation>欢迎使用 Poplark</translation>
     </message>
@@ -912,28 +1133,114 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+28"/>
         <source>Show Poplark</source>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+256"/>
+        <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
+        <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Delete {0} message(s) for good? This cannot be undone.</source>
+        <translation>永久删除这 {0} 封邮件？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Messages</source>
+        <translation>删除邮件</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Messages still on the server will be deleted from the server at the next check, as the account settings say.</source>
+        <translation>按照账户设置，仍在服务器上的邮件将在下次收信时从服务器删除。</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Empty Trash</source>
+        <translation>清空已删除邮件</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Delete failed</source>
+        <translation>删除失败</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0} message(s) deleted for good</source>
+        <translation>已永久删除 {0} 封邮件</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} message(s) will be deleted from the server at the next check</source>
+        <translation>{0} 封邮件将在下次收信时从服务器删除</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Import Messages</source>
+        <translation>导入邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail messages (*.eml);;All files (*)</source>
+        <translation>邮件 (*.eml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Import failed</source>
+        <translation>导入失败</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0} message(s) imported</source>
+        <translation>已导入 {0} 封邮件</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export Messages To</source>
+        <translation>将邮件导出到</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+35"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Export Folder as mbox</source>
+        <translation>将文件夹导出为 mbox</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>mbox files (*.mbox);;All files (*)</source>
+        <translation>mbox 文件 (*.mbox);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>{0} file(s) written</source>
+        <translation>已写入 {0} 个文件</translation>
+    </message>
+    <message>
+        <location line="+113"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
         <location line="+49"/>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>{0}: {1} new message(s)</source>
         <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-17"/>
         <source>{0}: no new mail</source>
         <translation>{0}：没有新邮件</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>New mail</source>
         <translation>新邮件</translation>
     </message>
@@ -967,6 +1274,14 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+15"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWindow</name>
+    <message>
+        <location filename="../../app/ui/widgets/message_window.py" line="+24"/>
+        <source>Attached Message</source>
+        <translation>附带的邮件</translation>
     </message>
 </context>
 <context>
@@ -1114,9 +1429,9 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../app/ui/widgets/preview.py" line="+40"/>
+        <location filename="../../app/ui/widgets/preview.py" line="+247"/>
         <source>Subject:</source>
-        <extracomment>Emitted when the body of ``message_id`` is on screen (tests and &quot;mark read when shown&quot;).</extracomment>
+        <extracomment>Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
         <translation>主题：</translation>
     </message>
     <message>
@@ -1131,33 +1446,99 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     </message>
     <message>
         <location line="+1"/>
+        <source>Cc:</source>
+        <translation>抄送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+64"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+42"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>This message could not be read: {0}</source>
         <translation>无法读取此邮件：{0}</translation>
     </message>
+    <message>
+        <location line="+31"/>
+        <source>{0} and {1} more</source>
+        <translation>{0} 等另外 {1} 人</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>[The message is too long to show in full. View &gt; Message Source or export it to see the rest.]</source>
+        <translation>[邮件太长，无法完整显示。请用“查看 &gt; 邮件源码”或导出邮件查看其余部分。]</translation>
+    </message>
 </context>
 <context>
-    <name>application</name>
+    <name>ProblemNote</name>
     <message>
-        <location filename="../../app/ui/application.py" line="+33"/>
-        <source>Poplark cannot open its mail store:
-{0}</source>
-        <translation>Poplark 无法打开邮件存储：
-{0}</translation>
+        <location line="-219"/>
+        <source>This message is damaged, so parts of it may be missing or look wrong.</source>
+        <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the source as received</source>
+        <translation>查看收到时的原始源码</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteContentBar</name>
+    <message>
+        <location line="-52"/>
+        <source>Remote content was blocked to protect your privacy.</source>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
+        <translation>为保护您的隐私，已阻止加载远程内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Load Remote Content</source>
+        <translation>加载远程内容</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Always for This Sender</source>
+        <translation>始终允许此发件人</translation>
+    </message>
+</context>
+<context>
+    <name>SourceWindow</name>
+    <message>
+        <location filename="../../app/ui/widgets/source_window.py" line="+49"/>
+        <source>Source of “{0}”</source>
+        <extracomment>Characters shown at most (about 4 MB of message, 0.2 s to lay out): more would freeze the window.</extracomment>
+        <translation>“{0}”的源码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Message Source</source>
+        <translation>邮件源码</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>[The message is longer than what is shown here. Export it as .eml to see all of it.]</source>
+        <translation>[邮件比这里显示的更长。请将其导出为 .eml 查看全部内容。]</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The message could not be read: {0}</source>
+        <translation>无法读取此邮件：{0}</translation>
     </message>
 </context>
 <context>
@@ -1342,6 +1723,41 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+32"/>
         <source> The server said: “{text}”.</source>
         <translation>服务器返回：“{text}”。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Mail store damaged</source>
+        <translation>邮件存储已损坏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Poplark&apos;s mail store was damaged ({reason}). It was moved aside, unchanged, to {file} in {folder}, so nothing in it is overwritten. Poplark now starts with a new, empty mail store: add your accounts again. Keep the damaged file if you want to try to recover mail from it.</source>
+        <translation>Poplark 的邮件存储已损坏（{reason}）。它已原样移到 {folder} 中的 {file}，其中的内容不会被覆盖。Poplark 现在使用一个新的空邮件存储启动：请重新添加您的账户。如果想尝试从中恢复邮件，请保留这个损坏的文件。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Mail store from a newer Poplark</source>
+        <translation>邮件存储来自更新版本的 Poplark</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This mail store was written by a newer version of Poplark, and this version cannot read it. It was not changed. Install the newer Poplark to open it, or start this one with another profile folder (--profile).</source>
+        <translation>此邮件存储由更新版本的 Poplark 写入，当前版本无法读取。它没有被修改。请安装更新版本的 Poplark 来打开它，或用其他配置文件夹（--profile）启动当前版本。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cannot open the mail store</source>
+        <translation>无法打开邮件存储</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Poplark cannot open its mail store: {detail}. Check that the disk is connected and has free space, and that no other program is using the file, then start Poplark again.</source>
+        <translation>Poplark 无法打开邮件存储：{detail}。请检查磁盘是否已连接且有可用空间，并确认没有其他程序在使用该文件，然后重新启动 Poplark。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{account}: the server kept {count} message(s) it was asked to delete. Poplark will not ask again; delete them in the provider&apos;s web mail, or check its POP settings (some providers ignore POP deletions).</source>
+        <translation>{account}：服务器保留了 {count} 封已要求删除的邮件。Poplark 不会再次请求删除；请在邮件服务商的网页邮箱中删除它们，或检查其 POP 设置（有些服务商会忽略 POP 删除）。</translation>
     </message>
 </context>
 </TS>

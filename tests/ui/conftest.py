@@ -1,6 +1,13 @@
-"""UI fixtures: the shipped Chinese translation installed for one test, then removed again."""
+"""UI fixtures: QtWebEngine set up for tests; the shipped Chinese translation for one test."""
 
 from __future__ import annotations
+
+import os
+
+# QtWebEngine (the HTML message view) refuses to start as root with its sandbox on, and there
+# is no GPU here. Tests only: the shipped app keeps the sandbox. Set before any QApplication.
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-software-rasterizer")
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +17,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.providers import resources_directory
+from app.ui.widgets.mail_scheme import register_url_scheme
+
+register_url_scheme()  # QtWebEngine's rule: custom schemes before the QApplication exists
 
 TRANSLATIONS = resources_directory() / "translations"
 
@@ -35,3 +45,47 @@ def chinese_ui(qapp: QApplication) -> Iterator[QTranslator]:
     for installed in (translator, qt_translator):
         qapp.removeTranslator(installed)
     QLocale.setDefault(previous_locale)
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class CorpusStore:
+    """A real store file with one account, filled with messages on request (the viewer's tests)."""
+
+    def __init__(self, path: Path) -> None:
+        from app.core.model import Account, Security
+        from app.core.store import Store
+
+        self.path = path
+        self.store = Store(path)
+        self.account = self.store.add_account(Account(name="reader", host="127.0.0.1", port=110,
+                                                      security=Security.NONE, user="reader"))
+        self._count = 0
+
+    def add(self, raw: bytes) -> int:
+        """Store ``raw`` as a fetched message; return its id."""
+        self._count += 1
+        summary = self.store.add_message(self.account, f"uid-{self._count}", raw)
+        self.store.commit()
+        return summary.id
+
+    def add_corpus(self, name: str) -> int:
+        return self.add((CORPUS / name).read_bytes())
+
+
+@pytest.fixture
+def corpus_store(tmp_path: Path) -> Iterator[CorpusStore]:
+    holder = CorpusStore(tmp_path / "mail.sqlite3")
+    yield holder
+    holder.store.close()
+
+
+@pytest.fixture
+def release_web_pages(qapp: QApplication) -> Iterator[None]:
+    """Delete the test's closed widgets (pytest-qt only schedules it) before the next test, so no
+    QtWebEngine page outlives the shared mail profile when the process ends."""
+    yield
+    from PySide6.QtCore import QEvent
+
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -220,7 +220,11 @@ class InboxModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_search(self, text: str) -> None:
-        """Show only messages whose subject or sender contains ``text`` ("" shows all)."""
+        """Show only messages that match the full-text search ``text`` ("" shows all).
+
+        Every word must occur in the subject, the addresses or the body (the last word may be
+        unfinished); see :meth:`Store.message_ids`.
+        """
         if text == self._search:
             return
         self._search = text

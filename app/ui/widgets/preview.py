@@ -1,52 +1,278 @@
-"""The preview pane: the selected message's headers and its body as plain text.
+"""The message viewer: headers, attachments, and the body as HTML or plain text.
 
-The raw message is read and decoded in a background job (a 25 MB message must not freeze the
-window); only the newest request's result is shown. Rich HTML rendering replaces the body view
-in a later step.
+A message is read and parsed in a background job (a 25 MB message or a 150 KB line must not
+freeze the window): :func:`load_message` does everything slow (parse, inline parts, cid
+rewriting, link finding), the pane only puts the result on screen; only the newest request's
+result is shown. Plain text goes to a :class:`PlainTextView`; HTML to an
+:class:`HtmlMessageView`, created on the first HTML message so start-up does not pay for
+QtWebEngine. Remote content stays blocked until the user clicks "Load remote content", or has
+chosen "Always for this sender" (kept in QSettings) while the Preferences say "Ask".
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+import email.utils
+import html as html_module
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.core.mime import readable_text
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import mime_tree
+from app.core.message_view import MessageView, parse_message
+from app.core.mime import html_to_text
 from app.core.model import MessageSummary
 from app.core.store import Store
+from app.ui.dialogs.preferences import RemoteContent
 from app.ui.formatting import format_long_timestamp
+from app.ui.widgets.attachments import AttachmentList
+from app.ui.widgets.text_view import PlainTextView, PreparedText, open_in_browser, prepare_text
 from app.ui.workers.background import BackgroundJob, ProgressCallback
+
+#: QSettings key: senders (lower-case addresses) whose remote content loads without asking.
+REMOTE_SENDERS_KEY = "reading/remoteContentSenders"
+
+if TYPE_CHECKING:
+    from app.ui.widgets.html_view import HtmlMessageView
+
+RawSource = Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class LoadedMessage:
+    """Everything the pane shows, prepared off the GUI thread."""
+
+    view: MessageView
+    #: The HTML with cid: rewritten to our scheme (for ``token``), or None.
+    html: str | None
+    parts: dict[str, tuple[bytes, str]]
+    text: PreparedText
+    token: str
+    size: int
+
+
+def store_source(database_path: object, message_id: int) -> RawSource:
+    """Reads one message's raw bytes; safe to call from any thread (its own connection)."""
+    def read() -> bytes:
+        with Store(Path(str(database_path))) as store:
+            return store.raw(message_id)
+
+    return read
+
+
+def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str]]:
+    """The decoded parts the HTML may show by cid:, keyed by normalized content id."""
+    from app.ui.widgets.html_view import normalize_content_id
+
+    if not view.inline_parts or view.html is None:
+        return {}
+    tree = mime_tree.parse_tree(raw)  # once, not once per image
+    payloads: dict[str, tuple[bytes, str]] = {}
+    for content_id, index in view.inline_parts.items():
+        if 0 <= index < len(tree.parts):
+            part = tree.parts[index]
+            data, _ = mime_tree.payload(tree, part)
+            payloads[normalize_content_id(content_id)] = (data, part.content_type)
+    return payloads
+
+
+def load_message(raw: bytes, charset_override: str | None, token: str) -> LoadedMessage:
+    """Parse and prepare one message (pure, thread-safe)."""
+    from app.ui.widgets.html_view import rewrite_cid_urls
+
+    view = parse_message(raw, charset_override)
+    html = rewrite_cid_urls(view.html, token) if view.html is not None else None
+    if view.plain_text is not None:
+        text = view.plain_text
+    elif view.html is not None:
+        text = html_to_text(view.html)
+    else:
+        text = ""
+    return LoadedMessage(view, html, inline_payloads(raw, view), prepare_text(text), token, len(raw))
+
+
+#: Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list
+#: must leave room for the body).
+SHOWN_ADDRESS_CHARACTERS = 300
+_HIDDEN_COUNT = re.compile(r",? … \(\+(\d+)\)$")
+
+
+def shorten_addresses(text: str, limit: int = SHOWN_ADDRESS_CHARACTERS) -> tuple[str, int]:
+    """The start of an address list that fits ``limit`` characters, and how many addresses were left out."""
+    hidden = 0
+    counted = _HIDDEN_COUNT.search(text)
+    if counted:
+        hidden = int(counted.group(1))
+        text = text[:counted.start()]
+    if len(text) > limit:
+        cut = text.rfind(", ", 0, limit)
+        cut = cut if cut > 0 else limit
+        hidden += max(1, text.count("@", cut)) if "@" in text[cut:] else 1
+        text = text[:cut]
+    return text, hidden
+
+
+def sender_address(sender: str) -> str:
+    return email.utils.parseaddr(sender)[1].lower()
+
+
+class RemoteContentBar(QFrame):
+    """"Remote content was blocked…" with the two ways to let it in."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("remoteContentBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), palette.color(palette.ColorRole.ToolTipBase))
+        palette.setColor(self.foregroundRole(), palette.color(palette.ColorRole.ToolTipText))
+        self.setPalette(palette)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(self.tr("Remote content was blocked to protect your privacy."), self)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.load_button = QPushButton(self.tr("Load Remote Content"), self)
+        self.load_button.setObjectName("loadRemoteContentButton")
+        self.always_button = QPushButton(self.tr("Always for This Sender"), self)
+        self.always_button.setObjectName("alwaysRemoteContentButton")
+        layout.addWidget(self.load_button)
+        layout.addWidget(self.always_button)
+        self.hide()
+
+
+class ProblemNote(QWidget):
+    """A quiet line under the headers when the core found defects in the message (broken MIME,
+    damaged base64, an unknown charset, an unreadable date), so odd-looking text has a reason;
+    the core's own notes are in the tooltip, and a link opens the source as received."""
+
+    # Emitted when the "Show the source" link is clicked.
+    source_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemNote")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 0, 8, 4)
+        layout.setSpacing(6)
+        size = self.fontMetrics().height()
+        self.icon = QLabel(self)
+        self.icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.label = QLabel(self)
+        self.label.setObjectName("problemNoteText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.label.linkActivated.connect(lambda link: self.source_requested.emit())
+        font = QFont(self.label.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.label.setFont(font)
+        layout.addWidget(self.label, 1)
+        self.problems: tuple[str, ...] = ()
+        self.hide()
+
+    def set_problems(self, problems: tuple[str, ...]) -> None:
+        self.problems = problems
+        if not problems:
+            self.label.clear()
+            self.setToolTip("")
+            self.hide()
+            return
+        sentence = self.tr("This message is damaged, so parts of it may be missing or look wrong.")
+        link = self.tr("Show the source as received")
+        self.label.setText(f"{html_module.escape(sentence)} <a href=\"#source\">{html_module.escape(link)}</a>")
+        # The core's notes are English and technical: a detail for whoever hovers, one per line.
+        self.setToolTip("\n".join(problem[:1].upper() + problem[1:] for problem in problems))
+        self.show()
 
 
 class PreviewPane(QWidget):
-    #: Emitted when the body of ``message_id`` is on screen (tests and "mark read when shown").
+    #: Emitted when the body of ``message_id`` (a stored message) is on screen: "mark read when shown".
     shown = Signal(int)
+    #: Emitted whenever a message's body is on screen (stored or attached).
+    displayed = Signal()
+    #: An attached message to open in a window of its own: (raw bytes, title).
+    open_message = Signal(bytes, str)
 
-    def __init__(self, database_path: object, parent: QWidget | None = None) -> None:
+    def __init__(self, database_path: object, parent: QWidget | None = None, *,
+                 settings: QSettings | None = None,
+                 remote_content: RemoteContent = RemoteContent.NEVER) -> None:
         super().__init__(parent)
         self.database_path = database_path
+        self.settings = settings or QSettings()
+        self.remote_content = remote_content
         self._generation = 0
         self._jobs: set[BackgroundJob] = set()
         self.message_id: int | None = None
+        self.source: RawSource | None = None
+        self.loaded: LoadedMessage | None = None
+        self.charset_override: str | None = None
+        self.prefer_plain_text = False
+        self.remote_allowed = False
+        self.html_view: HtmlMessageView | None = None  # HtmlMessageView, created on the first HTML message
+        self._title = ""
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         header = QWidget(self)
-        form = QFormLayout(header)
-        form.setContentsMargins(8, 6, 8, 6)
+        header.setObjectName("messageHeader")
+        self.form = QFormLayout(header)
+        self.form.setContentsMargins(8, 6, 8, 6)
+        self.form.setVerticalSpacing(2)
         self.subject_label = self._header_label(header, bold=True)
         self.sender_label = self._header_label(header)
         self.recipients_label = self._header_label(header)
+        self.cc_label = self._header_label(header)
         self.date_label = self._header_label(header)
-        form.addRow(self.tr("Subject:"), self.subject_label)
-        form.addRow(self.tr("From:"), self.sender_label)
-        form.addRow(self.tr("To:"), self.recipients_label)
-        form.addRow(self.tr("Date:"), self.date_label)
+        self.form.addRow(self.tr("Subject:"), self.subject_label)
+        self.form.addRow(self.tr("From:"), self.sender_label)
+        self.form.addRow(self.tr("To:"), self.recipients_label)
+        self.form.addRow(self.tr("Cc:"), self.cc_label)
+        self.form.addRow(self.tr("Date:"), self.date_label)
         layout.addWidget(header)
-        self.body = QPlainTextEdit(self)
+        self.problem_note = ProblemNote(self)
+        self.problem_note.source_requested.connect(self._source_requested)
+        layout.addWidget(self.problem_note)
+        self.attachments = AttachmentList(self.settings, self)
+        self.attachments.open_message.connect(self.open_message)
+        layout.addWidget(self.attachments)
+        self.remote_bar = RemoteContentBar(self)
+        self.remote_bar.load_button.clicked.connect(self.load_remote_content)
+        self.remote_bar.always_button.clicked.connect(self.always_load_remote_content)
+        layout.addWidget(self.remote_bar)
+        self.body_stack = QStackedWidget(self)
+        self.body = PlainTextView(self.body_stack)
         self.body.setObjectName("previewBody")
-        self.body.setReadOnly(True)
-        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        layout.addWidget(self.body, 1)
+        self.body.link_clicked.connect(self._link_clicked)
+        self.body.link_hovered.connect(self._link_hovered)
+        self.body_stack.addWidget(self.body)
+        layout.addWidget(self.body_stack, 1)
+        self.link_label = QLabel(self)
+        self.link_label.setObjectName("linkTarget")
+        self.link_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.link_label.setContentsMargins(8, 2, 8, 2)
+        self.link_label.hide()
+        layout.addWidget(self.link_label)
         self.clear()
 
     def _header_label(self, parent: QWidget, *, bold: bool = False) -> QLabel:
@@ -61,48 +287,256 @@ class PreviewPane(QWidget):
             label.setFont(font)
         return label
 
+    # -- what is shown ----------------------------------------------------------------------------
+
     def clear(self) -> None:
         self._generation += 1
         self.message_id = None
-        for label in (self.subject_label, self.sender_label, self.recipients_label, self.date_label):
+        self.source = None
+        self.loaded = None
+        self.charset_override = None
+        self._title = ""
+        for label in (self.subject_label, self.sender_label, self.recipients_label, self.cc_label, self.date_label):
             label.clear()
+        self.form.setRowVisible(self.cc_label, False)
+        self.attachments.clear()
+        self.problem_note.set_problems(())
+        self.remote_bar.hide()
+        self.link_label.hide()
         self.body.setPlainText("")
+        self.body_stack.setCurrentWidget(self.body)
+        if self.html_view is not None:
+            self._html().clear_document()
 
     def show_message(self, summary: MessageSummary) -> None:
-        self._generation += 1
-        generation = self._generation
+        """Show a stored message: its summary at once, the rest when the job has parsed it."""
+        self.clear()
         self.message_id = summary.id
         self.subject_label.setText(summary.subject or self.tr("(no subject)"))
         self.sender_label.setText(summary.sender)
         self.recipients_label.setText(summary.recipients)
         self.date_label.setText(format_long_timestamp(
             summary.date if summary.date is not None else summary.received_at))
-        self.body.setPlainText(self.tr("Loading…"))
-        database_path = self.database_path
-        message_id = summary.id
+        self._title = summary.subject
+        self.source = store_source(self.database_path, summary.id)
+        self._load()
 
-        def load(report: ProgressCallback) -> str:
-            # Each thread opens its own connection (SQLite connections are per thread).
-            from pathlib import Path
+    def show_raw(self, raw: bytes, title: str = "") -> None:
+        """Show a message that is not in the store (an attached message)."""
+        self.clear()
+        self._title = title
+        self.source = lambda: raw
+        self._load()
 
-            with Store(Path(str(database_path))) as store:
-                return readable_text(store.raw(message_id))
+    def set_charset_override(self, charset: str | None) -> None:
+        """Re-read the current message with ``charset`` (None: detect, as at first)."""
+        if charset == self.charset_override:
+            return
+        self.charset_override = charset
+        if self.source is not None:
+            self._load()
+
+    def set_prefer_plain_text(self, plain: bool) -> None:
+        if plain == self.prefer_plain_text:
+            return
+        self.prefer_plain_text = plain
+        if self.loaded is not None:
+            self._display(self.loaded)
+
+    def _load(self) -> None:
+        from app.ui.widgets.html_view import new_token
+
+        self._generation += 1
+        generation = self._generation
+        source = self.source
+        assert source is not None
+        override = self.charset_override
+        token = new_token()
+        self.remote_allowed = False
+        if self.loaded is None:
+            self.body.setPlainText(self.tr("Loading…"))
+
+        def load(report: ProgressCallback) -> LoadedMessage:
+            return load_message(source(), override, token)
 
         job = BackgroundJob(load, self)
-        job.succeeded.connect(lambda text: self._on_loaded(generation, message_id, text))
-        job.failed.connect(lambda error: self._on_loaded(generation, message_id, self.tr(
-            "This message could not be read: {0}").format(error)))
+        job.succeeded.connect(lambda loaded: self._on_loaded(generation, loaded))
+        job.failed.connect(lambda error: self._on_failed(generation, error))
         job.finished.connect(lambda: self._jobs.discard(job))
         self._jobs.add(job)
         job.start()
 
     @Slot()
-    def _on_loaded(self, generation: int, message_id: int, text: object) -> None:
+    def _on_failed(self, generation: int, error: object) -> None:
+        if generation != self._generation:
+            return
+        self.body.setPlainText(self.tr("This message could not be read: {0}").format(error))
+        self.body_stack.setCurrentWidget(self.body)
+        self._announce()
+
+    @Slot()
+    def _on_loaded(self, generation: int, loaded: LoadedMessage) -> None:
         if generation != self._generation:
             return  # the user has moved on to another message
-        self.body.setPlainText(str(text))
-        self.shown.emit(message_id)
+        self.loaded = loaded
+        view = loaded.view
+        if view.subject:
+            self.subject_label.setText(view.subject)
+            self._title = view.subject
+        if view.sender:
+            self.sender_label.setText(view.sender)
+        if view.to:
+            self._set_addresses(self.recipients_label, view.to)
+        self._set_addresses(self.cc_label, view.cc)
+        self.form.setRowVisible(self.cc_label, bool(view.cc))
+        if view.date is not None:
+            self.date_label.setText(format_long_timestamp(view.date))
+        elif view.date_text and not self.date_label.text():
+            self.date_label.setText(view.date_text)
+        self.attachments.set_attachments(view.attachments, self.source)
+        self.problem_note.set_problems(view.problems)
+        self.remote_allowed = self._sender_always_allowed(view.sender)
+        self._display(loaded)
+
+    def _set_addresses(self, label: QLabel, addresses: str) -> None:
+        shown, hidden = shorten_addresses(addresses)
+        if hidden:
+            shown = self.tr("{0} and {1} more").format(shown, hidden)
+        label.setText(shown)
+        label.setToolTip(addresses[:SHOWN_ADDRESS_CHARACTERS * 10] if hidden else "")
+
+    def _display(self, loaded: LoadedMessage) -> None:
+        if loaded.html is not None and not self.prefer_plain_text:
+            html_view = self._html()
+            self.body_stack.setCurrentWidget(html_view)
+            self.remote_bar.hide()
+            html_view.show_document(loaded.html, loaded.parts, allow_remote=self.remote_allowed, token=loaded.token)
+            self._update_remote_bar()
+            return  # shown when the page has loaded (_html_rendered)
+        self.remote_bar.hide()
+        self.body.show_prepared(loaded.text)
+        if loaded.text.truncated:
+            self.body.appendPlainText("\n" + self.tr("[The message is too long to show in full. "
+                                                     "View > Message Source or export it to see the rest.]"))
+        self.body_stack.setCurrentWidget(self.body)
+        self._announce()
+
+    def _announce(self) -> None:
+        if self.message_id is not None:
+            self.shown.emit(self.message_id)
+        self.displayed.emit()
+
+    # -- the HTML view ----------------------------------------------------------------------------
+
+    def _html(self) -> HtmlMessageView:
+        from app.ui.widgets.html_view import HtmlMessageView
+
+        if self.html_view is None:
+            view = HtmlMessageView(self.body_stack)
+            view.link_clicked.connect(self._link_clicked)
+            view.link_hovered.connect(self._link_hovered)
+            view.rendered.connect(self._html_rendered)
+            view.blocked.connect(lambda url: self._update_remote_bar())
+            self.body_stack.addWidget(view)
+            self.html_view = view
+        return self.html_view
+
+    @Slot()
+    def _html_rendered(self) -> None:
+        self._update_remote_bar()
+        self._announce()
+
+    def _update_remote_bar(self) -> None:
+        loaded = self.loaded
+        if loaded is None or self.html_view is None or self.body_stack.currentWidget() is not self.html_view:
+            self.remote_bar.hide()
+            return
+        view = self._html()
+        blocked_remote = any(url.startswith(("http:", "https:")) for url in view.guard.blocked_urls)
+        wanted = loaded.view.has_remote_content or blocked_remote
+        self.remote_bar.always_button.setVisible(self.remote_content is RemoteContent.ASK
+                                                 and bool(sender_address(loaded.view.sender)))
+        self.remote_bar.setVisible(wanted and not self.remote_allowed)
+
+    def load_remote_content(self) -> None:
+        """This message only: reload it with remote content let through."""
+        if self.loaded is None or self.html_view is None:
+            return
+        self.remote_allowed = True
+        self.remote_bar.hide()
+        self._html().allow_remote()
+
+    def always_load_remote_content(self) -> None:
+        if self.loaded is None:
+            return
+        address = sender_address(self.loaded.view.sender)
+        if address:
+            senders = self.remote_senders()
+            if address not in senders:
+                self.settings.setValue(REMOTE_SENDERS_KEY, sorted({*senders, address}))
+        self.load_remote_content()
+
+    def remote_senders(self) -> set[str]:
+        value = self.settings.value(REMOTE_SENDERS_KEY)
+        if isinstance(value, str):
+            return {value} if value else set()
+        return {str(item) for item in value} if isinstance(value, list) else set()
+
+    def _sender_always_allowed(self, sender: str) -> bool:
+        if self.remote_content is not RemoteContent.ASK:
+            return False  # "Never": only a click on this message's bar loads anything
+        address = sender_address(sender)
+        return bool(address) and address in self.remote_senders()
+
+    # -- links --------------------------------------------------------------------------------
+
+    @Slot(QUrl)
+    def _link_clicked(self, url: QUrl) -> None:
+        open_in_browser(url)
+
+    @Slot(str)
+    def _link_hovered(self, target: str) -> None:
+        # The real target, whatever the link's text claims (a phishing link shows here).
+        self.link_label.setText(target)
+        self.link_label.setVisible(bool(target))
+
+    def scroll_page(self) -> bool:
+        """Scroll the body down one page; False when it is already at its end (read on)."""
+        if self.html_view is not None and self.body_stack.currentWidget() is self.html_view:
+            page = self.html_view.page()
+            bottom = page.scrollPosition().y() + self.html_view.height()
+            if bottom + 1 >= page.contentsSize().height():
+                return False
+            from PySide6.QtCore import QEvent
+            from PySide6.QtGui import QKeyEvent
+
+            target = self.html_view.focusProxy() or self.html_view
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier))
+            return True
+        bar = self.body.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            return False
+        bar.setValue(bar.value() + bar.pageStep())
+        return True
+
+    # -- view source ----------------------------------------------------------------------------
+
+    @Slot()
+    def _source_requested(self) -> None:
+        self.source_window = self.view_source()
+
+    def view_source(self) -> QWidget | None:
+        """Open the source window of the current message (None when nothing is shown)."""
+        from app.ui.widgets.source_window import SourceWindow
+
+        if self.source is None:
+            return None
+        window = SourceWindow(self._title, self.source, self.window())
+        window.show()
+        return window
 
     def wait_for_jobs(self, milliseconds: int = 5000) -> None:
         for job in list(self._jobs):
             job.wait(milliseconds)
+        self.attachments.wait_for_jobs(milliseconds)

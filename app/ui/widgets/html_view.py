@@ -1,0 +1,340 @@
+"""The HTML message view: QtWebEngine, locked down for hostile mail (DESIGN.md invariant 8).
+
+- One off-the-record profile for all mail views (:func:`mail_profile`): no disk cache, no
+  cookies, JavaScript, plugins and local file access off.
+- The message is served, with its ``cid:`` parts, by our own URL scheme (:data:`SCHEME`) from
+  memory: ``poplark-mail://<token>/body`` and ``poplark-mail://<token>/cid/<content id>``. The
+  token is random per rendered message, so a page reaches only its own message's parts.
+  Serving the body through the scheme rather than ``setHtml`` also avoids setHtml's 2 MB limit.
+- A request interceptor per page blocks every request whose scheme is not ours (or ``data:``)
+  and records it; remote http(s) content passes only after the user allowed it for the message.
+- No navigation inside the view: a clicked link is handed to :attr:`HtmlMessageView.link_clicked`
+  (the pane opens it in the system browser); new windows, forms and plugins go nowhere.
+
+:func:`app.ui.widgets.mail_scheme.register_url_scheme` must run before the QApplication exists.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QPoint, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlSchemeHandler,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.ui.widgets.mail_scheme import SCHEME
+
+#: Schemes a message may load without asking: its own parts and inline data.
+LOCAL_SCHEMES = frozenset({SCHEME, "data"})
+#: Schemes "Load remote content" lets through; nothing else ever (file:, ftp:, ws:, ...).
+REMOTE_SCHEMES = frozenset({"http", "https"})
+
+#: ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text
+#: that merely mentions "cid:" is left alone.
+_CID_PATTERN = re.compile(r"""((?:=\s*["']?|url\(\s*["']?))cid:([^"'\s)>]+)""", re.IGNORECASE)
+
+#: Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms.
+#: Images and styles are left to the interceptor, which decides per message and keeps a record.
+_POLICY = "script-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
+
+
+def normalize_content_id(value: str) -> str:
+    """A Content-ID or ``cid:`` URL value as a lookup key (RFC 2392: URL-encoded, no brackets)."""
+    return unquote(value).strip().strip("<>").strip()
+
+
+def rewrite_cid_urls(html: str, token: str) -> str:
+    """Point every ``cid:`` reference at our scheme, scoped to one rendered message."""
+    def replace(match: re.Match[str]) -> str:
+        content_id = normalize_content_id(match.group(2))
+        return f"{match.group(1)}{SCHEME}://{token}/cid/{quote(content_id, safe='')}"
+
+    return _CID_PATTERN.sub(replace, html)
+
+
+def wrap_document(html: str) -> bytes:
+    """The served bytes: our charset and policy first (the first ``<meta charset>`` wins, so a
+    message's own "gb2312" label cannot re-decode the UTF-8 we serve)."""
+    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
+            '<meta name="referrer" content="no-referrer">')
+    return (head + html).encode("utf-8", "replace")
+
+
+@dataclass
+class MailDocument:
+    """One rendered message as the scheme handler serves it."""
+
+    html: str
+    #: Normalized content id -> (bytes, content type) of the parts the body may show.
+    parts: dict[str, tuple[bytes, str]]
+    allow_remote: bool = False
+    #: Content ids the view asked for, in order (tests assert on it).
+    served: list[str] = field(default_factory=list)
+
+
+class MailSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves ``poplark-mail://<token>/...`` from the documents the views registered."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.documents: dict[str, MailDocument] = {}
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
+        url = job.requestUrl()
+        document = self.documents.get(url.host())
+        path = url.path()
+        if document is None or job.requestMethod() != b"GET":
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        if path == "/body":
+            self._reply(job, wrap_document(document.html),
+                        "text/html;charset=utf-8")
+            return
+        if path.startswith("/cid/"):
+            content_id = normalize_content_id(path[len("/cid/"):])
+            part = document.parts.get(content_id)
+            if part is not None:
+                document.served.append(content_id)
+                self._reply(job, part[0], part[1])
+                return
+        job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+
+    @staticmethod
+    def _reply(job: QWebEngineUrlRequestJob, data: bytes, content_type: str) -> None:
+        buffer = QBuffer(job)  # lives as long as the job, which reads it after we return
+        buffer.setData(QByteArray(data))
+        buffer.open(QBuffer.OpenModeFlag.ReadOnly)
+        job.reply(content_type.encode("ascii", "replace"), buffer)
+
+
+_profile: QWebEngineProfile | None = None
+_handler: MailSchemeHandler | None = None
+
+
+def mail_profile() -> tuple[QWebEngineProfile, MailSchemeHandler]:
+    """The one off-the-record profile every mail view uses, created on first use."""
+    global _profile, _handler
+    if _profile is None or _handler is None:
+        application = QCoreApplication.instance()
+        profile = QWebEngineProfile(application)  # no storage name: off the record
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.NoCache)
+        profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
+        profile.setSpellCheckEnabled(False)
+        profile.cookieStore().setCookieFilter(lambda request: False)  # a pixel may not set a cookie
+        handler = MailSchemeHandler(profile)
+        profile.installUrlSchemeHandler(SCHEME.encode(), handler)
+        configure_settings(profile.settings())
+        _profile, _handler = profile, handler
+    return _profile, _handler
+
+
+def configure_settings(settings: QWebEngineSettings) -> None:
+    attribute = QWebEngineSettings.WebAttribute
+    for name, value in (
+            (attribute.JavascriptEnabled, False),
+            (attribute.JavascriptCanOpenWindows, False),
+            (attribute.JavascriptCanAccessClipboard, False),
+            (attribute.JavascriptCanPaste, False),
+            (attribute.PluginsEnabled, False),
+            (attribute.PdfViewerEnabled, False),
+            (attribute.LocalContentCanAccessFileUrls, False),
+            (attribute.LocalContentCanAccessRemoteUrls, False),
+            (attribute.LocalStorageEnabled, False),
+            (attribute.HyperlinkAuditingEnabled, False),  # <a ping>
+            (attribute.DnsPrefetchEnabled, False),
+            (attribute.AutoLoadIconsForPage, False),
+            (attribute.TouchIconsEnabled, False),
+            (attribute.NavigateOnDropEnabled, False),
+            (attribute.WebGLEnabled, False),
+            (attribute.ErrorPageEnabled, False),
+            (attribute.FullScreenSupportEnabled, False),
+            (attribute.ScreenCaptureEnabled, False),
+            (attribute.AllowRunningInsecureContent, False),
+            (attribute.AllowGeolocationOnInsecureOrigins, False),
+            (attribute.WebRTCPublicInterfacesOnly, True),
+    ):
+        settings.setAttribute(name, value)
+
+
+class RequestGuard(QWebEngineUrlRequestInterceptor):
+    """Blocks what the message may not load, and remembers it."""
+
+    #: A request was blocked (its URL); the pane shows the remote-content bar.
+    blocked = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.allow_remote = False
+        self.blocked_urls: list[str] = []
+        self.allowed_urls: list[str] = []
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+        url = info.requestUrl()
+        scheme = url.scheme().lower()
+        main_frame = info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame
+        if scheme in LOCAL_SCHEMES or (self.allow_remote and scheme in REMOTE_SCHEMES and not main_frame):
+            self.allowed_urls.append(url.toString())
+            return
+        info.block(True)
+        text = url.toString()
+        self.blocked_urls.append(text)
+        self.blocked.emit(text)
+
+
+class MailPage(QWebEnginePage):
+    """A page that shows exactly the document we load and navigates nowhere else."""
+
+    link_clicked = Signal(QUrl)
+
+    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        self.token = ""
+        #: Set by :meth:`HtmlMessageView.show_document` for the one load it starts.
+        self.expecting_load = False
+        #: Navigations refused (URL strings), for tests and debugging.
+        self.refused: list[str] = []
+
+    def acceptNavigationRequest(self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        url = QUrl(url)
+        ours = url.scheme() == SCHEME and url.host() == self.token and bool(self.token)
+        if navigation_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            if ours and url.hasFragment() and url.path() == "/body":
+                return True  # an in-message anchor ("back to top")
+            self.link_clicked.emit(url)
+            return False
+        # Only the one load we started; forms, redirects, frames and <meta http-equiv=refresh>
+        # (which could reload the message forever) go nowhere.
+        if ours and is_main_frame and self.expecting_load:
+            self.expecting_load = False
+            return True
+        self.refused.append(url.toString())
+        return False
+
+    def createWindow(self, window_type: QWebEnginePage.WebWindowType) -> QWebEnginePage:
+        # A target="_blank" link asks for a new window first: give it a page that only reports
+        # where the link pointed, then goes away.
+        return _LinkCatcher(self)
+
+    def javaScriptConsoleMessage(self, level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+                                 message: str, line: int, source: str) -> None:
+        pass  # blocked requests and CSP reports from hostile mail are expected: not our log's business
+
+
+class _LinkCatcher(QWebEnginePage):
+    def __init__(self, opener: MailPage) -> None:
+        super().__init__(opener.profile(), opener)
+        self.opener = opener
+
+    def acceptNavigationRequest(self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        self.opener.link_clicked.emit(QUrl(url))
+        self.deleteLater()
+        return False
+
+
+class HtmlMessageView(QWebEngineView):
+    """Shows one HTML message at a time; see the module docstring for what it refuses."""
+
+    #: A link the user clicked (never followed here).
+    link_clicked = Signal(QUrl)
+    #: The link under the mouse ("" when none): the pane shows the real target.
+    link_hovered = Signal(str)
+    #: The current message finished loading (its images, allowed or blocked, are settled).
+    rendered = Signal()
+    #: Something was blocked (its URL).
+    blocked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("htmlBody")
+        profile, self._handler = mail_profile()
+        self.guard = RequestGuard(self)
+        self.mail_page = MailPage(profile, self)
+        configure_settings(self.mail_page.settings())
+        self.mail_page.setUrlRequestInterceptor(self.guard)
+        self.setPage(self.mail_page)
+        self.setAcceptDrops(False)  # drops go to the window (import .eml), never into the page
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.mail_page.link_clicked.connect(self.link_clicked)
+        self.mail_page.linkHovered.connect(self.link_hovered)
+        self.mail_page.loadFinished.connect(self._load_finished)
+        self.guard.blocked.connect(self.blocked)
+        self.document: MailDocument | None = None
+        self._loading_token = ""
+
+    @property
+    def token(self) -> str:
+        return self.mail_page.token
+
+    def show_document(self, html: str, parts: dict[str, tuple[bytes, str]], *, allow_remote: bool,
+                      token: str | None = None) -> None:
+        """Render ``html`` (its ``cid:`` already rewritten with ``token``) with its inline parts."""
+        self._forget()
+        token = token or new_token()
+        self.document = MailDocument(html, parts, allow_remote)
+        self._handler.documents[token] = self.document
+        self.mail_page.token = token
+        self.guard.allow_remote = allow_remote
+        self.guard.blocked_urls.clear()
+        self.guard.allowed_urls.clear()
+        self._loading_token = token
+        self.mail_page.expecting_load = True
+        self.mail_page.load(QUrl(f"{SCHEME}://{token}/body"))
+
+    def allow_remote(self) -> None:
+        """Reload the current message with remote content let through."""
+        if self.document is not None:
+            self.show_document(self.document.html, self.document.parts, allow_remote=True, token=self.token)
+
+    def clear_document(self) -> None:
+        """Forget the message (its parts are no longer served); the pane hides the view."""
+        self._forget()
+        self.mail_page.token = ""
+
+    def _forget(self) -> None:
+        if self.mail_page.token:
+            self._handler.documents.pop(self.mail_page.token, None)
+        self.document = None
+
+    @Slot(bool)
+    def _load_finished(self, ok: bool) -> None:
+        if self._loading_token and self.mail_page.url().host() == self._loading_token:
+            self.rendered.emit()
+
+    @Slot(QPoint)
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        copy = menu.addAction(self.tr("Copy"))
+        copy.triggered.connect(lambda: self.mail_page.triggerAction(QWebEnginePage.WebAction.Copy))
+        request = self.lastContextMenuRequest()
+        link = request.linkUrl() if request is not None else QUrl()
+        if link.isValid() and not link.isEmpty():
+            copy_link = QAction(self.tr("Copy Link Address"), menu)
+            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(link.toString()))
+            menu.addAction(copy_link)
+        select_all = menu.addAction(self.tr("Select All"))
+        select_all.triggered.connect(lambda: self.mail_page.triggerAction(QWebEnginePage.WebAction.SelectAll))
+        menu.popup(self.mapToGlobal(position))
+
+    def closeEvent(self, event: object) -> None:
+        self._forget()
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def new_token() -> str:
+    return secrets.token_hex(12)
