@@ -13,7 +13,7 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -30,12 +30,15 @@ from app.core.errors import (
     CredentialsError,
     FetchInProgress,
     MailboxBusy,
+    OutOfStep,
     PoplarkError,
+    ServerTimeout,
+    StoreError,
     TemporaryServerError,
     TlsError,
 )
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.model import Account, FetchPhase, FetchProgress, LeaveMode, Security, ServerPolicy
+from app.core.model import Account, FetchPhase, FetchProgress, Folder, LeaveMode, MessageSummary, Security, ServerPolicy
 from app.core.pop3.capabilities import Capabilities
 from app.core.store import Profile, Store
 
@@ -85,16 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
     test = account_commands.add_parser("test", help="connect and report TLS, capabilities and whether login works")
     test.add_argument("name")
     test.add_argument("--password-stdin", action="store_true")
+    test.add_argument("--protocol-log", metavar="FILE", type=Path,
+                      help="write the POP3 conversation here for a bug report (passwords redacted)")
 
     fetch = commands.add_parser("fetch", help="fetch new mail (all accounts when none is named)")
     fetch.add_argument("names", nargs="*", metavar="NAME")
     fetch.add_argument("--password-stdin", action="store_true",
                        help="read the password for the one named account from standard input")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+    fetch.add_argument("--protocol-log", metavar="FILE", type=Path,
+                       help="write the POP3 conversation here for a bug report (passwords redacted)")
 
     listing = commands.add_parser("list", help="list stored messages, newest first")
     listing.add_argument("--account", metavar="NAME")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    search = commands.add_parser("search", help="find messages by words in subject, addresses or text")
+    search.add_argument("query", metavar="QUERY", help="words that must all occur (the last may be unfinished)")
+    search.add_argument("--account", metavar="NAME")
+    search.add_argument("--folder", choices=["inbox", "trash"], default="inbox")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
 
     show = commands.add_parser("show", help="show a stored message")
     show.add_argument("id", type=int)
@@ -117,7 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with Store.open(profile) as store:
             handler = _HANDLERS[arguments.command]
-            return handler(store, profile, arguments)
+            try:
+                return handler(store, profile, arguments)
+            finally:
+                _write_protocol_log(getattr(arguments, "protocol_log", None))
     except Cancelled:
         print("poplark: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
@@ -128,6 +144,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `poplark list | head`: the reader left; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+
+
+def _write_protocol_log(path: Path | None) -> None:
+    """--protocol-log: write this run's POP3 sessions (secrets redacted), also after a failure."""
+    if path is None:
+        return
+    from app.core import protocol_log
+
+    try:
+        protocol_log.write_private(path, protocol_log.render())
+    except OSError as error:
+        print(f"poplark: cannot write the protocol log to {path}: {error.strerror or error}; "
+              "choose another file", file=sys.stderr)
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -360,7 +389,21 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
         print(summary)
         for warning in report.warnings:
             print(f"poplark: {account.name}: warning: {warning}", file=sys.stderr)
+        if report.ignored_deletions:
+            print(f"poplark: {account.name}: warning: the server kept {report.ignored_deletions} message(s) "
+                  "it had agreed to delete, so it ignores deletions; Poplark will not ask again. To have "
+                  "mail removed, allow clients to delete mail in the provider's web settings",
+                  file=sys.stderr)
+    _index_for_search(store, cancel)
     return worst
+
+
+def _index_for_search(store: Store, cancel: CancelToken) -> None:
+    """Index new mail for search once the sessions are over, so fetching never waits for it."""
+    from app.core.store.search import index_pending
+
+    while not cancel.cancelled and index_pending(store):
+        pass
 
 
 def _cancel_on_signals(cancel: CancelToken) -> None:
@@ -385,21 +428,42 @@ def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) 
 
     if arguments.account:
         store.account(arguments.account)  # a clear error for an unknown name
-    out = sys.stdout
     for message in store.iter_messages(arguments.account):
-        if arguments.json:
-            out.write(json.dumps({
-                "id": message.id, "account": message.account, "uidl": message.uidl,
-                "date": _iso(message.date), "received_at": _iso(message.received_at),
-                "from": message.sender, "to": message.recipients, "subject": message.subject,
-                "message_id": message.message_id, "size": message.size, "sha256": message.sha256,
-                "has_attachments": message.has_attachments, "seen": message.seen,
-            }, ensure_ascii=False) + "\n")
-        else:
-            when = format_date(message.date if message.date is not None else message.received_at)
-            clip = "@" if message.has_attachments else " "
-            sender, subject = _clip(message.sender, 28), _clip(message.subject, 60)
-            out.write(f"{message.id:>6} {when:16} {clip} {sender:28}  {subject}\n")
+        _write_message_line(sys.stdout, message, arguments.json, format_date)
+    return EXIT_OK
+
+
+def _write_message_line(out: TextIO, message: MessageSummary, as_json: bool,
+                        format_date: Callable[[float | None], str]) -> None:
+    if as_json:
+        out.write(json.dumps({
+            "id": message.id, "account": message.account, "uidl": message.uidl,
+            "date": _iso(message.date), "received_at": _iso(message.received_at),
+            "from": message.sender, "to": message.recipients, "subject": message.subject,
+            "message_id": message.message_id, "size": message.size, "sha256": message.sha256,
+            "has_attachments": message.has_attachments, "seen": message.seen,
+        }, ensure_ascii=False) + "\n")
+    else:
+        when = format_date(message.date if message.date is not None else message.received_at)
+        clip = "@" if message.has_attachments else " "
+        sender, subject = _clip(message.sender, 28), _clip(message.subject, 60)
+        out.write(f"{message.id:>6} {when:16} {clip} {sender:28}  {subject}\n")
+
+
+def command_search(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    """Like ``list``, for the messages that match; indexes mail not indexed yet first."""
+    from app.core.mime import format_date
+    from app.core.store.search import index_all
+
+    account_id = store.account(arguments.account).id if arguments.account else None
+    index_all(store)
+    ids = store.message_ids(account_id, Folder(arguments.folder), text=arguments.query)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        summaries = store.summaries(chunk)
+        for message_id in chunk:
+            if message_id in summaries:
+                _write_message_line(sys.stdout, summaries[message_id], arguments.json, format_date)
     return EXIT_OK
 
 
@@ -430,46 +494,26 @@ def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) 
 
 
 def command_export(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.mailbox import export_eml, export_mbox
+
     if arguments.account:
         store.account(arguments.account)
     out = Path(arguments.out)
-    count = 0
+    ids = [message.id for message in store.iter_messages(arguments.account)]
     try:
         if arguments.format == "eml":
-            out.mkdir(parents=True, exist_ok=True)
-            for message in store.iter_messages(arguments.account):
-                target = out / f"{message.id:06d}.eml"
-                # Exactly the stored bytes (invariant 4): no line-ending conversion.
-                _write_new_file(target, store.raw(message.id))
-                count += 1
+            # Exactly the stored bytes (invariant 4); a rerun into the same folder stops at the first
+            # name already there instead of writing numbered copies next to the user's files.
+            count = len(export_eml(store, ids, out, rename_existing=False))
         else:
-            with open(out, "xb") as mbox:
-                for message in store.iter_messages(arguments.account):
-                    mbox.write(mbox_entry(store.raw(message.id), message.date or message.received_at))
-                    count += 1
+            # Unix line endings, as mail tools reading an mbox expect; nothing else changes.
+            count = export_mbox(store, ids, out, unix_line_endings=True)
     except FileExistsError as error:
         raise ConfigError(f"{error.filename} already exists; choose another place (nothing was overwritten)") from error
     except OSError as error:
         raise ConfigError(f"cannot write {error.filename or out}: {error.strerror}") from error
     print(f"exported {count} message(s) to {out}")
     return EXIT_OK
-
-
-def _write_new_file(target: Path, data: bytes) -> None:
-    with open(target, "xb") as handle:
-        handle.write(data)
-
-
-def mbox_entry(raw: bytes, timestamp: float) -> bytes:
-    """One mboxrd entry: a From_ line, the message with Unix line endings, ">From " quoting."""
-    when = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(timestamp))
-    body = raw.replace(b"\r\n", b"\n")
-    lines = body.split(b"\n")
-    quoted = [b">" + line if line.lstrip(b">").startswith(b"From ") else line for line in lines]
-    text = b"\n".join(quoted)
-    if not text.endswith(b"\n"):
-        text += b"\n"
-    return b"From MAILER-DAEMON " + when.encode("ascii") + b"\n" + text + b"\n"
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -487,17 +531,36 @@ def describe_error(error: PoplarkError) -> str:
     if isinstance(error, TlsError):
         return (f"{text}. If you trust this server, check its certificate with "
                 "'poplark account test NAME' and ask your provider")
+    if isinstance(error, ServerTimeout):
+        return (f"{text}. Mail received so far is kept and nothing unsaved was deleted; run the fetch "
+                "again later, and if this keeps happening, check the network connection")
     if isinstance(error, ConnectError):
         return f"{text}. Check the network and the server settings, then try again"
+    if isinstance(error, OutOfStep):
+        return (f"{text}. Poplark stopped before saving anything wrongly and nothing was lost; the next "
+                "fetch sends one command at a time, so run it again")
     if isinstance(error, FetchInProgress):
-        return text
+        return f"{text}. Nothing was fetched twice; try again when that fetch has finished"
+    if isinstance(error, StoreError):
+        return _describe_store_error(error, text)
+    return text
+
+
+def _describe_store_error(error: StoreError, text: str) -> str:
+    from app.core.store.recovery import StoreMovedAside, StoreTooNew
+
+    if isinstance(error, StoreMovedAside):
+        return (f"{text}. The next command starts a new, empty mail store: add your accounts again with "
+                "'poplark account add'. Keep the damaged file if you want to try to recover mail from it")
+    if isinstance(error, StoreTooNew):
+        return f"{text}, or use another profile folder with --profile"
     return text
 
 
 def exit_code_for(error: PoplarkError) -> int:
     if isinstance(error, Cancelled):
         return EXIT_CANCELLED
-    if isinstance(error, (MailboxBusy, TemporaryServerError, ConnectError, FetchInProgress)):
+    if isinstance(error, (MailboxBusy, TemporaryServerError, ConnectError, FetchInProgress, OutOfStep)):
         return EXIT_TEMPORARY
     return EXIT_FAILED
 
@@ -508,6 +571,7 @@ _HANDLERS = {
     "list": command_list,
     "show": command_show,
     "export": command_export,
+    "search": command_search,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,6 +65,8 @@ DEFAULT_HANDLER_TIMEOUT_SECONDS = 30.0
 DEFAULT_IN_USE_WAIT_SECONDS = 1.0
 RECEIVE_CHUNK_OCTETS = 64 * 1024
 STOP_JOIN_SECONDS = 5.0
+# An endless reply stops here at the latest (a client that never gives up must not hang a test).
+ENDLESS_REPLY_LIMIT_OCTETS = 1024 * 1024 * 1024
 SERVE_POLL_SECONDS = 0.05
 
 # RFC 1939 §7 (UIDL): a unique-id is 1 to 70 characters in the range 0x21 to 0x7E.
@@ -192,6 +194,24 @@ class Faults:
     expire: str | None = None
     # Sizes in STAT, LIST and the RETR status line are off by this many octets; sizes are only hints.
     list_size_delta: int = 0
+    # Hostile servers (tests/protocol/test_hostile_servers.py). Exact bytes sent instead of the
+    # greeting (no line ending added: a greeting with a bare LF, a bare CR or none at all).
+    greeting_bytes: bytes | None = None
+    # Close the connection right after the greeting.
+    close_after_greeting: bool = False
+    # Verb -> exact bytes sent instead of the reply (no line ending added); the command has no effect.
+    raw_reply: dict[str, bytes] = field(default_factory=dict)
+    # Answer this verb with a reply that never ends: "line" streams one line with no line ending,
+    # "body" sends "+OK" and then body lines without the terminating dot. Streaming stops when the
+    # client goes away (or after ENDLESS_REPLY_LIMIT_OCTETS, so a broken client cannot hang a test).
+    endless_reply_to: str | None = None
+    endless_reply_kind: Literal["line", "body"] = "line"
+    # When above 0, the endless reply drips: one byte, then this pause, never quite idle ("slowloris").
+    endless_drip_seconds: float = 0.0
+    # Message number -> raw bytes sent (dot-stuffed) for RETR of that number instead of the message
+    # itself, while LIST and the RETR status line still give the true size: a wrong message, or a
+    # reply far larger than LIST said.
+    retr_substitute: dict[int, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # POP3 keywords are case-insensitive (RFC 1939 §3), so store verbs in upper case once.
@@ -202,6 +222,9 @@ class Faults:
             self.garbage_reply_to = self.garbage_reply_to.upper()
         if self.duplicate_reply_to is not None:
             self.duplicate_reply_to = self.duplicate_reply_to.upper()
+        self.raw_reply = {verb.upper(): reply for verb, reply in self.raw_reply.items()}
+        if self.endless_reply_to is not None:
+            self.endless_reply_to = self.endless_reply_to.upper()
         if self.sessions is not None:
             self.sessions = set(self.sessions)
 
@@ -361,8 +384,13 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         try:
             if self.server.mode == "tls":
                 self._start_tls()
-            self._write_line(self._greeting())
+            if self.faults.greeting_bytes is not None:
+                self._write(self.faults.greeting_bytes)
+            else:
+                self._write_line(self._greeting())
             self._flush()
+            if self.faults.close_after_greeting:
+                return
             while True:
                 line = self._read_line(MAX_CONTINUATION_LINE_OCTETS)
                 if line is None or not self._handle_command_line(line):
@@ -466,6 +494,27 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
                 break
         raise _ConnectionDropped("stalled")
 
+    def _stream_endless_reply(self) -> NoReturn:
+        """Send a reply that never ends (see Faults.endless_reply_to) until the client goes away."""
+        if self.faults.endless_reply_kind == "line":
+            self._write(b"+OK ")
+            chunk = b"x" * RECEIVE_CHUNK_OCTETS
+        else:
+            self._write(b"+OK here it comes\r\n")
+            chunk = b"endless body line\r\n" * (RECEIVE_CHUNK_OCTETS // 19)
+        self._flush()
+        sent = 0
+        drip = self.faults.endless_drip_seconds
+        if drip > 0:
+            chunk = chunk[:1]
+        # sendall raises once the client has closed (broken pipe or reset): that ends the stream.
+        while sent < ENDLESS_REPLY_LIMIT_OCTETS and not self.server.stopping.is_set():
+            self.connection.sendall(chunk)
+            sent += len(chunk)
+            if drip > 0:
+                self.server.stopping.wait(drip)
+        raise _ConnectionDropped("endless reply stopped")
+
     def _start_tls(self) -> None:
         context = self.server.ssl_context
         assert context is not None  # Checked by FakePop3Server for the "stls" and "tls" modes.
@@ -500,6 +549,12 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
             self._write_line(faults.err_reply[verb])
             self._flush()
             return True
+        if verb in faults.raw_reply:
+            self._write(faults.raw_reply[verb])
+            self._flush()
+            return True
+        if verb == faults.endless_reply_to:
+            self._stream_endless_reply()
 
         keep_going = self._dispatch(verb, argument)
         self._flush(copies=2 if verb == faults.duplicate_reply_to else 1)
@@ -768,7 +823,7 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         if number is None:
             return
         raw = self.session_messages[number - 1][1]
-        wire = dot_stuff(raw)
+        wire = dot_stuff(self.faults.retr_substitute.get(number, raw))
         self._write_line(f"+OK {self._reported_size(raw)} octets")
         if number in (self.faults.drop_mid_retr, self.faults.stall_mid_retr):
             self._write(wire[: len(wire) // 2])

@@ -17,6 +17,7 @@ from app.core.errors import (
     MessageTooLarge,
     OutOfStep,
     PermanentServerError,
+    PipelineStalled,
     ProtocolError,
     ServerTimeout,
     TemporaryServerError,
@@ -326,12 +327,13 @@ def test_dele_takes_effect_only_at_quit_and_abort_undoes_it(serve: ServerFactory
     assert server.mailbox.current_uidls() == ["uid-3", "uid-4", "uid-5"]
 
 
-def test_broken_pipelining_is_detected_as_out_of_step(serve: ServerFactory, certificates: TestCertificates) -> None:
+def test_a_server_dropping_pipelined_commands_is_a_stall_with_commands_in_flight(
+        serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(out_of_step_pipelining=True))
     client = client_for(server, Security.NONE, certificates, timeout=1.0)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
-    with pytest.raises(OutOfStep):
+    with pytest.raises(PipelineStalled, match="pipelined commands in flight"):
         list(client.retrieve_many([(n, None) for n in range(1, 6)], pipelined=True))
     client.abort()
 

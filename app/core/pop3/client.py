@@ -34,6 +34,7 @@ from app.core.errors import (
     ConnectError,
     MessageTooLarge,
     OutOfStep,
+    PipelineStalled,
     PoplarkError,
     ProtocolError,
     ServerTimeout,
@@ -53,6 +54,7 @@ from app.core.pop3.connection import (
     unverified_context,
 )
 from app.core.pop3.responses import Status, error_for, parse_status
+from app.core.protocol_log import REDACTED, ProtocolLog, redact_command, remember
 
 log = logging.getLogger("poplark.pop3")
 
@@ -69,9 +71,29 @@ ABORT_DRAIN_SECONDS = 3.0
 #: APOP's timestamp must be a msg-id, "<" local "@" domain ">" (RFC 1939 section 7); the loose
 #: "<.*>" that poplib accepts allows the CVE-2007-1558 attack.
 _APOP_TIMESTAMP = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
-_OCTETS = re.compile(r"^(\d+)\s+octets", re.IGNORECASE)
+#: Digits are capped so that a hostile number cannot cost a huge int() (or its ValueError).
+_OCTETS = re.compile(r"^([0-9]{1,15})\s+octets", re.IGNORECASE)
 #: "n value" lines of LIST and UIDL (RFC 1939 section 5 and 7), CRLF included.
-_LISTING_LINE = re.compile(rb"[ \t]*(\d+)[ \t]+(\S+)[^\r\n]*\r?\n")
+#: Anchored at line starts: unanchored, "-1 100" would be read as "1 100". At most 9 digits:
+#: no maildrop holds a billion messages, and a 5,000-digit "number" must not reach int().
+_LISTING_LINE = re.compile(rb"^[ \t]*([0-9]{1,9})[ \t]+(\S+)[^\r\n]*\r?\n", re.MULTILINE)
+#: The largest size believed in LIST (1 PB): larger is a broken server, not a message.
+MAX_LISTED_SIZE = 10**15
+#: Bounds on multi-line replies other than messages, so a hostile server cannot fill memory.
+#: CAPA is a handful of lines; a UIDL line is at most about 83 octets (RFC 1939 section 7), so
+#: 64 MiB is some 800,000 messages.
+MAX_CAPA_OCTETS = 64 * 1024
+MAX_LISTING_OCTETS = 64 * 1024 * 1024
+#: A single message larger than this is refused when the caller sets no cap (memory safety).
+DEFAULT_MESSAGE_LIMIT = 512 * 1024 * 1024
+#: The header block from TOP n 0; real ones are a few KB, spam with huge headers some MB.
+MAX_HEADER_OCTETS = 16 * 1024 * 1024
+#: A RETR reply this far from the LIST size cannot be that message: a server that answers with
+#: the wrong message would otherwise have us store it under this UIDL and DELE the real one
+#: unseen. Real servers miscount a little (Dovecot by 2 octets, Exchange by some percent), so
+#: only a factor of two plus this slack counts as "another message".
+SIZE_MISMATCH_FACTOR = 2
+SIZE_MISMATCH_SLACK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,10 @@ class Pop3Client:
         self._in_step = True
         # True between a +OK to a multi-line command and the end of its body.
         self._body_pending = False
+        # True once the server accepted a DELE this session (and no RSET undid it).
+        self._deletions_marked = False
+        #: The conversation, secrets redacted, bodies as byte counts (see app/core/protocol_log).
+        self.protocol_log = ProtocolLog(f"{host}:{port}")
 
     # -- session lifecycle ------------------------------------------------------------------
 
@@ -125,6 +151,8 @@ class Pop3Client:
 
     def connect(self) -> None:
         """Connect, secure the link as the account says, read the greeting and CAPA."""
+        remember(self.protocol_log)
+        self.protocol_log.note(f"connecting to {self.host}:{self.port}, security {self.security.value}")
         try:
             self._open(make_tls_context(self.ca_file))
         except CertificateRejected as rejected:
@@ -148,11 +176,13 @@ class Pop3Client:
         self._pending.clear()
         self._in_step = True
         self._body_pending = False
+        self._deletions_marked = False
         self.tls = None
         raw = open_tcp(self.host, self.port, self.timeout, self.cancel)
         if self.security is Security.TLS:
             secured = handshake(raw, self.host, self.port, context, self.timeout, self.cancel)
             self.tls = tls_info(secured)
+            self._note_tls()
             self._connection = Connection(secured, idle_timeout=self.timeout, cancel=self.cancel)
         else:
             self._connection = Connection(raw, idle_timeout=self.timeout, cancel=self.cancel)
@@ -187,8 +217,14 @@ class Pop3Client:
         secured = handshake(self._conn.sock, self.host, self.port, context, self.timeout, self.cancel)
         self._conn.replace_socket(secured)
         self.tls = tls_info(secured)
+        self._note_tls()
         # RFC 2595 section 4: capabilities from before the handshake must be discarded.
         self.capabilities = self._capa()
+
+    def _note_tls(self) -> None:
+        if self.tls is not None:
+            self.protocol_log.note(f"TLS established: {self.tls.version} {self.tls.cipher}, "
+                                   f"certificate {self.tls.subject} (SHA-256 {self.tls.fingerprint_sha256})")
 
     def login(self, user: str, password: str, *, allow_insecure_auth: bool = False,
               use_apop: bool = False) -> str:
@@ -197,6 +233,9 @@ class Pop3Client:
         Order: APOP when the user enabled it; SASL PLAIN; SASL LOGIN; USER/PASS. Sending a
         password in clear text over an unencrypted link needs ``allow_insecure_auth``.
         """
+        previous_label = self.protocol_log.label
+        self.protocol_log.label = f"{user}@{self.host}:{self.port}"
+        remember(self.protocol_log, previous_label)
         if use_apop:
             if self._apop_timestamp is None:
                 raise ConfigError("APOP is switched on for this account, but the server's greeting "
@@ -245,13 +284,19 @@ class Pop3Client:
         else:
             self._send_line(command)
         self._pending.append(False)
+        cancelled = False
         while True:
             line = self._read_raw_line()
             if line.startswith(b"+ ") or line.rstrip(b"\r\n") == b"+":
+                if cancelled:
+                    # A server that goes on challenging after "*" would keep us here forever.
+                    self._in_step = False
+                    raise ProtocolError("the server kept asking for more after authentication "
+                                        "was cancelled")
                 if not encoded:
                     # The server wants more than we have: cancel the exchange (RFC 5034 section 4).
                     self._send_line("*")
-                    encoded = []
+                    cancelled = True
                     continue
                 self._send_line(encoded.pop(0), secret=True)
                 continue
@@ -279,19 +324,12 @@ class Pop3Client:
 
     def _numbered_listing(self, verb: str) -> list[tuple[int, str]]:
         self._command_ok(verb, multiline=True)
-        body = self._read_body()
-        # One regular expression over the whole reply: 5,000-line listings are parsed in a few
-        # milliseconds (a no-op check is dominated by this). Lenient about spaces and tabs.
-        entries = _LISTING_LINE.findall(body)
-        if len(entries) != body.count(b"\n"):
-            bad = next(line for line in body.split(b"\r\n") if line and not _LISTING_LINE.fullmatch(line + b"\r\n"))
-            raise ProtocolError(f"the server sent a malformed {verb} line: {bad[:80]!r}")
-        return [(int(number), value.decode("latin-1")) for number, value in entries]
+        return parse_listing(self._read_body(MAX_LISTING_OCTETS), verb)
 
     def top(self, number: int, lines: int = 0) -> bytes:
         """The headers (and ``lines`` body lines) of a message, byte-exact."""
         self._command_ok(f"TOP {number} {lines}", multiline=True)
-        return self._read_body()
+        return self._read_body(DEFAULT_MESSAGE_LIMIT, drain_oversized=True)
 
     def retrieve(self, number: int, max_bytes: int | None = None) -> bytes:
         outcome = next(self.retrieve_many([(number, None)], pipelined=False, max_bytes=max_bytes))
@@ -314,6 +352,8 @@ class Pop3Client:
         round trip per window. A reply that cannot belong to the command it answers raises
         :class:`OutOfStep`; the caller should then run later sessions without pipelining.
         """
+        check_size = command.startswith("RETR")
+        limit = max_bytes if max_bytes is not None else DEFAULT_MESSAGE_LIMIT if check_size else MAX_HEADER_OCTETS
         queue = deque(requests)
         in_flight: deque[tuple[int, int | None]] = deque()
         window = window if pipelined else 1
@@ -338,9 +378,16 @@ class Pop3Client:
                     self._in_step = False
                     raise
             try:
-                data = self._read_body(max_bytes)
+                data = self._read_body(limit, drain_oversized=True)
             except MessageTooLarge as error:
                 yield Retrieved(number, None, error)
+                continue
+            if check_size and listed_size is not None and not _plausible_size(len(data), listed_size):
+                self.protocol_log.note(f"RETR {number}: {len(data)} bytes where LIST said {listed_size}: "
+                                       "not this message, not stored")
+                yield Retrieved(number, None, ProtocolError(
+                    f"the server sent {len(data)} bytes for message {number} where its listing said "
+                    f"{listed_size}: that cannot be the same message, so it was left on the server"))
                 continue
             yield Retrieved(number, data)
         if pipelined:
@@ -365,6 +412,7 @@ class Pop3Client:
                 status = self._read_status(in_flight=len(lines) - position - 1)
                 if status.ok:
                     accepted.append(number)
+                    self._deletions_marked = True
                 else:
                     log.warning("DELE %d refused: %s", number, status.text)
             if sentinel:
@@ -386,6 +434,7 @@ class Pop3Client:
 
     def reset(self) -> None:
         self._command_ok("RSET")
+        self._deletions_marked = False
 
     def noop(self) -> None:
         self._command_ok("NOOP")
@@ -397,8 +446,14 @@ class Pop3Client:
         try:
             status = self._command("QUIT")
             if not status.ok:
-                raise TemporaryServerError("the server could not finish the session; messages marked "
-                                           "for deletion stay on the server", server_text=status.text)
+                if self._deletions_marked:
+                    # RFC 1939 section 6: -ERR here means the UPDATE state failed, so the
+                    # deletions cannot be taken as done; the caller must not record them.
+                    raise TemporaryServerError("the server could not finish the session; messages "
+                                               "marked for deletion stay on the server",
+                                               server_text=status.text)
+                # Nothing was to be deleted: the session did all it had to.
+                log.warning("the server answered QUIT with an error: %s", status.text)
         finally:
             self.close()
 
@@ -419,14 +474,15 @@ class Pop3Client:
         connection.cancel = None  # an abort must finish even after the user pressed Cancel
         connection.idle_timeout = min(connection.idle_timeout, ABORT_DRAIN_SECONDS)
         deadline = time.monotonic() + ABORT_DRAIN_SECONDS
+        self.protocol_log.note("ending the session without deleting anything (RSET, QUIT)")
         try:
             if self._body_pending:
-                self._read_body()
+                self._read_body(MAX_LISTING_OCTETS)
             while self._pending and time.monotonic() < deadline:
                 multiline = self._pending[0]
                 status = self._read_status(in_flight=0)
                 if status.ok and multiline:
-                    self._read_body()
+                    self._read_body(MAX_LISTING_OCTETS)
             if not self._pending:
                 self._command("RSET")
                 self._command("QUIT")
@@ -437,6 +493,8 @@ class Pop3Client:
 
     def close(self) -> None:
         if self._connection is not None:
+            if not self._connection.closed:
+                self.protocol_log.note("connection closed")
             self._connection.close()
 
     # -- command plumbing ---------------------------------------------------------------------
@@ -448,9 +506,12 @@ class Pop3Client:
         return self._connection
 
     def _send_line(self, line: str, *, secret: bool = False) -> None:
+        # ``secret``: the line holds a password, digest or SASL response. The trace redacts it;
+        # a SASL continuation line is secret as a whole (its first word is the secret itself).
+        self.protocol_log.sent(line, secret=secret)
         if log.isEnabledFor(logging.DEBUG):
-            shown = line.split(" ", 1)[0] + " <redacted>" if secret else line
-            log.debug("C: %s", shown)
+            shown = redact_command(line)
+            log.debug("C: %s", REDACTED if secret and shown == line else shown)
         encoded = line.encode("utf-8") + b"\r\n"
         if len(encoded) > MAX_COMMAND_OCTETS and not secret:
             raise ProtocolError(f"command too long for POP3: {line[:40]}...")
@@ -458,6 +519,8 @@ class Pop3Client:
 
     def _send_batch(self, lines: list[str], *, multiline: bool) -> None:
         log.debug("C: %s (+%d pipelined)", lines[0] if lines else "", max(0, len(lines) - 1))
+        for line in lines:
+            self.protocol_log.sent(line)
         self._conn.send(b"".join(line.encode("ascii") + b"\r\n" for line in lines))
         self._pending.extend([multiline] * len(lines))
 
@@ -474,7 +537,9 @@ class Pop3Client:
 
     def _read_raw_line(self) -> bytes:
         try:
-            return self._conn.read_line()
+            line = self._conn.read_line()
+            self.protocol_log.received(line)
+            return line
         except Cancelled:
             raise
         except BaseException:
@@ -484,12 +549,17 @@ class Pop3Client:
     def _read_status(self, *, in_flight: int) -> Status:
         try:
             line = self._conn.read_line()
+            self.protocol_log.received(line)
             status = parse_status(line)
         except ServerTimeout as error:
             self._in_step = False
-            if in_flight:
-                # A server that silently drops pipelined commands looks exactly like this.
-                raise OutOfStep(f"{error.message} with {in_flight + 1} pipelined commands in flight") from error
+            stopped_mid_line = self._connection is not None and bool(self._connection.buffer)
+            if in_flight and not stopped_mid_line:
+                # A server that silently drops pipelined commands looks exactly like this, and so
+                # does a link that stalled between two replies. With part of a reply line
+                # received, it can only be the link: a plain ServerTimeout.
+                raise PipelineStalled(f"{error.message} with {in_flight + 1} pipelined commands in flight"
+                                      ) from error
             raise
         except ProtocolError as error:
             self._in_step = False
@@ -506,11 +576,12 @@ class Pop3Client:
         log.debug("S: %s", line[:200].rstrip(b"\r\n").decode("latin-1"))
         return status
 
-    def _read_body(self, max_bytes: int | None = None) -> bytes:
+    def _read_body(self, max_bytes: int, *, drain_oversized: bool = False) -> bytes:
         try:
-            body = self._conn.read_body(max_bytes)
+            body = self._conn.read_body(max_bytes, drain_oversized=drain_oversized)
         except MessageTooLarge:
             self._body_pending = False
+            self.protocol_log.note(f"reply over the limit of {max_bytes} bytes, drained")
             raise  # the body was drained: the stream is still in step
         except Cancelled:
             raise  # the partial body stays buffered; abort() can finish reading it
@@ -518,6 +589,7 @@ class Pop3Client:
             self._in_step = False
             raise
         self._body_pending = False
+        self.protocol_log.body(len(body))
         return body
 
     def _check_nothing_left(self) -> None:
@@ -530,14 +602,45 @@ class Pop3Client:
         if not status.ok:
             # RFC 1939-only servers: carry on with defaults, as Thunderbird does.
             return Capabilities()
-        return parse_capabilities(self._read_body().split(b"\r\n"))
+        return parse_capabilities(self._read_body(MAX_CAPA_OCTETS).split(b"\r\n"))
+
+
+def parse_listing(body: bytes, verb: str) -> list[tuple[int, str]]:
+    """Parse the body of a LIST or UIDL reply into (message number, value) pairs.
+
+    One regular expression over the whole reply: 5,000-line listings are parsed in a few
+    milliseconds (a no-op check is dominated by this). Lenient about spaces and tabs, strict about
+    numbers: a message number is 1 or more and appears once (RFC 1939 section 5), anything else
+    means the numbers cannot be trusted for RETR and DELE.
+    """
+    entries = _LISTING_LINE.findall(body)
+    if len(entries) != body.count(b"\n") or (body and not body.endswith(b"\n")):
+        bad = next((line for line in body.split(b"\n") if line and not _LISTING_LINE.fullmatch(line + b"\n")),
+                   body[:80])
+        raise ProtocolError(f"the server sent a malformed {verb} line: {bad[:80]!r}")
+    numbers = [int(number) for number, _ in entries]
+    if numbers and min(numbers) < 1:
+        raise ProtocolError(f"the server listed message number 0 in {verb}")
+    if len(set(numbers)) != len(numbers):
+        seen: set[int] = set()
+        for number in numbers:
+            if number in seen:
+                raise ProtocolError(f"the server listed message {number} twice in {verb}")
+            seen.add(number)
+    return list(zip(numbers, [value.decode("latin-1") for _, value in entries], strict=True))
 
 
 def _int(text: str, verb: str) -> int:
-    try:
-        return int(text)
-    except ValueError as error:
-        raise ProtocolError(f"the server sent a malformed {verb} reply: {text[:40]!r}") from error
+    """A size from a listing: plain ASCII digits, not absurdly large."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > MAX_LISTED_SIZE:
+        raise ProtocolError(f"the server sent a malformed {verb} reply: {text[:40]!r}")
+    return int(text)
+
+
+def _plausible_size(received: int, listed: int) -> bool:
+    """Whether ``received`` octets can be the message LIST announced as ``listed`` octets."""
+    return (received <= listed * SIZE_MISMATCH_FACTOR + SIZE_MISMATCH_SLACK
+            and received * SIZE_MISMATCH_FACTOR + SIZE_MISMATCH_SLACK >= listed)
 
 
 def _check_octets(status: Status, listed_size: int, number: int) -> None:

@@ -32,6 +32,15 @@ MAX_STATUS_LINE = 64 * 1024
 CANCEL_POLL_SECONDS = 0.25
 #: The multi-line terminator (RFC 1939 section 3): CRLF "." CRLF.
 TERMINATOR = b"\r\n.\r\n"
+#: A message over its size cap is read on and thrown away so the session stays in step, but
+#: only this far (or as far as the cap itself, if larger): a server that never ends a reply
+#: must not keep the client reading forever.
+MIN_DRAIN_OCTETS = 64 * 1024 * 1024
+#: The idle timeout alone does not bound a reply: a server can drip one byte just before each
+#: timeout for ever ("slowloris"). So every reply must also keep up this average rate, after a
+#: grace of REPLY_GRACE_TIMEOUTS idle timeouts. 1 KiB/s is far below any real link (GPRS is 5).
+MIN_REPLY_OCTETS_PER_SECOND = 1024
+REPLY_GRACE_TIMEOUTS = 2
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,9 @@ def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
     how a hostile server would hold a client: it ends at ``timeout``).
     """
     deadline = time.monotonic() + timeout
+    # wrap_socket() takes over the descriptor of ``raw`` (raw.close() is then a no-op), so after
+    # it only closing the TLS socket really ends the connection instead of leaving it to the GC.
+    tls_socket: ssl.SSLSocket | None = None
     try:
         tls_socket = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
         tls_socket.settimeout(CANCEL_POLL_SECONDS)
@@ -245,16 +257,23 @@ def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
         tls_socket.settimeout(timeout)
         return tls_socket
     except ssl.SSLCertVerificationError as error:
-        raw.close()
+        (tls_socket or raw).close()
         raise CertificateRejected(error.verify_message or str(error)) from error
+    except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as error:
+        # The link ended mid-handshake: a network cut (the soak test makes these), or a server
+        # that hangs up on TLS. Neither is a certificate or TLS settings problem, so it must not
+        # ask the user to edit settings; a retry later is right (ConnectError).
+        (tls_socket or raw).close()
+        raise ConnectError(f"the connection to {host}:{port} was closed during the TLS handshake; "
+                           "if this keeps happening, check the port and security setting") from error
     except ssl.SSLError as error:
-        raw.close()
+        (tls_socket or raw).close()
         raise TlsError(f"TLS handshake with {host}:{port} failed: {error.reason or error}") from error
     except TimeoutError as error:
-        raw.close()
+        (tls_socket or raw).close()
         raise ConnectError(f"TLS handshake with {host}:{port} timed out") from error
     except OSError as error:
-        raw.close()
+        (tls_socket or raw).close()
         raise ConnectError(f"connection to {host}:{port} lost during the TLS handshake: {error}") from error
 
 
@@ -277,6 +296,11 @@ class Connection:
         self.cancel = cancel
         self.buffer = bytearray()
         self.closed = False
+        # Octets received so far, and when and at what count the current reply began (see
+        # MIN_REPLY_OCTETS_PER_SECOND).
+        self.received = 0
+        self._reply_started = time.monotonic()
+        self._reply_received_at_start = 0
         # settimeout() is a measurable cost per read at 80,000 reads a session: set it on change.
         self._socket_timeout: float | None = None
 
@@ -301,14 +325,24 @@ class Connection:
         except OSError as error:
             raise ConnectError(f"the connection was lost while sending: {error}") from error
 
+    def _begin_reply(self) -> None:
+        self._reply_started = time.monotonic()
+        self._reply_received_at_start = self.received
+
     def _fill(self) -> None:
         """Append at least one chunk to the buffer, or raise."""
-        deadline = time.monotonic() + self.idle_timeout
+        idle_deadline = time.monotonic() + self.idle_timeout
+        progress_deadline = (self._reply_started + REPLY_GRACE_TIMEOUTS * self.idle_timeout
+                             + (self.received - self._reply_received_at_start) / MIN_REPLY_OCTETS_PER_SECOND)
+        deadline = min(idle_deadline, progress_deadline)
         while True:
             if self.cancel is not None:
                 self.cancel.raise_if_cancelled()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                if progress_deadline < idle_deadline:
+                    raise ServerTimeout("the server is sending far too slowly (under "
+                                        f"{MIN_REPLY_OCTETS_PER_SECOND} bytes a second)")
                 raise ServerTimeout(
                     f"the server stopped responding (nothing received for {self.idle_timeout:.0f} s)")
             wait = CANCEL_POLL_SECONDS if remaining >= CANCEL_POLL_SECONDS else remaining
@@ -326,10 +360,12 @@ class Connection:
             if not chunk:
                 raise ConnectError("the server closed the connection unexpectedly")
             self.buffer += chunk
+            self.received += len(chunk)
             return
 
     def read_line(self) -> bytes:
         """One line including its CRLF (a status line or a continuation)."""
+        self._begin_reply()
         scanned = 0
         while True:
             index = self.buffer.find(b"\n", scanned)
@@ -342,14 +378,18 @@ class Connection:
             scanned = len(self.buffer)
             self._fill()
 
-    def read_body(self, max_bytes: int | None = None) -> bytes:
+    def read_body(self, max_bytes: int, *, drain_oversized: bool = True) -> bytes:
         """Read a multi-line body up to the terminator; return it dot-unstuffed, endings kept.
 
         The result is exactly the octets the server meant (RFC 1939 section 3: a line that
-        begins with "." was sent with one more "."). With ``max_bytes``, a longer body is read
-        to its end and thrown away, then :class:`MessageTooLarge` is raised: the session stays in
-        step, so the next command works.
+        begins with "." was sent with one more "."). Memory stays bounded by ``max_bytes``: a
+        longer body is, with ``drain_oversized``, read on and thrown away, then
+        :class:`MessageTooLarge` is raised and the session stays in step, so the next command
+        works; without it (listings, CAPA: no honest server sends that much), or when draining
+        goes past :data:`MIN_DRAIN_OCTETS`, :class:`ProtocolError` is raised and the stream is
+        out of step.
         """
+        self._begin_reply()
         while len(self.buffer) < 3:
             self._fill()
         if self.buffer.startswith(b".\r\n"):
@@ -362,20 +402,29 @@ class Connection:
                 body = bytes(self.buffer[: index + 2])
                 del self.buffer[: index + len(TERMINATOR)]
                 return unstuff(body)
-            if max_bytes is not None and len(self.buffer) > max_bytes + len(TERMINATOR):
-                self._discard_body()
+            if len(self.buffer) > max_bytes + len(TERMINATOR):
+                if not drain_oversized:
+                    raise ProtocolError(f"the server sent a reply longer than {max_bytes} bytes "
+                                        "without ending it")
+                self._discard_body(max(max_bytes, MIN_DRAIN_OCTETS))
                 raise MessageTooLarge(f"the message is larger than the limit of {max_bytes} bytes")
             # The terminator may straddle two chunks: rescan the last few bytes.
             scanned = max(0, len(self.buffer) - len(TERMINATOR) + 1)
             self._fill()
 
-    def _discard_body(self) -> None:
+    def _discard_body(self, limit: int) -> None:
+        discarded = 0
         while True:
             index = self.buffer.find(TERMINATOR)
             if index >= 0:
                 del self.buffer[: index + len(TERMINATOR)]
                 return
-            del self.buffer[: max(0, len(self.buffer) - len(TERMINATOR) + 1)]
+            keep_from = max(0, len(self.buffer) - len(TERMINATOR) + 1)
+            discarded += keep_from
+            del self.buffer[:keep_from]
+            if discarded > limit:
+                raise ProtocolError(f"the server sent a reply that does not end (gave up after "
+                                    f"{discarded} bytes)")
             self._fill()
 
     def close(self) -> None:

@@ -1,0 +1,1 @@
+"""Optional coverage-guided fuzzing harnesses (atheris); not collected by pytest."""
