@@ -101,7 +101,8 @@ class Account:
 
         Keyed by the account's id, which never changes and is never reused (AUTOINCREMENT), so
         renaming the account or editing its server keeps the password, and two accounts for
-        the same mailbox never share, overwrite or delete each other's entry.
+        the same mailbox never share, overwrite or delete each other's entry. Each store starts
+        its ids at a random point (schema migration 4), so two profiles do not collide either.
         """
         if self.id is None:
             raise ValueError("the account must be saved before its password")

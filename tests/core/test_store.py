@@ -152,6 +152,35 @@ def test_account_ids_are_never_reused(store: Store) -> None:
     assert second.credential_key != first.credential_key
 
 
+def test_two_profiles_do_not_hand_out_the_same_account_id(tmp_path: Path) -> None:
+    # One keyring serves every profile: the same id in two stores would share a password entry.
+    keys = set()
+    for index in range(5):
+        with Store.open(Profile(tmp_path / f"profile-{index}")) as store:
+            account = store.add_account(Account(name="work", host="pop.example.com", user="alice"))
+            assert account.id is not None and 2**20 <= account.id < 2**30
+            keys.add(account.credential_key)
+    assert len(keys) == 5
+
+
+def test_an_older_store_keeps_its_account_ids_and_new_ones_start_far_away(tmp_path: Path) -> None:
+    from app.core.store.schema import _MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for version, script in enumerate(_MIGRATIONS[:3], start=1):
+        for statement in _statements(script):
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {version}")
+    connection.execute("INSERT INTO accounts (name, settings, created_at) VALUES ('old', ?, 0)",
+                       ('{"host": "pop.example.com", "user": "alice"}',))
+    connection.close()
+    with Store(path) as store:
+        assert [account.id for account in store.accounts()] == [1]
+        newer = store.add_account(Account(name="new", host="pop.example.com", user="bob"))
+        assert newer.id is not None and newer.id >= 2**20
+
+
 def test_ids_in_display_order_and_rows_by_id(store: Store, account: Account) -> None:
     from app.core.model import SortColumn
 

@@ -27,8 +27,8 @@ session once, each kill at a random point of its part:
 
 Before each run the mailbox is topped up with fresh messages, so every run has a download ahead.
 
-``POPLARK_KILL9_ITERATIONS`` (default 40) kills of the CLI and ``POPLARK_KILL9_GUI_ITERATIONS``
-(default 10) of the GUI: 50 per run. Soak runs ask for more.
+``POPLARK_KILL9_ITERATIONS`` (default 50) kills of the CLI and ``POPLARK_KILL9_GUI_ITERATIONS``
+(default 50) of the GUI: at least 50 points per process per run. Soak runs ask for more.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, FakePop3Server, Faults
 
 SEED = int(os.environ.get("POPLARK_KILL9_SEED") or secrets.randbelow(2**31))
-CLI_KILLS = int(os.environ.get("POPLARK_KILL9_ITERATIONS", "40"))
-GUI_KILLS = int(os.environ.get("POPLARK_KILL9_GUI_ITERATIONS", "10"))
+CLI_KILLS = int(os.environ.get("POPLARK_KILL9_ITERATIONS", "50"))
+GUI_KILLS = int(os.environ.get("POPLARK_KILL9_GUI_ITERATIONS", "50"))
 # Messages waiting to be downloaded at the start of every run (fresh ones are added before each).
 PENDING_PER_RUN = 30
 SMALLEST_MESSAGE_OCTETS = 2_000

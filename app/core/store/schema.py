@@ -95,6 +95,15 @@ _MIGRATIONS: tuple[str, ...] = (
     END;
     ALTER TABLE accounts ADD COLUMN dele_ignored_at REAL;
     """,
+    # 3 -> 4: account ids name keyring entries ("poplark-account-<id>", one keyring per user), so
+    # two profiles, or a new store after a damaged one was moved aside, must not both hand out
+    # id 1 and overwrite each other's password. New ids continue from a random point in
+    # [2^20, 2^30) (below 2^31: ids travel through Qt as int). Existing accounts keep theirs.
+    """
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'accounts', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'accounts');
+    UPDATE sqlite_sequence SET seq = max(seq, 1048576 + abs(random() % 1072693248)) WHERE name = 'accounts';
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

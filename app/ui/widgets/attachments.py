@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeDatabase, QSettings, QStandardPaths, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -32,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.filenames import unique_path
-from app.core.message_view import Attachment, part_payload
 from app.ui.formatting import human_size
 from app.ui.workers.background import BackgroundJob, ProgressCallback
+
+if TYPE_CHECKING:
+    from app.core.message_view import Attachment
 
 #: Where the last save went (QSettings key): the next Save starts there.
 LAST_DIRECTORY_KEY = "attachments/lastDirectory"
@@ -203,6 +206,8 @@ class AttachmentList(QWidget):
             return
 
         def extract(report: ProgressCallback) -> bytes:
+            from app.core.message_view import part_payload
+
             return part_payload(source(), attachment.part_index)[0]
 
         def opened(data: object) -> None:
@@ -219,6 +224,8 @@ class AttachmentList(QWidget):
             return
 
         def write(report: ProgressCallback) -> list[Path]:
+            from app.core.message_view import part_payload
+
             raw = source()
             written: list[Path] = []
             for attachment, target in targets:

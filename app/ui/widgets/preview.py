@@ -34,9 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import mime_tree
-from app.core.message_view import MessageView, parse_message
-from app.core.mime import html_to_text
 from app.core.model import MessageSummary
 from app.core.store import Store
 from app.ui.dialogs.preferences import RemoteContent
@@ -49,6 +46,7 @@ from app.ui.workers.background import BackgroundJob, ProgressCallback
 REMOTE_SENDERS_KEY = "reading/remoteContentSenders"
 
 if TYPE_CHECKING:
+    from app.core.message_view import MessageView
     from app.ui.widgets.html_view import HtmlMessageView
 
 RawSource = Callable[[], bytes]
@@ -78,22 +76,21 @@ def store_source(database_path: object, message_id: int) -> RawSource:
 
 def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str]]:
     """The decoded parts the HTML may show by cid:, keyed by normalized content id."""
+    from app.core.message_view import part_payloads
     from app.ui.widgets.html_view import normalize_content_id
 
     if not view.inline_parts or view.html is None:
         return {}
-    tree = mime_tree.parse_tree(raw)  # once, not once per image
-    payloads: dict[str, tuple[bytes, str]] = {}
-    for content_id, index in view.inline_parts.items():
-        if 0 <= index < len(tree.parts):
-            part = tree.parts[index]
-            data, _ = mime_tree.payload(tree, part)
-            payloads[normalize_content_id(content_id)] = (data, part.content_type)
-    return payloads
+    found = part_payloads(raw, view.inline_parts.values())  # one split of the message for all images
+    return {normalize_content_id(content_id): found[index]
+            for content_id, index in view.inline_parts.items() if index in found}
 
 
 def load_message(raw: bytes, charset_override: str | None, token: str) -> LoadedMessage:
     """Parse and prepare one message (pure, thread-safe)."""
+    # Imported here, in the worker thread that parses, so start-up does not pay for the parser.
+    from app.core.message_view import parse_message
+    from app.core.mime import html_to_text
     from app.ui.widgets.html_view import rewrite_cid_urls
 
     view = parse_message(raw, charset_override)
