@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 
-from app.core.mime import normalize_charset
+from app.core.mime import decode_with, normalize_charset
 
 #: Labels that promise nothing beyond ASCII or a single-byte Western set: UTF-8 overrides them.
 _WEAK_LABELS = frozenset(["ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"])
@@ -33,8 +33,8 @@ def _is_ascii(data: bytes) -> bool:
 
 def _strict(data: bytes, codec: str) -> str | None:
     try:
-        return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+        return decode_with(data, codec)
+    except (UnicodeError, LookupError):  # UnicodeError: idna and punycode raise it bare
         return None
 
 
@@ -68,7 +68,10 @@ def decode_text(data: bytes, declared: str | None, override: str | None = None) 
     if override:
         codec = normalize_charset(override)
         if codec:
-            return data.decode(codec, "replace"), codec
+            try:
+                return decode_with(data, codec, "replace"), codec
+            except (UnicodeError, LookupError):
+                pass  # a codec Python knows that is no charset (zlib, idna): as if none was chosen
     codec = normalize_charset(declared)
     if codec and codec != "ascii" and not _is_ascii(data):
         if codec in _WEAK_LABELS:
@@ -93,7 +96,7 @@ def decode_text(data: bytes, declared: str | None, override: str | None = None) 
         text = _strict(data, guess)
         if text is not None:
             return text, guess
-        return data.decode(guess, "replace"), guess
+        return decode_with(data, guess, "replace"), guess
     return data.decode("cp1252", "replace"), "cp1252"
 
 

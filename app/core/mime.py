@@ -58,13 +58,27 @@ def normalize_charset(label: str | None) -> str | None:
         return None
 
 
+#: A UTF-16 surrogate on its own. SQLite and every encoder refuse it ("surrogates not allowed"),
+#: so one in a subject or body would stop the message from being stored and indexed.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The codecs that decode to lone surrogates (every codec Python ships was tried): only their
+#: text is scanned, which would otherwise double the cost of decoding a large body.
+_SURROGATE_CODECS = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna"})
+
+
+def decode_with(data: bytes, codec: str, errors: str = "strict") -> str:
+    """``data.decode(codec, errors)`` with any lone surrogate replaced by U+FFFD."""
+    text = data.decode(codec, errors)
+    return _LONE_SURROGATE.sub("\ufffd", text) if codec in _SURROGATE_CODECS else text
+
+
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
     """Decode with the declared charset, else UTF-8 when valid, else GB18030; never raises."""
     codec = normalize_charset(charset)
     if codec:
         try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+            return decode_with(data, codec)
+        except (UnicodeError, LookupError):  # UnicodeError: idna and punycode raise it bare
             pass
     try:
         return data.decode("utf-8")
@@ -283,7 +297,6 @@ def html_to_text(html: str) -> str:
     """
     import html as html_module
 
-    lowered = html.lower()
     pieces: list[str] = []
     position = 0
     while True:
@@ -301,9 +314,11 @@ def html_to_text(html: str) -> str:
         position = end + 1
         name = _TAG_NAME.match(tag)
         if name and name.group(0).lower() in _HIDDEN_ELEMENTS and not tag.endswith("/"):
-            closing = lowered.find("</" + name.group(0).lower(), position)
-            if closing < 0:
+            # Case-blind in the HTML itself: a lower-cased copy can be longer ("İ" becomes two
+            # characters), and its positions would then skip text of the original.
+            found = re.compile("</" + re.escape(name.group(0)), re.IGNORECASE).search(html, position)
+            if found is None:
                 break
-            position = closing
+            position = found.start()
     text = html_module.unescape("".join(pieces))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -28,6 +28,9 @@ _REMOTE_START = re.compile(r"(?i)\s*(?:https?:|ftp:|//|\\\\)")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
 _CSS_REMOTE = re.compile(r"""(?i)(?:url\(|@import)\s*['"]?\s*(?:https?:|ftp:|//|\\\\)""")
 _TAG_STOP = re.compile(r"[>\"']")
+#: Searched case-blind in the HTML itself: a lower-cased copy can be longer ("İ" becomes two
+#: characters), so its positions do not fit the original.
+_STYLE_END = re.compile(r"(?i)</style")
 _REFRESH_URL = re.compile(r"(?i)url\s*=\s*['\"]?\s*(?:https?:|ftp:|//)")
 
 
@@ -69,7 +72,6 @@ def _tag_loads_remote(tag: str) -> bool:
 
 def html_has_remote_content(html: str) -> bool:
     """Whether rendering this HTML would load anything from the network. Linear time."""
-    lowered = html.lower()
     position = 0
     while True:
         start = html.find("<", position)
@@ -85,7 +87,8 @@ def html_has_remote_content(html: str) -> bool:
         name = _TAG_NAME.match(tag)
         if name is not None and not tag.startswith("/") and name.group(1).lower() == "style":
             # A <style> block: its text is CSS up to </style> (or the end, as a browser reads it).
-            closing = lowered.find("</style", position)
+            found = _STYLE_END.search(html, position)
+            closing = -1 if found is None else found.start()
             css = html[position:] if closing < 0 else html[position:closing]
             if _CSS_REMOTE.search(_css_unescape(css)):
                 return True

@@ -112,6 +112,14 @@ def test_disposition_parameters(raw: bytes, filename: str) -> None:
 # -- bodies -------------------------------------------------------------------------------------
 
 
+def test_html_text_after_a_style_block_is_kept_whatever_came_before() -> None:
+    # "İ".lower() is two characters: positions in a lower-cased copy run ahead of the original.
+    html = "<p>İstanbul İzmir</p><style>p { color: red }</style><p>Ankara meeting notes</p>"
+    raw = message("Content-Type: text/html; charset=utf-8", body=html.encode())
+    assert readable_text(raw).split() == ["İstanbul", "İzmir", "Ankara", "meeting", "notes"]
+    assert "Ankara meeting notes" in searchable_text(raw)
+
+
 def test_alternative_prefers_html_and_keeps_plain() -> None:
     raw = multipart("alternative", "alt",
                     b"Content-Type: text/plain; charset=utf-8\r\n\r\nplain words",
@@ -246,6 +254,15 @@ def test_override_with_an_unknown_name_is_ignored() -> None:
     assert view.plain_text == "会议"
 
 
+@pytest.mark.parametrize("override", ["zlib", "base64", "rot13", "hex", "idna"])
+def test_override_with_a_codec_that_is_not_a_text_encoding_is_ignored(override: str) -> None:
+    # Python knows these names, but they are not charsets: bytes.decode() refuses them.
+    assert decode_text("会议".encode(), "utf-8", override) == ("会议", "utf-8")
+    view = parse_message(message("Content-Type: text/plain; charset=utf-8", body="会议".encode()),
+                         charset_override=override)
+    assert view.plain_text == "会议"
+
+
 # -- format=flowed ------------------------------------------------------------------------------
 
 
@@ -299,6 +316,8 @@ def test_flowed_signature_and_space_stuffing() -> None:
     '<link rel=preload imagesrcset="https://x.example/a.png 2x">',
     "<style>div { background: URL( 'https://x.example/upper.png' ) }</style>",
     "<img src=https://x.example/unclosed.png",
+    # "İ".lower() is two characters: a lower-cased copy's positions run ahead of the original's.
+    "İ" * 50 + '<style>p { color: red }</style><img src="https://x.example/after-style.png">',
 ])
 def test_remote_content_is_detected(html: str) -> None:
     assert html_has_remote_content(html)

@@ -215,3 +215,17 @@ def test_cli_refuses_a_newer_store_and_leaves_it_alone(cli_environment: dict[str
     assert "Traceback" not in result.stderr
     assert profile.database_path.read_bytes() == before
     assert aside_files(profile) == []
+
+
+def test_a_journal_removed_while_the_store_is_checked_is_no_error(profile: Profile,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another Poplark process closing its last connection deletes the -wal file: it can vanish
+    # between the check that it exists and the look at its size.
+    wal = Path(f"{profile.database_path}-wal")
+    assert not wal.exists()
+    real_exists = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda self: True if self == wal else real_exists(self))
+    assert damage_reason(profile.database_path) is None
+    monkeypatch.undo()
+    with Store.open(profile) as store:
+        assert store.message_count() == MESSAGE_COUNT

@@ -211,6 +211,35 @@ def test_a_message_deleted_while_its_text_is_extracted_gets_no_index_row(
     assert store.db.execute("SELECT count(*) FROM message_search_text").fetchone()[0] == 0
 
 
+def test_a_message_replaced_under_its_id_while_its_text_is_extracted_keeps_its_own_text(
+        store: Store, accounts: tuple[Account, Account], ids: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indexer reads text with no transaction open: meanwhile the newest message may be
+    deleted for good and a fetch may store a new one under the same id. The old text must not
+    be written for the newcomer (it would be found by words it does not have, never by its own)."""
+    from app.core.store import search as search_module
+
+    newest = ids["report"]
+    real_text = search_module.message_text
+    newcomers = []
+
+    def text_while_the_user_deletes(raw: bytes) -> str:
+        if b"bob@example.org" in raw and not newcomers:
+            store.move_to_folder([newest], Folder.TRASH)
+            store.delete_for_good([newest])
+            newcomers.append(store.add_messages(accounts[0], [("u4", message("Holiday plans", "carol@example.net",
+                                                                             "beach"), 1.0)])[0])
+        return real_text(raw)
+
+    monkeypatch.setattr(search_module, "message_text", text_while_the_user_deletes)
+    index_all(store)
+    assert newcomers and newcomers[0].id == newest
+    assert search(store, "quarterly") == set()
+    assert search(store, "numbers") == set()
+    assert search(store, "beach") == {newest}
+    assert search(store, "holiday") == {newest}
+
+
 def test_broken_message_is_indexed_by_its_headers(store: Store, accounts: tuple[Account, Account]) -> None:
     broken = store.add_message(accounts[0], "u9", b"Subject: broken \xff\xfe\r\nContent-Type: multipart/mixed\r\n"
                                                   b"\r\n--x\r\n\x00\x00garbage")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import ConfigError, StoreError
-from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
 from app.core.store import Profile, Store, UidState
 from app.core.store.schema import SCHEMA_VERSION
 
@@ -345,3 +345,91 @@ def test_dele_ignored_marker_is_per_account(store: Store, account: Account) -> N
     store.set_dele_ignored_at(account.id, 123.0)
     assert store.dele_ignored_at(account.id) == 123.0
     assert store.dele_ignored_at(other.id) is None
+
+
+def test_a_store_migrated_by_another_process_meanwhile_still_opens(tmp_path: Path) -> None:
+    # The GUI's threads and a CLI started together after an upgrade all read the old version,
+    # then queue for the write lock: whoever comes second must not run the migrations again.
+    from app.core.store.schema import _MIGRATIONS, _statements, migrate
+
+    path = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for version, script in enumerate(_MIGRATIONS[:2], start=1):
+        for statement in _statements(script):
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {version}")
+    connection.close()
+
+    class LateConnection(sqlite3.Connection):
+        """Reads the old version, then another process migrates before it takes the lock."""
+
+        raced = False
+
+        def execute(self, sql: str, *arguments: object) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql == "PRAGMA user_version" and not self.raced:
+                self.raced = True
+                seen = super().execute(sql).fetchone()[0]
+                other = sqlite3.connect(path, isolation_level=None)
+                migrate(other)
+                other.close()
+                return super().execute("SELECT ?", (seen,))
+            return super().execute(sql, *arguments)
+
+    late = sqlite3.connect(path, isolation_level=None, factory=LateConnection)
+    migrate(late)
+    assert late.raced
+    assert late.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    late.close()
+    with Store(path) as store:
+        assert store.accounts() == []
+
+
+@pytest.mark.parametrize("raw", [
+    # UTF-7 and unicode_escape decode to lone surrogates, which SQLite cannot take as text.
+    b"Subject: =?utf-7?q?+2AA-?=\r\nFrom: =?utf-7?b?KzJBQS0=?= <a@example.com>\r\n\r\nbody",
+    b"Subject: ok\r\nContent-Type: text/plain; charset=utf-7\r\n\r\n+2AA- hello",
+    b"Subject: ok\r\nContent-Type: text/plain; charset=unicode_escape\r\n\r\n\\ud800 hello",
+], ids=["utf-7-headers", "utf-7-body", "unicode-escape-body"])
+def test_text_that_decodes_to_lone_surrogates_is_stored_and_indexed(store: Store, account: Account,
+                                                                     raw: bytes) -> None:
+    from app.core.store.search import index_all
+
+    stored = store.add_messages(account, [("u1", raw, 1.0)])
+    assert store.raw(stored[0].id) == raw
+    assert index_all(store) == 1
+    assert store.message_ids(None, text="hello" if b"hello" in raw else "body") == [stored[0].id]
+
+
+@pytest.mark.parametrize("action", ["mark_deleted_on_server", "forget_gone_local_deletions"])
+def test_a_failed_uid_state_update_is_a_store_error_and_releases_the_write_lock(
+        store: Store, account: Account, action: str) -> None:
+    # A write that fails half-way (disk full, say) must not leave the write lock taken: the GUI
+    # and the next fetch would wait for it until this Store is closed.
+    assert account.id is not None
+    store.add_messages(account, [("u1", b"Subject: one\r\n\r\nx", 1.0)])
+    store.move_to_folder([store.message_ids(account.id)[0]], Folder.TRASH)
+    store.db.execute("CREATE TEMP TRIGGER fail_writes BEFORE UPDATE ON server_uids"
+                     " BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END")
+    with pytest.raises(StoreError):
+        if action == "mark_deleted_on_server":
+            store.mark_deleted_on_server(account.id, ["u1"])
+        else:
+            store.forget_gone_local_deletions(account.id, [])
+    other = sqlite3.connect(store.path, timeout=0.1, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_mailbox_actions_on_many_messages_fit_an_old_sqlites_parameter_limit(store: Store, account: Account) -> None:
+    # SQLite before 3.32 allows 999 bound parameters per statement; some Python builds still link it.
+    store.db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    stored = store.add_messages(account, [(f"u{index}", b"Subject: x\r\n\r\nbody", 1.0) for index in range(1100)])
+    ids = [summary.id for summary in stored]
+    store.move_to_folder(ids, Folder.TRASH)
+    store.restore(ids[:100])
+    assert store.delete_for_good(ids) == 1000
+    states = [state for (state,) in store.db.execute("SELECT state FROM server_uids")]
+    assert states.count("deleted_locally") == 1000 and states.count("stored") == 100

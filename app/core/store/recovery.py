@@ -102,8 +102,11 @@ def _truncated(path: Path, header: bytes, size: int) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return "its header is damaged"
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    try:
+        wal_size = Path(f"{path}-wal").stat().st_size
+    except OSError:  # none, or another process's last connection just checkpointed and removed it
+        wal_size = 0
+    if wal_size > 0:
         # Pages may live in the write-ahead log until the next checkpoint: sizes prove nothing.
         return None
     if size % page_size:

@@ -118,6 +118,11 @@ def migrate(connection: sqlite3.Connection) -> None:
     for target in range(version + 1, SCHEMA_VERSION + 1):
         connection.execute("BEGIN IMMEDIATE")
         try:
+            # Another process (or another thread's Store) may have migrated between the read
+            # above and this lock: running a migration twice fails ("duplicate column name").
+            if connection.execute("PRAGMA user_version").fetchone()[0] >= target:
+                connection.execute("COMMIT")
+                continue
             for statement in _statements(_MIGRATIONS[target - 1]):
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {target}")

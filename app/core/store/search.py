@@ -199,12 +199,16 @@ def index_pending(store: Store, batch: int = 500) -> int:
     large ones must not sit in memory together), and a batch ends early once its text reaches
     :data:`BATCH_TEXT_LIMIT`. A message deleted meanwhile is skipped.
     """
-    rows: Sequence[tuple[int, str, str, str]] = store.db.execute(
-        f"SELECT id, subject, sender, recipients FROM {_PENDING} WHERE indexed = 0 ORDER BY id LIMIT ?",
+    rows: Sequence[tuple[int, str, str, str, str]] = store.db.execute(
+        f"SELECT id, subject, sender, recipients, sha256 FROM {_PENDING} WHERE indexed = 0 ORDER BY id LIMIT ?",
         (max(1, batch),)).fetchall()
     entries: list[tuple[int, str, str, str]] = []
+    # The id alone does not say it is still the same message when the text is written: one
+    # deleted meanwhile may have given its id to a newcomer (SQLite reuses the highest id).
+    digests: dict[int, str] = {}
     text_size = 0
-    for message_id, subject, sender, recipients in rows:
+    for message_id, subject, sender, recipients, digest in rows:
+        digests[message_id] = digest
         raw = store.db.execute("SELECT raw FROM message_raw WHERE message_id = ?", (message_id,)).fetchone()
         body = index_text(message_text(bytes(raw[0]))) if raw is not None else ""
         entries.append((message_id, index_text(subject), index_text(f"{sender} {recipients}"), body))
@@ -212,7 +216,7 @@ def index_pending(store: Store, batch: int = 500) -> int:
         if text_size >= BATCH_TEXT_LIMIT:
             break
     if entries:
-        store.write_search_entries(entries)
+        store.write_search_entries(entries, sha256_of=digests)
     return len(entries)
 
 
