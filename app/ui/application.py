@@ -57,7 +57,11 @@ def run_gui(profile_directory: str | None) -> int:
     window = MainWindow(store, profile, quit_application_on_close=True)
     instance = SingleInstance(instance_name, window)
     instance.activation_requested.connect(window.show_from_tray)
-    instance.listen()
+    if not instance.listen() and instance.another_instance_answered:
+        # Another start began listening after our first check: it has come forward, we leave.
+        window.close_for_good()
+        store.close()
+        return 0
     window.show()
     if os.environ.get("POPLARK_QUIT_AFTER_SHOW"):
         # Smoke tests and the start-up benchmark: show, say when the window was usable (the

@@ -14,6 +14,7 @@ because that is often the only hint a provider gives (QQ's "please use an author
 from __future__ import annotations
 
 import enum
+import errno
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
@@ -252,7 +253,7 @@ def _unknown_detail(error: Exception) -> str:
     return text
 
 
-__all__ = ["Remedy", "UserMessage", "format_fingerprint", "user_message"]
+__all__ = ["Remedy", "UserMessage", "file_error_text", "format_fingerprint", "user_message"]
 
 
 def store_open_message(error: StoreError) -> UserMessage:
@@ -292,3 +293,22 @@ def ignored_deletions_text(account_name: str, count: int) -> str:
                                      "Poplark will not ask again; delete them in the provider's web mail, or "
                                      "check its POP settings (some providers ignore POP deletions)."),
                  account=account_name, count=str(count))
+
+
+def file_error_text(error: OSError) -> str:
+    """The sentence for a file Poplark could not read or write for the user (export, import):
+    which file, and what the user can do; no account, nothing to report as a bug."""
+    translate = QCoreApplication.translate
+    name = str(error.filename) if error.filename else translate("errors", "the file")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _fill(translate("errors", "There is no space left for {file}. Free some disk space, or choose "
+                                         "another folder, and try again."), file=name)
+    if isinstance(error, PermissionError):
+        return _fill(translate("errors", "Poplark is not allowed to use {file}. Choose another folder (one of "
+                                         "your own), or change the permissions, and try again."), file=name)
+    if isinstance(error, FileNotFoundError):
+        return _fill(translate("errors", "{file} was not found: it may have been moved or deleted, or its disk "
+                                         "disconnected. Check that it is there, or choose another folder, and "
+                                         "try again."), file=name)
+    return _fill(translate("errors", "Poplark could not use {file} ({reason}). Choose another folder or file, "
+                                     "and try again."), file=name, reason=error.strerror or "")

@@ -67,7 +67,7 @@ from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.password_dialog import ask_password
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
-from app.ui.errors import Remedy, ignored_deletions_text, user_message
+from app.ui.errors import Remedy, file_error_text, ignored_deletions_text, user_message
 from app.ui.icons import application_icon, standard_icon
 from app.ui.models.folder_model import FolderModel
 from app.ui.models.inbox_model import Column, InboxModel
@@ -680,6 +680,8 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def mark_selected(self, seen: bool) -> None:
+        # The user has decided: a pending "mark read when shown" must not undo Mark as Unread.
+        self._cancel_pending_read()
         rows = self.selected_rows()
         if rows:
             self.inbox_model.set_seen(rows, seen)
@@ -921,7 +923,9 @@ class MainWindow(QMainWindow):
     def _mailbox_job_failed(self, title: str, error: object) -> None:
         if self.quitting:
             return
-        if isinstance(error, Exception):
+        if isinstance(error, OSError):  # export or import: a file, not an account, is the matter
+            QMessageBox.warning(self, title, file_error_text(error))
+        elif isinstance(error, Exception):
             message = user_message(error, "")
             QMessageBox.warning(self, title, message.text)
 

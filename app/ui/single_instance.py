@@ -5,6 +5,7 @@ tray icons. The first instance listens on a local socket (a Unix socket or a Win
 whose name is derived from the user and the profile folder; a later start connects, sends
 ``activate`` and exits 0, and the first shows, raises and activates its window, also when it was
 hidden in the tray. Another profile gets another name, so two profiles still run side by side.
+On Unix the socket is in the user's private runtime folder (see :func:`server_name`).
 
 A first instance killed with ``kill -9`` leaves its Unix socket file behind. Listening then fails
 with "address in use"; if nobody answers a connection on that name, the file is stale and is
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QStandardPaths, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 #: What a second instance sends; anything else on the socket is ignored.
@@ -31,14 +34,25 @@ MAXIMUM_MESSAGE_OCTETS = 64
 
 
 def server_name(profile_directory: Path) -> str:
-    """A short name for the local socket, the same for every start on this profile by this user."""
+    """The local socket's name, the same for every start on this profile by this user.
+
+    On Unix a path in the user's private runtime folder (``$XDG_RUNTIME_DIR``, or the one Qt
+    makes with mode 0700): a bare name would put the socket in the shared temporary folder, where
+    another user could bind it first and make every start "activate" the stranger and quit.
+    """
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no user name in the environment or the password database
         user = ""
     key = f"{user}\0{profile_directory.expanduser().resolve()}"
-    # Short: a Unix socket path must fit in about 100 bytes, temporary folder included.
-    return "poplark-" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    # Short: a Unix socket path must fit in about 100 bytes, folder included.
+    name = "poplark-" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    if sys.platform == "win32":
+        return name  # a named pipe: no folder
+    runtime = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
+    if runtime and len(os.fsencode(runtime)) < 60:
+        return str(Path(runtime) / name)
+    return name  # no usable private folder (Qt has warned): the shared one, as before
 
 
 def activate_running_instance(name: str) -> bool:
@@ -69,6 +83,9 @@ class SingleInstance(QObject):
         self.server = QLocalServer(self)
         self.server.newConnection.connect(self._accept)
         self._clients: list[QLocalSocket] = []
+        #: Set when :meth:`listen` found a live instance on the name (and brought it forward):
+        #: this start lost a race and should leave.
+        self.another_instance_answered = False
 
     def listen(self) -> bool:
         """Start listening; clear a stale socket left by a crashed instance. False when impossible."""
@@ -77,6 +94,7 @@ class SingleInstance(QObject):
         if self.server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
             return False
         if activate_running_instance(self.name):
+            self.another_instance_answered = True
             return False  # someone else is alive there after all (a start racing ours)
         QLocalServer.removeServer(self.name)
         return self.server.listen(self.name)

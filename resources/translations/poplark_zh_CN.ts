@@ -663,7 +663,7 @@
 <context>
     <name>AttachmentList</name>
     <message>
-        <location filename="../../app/ui/widgets/attachments.py" line="+98"/>
+        <location filename="../../app/ui/widgets/attachments.py" line="+102"/>
         <source>Attachment</source>
         <extracomment>Where the last save went (QSettings key): the next Save starts there. Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
         <translation>附件</translation>
@@ -704,7 +704,8 @@
         <translation>将附件保存到</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+78"/>
+        <location line="+2"/>
         <source>Attachment not saved</source>
         <translation>附件未保存</translation>
     </message>
@@ -801,9 +802,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>HtmlMessageView</name>
     <message>
-        <location filename="../../app/ui/widgets/html_view.py" line="+322"/>
+        <location filename="../../app/ui/widgets/html_view.py" line="+370"/>
         <source>Copy</source>
-        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text that merely mentions &quot;cid:&quot; is left alone. Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms. Images and styles are left to the interceptor, which decides per message and keeps a record. Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). A request was blocked (its URL); the pane shows the remote-content bar. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
+        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text that merely mentions &quot;cid:&quot; is left alone. Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms. Images and styles are left to the interceptor, which decides per message and keeps a record. &lt;link rel=preconnect&gt; (and dns-prefetch) make Chromium open a socket or look up a host with no request the interceptor sees, and no setting turns preconnect off; CSP does not cover it either. A ``&lt;link`` start tag (the tag name ends at whitespace, ``/`` or ``&gt;``). What a neutralized ``&lt;link`` becomes: a void element that loads nothing, keeping the layout. ``&lt;iframe srcdoc&gt;``: a frame whose document is written with character references (``&amp;lt;link``), which Chromium renders (an about:srcdoc load is not a navigation MailPage gets to refuse). Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
         <translation>复制</translation>
     </message>
     <message>
@@ -1138,7 +1139,7 @@ Account: {account}</source>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+258"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1224,7 +1225,7 @@ Account: {account}</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
@@ -1429,7 +1430,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../app/ui/widgets/preview.py" line="+247"/>
+        <location filename="../../app/ui/widgets/preview.py" line="+248"/>
         <source>Subject:</source>
         <extracomment>Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
         <translation>主题：</translation>
@@ -1475,7 +1476,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{0} 等另外 {1} 人</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>[The message is too long to show in full. View &gt; Message Source or export it to see the rest.]</source>
         <translation>[邮件太长，无法完整显示。请用“查看 &gt; 邮件源码”或导出邮件查看其余部分。]</translation>
     </message>
@@ -1483,7 +1484,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>ProblemNote</name>
     <message>
-        <location line="-219"/>
+        <location line="-220"/>
         <source>This message is damaged, so parts of it may be missing or look wrong.</source>
         <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
     </message>
@@ -1498,7 +1499,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     <message>
         <location line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_view.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
     <message>
@@ -1544,7 +1545,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+74"/>
+        <location filename="../../app/ui/errors.py" line="+75"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
@@ -1758,6 +1759,31 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+10"/>
         <source>{account}: the server kept {count} message(s) it was asked to delete. Poplark will not ask again; delete them in the provider&apos;s web mail, or check its POP settings (some providers ignore POP deletions).</source>
         <translation>{account}：服务器保留了 {count} 封已要求删除的邮件。Poplark 不会再次请求删除；请在邮件服务商的网页邮箱中删除它们，或检查其 POP 设置（有些服务商会忽略 POP 删除）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the file</source>
+        <translation>该文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>There is no space left for {file}. Free some disk space, or choose another folder, and try again.</source>
+        <translation>没有足够的空间写入 {file}。请释放一些磁盘空间，或选择其他文件夹，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Poplark is not allowed to use {file}. Choose another folder (one of your own), or change the permissions, and try again.</source>
+        <translation>Poplark 无权使用 {file}。请选择其他文件夹（您自己的文件夹），或更改权限，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{file} was not found: it may have been moved or deleted, or its disk disconnected. Check that it is there, or choose another folder, and try again.</source>
+        <translation>找不到 {file}：它可能已被移动或删除，或者所在的磁盘已断开。请确认它仍然存在，或选择其他文件夹，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Poplark could not use {file} ({reason}). Choose another folder or file, and try again.</source>
+        <translation>Poplark 无法使用 {file}（{reason}）。请选择其他文件夹或文件，然后重试。</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,9 @@ itself is unchanged; the hooks wrap three methods and append one line each to th
 - ``fetched <account> <new messages>`` when a fetch ends (``POPLARK_TEST_QUIT_AFTER_FETCH=1``
   then quits the app).
 
+``POPLARK_TEST_FIRST_CHECK_MISSES=1`` makes the start-up check for a running instance find none,
+as when two starts race and the other one begins listening just after this one looked.
+
 Usage: ``python -m tests.ui.gui_driver [poplark arguments]``.
 """
 
@@ -60,6 +63,18 @@ def install_hooks() -> None:
         _note(f"fetched {account_name} {report.new_messages}")
         if os.environ.get("POPLARK_TEST_QUIT_AFTER_FETCH") == "1":
             self.quit()
+
+    if os.environ.get("POPLARK_TEST_FIRST_CHECK_MISSES") == "1":
+        import app.ui.single_instance as single_instance
+
+        real_activate = single_instance.activate_running_instance
+        checks: list[str] = []
+
+        def activate_late(name: str) -> bool:
+            checks.append(name)
+            return False if len(checks) == 1 else real_activate(name)
+
+        single_instance.activate_running_instance = activate_late
 
     SingleInstance.listen = listen  # type: ignore[method-assign]
     MainWindow.show_from_tray = show_from_tray  # type: ignore[method-assign]

@@ -132,3 +132,21 @@ def test_a_25_mb_attachment_is_listed_and_saved_in_the_background(qtbot: QtBot, 
     with qtbot.waitSignal(attachments.saved, timeout=60000):
         attachments.save_all()
     assert (tmp_path / "big.bin").read_bytes() == payload
+
+
+def test_a_failed_save_says_which_file_in_plain_words(qtbot: QtBot, pane: PreviewPane, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    attachments = show_raw(qtbot, pane, HOSTILE)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    target = blocker / "passwd"
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda parent, title, text, *args: warnings.append(text) or QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args, **kwargs: (str(target), "")))
+    attachments.save_selected()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
+    assert str(target) in warnings[0] and "another folder" in warnings[0]
+    assert "Errno" not in warnings[0]  # not Python's own message

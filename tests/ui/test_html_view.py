@@ -4,6 +4,7 @@ links do not navigate. A loopback HTTP server counts what would have leaked."""
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEngineScript
 from pytestqt.qtbot import QtBot
 
-from app.ui.widgets.html_view import HtmlMessageView, new_token, rewrite_cid_urls
+from app.ui.widgets.html_view import HtmlMessageView, new_token, rewrite_cid_urls, wrap_document
 
 #: A 1x1 transparent PNG.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -198,3 +199,110 @@ def test_a_meta_refresh_neither_reloads_nor_leaves(qtbot: QtBot, view: HtmlMessa
         assert view.page().url() == shown
         view.mail_page.refused.clear()
     assert web_server.paths == []
+
+
+class ConnectionCounter:
+    """A bare TCP listener on 127.0.0.1 that counts connections: a preconnect sends no request."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(5)
+        self.listener.close()
+
+
+@pytest.mark.parametrize("hint", [
+    '<link rel="preconnect" href="{base}/">',
+    '<LINK REL="dns-prefetch preconnect" href="{base}/">',
+    '<link rel="pre&#99;onnect" href="{base}/">',  # a character reference hides the word
+    '<p>text first</p><link title="a>b" rel=preconnect href={base}/>',
+    # Frames whose document is not in the message's text: they must not load at all.
+    '<iframe srcdoc="&lt;link rel=preconnect href={base}/&gt;"></iframe>',
+    '<iframe srcdoc="&lt;iframe srcdoc=&quot;&amp;lt;link rel=pre&amp;amp;#99;onnect href={base}/&amp;gt;&quot;&gt;">'
+    '</iframe>',
+    '<iframe src="data:text/html;base64,{encoded_link}"></iframe>',
+])
+def test_a_connection_hint_opens_no_connection(qtbot: QtBot, view: HtmlMessageView,
+                                               web_server: CountingServer, hint: str) -> None:
+    # Chromium opens a socket for <link rel=preconnect> without a request the interceptor sees:
+    # a tracker would learn when (and from where) the message was read.
+    counter = ConnectionCounter()
+    try:
+        import base64
+
+        encoded_link = base64.b64encode(f'<link rel="preconnect" href="{counter.base}/">'.encode()).decode()
+        hint = hint.format(base=counter.base, encoded_link=encoded_link)
+        render(qtbot, view, f"<html><head>{hint}</head><body><p>hi</p></body></html>")
+        # A later page that is allowed to load an image: by the time its request has arrived, the
+        # hint from the first page would have connected.
+        render(qtbot, view, f'<img src="{web_server.base}/marker.png">', allow_remote=True)
+        qtbot.waitUntil(lambda: "/marker.png" in web_server.paths, timeout=10000)
+    finally:
+        counter.close()
+    assert counter.connections == 0
+
+
+def test_connection_hints_still_work_once_remote_content_is_allowed(
+        qtbot: QtBot, view: HtmlMessageView) -> None:
+    # The control for the test above: the hint does connect when nothing neutralizes it.
+    counter = ConnectionCounter()
+    try:
+        render(qtbot, view, f'<link rel="preconnect" href="{counter.base}/"><p>hi</p>', allow_remote=True)
+        qtbot.waitUntil(lambda: counter.connections > 0, timeout=10000)
+    finally:
+        counter.close()
+
+
+def test_the_message_cannot_turn_dns_prefetching_on() -> None:
+    # <meta http-equiv="x-dns-prefetch-control" content="on"> would make Chromium look up the host
+    # of every link (a lookup a tracker sees), whatever QWebEngineSettings says; a first "off"
+    # cannot be undone by a later "on". No loopback test can see a DNS lookup, hence this check.
+    served = wrap_document('<meta http-equiv="x-dns-prefetch-control" content="on"><a href="http://t.example/">x</a>')
+    text = served.decode()
+    control = re.search(r'<meta http-equiv="x-dns-prefetch-control" content="(\w+)">', text)
+    assert control is not None and control.group(1) == "off"
+    assert control.start() < text.index('content="on"')
+
+
+def test_a_blocked_message_left_while_loading_gets_no_remote_content_from_the_next(
+        qtbot: QtBot, view: HtmlMessageView, web_server: CountingServer) -> None:
+    # Skimming: the user leaves a long newsletter whose images are blocked, before it has loaded,
+    # for a message whose remote content is allowed (a trusted sender). The newsletter's page
+    # keeps asking for images until the next one takes over: they must stay blocked.
+    long_newsletter = "".join(f"<p>{'lorem ipsum ' * 20}<img src='{web_server.base}/pixel-{index}.gif'></p>"
+                              for index in range(3000))
+    moved_on: list[bool] = []
+
+    def move_on(progress: int) -> None:
+        if progress > 10 and not moved_on:
+            moved_on.append(True)
+            view.show_document(f'<img src="{web_server.base}/trusted.png">', {}, allow_remote=True)
+
+    view.mail_page.loadProgress.connect(move_on)
+    with qtbot.waitSignal(view.rendered, timeout=20000):
+        view.show_document(f"<html><body>{long_newsletter}</body></html>", {}, allow_remote=False)
+    qtbot.waitUntil(lambda: "/trusted.png" in web_server.paths, timeout=10000)
+    assert moved_on
+    assert [path for path in web_server.paths if path.startswith("/pixel")] == []

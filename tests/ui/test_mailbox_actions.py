@@ -368,3 +368,31 @@ def test_screenshot_of_reading(qtbot: QtBot, make_window: Callable[..., MainWind
             assert window.preview.remote_bar.isVisible()
         if name == "reading-attachments":
             assert window.preview.attachments.isVisible()
+
+
+def test_a_failed_export_or_import_says_which_file_and_what_to_do(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the export folder should be")
+    target = blocker / "exported"
+    warnings: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda parent, title, text, *args: warnings.append((title, text)) or QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(target)))
+    window.message_view.selectAll()
+    jobs_before = set(window._mailbox_jobs)
+    window.export_eml_action.trigger()
+    job = next(iter(window._mailbox_jobs - jobs_before))
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    window.import_files([tmp_path / "vanished.eml"])  # dropped, then deleted before the import ran
+    qtbot.waitUntil(lambda: len(warnings) == 2, timeout=10000)
+    (export_title, export_text), (import_title, import_text) = warnings
+    assert export_title == "Export failed" and import_title == "Import failed"
+    # Not an account problem and not a bug to report: the file, and what the user can do.
+    for text in (export_text, import_text):
+        assert "with  (" not in text and "report" not in text, text
+        assert "Error" not in text, text  # no Python exception names
+    assert str(target) in export_text and "another folder" in export_text
+    assert str(tmp_path / "vanished.eml") in import_text

@@ -295,6 +295,19 @@ def test_moving_on_before_the_delay_leaves_the_message_unread(
     assert not window.store.message(skipped).seen
 
 
+def test_marking_the_shown_message_unread_before_the_delay_keeps_it_unread(
+        qtbot: QtBot, make_window: Callable[..., MainWindow], fake_server: FakePop3Server) -> None:
+    # "Keep this one for later": the user's own Mark as Unread must win over the pending mark.
+    window = make_window(fake_server)
+    window.preferences = Preferences(mark_read_delay_seconds=1)
+    fetch_and_wait(qtbot, window)
+    message_id = show_row(qtbot, window, 0)
+    assert window._mark_read_timer.isActive()
+    window.mark_unread_action.trigger()
+    qtbot.waitUntil(lambda: not window._mark_read_timer.isActive(), timeout=5000)
+    assert not window.store.message(message_id).seen
+
+
 def test_mark_read_off_never_marks(qtbot: QtBot, make_window: Callable[..., MainWindow],
                                    fake_server: FakePop3Server) -> None:
     window = make_window(fake_server)

@@ -16,7 +16,7 @@ from app.core.model import MessageSummary
 from app.ui.dialogs.preferences import RemoteContent
 from app.ui.widgets.preview import REMOTE_SENDERS_KEY, PreviewPane
 from tests.ui.conftest import CORPUS, CorpusStore
-from tests.ui.test_html_view import CountingServer, evaluate
+from tests.ui.test_html_view import ConnectionCounter, CountingServer, evaluate
 
 pytestmark = pytest.mark.usefixtures("release_web_pages")
 
@@ -301,3 +301,23 @@ def test_space_in_plain_text_scrolls_then_reports_the_end(qtbot: QtBot, pane: Pr
     assert pane.scroll_page() and bar.value() > 0
     bar.setValue(bar.maximum())
     assert not pane.scroll_page()
+
+
+def test_a_preconnect_hint_in_a_message_opens_no_connection(
+        qtbot: QtBot, pane: PreviewPane, corpus_store: CorpusStore, web_server: CountingServer) -> None:
+    # The viewer prepares the guarded HTML in its background job; the page must get that one.
+    counter = ConnectionCounter()
+    try:
+        hinted = (b"From: shop@example.com\r\nSubject: Sale\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                  b'<html><head><link rel="preconnect" href="' + counter.base.encode() + b'/"></head>'
+                  b"<body><p>Sale</p></body></html>\r\n")
+        show(qtbot, pane, corpus_store, corpus_store.add(hinted))
+        assert pane.html_view is not None and pane.body_stack.currentWidget() is pane.html_view
+        marker = (b"From: other@example.com\r\nSubject: Marker\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                  b'<img src="' + web_server.base.encode() + b'/marker.png">\r\n')
+        show(qtbot, pane, corpus_store, corpus_store.add(marker))
+        pane.load_remote_content()
+        qtbot.waitUntil(lambda: "/marker.png" in web_server.paths, timeout=10000)
+    finally:
+        counter.close()
+    assert counter.connections == 0

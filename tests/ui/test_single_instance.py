@@ -38,7 +38,26 @@ def test_the_name_depends_on_the_profile_and_fits_a_socket_path(tmp_path: Path) 
     assert first == server_name(tmp_path / "one")
     assert first == server_name(tmp_path / "two" / ".." / "one")
     assert first != server_name(tmp_path / "two")
-    assert len(first) < 40
+    server = QLocalServer()
+    assert server.listen(first)
+    try:
+        assert len(os.fsencode(server.fullServerName())) < 100  # sun_path holds 104 to 108 bytes
+    finally:
+        server.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Unix socket file in a folder")
+def test_the_socket_lives_where_other_users_cannot_reach_it(qapp: object, tmp_path: Path) -> None:
+    # In the shared temporary folder another user could bind the name first (it is easy to
+    # compute): every start would then "activate" the stranger and quit, and Poplark never opens.
+    server = QLocalServer()
+    assert server.listen(server_name(tmp_path / "profile"))
+    try:
+        folder = os.stat(Path(server.fullServerName()).parent)
+    finally:
+        server.close()
+    assert folder.st_uid == os.getuid()
+    assert folder.st_mode & 0o077 == 0
 
 
 def test_a_second_instance_activates_the_first(qtbot: QtBot, name: str) -> None:
@@ -183,6 +202,26 @@ def test_a_second_process_brings_the_hidden_first_window_forward_and_exits(
     started.append(other)
     assert other.wait_for(lambda lines: bool(lines), START_TIMEOUT_SECONDS) == ["listening"]
     assert first.process.poll() is None
+
+
+def test_a_start_that_loses_the_race_leaves_instead_of_running_a_second_window(
+        gui_environment: dict[str, str], tmp_path: Path, started: list[GuiProcess]) -> None:
+    # Two starts at once: the second's first check comes before the first listens; when the
+    # second then finds the name taken by a live instance, it must bring that one forward and go.
+    profile = tmp_path / "profile"
+    first = GuiProcess(dict(gui_environment, POPLARK_TEST_HIDE="1"), tmp_path / "first.txt", profile)
+    started.append(first)
+    first.wait_for(lambda lines: "listening" in lines, START_TIMEOUT_SECONDS)
+
+    late = GuiProcess(dict(gui_environment, POPLARK_TEST_FIRST_CHECK_MISSES="1"), tmp_path / "late.txt", profile)
+    started.append(late)
+    try:
+        returncode = late.process.wait(timeout=SECOND_INSTANCE_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the late start kept running beside the first: {late.lines()}")
+    assert returncode == 0, late.stop()
+    assert late.lines() == ["not-listening"]
+    first.wait_for(lambda lines: any(line.startswith("activated") for line in lines), START_TIMEOUT_SECONDS)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is a POSIX signal")

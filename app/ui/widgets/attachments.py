@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.filenames import unique_path
+from app.ui.errors import file_error_text
 from app.ui.formatting import human_size
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -264,6 +265,9 @@ class AttachmentList(QWidget):
 
     @Slot(object)
     def _failed(self, error: object) -> None:
+        if isinstance(error, OSError):  # the usual case: say which file and why, in the user's language
+            QMessageBox.warning(self, self.tr("Attachment not saved"), file_error_text(error))
+            return
         QMessageBox.warning(self, self.tr("Attachment not saved"), self.tr(
             "The attachment could not be written: {0}\nChoose another folder, or free some disk space, "
             "and try again.").format(error))

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -50,6 +51,17 @@ _CID_PATTERN = re.compile(r"""((?:=\s*["']?|url\(\s*["']?))cid:([^"'\s)>]+)""", 
 #: Images and styles are left to the interceptor, which decides per message and keeps a record.
 _POLICY = "script-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
 
+#: <link rel=preconnect> (and dns-prefetch) make Chromium open a socket or look up a host with no
+#: request the interceptor sees, and no setting turns preconnect off; CSP does not cover it either.
+_NETWORK_HINTS = ("preconnect", "dns-prefetch")
+#: A ``<link`` start tag (the tag name ends at whitespace, ``/`` or ``>``).
+_LINK_TAG = re.compile(r"<link(?=[\s/>])", re.IGNORECASE)
+#: What a neutralized ``<link`` becomes: a void element that loads nothing, keeping the layout.
+_INERT_LINK = "<wbr data-poplark-link"
+#: ``<iframe srcdoc>``: a frame whose document is written with character references (``&lt;link``),
+#: which Chromium renders (an about:srcdoc load is not a navigation MailPage gets to refuse).
+_SRCDOC = re.compile(r"srcdoc", re.IGNORECASE)
+
 
 def normalize_content_id(value: str) -> str:
     """A Content-ID or ``cid:`` URL value as a lookup key (RFC 2392: URL-encoded, no brackets)."""
@@ -65,10 +77,29 @@ def rewrite_cid_urls(html: str, token: str) -> str:
     return _CID_PATTERN.sub(replace, html)
 
 
+def neutralize_network_hints(html: str) -> str:
+    """The message's srcdoc frames renamed (so they stay empty), and every ``<link>`` made inert
+    when the message names a connection hint anywhere.
+
+    The check runs on the text with character references decoded (``pre&#99;onnect`` is still
+    preconnect to Chromium) and does not try to find tag boundaries (a quoted ``>`` in an
+    attribute would fool it): mentioning a hint at all costs the message its ``<link>`` styles.
+    A srcdoc document is written with references, nested ones with references of references, so
+    srcdoc goes whatever it holds (frames were never meant to show: see MailPage)."""
+    html = _SRCDOC.sub("data-poplark-srcdoc", html)
+    decoded = html_module.unescape(html).lower()
+    if not any(hint in decoded for hint in _NETWORK_HINTS):
+        return html
+    return _LINK_TAG.sub(_INERT_LINK, html)
+
+
 def wrap_document(html: str) -> bytes:
     """The served bytes: our charset and policy first (the first ``<meta charset>`` wins, so a
-    message's own "gb2312" label cannot re-decode the UTF-8 we serve)."""
+    message's own "gb2312" label cannot re-decode the UTF-8 we serve). Our DNS prefetch "off"
+    comes first too: Chromium lets a page's own "on" override QWebEngineSettings, but not after
+    an "off"; without it every link's host would be looked up as the message opens."""
     head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
+            '<meta http-equiv="x-dns-prefetch-control" content="off">'
             '<meta name="referrer" content="no-referrer">')
     return (head + html).encode("utf-8", "replace")
 
@@ -83,6 +114,16 @@ class MailDocument:
     allow_remote: bool = False
     #: Content ids the view asked for, in order (tests assert on it).
     served: list[str] = field(default_factory=list)
+    #: ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer
+    #: prepares it in its background job (it costs about 0.5 s for 10 MB of HTML).
+    guarded_html: str | None = None
+
+    def served_html(self) -> str:
+        if self.allow_remote:
+            return self.html
+        if self.guarded_html is None:
+            self.guarded_html = neutralize_network_hints(self.html)
+        return self.guarded_html
 
 
 class MailSchemeHandler(QWebEngineUrlSchemeHandler):
@@ -100,8 +141,7 @@ class MailSchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         if path == "/body":
-            self._reply(job, wrap_document(document.html),
-                        "text/html;charset=utf-8")
+            self._reply(job, wrap_document(document.served_html()), "text/html;charset=utf-8")
             return
         if path.startswith("/cid/"):
             content_id = normalize_content_id(path[len("/cid/"):])
@@ -178,6 +218,9 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.allow_remote = False
+        #: The rendered message that ``allow_remote`` is for: the page of the previous message
+        #: goes on asking for its images until the next one replaces it, and must not get them.
+        self.token = ""
         self.blocked_urls: list[str] = []
         self.allowed_urls: list[str] = []
 
@@ -185,7 +228,9 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
         url = info.requestUrl()
         scheme = url.scheme().lower()
         main_frame = info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame
-        if scheme in LOCAL_SCHEMES or (self.allow_remote and scheme in REMOTE_SCHEMES and not main_frame):
+        for_allowed_message = bool(self.token) and info.initiator().host() == self.token
+        if scheme in LOCAL_SCHEMES or (self.allow_remote and for_allowed_message and scheme in REMOTE_SCHEMES
+                                       and not main_frame):
             self.allowed_urls.append(url.toString())
             return
         info.block(True)
@@ -282,14 +327,16 @@ class HtmlMessageView(QWebEngineView):
         return self.mail_page.token
 
     def show_document(self, html: str, parts: dict[str, tuple[bytes, str]], *, allow_remote: bool,
-                      token: str | None = None) -> None:
-        """Render ``html`` (its ``cid:`` already rewritten with ``token``) with its inline parts."""
+                      token: str | None = None, guarded_html: str | None = None) -> None:
+        """Render ``html`` (its ``cid:`` already rewritten with ``token``) with its inline parts;
+        ``guarded_html``: ``neutralize_network_hints(html)`` when the caller has it ready."""
         self._forget()
         token = token or new_token()
-        self.document = MailDocument(html, parts, allow_remote)
+        self.document = MailDocument(html, parts, allow_remote, guarded_html=guarded_html)
         self._handler.documents[token] = self.document
         self.mail_page.token = token
         self.guard.allow_remote = allow_remote
+        self.guard.token = token
         self.guard.blocked_urls.clear()
         self.guard.allowed_urls.clear()
         self._loading_token = token
@@ -299,7 +346,8 @@ class HtmlMessageView(QWebEngineView):
     def allow_remote(self) -> None:
         """Reload the current message with remote content let through."""
         if self.document is not None:
-            self.show_document(self.document.html, self.document.parts, allow_remote=True, token=self.token)
+            self.show_document(self.document.html, self.document.parts, allow_remote=True, token=self.token,
+                               guarded_html=self.document.guarded_html)
 
     def clear_document(self) -> None:
         """Forget the message (its parts are no longer served); the pane hides the view."""

@@ -63,6 +63,8 @@ class LoadedMessage:
     text: PreparedText
     token: str
     size: int
+    #: ``html`` as served while remote content is blocked (see html_view.neutralize_network_hints).
+    guarded_html: str | None = None
 
 
 def store_source(database_path: object, message_id: int) -> RawSource:
@@ -91,17 +93,19 @@ def load_message(raw: bytes, charset_override: str | None, token: str) -> Loaded
     # Imported here, in the worker thread that parses, so start-up does not pay for the parser.
     from app.core.message_view import parse_message
     from app.core.mime import html_to_text
-    from app.ui.widgets.html_view import rewrite_cid_urls
+    from app.ui.widgets.html_view import neutralize_network_hints, rewrite_cid_urls
 
     view = parse_message(raw, charset_override)
     html = rewrite_cid_urls(view.html, token) if view.html is not None else None
+    guarded_html = neutralize_network_hints(html) if html is not None else None
     if view.plain_text is not None:
         text = view.plain_text
     elif view.html is not None:
         text = html_to_text(view.html)
     else:
         text = ""
-    return LoadedMessage(view, html, inline_payloads(raw, view), prepare_text(text), token, len(raw))
+    return LoadedMessage(view, html, inline_payloads(raw, view), prepare_text(text), token, len(raw),
+                         guarded_html)
 
 
 #: Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list
@@ -407,7 +411,8 @@ class PreviewPane(QWidget):
             html_view = self._html()
             self.body_stack.setCurrentWidget(html_view)
             self.remote_bar.hide()
-            html_view.show_document(loaded.html, loaded.parts, allow_remote=self.remote_allowed, token=loaded.token)
+            html_view.show_document(loaded.html, loaded.parts, allow_remote=self.remote_allowed, token=loaded.token,
+                                    guarded_html=loaded.guarded_html)
             self._update_remote_bar()
             return  # shown when the page has loaded (_html_rendered)
         self.remote_bar.hide()
