@@ -456,6 +456,10 @@ def command_search(store: Store, profile: Profile, arguments: argparse.Namespace
     from app.core.store.search import index_all
 
     account_id = store.account(arguments.account).id if arguments.account else None
+    pending = store.pending_search_count()
+    if pending > 1000:
+        # After an upgrade, or a large import, indexing takes a while (about 1,000 messages a second).
+        print(f"indexing {pending} messages for search first (this happens once)…", file=sys.stderr, flush=True)
     index_all(store)
     ids = store.message_ids(account_id, Folder(arguments.folder), text=arguments.query)
     for start in range(0, len(ids), 500):

@@ -110,3 +110,20 @@ def test_trash_restore_and_delete_for_good_look_uidls_up_by_key(tmp_path: Path) 
         states = dict(store.db.execute("SELECT uidl, state FROM server_uids"))
         assert states == {"u0": "deleted_locally", "u1": "stored", "u2": "stored"}
         assert store.db.execute("SELECT message_id FROM server_uids WHERE uidl = 'u0'").fetchone()[0] is None
+
+
+def test_the_server_deletion_queue_is_counted_from_its_partial_index(tmp_path: Path) -> None:
+    """The window recounts "N messages will be deleted from the server" after every delete."""
+    from app.core.model import Folder, LeaveMode, ServerPolicy
+
+    with Store.open(Profile(tmp_path)) as store:
+        account = store.add_account(Account(name="a", host="h", user="u",
+                                            policy=ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY)))
+        stored = store.add_messages(account, [(f"u{index}", b"Subject: x\r\n\r\nbody", 1.0) for index in range(4)])
+        store.move_to_folder([summary.id for summary in stored[:3]], Folder.TRASH)
+        statements: list[str] = []
+        store.db.set_trace_callback(statements.append)
+        assert store.pending_server_deletions(account.id) == 3
+        store.db.set_trace_callback(None)
+        [count] = [sql for sql in statements if "FROM server_uids" in sql]
+        assert "server_uids_deleted_locally" in plan_of(store, count, ())

@@ -347,8 +347,11 @@ class Store:
             return 0
         marks = ",".join("?" * len(mirrored))
         return int(self._execute(
-            f"SELECT count(*) FROM server_uids WHERE state = ? AND account_id IN ({marks})",
-            (UidState.DELETED_LOCALLY.value, *mirrored)).fetchone()[0])
+            # Named, with the literal state its WHERE needs: without statistics SQLite prefers the
+            # primary key, which walks every UIDL of the account (schema 5).
+            f"SELECT count(*) FROM server_uids INDEXED BY server_uids_deleted_locally"
+            f" WHERE state = 'deleted_locally' AND account_id IN ({marks})",
+            mirrored).fetchone()[0])
 
     # -- reading ------------------------------------------------------------------------------
 
