@@ -150,3 +150,45 @@ def test_a_failed_save_says_which_file_in_plain_words(qtbot: QtBot, pane: Previe
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
     assert str(target) in warnings[0] and "another folder" in warnings[0]
     assert "Errno" not in warnings[0]  # not Python's own message
+
+
+def test_replacing_a_file_keeps_the_old_one_whole_when_the_write_fails(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui.widgets import attachments
+
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"the old report")
+    target.chmod(0o640)
+    attachments.replace_file(target, b"the new report")
+    assert target.read_bytes() == b"the new report"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+    def disk_full(source: object, destination: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(attachments.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        attachments.replace_file(target, b"a newer report that never fits")
+    assert target.read_bytes() == b"the new report"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.pdf"]  # no .part left behind
+
+
+def test_a_new_file_that_fails_part_way_is_not_left_truncated(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from app.ui.widgets import attachments
+
+    class FillsUp(io.FileIO):
+        """A file on a disk that fills up after half of what is written."""
+
+        def write(self, data: object) -> int:
+            view = memoryview(data)  # type: ignore[arg-type]
+            super().write(view[: len(view) // 2])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(attachments, "open", lambda path, mode: FillsUp(path, "x"), raising=False)
+    target = tmp_path / "big.bin"
+    with pytest.raises(OSError):
+        attachments.write_new_file(target, b"x" * 4096)
+    assert not target.exists()

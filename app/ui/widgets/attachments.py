@@ -11,7 +11,9 @@ freeze the window. An attached message opens in a viewer window of its own.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -72,9 +74,40 @@ def type_description(content_type: str) -> str:
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data``; never replaces an existing file (FileExistsError)."""
+    """Create ``path`` with ``data``; never replaces an existing file (FileExistsError).
+
+    A write that fails part-way (a full disk) removes the partial file rather than leave a
+    truncated attachment that looks saved.
+    """
     with open(path, "xb") as handle:
-        handle.write(data)
+        try:
+            handle.write(data)
+            handle.flush()
+        except BaseException:
+            handle.close()
+            path.unlink(missing_ok=True)
+            raise
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, which the user chose to replace, without ever losing both.
+
+    The new bytes go to a temporary file beside it, which then takes the old one's place in one
+    rename: if the disk fills up part-way, the old file is still whole.
+    """
+    if not path.exists():
+        write_new_file(path, data)
+        return
+    handle, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        temporary.chmod(stat.S_IMODE(path.stat().st_mode))  # keep the replaced file's permissions
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class AttachmentList(QWidget):
@@ -232,7 +265,7 @@ class AttachmentList(QWidget):
             for attachment, target in targets:
                 data, _ = part_payload(raw, attachment.part_index)
                 if replace:
-                    target.write_bytes(data)
+                    replace_file(target, data)
                     written.append(target)
                     continue
                 while True:  # another program may create the same name between check and write
