@@ -3,6 +3,7 @@ switch, text encoding override, links, the 150 KB line, View Source."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -321,3 +322,50 @@ def test_a_preconnect_hint_in_a_message_opens_no_connection(
     finally:
         counter.close()
     assert counter.connections == 0
+
+
+SHOW_PLAIN_THEN_HTML = """
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+
+from app.ui.application import create_application
+from app.ui.widgets.preview import PreviewPane
+from tests.ui.conftest import CorpusStore
+
+application = create_application()
+corpus = CorpusStore(Path(sys.argv[1]))
+pane = PreviewPane(corpus.path)
+
+
+def show(name: str) -> None:
+    loop = QEventLoop()
+    pane.displayed.connect(loop.quit)
+    QTimer.singleShot(20000, loop.quit)
+    pane.show_message(corpus.store.message(corpus.add_corpus(name)))
+    loop.exec()
+    pane.displayed.disconnect(loop.quit)
+
+
+show("gbk-subject.eml")
+print("after plain text:", "PySide6.QtWebEngineWidgets" in sys.modules, flush=True)
+show("html-newsletter.eml")
+print("after HTML:", "PySide6.QtWebEngineWidgets" in sys.modules, flush=True)
+pane.wait_for_jobs()
+"""
+
+
+def test_the_web_view_loads_with_the_first_html_message_not_before(tmp_path: Path) -> None:
+    """DESIGN.md: QtWebEngine's widgets load on the first HTML message; plain-text mail (and
+    start-up) never pays for them, not even from the worker that parses."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPOSITORY
+
+    result = subprocess.run([sys.executable, "-c", SHOW_PLAIN_THEN_HTML, str(tmp_path / "mail.sqlite3")],
+                            cwd=REPOSITORY, capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert "after plain text: False" in result.stdout, result.stdout + result.stderr
+    assert "after HTML: True" in result.stdout, result.stdout + result.stderr

@@ -16,11 +16,7 @@
 
 from __future__ import annotations
 
-import html as html_module
-import re
-import secrets
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QPoint, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
@@ -36,73 +32,13 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.ui.widgets.mail_document import neutralize_network_hints, new_token, normalize_content_id, wrap_document
 from app.ui.widgets.mail_scheme import SCHEME
 
 #: Schemes a message may load without asking: its own parts and inline data.
 LOCAL_SCHEMES = frozenset({SCHEME, "data"})
 #: Schemes "Load remote content" lets through; nothing else ever (file:, ftp:, ws:, ...).
 REMOTE_SCHEMES = frozenset({"http", "https"})
-
-#: ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text
-#: that merely mentions "cid:" is left alone.
-_CID_PATTERN = re.compile(r"""((?:=\s*["']?|url\(\s*["']?))cid:([^"'\s)>]+)""", re.IGNORECASE)
-
-#: Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms.
-#: Images and styles are left to the interceptor, which decides per message and keeps a record.
-_POLICY = "script-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
-
-#: <link rel=preconnect> (and dns-prefetch) make Chromium open a socket or look up a host with no
-#: request the interceptor sees, and no setting turns preconnect off; CSP does not cover it either.
-_NETWORK_HINTS = ("preconnect", "dns-prefetch")
-#: A ``<link`` start tag (the tag name ends at whitespace, ``/`` or ``>``).
-_LINK_TAG = re.compile(r"<link(?=[\s/>])", re.IGNORECASE)
-#: What a neutralized ``<link`` becomes: a void element that loads nothing, keeping the layout.
-_INERT_LINK = "<wbr data-poplark-link"
-#: ``<iframe srcdoc>``: a frame whose document is written with character references (``&lt;link``),
-#: which Chromium renders (an about:srcdoc load is not a navigation MailPage gets to refuse).
-_SRCDOC = re.compile(r"srcdoc", re.IGNORECASE)
-
-
-def normalize_content_id(value: str) -> str:
-    """A Content-ID or ``cid:`` URL value as a lookup key (RFC 2392: URL-encoded, no brackets)."""
-    return unquote(value).strip().strip("<>").strip()
-
-
-def rewrite_cid_urls(html: str, token: str) -> str:
-    """Point every ``cid:`` reference at our scheme, scoped to one rendered message."""
-    def replace(match: re.Match[str]) -> str:
-        content_id = normalize_content_id(match.group(2))
-        return f"{match.group(1)}{SCHEME}://{token}/cid/{quote(content_id, safe='')}"
-
-    return _CID_PATTERN.sub(replace, html)
-
-
-def neutralize_network_hints(html: str) -> str:
-    """The message's srcdoc frames renamed (so they stay empty), and every ``<link>`` made inert
-    when the message names a connection hint anywhere.
-
-    The check runs on the text with character references decoded (``pre&#99;onnect`` is still
-    preconnect to Chromium) and does not try to find tag boundaries (a quoted ``>`` in an
-    attribute would fool it): mentioning a hint at all costs the message its ``<link>`` styles.
-    A srcdoc document is written with references, nested ones with references of references, so
-    srcdoc goes whatever it holds (frames were never meant to show: see MailPage)."""
-    html = _SRCDOC.sub("data-poplark-srcdoc", html)
-    decoded = html_module.unescape(html).lower()
-    if not any(hint in decoded for hint in _NETWORK_HINTS):
-        return html
-    return _LINK_TAG.sub(_INERT_LINK, html)
-
-
-def wrap_document(html: str) -> bytes:
-    """The served bytes: our charset and policy first (the first ``<meta charset>`` wins, so a
-    message's own "gb2312" label cannot re-decode the UTF-8 we serve). Our DNS prefetch "off"
-    comes first too: Chromium lets a page's own "on" override QWebEngineSettings, but not after
-    an "off"; without it every link's host would be looked up as the message opens."""
-    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
-            '<meta http-equiv="x-dns-prefetch-control" content="off">'
-            '<meta name="referrer" content="no-referrer">')
-    return (head + html).encode("utf-8", "replace")
-
 
 @dataclass
 class MailDocument:
@@ -382,7 +318,3 @@ class HtmlMessageView(QWebEngineView):
     def closeEvent(self, event: object) -> None:
         self._forget()
         super().closeEvent(event)  # type: ignore[arg-type]
-
-
-def new_token() -> str:
-    return secrets.token_hex(12)

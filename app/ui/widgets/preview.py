@@ -39,6 +39,7 @@ from app.core.store import Store
 from app.ui.dialogs.preferences import RemoteContent
 from app.ui.formatting import format_long_timestamp
 from app.ui.widgets.attachments import AttachmentList
+from app.ui.widgets.mail_document import neutralize_network_hints, new_token, normalize_content_id, rewrite_cid_urls
 from app.ui.widgets.text_view import PlainTextView, PreparedText, open_in_browser, prepare_text
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -63,7 +64,7 @@ class LoadedMessage:
     text: PreparedText
     token: str
     size: int
-    #: ``html`` as served while remote content is blocked (see html_view.neutralize_network_hints).
+    #: ``html`` as served while remote content is blocked (see mail_document.neutralize_network_hints).
     guarded_html: str | None = None
 
 
@@ -79,7 +80,6 @@ def store_source(database_path: object, message_id: int) -> RawSource:
 def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str]]:
     """The decoded parts the HTML may show by cid:, keyed by normalized content id."""
     from app.core.message_view import part_payloads
-    from app.ui.widgets.html_view import normalize_content_id
 
     if not view.inline_parts or view.html is None:
         return {}
@@ -93,7 +93,6 @@ def load_message(raw: bytes, charset_override: str | None, token: str) -> Loaded
     # Imported here, in the worker thread that parses, so start-up does not pay for the parser.
     from app.core.message_view import parse_message
     from app.core.mime import html_to_text
-    from app.ui.widgets.html_view import neutralize_network_hints, rewrite_cid_urls
 
     view = parse_message(raw, charset_override)
     html = rewrite_cid_urls(view.html, token) if view.html is not None else None
@@ -345,8 +344,6 @@ class PreviewPane(QWidget):
             self._display(self.loaded)
 
     def _load(self) -> None:
-        from app.ui.widgets.html_view import new_token
-
         self._generation += 1
         generation = self._generation
         source = self.source
