@@ -5,7 +5,7 @@ search box, the search indexer, keyboard reading."""
 from __future__ import annotations
 
 import mailbox
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,63 +14,18 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
+from app.core.model import Account, Folder, LeaveMode, Security
 from app.core.store import Profile, Store
 from app.ui.main_window import MainWindow
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.pop3_server import crlf
+from tests.ui.mailbox_window import MESSAGES, ids_in_view, message, open_folder
 
 pytestmark = pytest.mark.usefixtures("release_web_pages")
 
 
-def message(index: int, subject: str = "Report", body: str = "") -> bytes:
-    return crlf(f"From: Sender {index} <s{index}@example.com>\nTo: me@example.com\nSubject: {subject} {index}\n"
-                f"Date: Mon, {index} Nov 2026 10:00:00 +0800\nMessage-ID: <m{index}@example.com>\n\n"
-                f"{body or f'body of message {index}'}\n")
-
-
-MESSAGES = [message(index) for index in range(1, 6)]
-
-
-@pytest.fixture
-def make_window(qtbot: QtBot, tmp_path: Path,
-                memory_keyring: MemoryKeyring) -> Iterator[Callable[..., MainWindow]]:
-    windows: list[tuple[MainWindow, Store]] = []
-
-    def make(messages: list[bytes] = MESSAGES, *, mode: LeaveMode = LeaveMode.KEEP_FOREVER) -> MainWindow:
-        profile = Profile(tmp_path / "profile").ensure()
-        store = Store.open(profile)
-        account = store.add_account(Account(name="test", host="127.0.0.1", port=1, security=Security.NONE,
-                                            user="alice", check_interval_minutes=0, policy=ServerPolicy(mode)))
-        for number, raw in enumerate(messages):
-            store.add_message(account, f"uid-{number}", raw)
-        store.commit()
-        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, profile, settings)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append((window, store))
-        return window
-
-    yield make
-    for window, store in windows:
-        window.close_for_good()
-        store.close()
-
-
-def ids_in_view(window: MainWindow) -> list[int]:
-    return [window.inbox_model.message_id(row) for row in range(window.inbox_model.rowCount())]
-
-
-def open_folder(window: MainWindow, folder: Folder) -> None:
-    account_id = window.accounts["test"].id
-    index = window.folder_model.index_for(account_id, folder)
-    assert index is not None
-    window.folder_view.setCurrentIndex(index)
-
-
-def test_flag_toggles_the_selection(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
-    window = make_window()
+def test_flag_toggles_the_selection(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window()
     window.message_view.selectRow(0)
     first = window.inbox_model.message_id(0)
     window.flag_action.trigger()
@@ -85,9 +40,9 @@ def test_flag_toggles_the_selection(qtbot: QtBot, make_window: Callable[..., Mai
     assert window.store.message(second).flagged  # a click on the star column flags that row
 
 
-def test_delete_restore_and_empty_trash(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_delete_restore_and_empty_trash(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+    window = mailbox_window()
     window.message_view.selectRow(0)
     selection = window.message_view.selectionModel()
     selection.select(window.inbox_model.index(1, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
@@ -120,9 +75,9 @@ def test_delete_restore_and_empty_trash(qtbot: QtBot, make_window: Callable[...,
     assert "server" not in questions[0]  # this account keeps mail on the server
 
 
-def test_mirror_mode_announces_server_deletions(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_mirror_mode_announces_server_deletions(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(mode=LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
+    window = mailbox_window(mode=LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
     assert not window.pending_deletions_label.isVisible()
     window.message_view.selectRow(0)
     window.delete_action.trigger()
@@ -137,9 +92,9 @@ def test_mirror_mode_announces_server_deletions(qtbot: QtBot, make_window: Calla
     assert "deleted from the server at the next check" in questions[0]
 
 
-def test_export_selected_as_eml_and_folder_as_mbox(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_export_selected_as_eml_and_folder_as_mbox(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+    window = mailbox_window()
     target = tmp_path / "exported"
     target.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(target)))
@@ -165,9 +120,9 @@ def test_export_selected_as_eml_and_folder_as_mbox(qtbot: QtBot, make_window: Ca
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_dropping_eml_files_imports_them(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_dropping_eml_files_imports_them(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                          tmp_path: Path) -> None:
-    window = make_window()
+    window = mailbox_window()
     dropped = tmp_path / "dropped.eml"
     dropped.write_bytes(message(42, "Dropped"))
     ignored = tmp_path / "notes.txt"
@@ -192,8 +147,8 @@ def test_dropping_eml_files_imports_them(qtbot: QtBot, make_window: Callable[...
     assert window.store.message(new_id).subject == "Dropped 42"
 
 
-def test_search_follows_typing_and_finds_bodies(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
-    window = make_window([*MESSAGES, message(9, "Notice", "the quarterly 会议 is on Friday")])
+def test_search_follows_typing_and_finds_bodies(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window([*MESSAGES, message(9, "Notice", "the quarterly 会议 is on Friday")])
     # Start-up indexes what a fetch left unindexed, in the background.
     qtbot.waitUntil(lambda: window.store.pending_search_count() == 0, timeout=20000)
     window.search_box.setText("quarterly")
@@ -207,8 +162,8 @@ def test_search_follows_typing_and_finds_bodies(qtbot: QtBot, make_window: Calla
     qtbot.waitUntil(lambda: window.inbox_model.rowCount() == len(MESSAGES) + 1, timeout=5000)
 
 
-def test_keyboard_reading(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
-    window = make_window()
+def test_keyboard_reading(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window()
     window.message_view.setFocus()
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
@@ -224,11 +179,11 @@ def test_keyboard_reading(qtbot: QtBot, make_window: Callable[..., MainWindow]) 
     assert window.store.message(first).folder == Folder.TRASH
 
 
-def test_the_text_encoding_menu_re_renders_and_resets(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+def test_the_text_encoding_menu_re_renders_and_resets(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
     text = "会议改到星期三下午三点。"
     raw = (b"From: a@example.com\r\nSubject: Mislabelled\r\nDate: Mon, 30 Nov 2026 10:00:00 +0800\r\n"
            b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\n") + text.encode("gbk") + b"\r\n"
-    window = make_window([raw, *MESSAGES])
+    window = mailbox_window([raw, *MESSAGES])
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
     assert text not in window.preview.body.toPlainText()
@@ -242,8 +197,8 @@ def test_the_text_encoding_menu_re_renders_and_resets(qtbot: QtBot, make_window:
     assert window.preview.charset_override is None
 
 
-def test_a_drag_without_mail_files_is_refused(make_window: Callable[..., MainWindow], tmp_path: Path) -> None:
-    window = make_window()
+def test_a_drag_without_mail_files_is_refused(mailbox_window: Callable[..., MainWindow], tmp_path: Path) -> None:
+    window = mailbox_window()
     text_file = tmp_path / "notes.txt"
     text_file.write_text("not mail")
     data = QMimeData()
@@ -335,7 +290,7 @@ def painted(widget: QWidget) -> bool:
     ("reading-inline-image", "新标志定稿 / The new logo"),
     ("reading-attachments", "Minutes attached"),
 ])
-def test_screenshot_of_reading(qtbot: QtBot, make_window: Callable[..., MainWindow], tmp_path: Path,
+def test_screenshot_of_reading(qtbot: QtBot, mailbox_window: Callable[..., MainWindow], tmp_path: Path,
                                name: str, subject: str) -> None:
     import os
 
@@ -345,7 +300,7 @@ def test_screenshot_of_reading(qtbot: QtBot, make_window: Callable[..., MainWind
     with CountingServer() as server:
         messages = [(CORPUS / "gbk-subject.eml").read_bytes(), showcase_newsletter(server.base),
                     showcase_inline_image(), (CORPUS / "rfc2231-chinese-filename.eml").read_bytes(), *MESSAGES[:3]]
-        window = make_window(messages)
+        window = mailbox_window(messages)
         window.resize(1100, 720)
         from app.ui.dialogs.preferences import RemoteContent
 
@@ -371,8 +326,9 @@ def test_screenshot_of_reading(qtbot: QtBot, make_window: Callable[..., MainWind
 
 
 def test_a_failed_export_or_import_says_which_file_and_what_to_do(
-        qtbot: QtBot, make_window: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = mailbox_window()
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the export folder should be")
     target = blocker / "exported"

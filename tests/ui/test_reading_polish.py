@@ -5,74 +5,21 @@ keeps messages it was asked to delete (through the fake POP3 server's ``ignore_d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox, QToolBar, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
-from app.core.store import Profile, Store, UidState
+from app.core.model import Folder, LeaveMode
+from app.core.store import UidState
 from app.ui.main_window import MainWindow
-from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.ui.conftest import CORPUS
+from tests.ui.mailbox_window import MESSAGES, ids_in_view, message, open_folder
 
 pytestmark = pytest.mark.usefixtures("release_web_pages")
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-def message(index: int, subject: str = "Report") -> bytes:
-    return crlf(f"From: Sender {index} <s{index}@example.com>\nTo: me@example.com\nSubject: {subject} {index}\n"
-                f"Date: Mon, {index} Nov 2026 10:00:00 +0800\nMessage-ID: <m{index}@example.com>\n\n"
-                f"body of message {index}\n")
-
-
-MESSAGES = [message(index) for index in range(1, 6)]
-
-
-@pytest.fixture
-def make_window(qtbot: QtBot, tmp_path: Path,
-                memory_keyring: MemoryKeyring) -> Iterator[Callable[..., MainWindow]]:
-    """A window over a store holding ``messages`` (as if fetched), or an account of ``server``."""
-    windows: list[tuple[MainWindow, Store]] = []
-
-    def make(messages: list[bytes] = MESSAGES, *, mode: LeaveMode = LeaveMode.KEEP_FOREVER,
-             server: FakePop3Server | None = None) -> MainWindow:
-        profile = Profile(tmp_path / "profile").ensure()
-        store = Store.open(profile)
-        port = server.address[1] if server is not None else 1
-        account = store.add_account(Account(name="test", host="127.0.0.1", port=port, security=Security.NONE,
-                                            user="alice", allow_insecure_auth=True, timeout_seconds=5.0,
-                                            check_interval_minutes=0, policy=ServerPolicy(mode)))
-        memory_keyring.set_password("Poplark", account.credential_key, "secret")
-        for number, raw in enumerate(messages):
-            store.add_message(account, f"uid-{number}", raw)
-        store.commit()
-        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, profile, settings)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append((window, store))
-        return window
-
-    yield make
-    for window, store in windows:
-        window.close_for_good()
-        store.close()
-
-
-def open_folder(window: MainWindow, folder: Folder) -> None:
-    index = window.folder_model.index_for(window.accounts["test"].id, folder)
-    assert index is not None
-    window.folder_view.setCurrentIndex(index)
-
-
-def ids_in_view(window: MainWindow) -> list[int]:
-    return [window.inbox_model.message_id(row) for row in range(window.inbox_model.rowCount())]
 
 
 class Answers:
@@ -104,9 +51,9 @@ def wait_for_mailbox_jobs(qtbot: QtBot, window: MainWindow) -> None:
 # -- Delete inside Trash ------------------------------------------------------------------------------
 
 
-def test_delete_in_trash_asks_then_deletes_for_good(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_delete_in_trash_asks_then_deletes_for_good(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+    window = mailbox_window()
     doomed = trash_first(window, 3)
     assert window.delete_action.isEnabled()
     answers = Answers(monkeypatch, QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
@@ -139,8 +86,8 @@ def test_delete_in_trash_asks_then_deletes_for_good(qtbot: QtBot, make_window: C
 
 
 def test_delete_in_the_inbox_still_moves_to_trash_without_asking(
-        make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+        mailbox_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
+    window = mailbox_window()
     answers = Answers(monkeypatch)
     window.message_view.selectRow(0)
     first = window.selected_ids()[0]
@@ -150,8 +97,8 @@ def test_delete_in_the_inbox_still_moves_to_trash_without_asking(
 
 
 def test_delete_for_good_in_mirror_mode_says_the_server_copy_goes_too(
-        qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(mode=LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
+    window = mailbox_window(mode=LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
     doomed = trash_first(window, 1)
     answers = Answers(monkeypatch, QMessageBox.StandardButton.Yes)
     window.message_view.selectRow(0)
@@ -167,8 +114,8 @@ def test_delete_for_good_in_mirror_mode_says_the_server_copy_goes_too(
 
 
 def test_empty_trash_runs_in_the_background_and_counts_what_a_search_hides(
-        qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window()
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch) -> None:
+    window = mailbox_window()
     doomed = trash_first(window, 4)
     window.inbox_model.set_search("s5@example.com")  # the list shows one of the four
     assert window.inbox_model.rowCount() == 1
@@ -185,8 +132,8 @@ def test_empty_trash_runs_in_the_background_and_counts_what_a_search_hides(
 # -- the Flag button ----------------------------------------------------------------------------------
 
 
-def test_flag_is_on_the_toolbar_and_shows_the_state_of_the_selection(make_window: Callable[..., MainWindow]) -> None:
-    window = make_window()
+def test_flag_is_on_the_toolbar_and_shows_the_state_of_the_selection(mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window()
     toolbar = window.findChild(QToolBar, "mainToolbar")
     assert toolbar is not None and window.flag_action in toolbar.actions()
     assert not window.flag_action.icon().isNull()
@@ -203,9 +150,9 @@ def test_flag_is_on_the_toolbar_and_shows_the_state_of_the_selection(make_window
     assert not window.store.message(first).flagged and not window.flag_action.isChecked()
 
 
-def test_toolbar_icons_read_on_light_and_dark_backgrounds(make_window: Callable[..., MainWindow]) -> None:
+def test_toolbar_icons_read_on_light_and_dark_backgrounds(mailbox_window: Callable[..., MainWindow]) -> None:
     """Every toolbar icon is drawn in mid tones: its ink differs clearly from white and from black."""
-    window = make_window()
+    window = mailbox_window()
     toolbar = window.findChild(QToolBar, "mainToolbar")
     assert toolbar is not None
     actions = [action for action in toolbar.actions() if not action.icon().isNull()]
@@ -224,10 +171,10 @@ def test_toolbar_icons_read_on_light_and_dark_backgrounds(make_window: Callable[
 # -- a note on damaged messages -----------------------------------------------------------------------
 
 
-def test_a_damaged_message_gets_a_note_with_the_details(qtbot: QtBot, make_window: Callable[..., MainWindow],
+def test_a_damaged_message_gets_a_note_with_the_details(qtbot: QtBot, mailbox_window: Callable[..., MainWindow],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     damaged = (CORPUS / "broken-base64.eml").read_bytes()
-    window = make_window([damaged, message(2)])
+    window = mailbox_window([damaged, message(2)])
     note = window.preview.problem_note
     row = next(row for row in range(window.inbox_model.rowCount())
                if window.store.raw(window.inbox_model.message_id(row)) == damaged)
@@ -252,10 +199,10 @@ def test_a_damaged_message_gets_a_note_with_the_details(qtbot: QtBot, make_windo
     assert not note.isVisible() and note.toolTip() == ""
 
 
-def test_several_problems_are_listed_one_per_line(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+def test_several_problems_are_listed_one_per_line(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
     raw = crlf("From: a@example.com\nSubject: two defects\nDate: Blursday, 45 Smarch\n"
                "Content-Type: text/plain; charset=x-klingon\n\nhello\n")
-    window = make_window([raw])
+    window = mailbox_window([raw])
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
     lines = window.preview.problem_note.toolTip().split("\n")
@@ -265,8 +212,8 @@ def test_several_problems_are_listed_one_per_line(qtbot: QtBot, make_window: Cal
 
 
 def test_the_note_reads_chinese_with_the_translation(qtbot: QtBot, chinese_ui: object,
-                                                     make_window: Callable[..., MainWindow]) -> None:
-    window = make_window([(CORPUS / "unknown-charset.eml").read_bytes()])
+                                                     mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window([(CORPUS / "unknown-charset.eml").read_bytes()])
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
     text = window.preview.problem_note.label.text()
@@ -277,10 +224,10 @@ def test_the_note_reads_chinese_with_the_translation(qtbot: QtBot, chinese_ui: o
 
 
 def test_a_server_that_keeps_deleted_mail_is_reported_once(qtbot: QtBot,
-                                                           make_window: Callable[..., MainWindow]) -> None:
+                                                           mailbox_window: Callable[..., MainWindow]) -> None:
     server = FakePop3Server(MESSAGES[:3], faults=Faults(ignore_dele=True)).start()
     try:
-        window = make_window([], mode=LeaveMode.DELETE_AFTER_DOWNLOAD, server=server)
+        window = mailbox_window([], mode=LeaveMode.DELETE_AFTER_DOWNLOAD, server=server)
 
         def fetch() -> None:
             with qtbot.waitSignal(window.controller.idle, timeout=20000):
