@@ -33,7 +33,13 @@ from app.core.errors import (
     OutOfStep,
     PoplarkError,
     ServerTimeout,
+    StoreBusy,
+    StoreChanged,
+    StoreDamaged,
     StoreError,
+    StoreFull,
+    StoreIOError,
+    StoreReadOnly,
     TemporaryServerError,
     TlsError,
 )
@@ -558,13 +564,25 @@ def _describe_store_error(error: StoreError, text: str) -> str:
                 "'poplark account add'. Keep the damaged file if you want to try to recover mail from it")
     if isinstance(error, StoreTooNew):
         return f"{text}, or use another profile folder with --profile"
-    return text
+    return f"{text}. {_STORE_ADVICE.get(type(error), 'Run the command again; if it fails again, report it')}"
+
+
+#: The next step for each kind of store failure: only what is true of that kind.
+_STORE_ADVICE: dict[type[StoreError], str] = {
+    StoreFull: "Free some disk space, then run the command again; nothing was lost",
+    StoreBusy: "Another Poplark window or command kept the mail store busy; run the command again in a moment",
+    StoreReadOnly: "Check the permissions of the profile folder and that its disk is not mounted read-only",
+    StoreChanged: ("Another program moved, replaced or deleted the mail store's files while they were in use; "
+                   "restart any open Poplark window and keep backup and sync tools away from the profile folder"),
+    StoreDamaged: "Keep a copy of the profile folder before anything else, so that mail can be recovered from it",
+    StoreIOError: "Check that the disk is connected and healthy, then run the command again",
+}
 
 
 def exit_code_for(error: PoplarkError) -> int:
     if isinstance(error, Cancelled):
         return EXIT_CANCELLED
-    if isinstance(error, (MailboxBusy, TemporaryServerError, ConnectError, FetchInProgress, OutOfStep)):
+    if isinstance(error, (MailboxBusy, TemporaryServerError, ConnectError, FetchInProgress, OutOfStep, StoreBusy)):
         return EXIT_TEMPORARY
     return EXIT_FAILED
 

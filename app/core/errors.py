@@ -83,7 +83,37 @@ class PipelineStalled(ServerTimeout):
 
 
 class StoreError(PoplarkError):
-    """The local store failed: disk full, database locked or corrupt, permission denied."""
+    """The local store failed. The subclasses below say why, so that advice is only what is true;
+    a plain StoreError is a failure none of them describes."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the user's quota) is full: the write was rolled back, nothing was lost."""
+
+
+class StoreBusy(StoreError):
+    """Another connection held the store's write lock for longer than the busy timeout."""
+
+
+class StoreReadOnly(StoreError):
+    """The store's files or folder cannot be written: permissions, or a read-only file system."""
+
+
+class StoreChanged(StoreError):
+    """The store's files were moved, replaced or deleted while this process had them open.
+
+    Poplark's own processes no longer do this to each other (see ``store/connection.py``); what
+    remains is another program (a sync or backup tool, a user's file manager). Only a fresh
+    start of the process opens the files that are there now.
+    """
+
+
+class StoreDamaged(StoreError):
+    """SQLite found the database file damaged (corrupt pages, not a database)."""
+
+
+class StoreIOError(StoreError):
+    """The operating system reported a read or write error on the store's files."""
 
 
 class ConfigError(PoplarkError):

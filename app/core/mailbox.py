@@ -9,6 +9,8 @@ Nothing is ever overwritten: files are created with exclusive creation.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -106,6 +108,26 @@ def import_eml_files(store: Store, account_id: int, paths: Sequence[Path],
     """Import .eml files (as dropped on the window) byte-exact; return the message ids.
 
     A file whose bytes the account already holds yields the existing id (no second copy).
-    Raises OSError when a file cannot be read; files before it stay imported.
+    Raises OSError when a file cannot be read; files before it stay imported. The store's own
+    database files are refused unopened (OSError EINVAL): reading them would drop this process's
+    SQLite locks (see app/core/store/connection.py), and they are no mail anyway.
     """
-    return [store.import_message(account_id, path.read_bytes(), folder) for path in paths]
+    own_files = _identities([store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")])
+    ids = []
+    for path in paths:
+        if _identities([path]) & own_files:
+            raise OSError(errno.EINVAL, "this is Poplark's own mail store, not a message file", str(path))
+        ids.append(store.import_message(account_id, path.read_bytes(), folder))
+    return ids
+
+
+def _identities(paths: Sequence[Path]) -> set[tuple[int, int]]:
+    """(device, inode) of the paths that exist; stat opens no descriptor."""
+    found = set()
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        found.add((status.st_dev, status.st_ino))
+    return found

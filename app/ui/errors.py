@@ -34,6 +34,7 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StoreBusy,
     StoreError,
     TemporaryServerError,
     TlsError,
@@ -127,13 +128,12 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
                   account=name, detail=_detail(error)),
             Remedy.EDIT_SETTINGS, quiet=False)
     if isinstance(error, StoreError):
-        return UserMessage(
-            translate("errors", "Cannot save mail"),
-            _fill(translate("errors", "Poplark could not save mail for {account} on this computer: {detail}. Nothing "
-                                      "was removed from the server that is not saved here. Free some disk space (or "
-                                      "close any other program using Poplark's mail store), then get mail again."),
-                  account=name, detail=_detail(error)),
-            Remedy.NONE, quiet=False)
+        from app.ui.store_errors import store_fetch_text
+
+        # A lock held too long by another Poplark passes by itself: the scheduler retries quietly.
+        busy = isinstance(error, StoreBusy)
+        return UserMessage(translate("errors", "Cannot save mail"), store_fetch_text(error, name),
+                           Remedy.RETRY_LATER if busy else Remedy.NONE, quiet=busy)
     if isinstance(error, OutOfStep):
         return UserMessage(
             translate("errors", "Server replies out of order"),
@@ -277,12 +277,10 @@ def store_open_message(error: StoreError) -> UserMessage:
                                       "cannot read it. It was not changed. Install the newer Poplark to open it, or "
                                       "start this one with another profile folder (--profile).")),
             Remedy.NONE, quiet=False)
-    return UserMessage(
-        translate("errors", "Cannot open the mail store"),
-        _fill(translate("errors", "Poplark cannot open its mail store: {detail}. Check that the disk is "
-                                  "connected and has free space, and that no other program is using the file, "
-                                  "then start Poplark again."), detail=_detail(error)),
-        Remedy.NONE, quiet=False)
+    from app.ui.store_errors import store_open_text
+
+    return UserMessage(translate("errors", "Cannot open the mail store"), store_open_text(error),
+                       Remedy.NONE, quiet=False)
 
 
 def ignored_deletions_text(account_name: str, count: int) -> str:

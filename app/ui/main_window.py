@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import credentials
-from app.core.errors import PoplarkError, TlsError
+from app.core.errors import PoplarkError, StoreError, TlsError
 from app.core.model import Account, FetchProgress, FetchReport, Folder, LeaveMode
 from app.core.store import Profile, Store
 from app.ui.dialogs.about import AboutDialog
@@ -71,6 +71,7 @@ from app.ui.errors import Remedy, file_error_text, ignored_deletions_text, user_
 from app.ui.icons import application_icon, standard_icon
 from app.ui.models.folder_model import FolderModel
 from app.ui.models.inbox_model import Column, InboxModel
+from app.ui.store_errors import reports_store_failures, store_action_text
 from app.ui.widgets.fetch_status import FetchStatus
 from app.ui.widgets.preview import PreviewPane
 from app.ui.workers.background import BackgroundJob, ProgressCallback
@@ -662,6 +663,7 @@ class MainWindow(QMainWindow):
         if message_id is not None and self.preview.message_id == message_id:
             self._mark_read(message_id)
 
+    @reports_store_failures
     def _mark_read(self, message_id: int) -> None:
         row = self.inbox_model.row_of(message_id)
         if row is not None and not self.inbox_model.summary(row).seen:
@@ -679,6 +681,7 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
+    @reports_store_failures
     def mark_selected(self, seen: bool) -> None:
         # The user has decided: a pending "mark read when shown" must not undo Mark as Unread.
         self._cancel_pending_read()
@@ -687,6 +690,7 @@ class MainWindow(QMainWindow):
             self.inbox_model.set_seen(rows, seen)
             self._schedule_count_refresh()
 
+    @reports_store_failures
     def delete_selected(self) -> None:
         """Inbox: move the selection to Trash. Trash: delete it for good, after asking."""
         location = self.current_folder()
@@ -720,6 +724,7 @@ class MainWindow(QMainWindow):
             self.inbox_model.set_flagged([index.row()], not flagged)
             self._update_flag_action()
 
+    @reports_store_failures
     def toggle_flag_selected(self) -> None:
         """Flag the selection, or unflag it when every selected message is flagged already."""
         rows = self.selected_rows()
@@ -728,6 +733,7 @@ class MainWindow(QMainWindow):
             self.inbox_model.set_flagged(rows, not flagged)
         self._update_flag_action()
 
+    @reports_store_failures
     def restore_selected(self) -> None:
         location = self.current_folder()
         rows = self.selected_rows()
@@ -919,6 +925,10 @@ class MainWindow(QMainWindow):
         self._mailbox_jobs.add(job)
         job.start()
         return job
+
+    def show_store_failure(self, error: StoreError) -> None:
+        """A mailbox action failed in the store: say why and what to do (see app.ui.store_errors)."""
+        QMessageBox.warning(self, self.tr("Mail store problem"), store_action_text(error))
 
     def _mailbox_job_failed(self, title: str, error: object) -> None:
         if self.quitting:

@@ -663,7 +663,7 @@
 <context>
     <name>AttachmentList</name>
     <message>
-        <location filename="../../app/ui/widgets/attachments.py" line="+102"/>
+        <location filename="../../app/ui/widgets/attachments.py" line="+135"/>
         <source>Attachment</source>
         <extracomment>Where the last save went (QSettings key): the next Save starts there. Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
         <translation>附件</translation>
@@ -802,9 +802,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>HtmlMessageView</name>
     <message>
-        <location filename="../../app/ui/widgets/html_view.py" line="+370"/>
+        <location filename="../../app/ui/widgets/html_view.py" line="+306"/>
         <source>Copy</source>
-        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). ``cid:`` where a URL goes: an attribute value (src=, background=, href=...) or CSS url(). Text that merely mentions &quot;cid:&quot; is left alone. Defence in depth behind the interceptor: the page itself forbids scripts, plugins and forms. Images and styles are left to the interceptor, which decides per message and keeps a record. &lt;link rel=preconnect&gt; (and dns-prefetch) make Chromium open a socket or look up a host with no request the interceptor sees, and no setting turns preconnect off; CSP does not cover it either. A ``&lt;link`` start tag (the tag name ends at whitespace, ``/`` or ``&gt;``). What a neutralized ``&lt;link`` becomes: a void element that loads nothing, keeping the layout. ``&lt;iframe srcdoc&gt;``: a frame whose document is written with character references (``&amp;lt;link``), which Chromium renders (an about:srcdoc load is not a navigation MailPage gets to refuse). Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
+        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
         <translation>复制</translation>
     </message>
     <message>
@@ -892,7 +892,7 @@ Account: {account}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+93"/>
+        <location filename="../../app/ui/main_window.py" line="+94"/>
         <source>Unicode (UTF-8)</source>
         <extracomment>The message list is refreshed at most this often while a fetch streams rows in (ms). The welcome page&apos;s explanation wraps at this width (logical pixels). The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. The &quot;Text encoding&quot; menu: (codec label, shown name, translated when the menu is built).</extracomment>
         <translation>Unicode（UTF-8）</translation>
@@ -1139,7 +1139,7 @@ Account: {account}</source>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+258"/>
+        <location line="+263"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1225,7 +1225,12 @@ Account: {account}</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+14"/>
+        <source>Mail store problem</source>
+        <translation>邮件存储出现问题</translation>
+    </message>
+    <message>
+        <location line="+105"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
@@ -1461,12 +1466,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+40"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>This message could not be read: {0}</source>
         <translation>无法读取此邮件：{0}</translation>
     </message>
@@ -1484,7 +1489,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>ProblemNote</name>
     <message>
-        <location line="-220"/>
+        <location line="-223"/>
         <source>This message is damaged, so parts of it may be missing or look wrong.</source>
         <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
     </message>
@@ -1499,7 +1504,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     <message>
         <location line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_view.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see mail_document.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
     <message>
@@ -1545,7 +1550,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+75"/>
+        <location filename="../../app/ui/errors.py" line="+76"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
@@ -1616,17 +1621,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{account} 的设置无法使用：{detail}。请打开账户设置进行修改。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Cannot save mail</source>
         <translation>无法保存邮件</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Poplark could not save mail for {account} on this computer: {detail}. Nothing was removed from the server that is not saved here. Free some disk space (or close any other program using Poplark&apos;s mail store), then get mail again.</source>
-        <translation>Poplark 无法在此电脑上保存 {account} 的邮件：{detail}。未在本地保存的邮件都不会从服务器上删除。请释放一些磁盘空间（或关闭其他正在使用 Poplark 邮件存储的程序），然后重新收取邮件。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Server replies out of order</source>
         <translation>服务器响应顺序错乱</translation>
     </message>
@@ -1746,17 +1746,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>此邮件存储由更新版本的 Poplark 写入，当前版本无法读取。它没有被修改。请安装更新版本的 Poplark 来打开它，或用其他配置文件夹（--profile）启动当前版本。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Cannot open the mail store</source>
         <translation>无法打开邮件存储</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Poplark cannot open its mail store: {detail}. Check that the disk is connected and has free space, and that no other program is using the file, then start Poplark again.</source>
-        <translation>Poplark 无法打开邮件存储：{detail}。请检查磁盘是否已连接且有可用空间，并确认没有其他程序在使用该文件，然后重新启动 Poplark。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>{account}: the server kept {count} message(s) it was asked to delete. Poplark will not ask again; delete them in the provider&apos;s web mail, or check its POP settings (some providers ignore POP deletions).</source>
         <translation>{account}：服务器保留了 {count} 封已要求删除的邮件。Poplark 不会再次请求删除；请在邮件服务商的网页邮箱中删除它们，或检查其 POP 设置（有些服务商会忽略 POP 删除）。</translation>
     </message>
@@ -1784,6 +1779,59 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+3"/>
         <source>Poplark could not use {file} ({reason}). Choose another folder or file, and try again.</source>
         <translation>Poplark 无法使用 {file}（{reason}）。请选择其他文件夹或文件，然后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>store_errors</name>
+    <message>
+        <location filename="../../app/ui/store_errors.py" line="+31"/>
+        <source>The disk is full: free some disk space, then try again. Nothing was lost.</source>
+        <translation>磁盘已满：请释放一些磁盘空间，然后重试。没有丢失任何邮件。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Another Poplark window or command kept the mail store busy; try again in a moment. Nothing was lost.</source>
+        <translation>另一个 Poplark 窗口或命令长时间占用了邮件存储；请稍后重试。没有丢失任何邮件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Poplark may not write to its profile folder: check its permissions and that the disk is not mounted read-only, then try again.</source>
+        <translation>Poplark 无法写入其配置文件夹：请检查文件夹权限，并确认磁盘没有以只读方式挂载，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Another program moved, replaced or deleted the mail store&apos;s files while Poplark was using them. Quit Poplark and start it again; keep backup and sync tools away from the profile folder while Poplark runs.</source>
+        <translation>在 Poplark 使用邮件存储文件时，另一个程序移动、替换或删除了这些文件。请退出并重新启动 Poplark；Poplark 运行期间，请勿让备份或同步工具操作配置文件夹。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Part of the mail store is damaged. Quit Poplark and keep a copy of the profile folder before anything else, so that mail can be recovered from it.</source>
+        <translation>邮件存储的一部分已损坏。请先退出 Poplark，并在进行任何其他操作之前备份配置文件夹，以便从中恢复邮件。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The disk reported an error. Check that it is still connected and healthy, then start Poplark again.</source>
+        <translation>磁盘报告了错误。请检查磁盘是否仍已连接且工作正常，然后重新启动 Poplark。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try again; if it happens again, quit Poplark and start it again.</source>
+        <translation>请重试；如果问题再次出现，请退出并重新启动 Poplark。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Poplark could not save mail for {account} on this computer ({detail}). Nothing was removed from the server that is not saved here.</source>
+        <translation>Poplark 无法在本机保存 {account} 的邮件（{detail}）。未保存到本机的邮件都没有从服务器上删除。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The mail store could not be used ({detail}).</source>
+        <translation>无法使用邮件存储（{detail}）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Poplark cannot open its mail store ({detail}).</source>
+        <translation>Poplark 无法打开其邮件存储（{detail}）。</translation>
     </message>
 </context>
 </TS>

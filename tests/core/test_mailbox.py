@@ -123,3 +123,17 @@ def test_import_of_eml_files_is_byte_exact_and_once(store: Store, tmp_path: Path
     assert store.known_uids(account.id) == {}
     exported = export_eml(store, imported[:1], tmp_path / "again")
     assert exported[0].read_bytes() == TRICKY
+
+
+def test_the_store_itself_is_refused_as_a_message_file(store: Store, tmp_path: Path) -> None:
+    # Dropping poplark.sqlite3 (or a link to it) on the window must not read it: closing that
+    # descriptor would drop the window's SQLite locks. It is refused before it is opened.
+    account_id = store.add_account(Account(name="work", host="h", user="u")).id
+    assert account_id is not None
+    link = tmp_path / "looks-like-mail.eml"
+    link.symlink_to(store.path)
+    before = store.message_count()
+    for path in (store.path, Path(f"{store.path}-wal"), link):
+        with pytest.raises(OSError, match="own mail store"):
+            import_eml_files(store, account_id, [path])
+    assert store.message_count() == before

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from app.core.model import Account
 from app.core.store import Profile, Store, recovery
 from app.core.store.recovery import DAMAGED_SUFFIX, StoreMovedAside, StoreTooNew, damage_reason, move_aside
 from app.core.store.schema import SCHEMA_VERSION
-from tests.conftest import run_cli
+from tests.conftest import REPOSITORY, run_cli
 
 MESSAGE_COUNT = 40
 JPEG_START = bytes.fromhex("ffd8ffe000104a46494600010100000100010000")
@@ -118,12 +120,18 @@ def test_another_applications_database_is_moved_aside_intact(profile: Profile) -
 
 
 def test_the_write_ahead_log_moves_with_its_database(profile: Profile) -> None:
-    # A store killed with committed pages still in its WAL, then damaged at the front.
-    writer = Store.open(profile)
-    account = writer.accounts()[0]
-    writer.db.execute("PRAGMA wal_autocheckpoint = 0")
-    writer.add_message(account, "in-the-wal", b"Subject: late\r\n\r\nbody\r\n")
-    writer.commit()
+    # A store killed with committed pages still in its WAL, then damaged at the front. The writer
+    # is another process that ends without closing (as kill -9 would), so nothing checkpoints.
+    crash = ("import os, sys\n"
+             "from pathlib import Path\n"
+             "from app.core.store import Profile, Store\n"
+             "writer = Store.open(Profile(Path(sys.argv[1])))\n"
+             "writer.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
+             "writer.add_message(writer.accounts()[0], 'in-the-wal', b'Subject: late\\r\\n\\r\\nbody\\r\\n')\n"
+             "writer.commit()\n"
+             "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", crash, str(profile.directory)], check=True, timeout=60,
+                   cwd=REPOSITORY)
     wal = Path(f"{profile.database_path}-wal")
     wal_bytes = wal.read_bytes()
     assert wal_bytes, "the test needs pages in the WAL"
@@ -132,7 +140,6 @@ def test_the_write_ahead_log_moves_with_its_database(profile: Profile) -> None:
     profile.database_path.write_bytes(damaged)
     with pytest.raises(StoreMovedAside) as caught:
         Store.open(profile)
-    writer.db.close()  # the crashed process, closed only now so it cannot checkpoint first
     assert caught.value.moved_to.read_bytes() == damaged
     assert Path(f"{caught.value.moved_to}-wal").read_bytes()[:len(wal_bytes)] == wal_bytes
     assert not wal.exists(), "a WAL left behind would be replayed into the new store"

@@ -13,6 +13,14 @@ itself is unchanged; the hooks wrap three methods and append one line each to th
 ``POPLARK_TEST_FIRST_CHECK_MISSES=1`` makes the start-up check for a running instance find none,
 as when two starts race and the other one begins listening just after this one looked.
 
+``POPLARK_TEST_COMMANDS=1`` makes the app take commands on standard input, one a line, carried
+out on the GUI thread through the window's own actions, as a user's clicks would be (see
+:class:`Commands`); with it, these are noted too:
+
+- ``fetch-failed <account> <error>`` when a fetch fails (instead of a dialog);
+- ``read-ok <id>`` / ``read-failed <id> <text>`` when the reader shows a message or fails to;
+- ``store-failure <text>`` when a mailbox action fails in the store (instead of a dialog).
+
 Usage: ``python -m tests.ui.gui_driver [poplark arguments]``.
 """
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,10 +46,86 @@ def _note(line: str) -> None:
             handle.write(line + "\n")
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _commands_class() -> type:
+    """Built on first use: the driver must not import Qt before the app has set up its environment."""
+    import threading
+
+    from PySide6.QtCore import QObject, Signal, Slot
+
+    from app.core.model import Folder
+    from app.ui.main_window import MainWindow
+
+    class Commands(QObject):
+        """Reads commands from standard input on a thread of its own; runs them on the GUI thread.
+
+        ``select N`` shows row N of the list in the reader; ``mark read|unread`` and ``delete`` act
+        on the selection through the window's actions and note the stored result (``marked <id>
+        seen=<0|1> ms=<time on the GUI thread>``, ``deleted <id> folder=<folder>``); ``fetch NAME`` is Get Mail for one
+        account; ``quit`` quits. Each command is noted as ``done <command>`` once carried out.
+        """
+
+        received = Signal(str)
+
+        def __init__(self, window: MainWindow) -> None:
+            super().__init__(window)
+            self.window = window
+            self.received.connect(self.run)
+            threading.Thread(target=self._read, name="test-commands", daemon=True).start()
+
+        def _read(self) -> None:
+            for line in sys.stdin:
+                if line.strip():
+                    self.received.emit(line.strip())
+
+        @Slot(str)
+        def run(self, line: str) -> None:
+            verb, _, argument = line.partition(" ")
+            try:
+                getattr(self, f"do_{verb}")(argument)
+            except Exception as error:  # noqa: BLE001 - reported to the test, which fails on it
+                _note(f"command-error {line} {type(error).__name__}: {_one_line(error)}")
+            else:
+                _note(f"done {line}")
+
+        def _selected_id(self) -> int:
+            rows = self.window.selected_rows()
+            assert len(rows) == 1, f"{len(rows)} rows selected"
+            return self.window.inbox_model.message_id(rows[0])
+
+        def do_select(self, row: str) -> None:
+            self.window.message_view.selectRow(int(row))
+
+        def do_mark(self, state: str) -> None:
+            message_id = self._selected_id()
+            started = time.perf_counter()
+            self.window.mark_selected(state == "read")  # on the GUI thread, as a click would
+            milliseconds = (time.perf_counter() - started) * 1000
+            _note(f"marked {message_id} seen={int(self.window.store.message(message_id).seen)} ms={milliseconds:.1f}")
+
+        def do_delete(self, _: str) -> None:
+            message_id = self._selected_id()
+            self.window.delete_selected()
+            folder = self.window.store.message(message_id).folder
+            _note(f"deleted {message_id} folder={Folder(folder).value}")
+
+        def do_fetch(self, account_name: str) -> None:
+            self.window.get_mail(account_name)
+
+        def do_quit(self, _: str) -> None:
+            self.window.quit()
+
+    return Commands
+
+
 def install_hooks() -> None:
     from app.core.model import FetchReport
     from app.ui.main_window import MainWindow
     from app.ui.single_instance import SingleInstance
+    from app.ui.widgets.preview import PreviewPane
 
     original_listen = SingleInstance.listen
     original_show = MainWindow.show_from_tray
@@ -51,6 +136,8 @@ def install_hooks() -> None:
         window = self.parent()
         if os.environ.get("POPLARK_TEST_HIDE") == "1" and isinstance(window, MainWindow):
             window.hide()
+        if os.environ.get("POPLARK_TEST_COMMANDS") == "1" and isinstance(window, MainWindow):
+            window.setProperty("testCommands", _commands_class()(window))
         _note("listening" if listening else "not-listening")
         return listening
 
@@ -75,6 +162,34 @@ def install_hooks() -> None:
             return False if len(checks) == 1 else real_activate(name)
 
         single_instance.activate_running_instance = activate_late
+
+    if os.environ.get("POPLARK_TEST_COMMANDS") == "1":
+        original_loaded = PreviewPane._on_loaded
+        original_failed = PreviewPane._on_failed
+
+        def fetch_failed(self: MainWindow, account_name: str, error: Exception) -> None:
+            self.scheduler.record_failure(account_name, error)  # as the app does, without the dialog
+            _note(f"fetch-failed {account_name} {type(error).__name__}: {_one_line(error)}")
+
+        def loaded(self: PreviewPane, generation: int, message: object) -> None:
+            current = generation == self._generation
+            original_loaded(self, generation, message)  # type: ignore[arg-type]
+            if current:
+                _note(f"read-ok {self.message_id}")
+
+        def failed(self: PreviewPane, generation: int, error: object) -> None:
+            current = generation == self._generation
+            original_failed(self, generation, error)
+            if current:
+                _note(f"read-failed {self.message_id} {_one_line(error)}")
+
+        def store_failure(self: MainWindow, error: Exception) -> None:
+            _note(f"store-failure {type(error).__name__}: {_one_line(error)}")
+
+        MainWindow._fetch_failed = fetch_failed  # type: ignore[method-assign]
+        MainWindow.show_store_failure = store_failure  # type: ignore[method-assign]
+        PreviewPane._on_loaded = loaded  # type: ignore[method-assign]
+        PreviewPane._on_failed = failed  # type: ignore[method-assign]
 
     SingleInstance.listen = listen  # type: ignore[method-assign]
     MainWindow.show_from_tray = show_from_tray  # type: ignore[method-assign]

@@ -21,7 +21,13 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StoreBusy,
+    StoreChanged,
+    StoreDamaged,
     StoreError,
+    StoreFull,
+    StoreIOError,
+    StoreReadOnly,
     TemporaryServerError,
     TlsError,
 )
@@ -54,8 +60,20 @@ TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
      Remedy.ASK_PASSWORD, False, ("no password is stored for work", "Enter the password")),
     (ConfigError("refusing to send the password over an unencrypted connection"),
      Remedy.EDIT_SETTINGS, False, ("unencrypted connection", "account settings")),
-    (StoreError("the disk is full"),
-     Remedy.NONE, False, ("disk is full", "Free some disk space", "get mail again")),
+    (StoreFull("the disk is full (database or disk is full)"),
+     Remedy.NONE, False, ("disk is full", "Free some disk space", "Nothing was removed from the server")),
+    (StoreBusy("another Poplark process kept the mail store busy for too long (database is locked)"),
+     Remedy.RETRY_LATER, True, ("database is locked", "try again in a moment")),
+    (StoreReadOnly("the mail store cannot be written (attempt to write a readonly database)"),
+     Remedy.NONE, False, ("readonly database", "permissions")),
+    (StoreChanged("the mail store's files were removed or replaced by another program (disk I/O error)"),
+     Remedy.NONE, False, ("removed or replaced", "start it again", "sync tools")),
+    (StoreDamaged("the mail store is damaged (database disk image is malformed)"),
+     Remedy.NONE, False, ("malformed", "keep a copy of the profile folder")),
+    (StoreIOError("reading or writing the mail store failed (disk I/O error)"),
+     Remedy.NONE, False, ("disk I/O error", "disk reported an error")),
+    (StoreError("the mail store failed: something new"),
+     Remedy.NONE, False, ("something new", "Try again")),
     (ProtocolError("the server sent an unexpected reply: 'HELLO GARBAGE'"),
      Remedy.RETRY_LATER, False, ("HELLO GARBAGE", "Get mail again later")),
     (OutOfStep("the server sent more replies than commands while pipelining"),
@@ -82,6 +100,12 @@ def _all_error_classes() -> set[type[PoplarkError]]:
             found.add(kind)
             pending.extend(kind.__subclasses__())
     return found
+
+
+def test_only_a_full_disk_is_told_to_free_disk_space() -> None:
+    for error, *_ in TABLE:
+        text = user_message(error, "work").text
+        assert ("disk space" in text) == isinstance(error, StoreFull), (type(error).__name__, text)
 
 
 def test_the_table_covers_every_error_class() -> None:

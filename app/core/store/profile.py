@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import StoreError
+from app.core.store.failures import os_failure
 
 PROFILE_ENVIRONMENT_VARIABLE = "POPLARK_HOME"
 DATABASE_FILE_NAME = "poplark.sqlite3"
@@ -42,5 +42,5 @@ class Profile:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.lock_directory.mkdir(exist_ok=True, mode=0o700)
         except OSError as error:
-            raise StoreError(f"cannot create the profile folder {self.directory}: {error.strerror}") from error
+            raise os_failure(error, f"creating the profile folder {self.directory}") from error
         return self

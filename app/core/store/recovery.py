@@ -11,11 +11,18 @@ a database by hand helps nobody, and the bad file stays there for recovery.
 A store written by a newer Poplark is a different case: the file is fine, this program is too old.
 It is refused with :class:`StoreTooNew` and left byte-for-byte untouched (opened read-only).
 
+The check reads the file's header with a plain ``open()``, which is safe only while this process
+has no SQLite connection on the file (closing that descriptor would drop the connection's POSIX
+locks: see :mod:`app.core.store.connection`). So it runs inside
+:func:`~app.core.store.connection.outside_access`, and only when no connection of this process is
+open on the file; once one is, that file was checked when it was opened, and damage found later
+surfaces as "the mail store is damaged" from SQLite itself.
+
 Only certain evidence counts as damage: an error that merely might be temporary (locked, busy,
 permission denied, an I/O error) is reported as it is and the file stays where it was. The checks
 read a few pages (the header, the schema, the root of the small tables), so start-up stays fast on
 a store of any size; damage deep inside the mail pages shows up when those pages are read, as
-"the mail store is damaged" (see ``store._explain``).
+"the mail store is damaged" (see ``store/failures.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import time
 from pathlib import Path
 
 from app.core.errors import StoreError
+from app.core.store.connection import connect, outside_access
 from app.core.store.schema import SCHEMA_VERSION
 
 #: The first 16 bytes of every SQLite 3 database (https://www.sqlite.org/fileformat.html §1.3).
@@ -61,10 +69,15 @@ class StoreTooNew(StoreError):
 def check_database(path: Path) -> None:
     """Raise :class:`StoreMovedAside` or :class:`StoreTooNew` when ``path`` must not be opened.
 
-    A missing or empty file is fine (a new store is created there).
+    A missing or empty file is fine (a new store is created there). Does nothing while a
+    connection of this process is open on ``path``: it was checked when that one was opened.
     """
-    reason = damage_reason(path)
-    if reason is not None:
+    with outside_access(path) as allowed:
+        if not allowed:
+            return
+        reason = damage_reason(path)
+        if reason is None:
+            return
         moved_to = move_aside(path)
         raise StoreMovedAside(
             f"the mail store {path.name} was damaged ({reason}); it was moved aside, unchanged, "
@@ -75,8 +88,14 @@ def damage_reason(path: Path) -> str | None:
     """Why ``path`` is certainly not a usable Poplark store, or None when it is (or may be) fine.
 
     Raises :class:`StoreTooNew` for a newer schema and :class:`StoreError` for problems that are
-    not damage (permissions, I/O, a lock held by another program).
+    not damage (permissions, I/O, a lock held by another program). Returns None without looking
+    while a connection of this process is open on ``path`` (reading it would drop its locks).
     """
+    with outside_access(path) as allowed:
+        return _damage_reason(path) if allowed else None
+
+
+def _damage_reason(path: Path) -> str | None:
     try:
         with open(path, "rb") as handle:
             header = handle.read(HEADER_OCTETS)
@@ -121,10 +140,9 @@ def _truncated(path: Path, header: bytes, size: int) -> str | None:
 
 
 def _schema_problem(path: Path, suspicion: str | None) -> str | None:
-    # Read-only, through a URI, so that a file this check refuses is never written to.
-    uri = path.resolve().as_uri() + "?mode=ro"
+    # Read-only, so that a file this check refuses is never written to.
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        connection = connect(path, timeout=BUSY_TIMEOUT_SECONDS, read_only=True)
     except sqlite3.Error as error:
         return _classify(path, error)
     try:
@@ -162,7 +180,10 @@ def _classify(path: Path, error: sqlite3.Error) -> str | None:
 
 
 def move_aside(path: Path, now: float | None = None) -> Path:
-    """Rename ``path`` (and its -wal/-shm files) to a new timestamped name; return the new path."""
+    """Rename ``path`` (and its -wal/-shm files) to a new timestamped name; return the new path.
+
+    Call it only inside :func:`~app.core.store.connection.outside_access` that allowed it.
+    """
     stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(time.time() if now is None else now))
     base = f"{path.name}{DAMAGED_SUFFIX}{stamp}"
     target = path.with_name(base)

@@ -199,7 +199,7 @@ def index_pending(store: Store, batch: int = 500) -> int:
     large ones must not sit in memory together), and a batch ends early once its text reaches
     :data:`BATCH_TEXT_LIMIT`. A message deleted meanwhile is skipped.
     """
-    rows: Sequence[tuple[int, str, str, str, str]] = store.db.execute(
+    rows: Sequence[tuple[int, str, str, str, str]] = store.query(
         f"SELECT id, subject, sender, recipients, sha256 FROM {_PENDING} WHERE indexed = 0 ORDER BY id LIMIT ?",
         (max(1, batch),)).fetchall()
     entries: list[tuple[int, str, str, str]] = []
@@ -209,7 +209,7 @@ def index_pending(store: Store, batch: int = 500) -> int:
     text_size = 0
     for message_id, subject, sender, recipients, digest in rows:
         digests[message_id] = digest
-        raw = store.db.execute("SELECT raw FROM message_raw WHERE message_id = ?", (message_id,)).fetchone()
+        raw = store.query("SELECT raw FROM message_raw WHERE message_id = ?", (message_id,)).fetchone()
         body = index_text(message_text(bytes(raw[0]))) if raw is not None else ""
         entries.append((message_id, index_text(subject), index_text(f"{sender} {recipients}"), body))
         text_size += len(body)

@@ -23,6 +23,8 @@ from typing import Any
 
 from app.core.errors import ConfigError, StoreError
 from app.core.model import Account, Folder, LeaveMode, MessageSummary, Security, ServerPolicy, SortColumn
+from app.core.store.connection import connect
+from app.core.store.failures import OpenedFiles, store_failure
 from app.core.store.profile import Profile
 from app.core.store.recovery import check_database
 from app.core.store.schema import migrate
@@ -110,20 +112,27 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         # Before any write: a damaged or foreign file is moved aside, a newer one refused untouched.
+        # It reads the file outside SQLite only while no connection of this process is open on it.
         check_database(path)
+        self.opened: OpenedFiles | None = None
         try:
-            self.db = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+            # Through connection.connect, never sqlite3 directly: see store/connection.py for why.
+            self.db = connect(path, timeout=BUSY_TIMEOUT_SECONDS)
             self.db.execute("PRAGMA foreign_keys = ON")
             # Raw messages are large blobs: 16 KiB pages write them about 1.5x faster than the
             # default 4 KiB (bench measured). Takes effect only on a new, empty database.
             self.db.execute("PRAGMA page_size = 16384")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            # A file system without shared memory (some network ones) keeps the rollback journal.
+            journal_mode = str(self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
             # FULL: a committed message survives power loss, so deleting it from the server
             # afterwards is safe (invariant 1). The cost is one fsync per group commit.
             self.db.execute("PRAGMA synchronous = FULL")
             migrate(self.db)
         except sqlite3.Error as error:
-            raise StoreError(f"cannot open the mail store {path}: {error}") from error
+            failure = store_failure(error)
+            failure.message = f"cannot open the mail store {path}: {failure.message}"
+            raise failure from error
+        self.opened = OpenedFiles.of(path, write_ahead_log=journal_mode == "wal")
         self._in_transaction = False
         #: Whether message_ids() can read ids as one JSON array (SQLite's JSON functions exist).
         self._json_ids = True
@@ -151,10 +160,25 @@ class Store:
             self._in_transaction = True
 
     def commit(self) -> None:
-        """Make everything written since the last commit durable."""
+        """Make everything written since the last commit durable.
+
+        Raises :class:`~app.core.errors.StoreChanged` when the store's files were removed or
+        replaced under this connection, before the commit (nothing is written) or right after it
+        (what was written went to a log no one else sees: the caller must not act on it, e.g. DELE).
+        """
         if self._in_transaction:
+            try:
+                self._verify_files()
+            except StoreError:
+                self.rollback()
+                raise
             self._execute("COMMIT")
             self._in_transaction = False
+            self._verify_files()
+
+    def _verify_files(self) -> None:
+        if self.opened is not None:
+            self.opened.verify()
 
     def rollback(self) -> None:
         if self._in_transaction:
@@ -164,13 +188,18 @@ class Store:
             except sqlite3.Error:
                 pass
 
+    def _failure(self, error: sqlite3.Error) -> StoreError:
+        return store_failure(error, self.opened)
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement for a module of the store package; SQLite's errors become StoreErrors."""
+        return self._execute(sql, parameters)
+
     def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
             return self.db.execute(sql, parameters)
-        except sqlite3.OperationalError as error:
-            raise StoreError(_explain(error)) from error
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"the mail store is damaged: {error}") from error
+        except sqlite3.Error as error:
+            raise self._failure(error) from error
 
     # -- accounts -----------------------------------------------------------------------------
 
@@ -182,7 +211,7 @@ class Store:
         except sqlite3.IntegrityError as error:
             raise ConfigError(f"an account named {account.name!r} already exists") from error
         except sqlite3.Error as error:
-            raise StoreError(_explain(error)) from error
+            raise self._failure(error) from error
         assert cursor.lastrowid is not None
         return dataclasses.replace(account, id=cursor.lastrowid)
 
@@ -195,7 +224,7 @@ class Store:
         except sqlite3.IntegrityError as error:
             raise ConfigError(f"an account named {account.name!r} already exists") from error
         except sqlite3.Error as error:
-            raise StoreError(_explain(error)) from error
+            raise self._failure(error) from error
 
     def accounts(self) -> list[Account]:
         rows = self._execute("SELECT id, name, settings FROM accounts ORDER BY name").fetchall()
@@ -316,10 +345,8 @@ class Store:
             try:
                 self.db.executemany("UPDATE server_uids SET state = ? WHERE account_id = ? AND uidl = ?",
                                     [(state.value, account_id, uidl) for uidl in uidls])
-            except sqlite3.OperationalError as error:
-                raise StoreError(_explain(error)) from error
-            except sqlite3.DatabaseError as error:
-                raise StoreError(f"the mail store is damaged: {error}") from error
+            except sqlite3.Error as error:
+                raise self._failure(error) from error
             self.commit()
         except BaseException:
             self.rollback()
@@ -457,11 +484,11 @@ class Store:
         except sqlite3.OperationalError as error:
             missing = str(error)  # "no such function: json_group_array", "no such table: json_each"
             if not missing.startswith(("no such function: json", "no such table: json")):
-                raise StoreError(_explain(error)) from error
+                raise self._failure(error) from error
             self._json_ids = False
             return None
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"the mail store is damaged: {error}") from error
+        except sqlite3.Error as error:
+            raise self._failure(error) from error
         return row
 
     def _folder_scope(self, account_id: int | None, folder: str, plus: str) -> tuple[str, list[Any]]:
@@ -712,14 +739,3 @@ def _pack_search_text(subject: str, addresses: str, body: str) -> bytes:
 def _unpack_search_text(packed: bytes) -> tuple[str, str, str]:
     subject, addresses, body = json.loads(zlib.decompress(packed).decode("utf-8", "surrogatepass"))
     return str(subject), str(addresses), str(body)
-
-
-def _explain(error: sqlite3.Error) -> str:
-    text = str(error)
-    if "disk is full" in text or "database or disk is full" in text:
-        return "the disk is full: free some space, then fetch again (nothing was lost)"
-    if "locked" in text or "busy" in text:
-        return "the mail store is in use by another Poplark process: try again in a moment"
-    if "readonly" in text or "read-only" in text:
-        return "the mail store is read-only: check the permissions of the profile folder"
-    return f"the mail store failed: {text}"

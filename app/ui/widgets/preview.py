@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import StoreError
 from app.core.model import MessageSummary
 from app.core.store import Store
 from app.ui.dialogs.preferences import RemoteContent
@@ -368,7 +369,12 @@ class PreviewPane(QWidget):
     def _on_failed(self, generation: int, error: object) -> None:
         if generation != self._generation:
             return
-        self.body.setPlainText(self.tr("This message could not be read: {0}").format(error))
+        if isinstance(error, StoreError):
+            from app.ui.store_errors import store_action_text
+
+            self.body.setPlainText(store_action_text(error))
+        else:
+            self.body.setPlainText(self.tr("This message could not be read: {0}").format(error))
         self.body_stack.setCurrentWidget(self.body)
         self._announce()
 

@@ -39,6 +39,7 @@ from app.core.errors import (
     PermanentServerError,
     PoplarkError,
     ProtocolError,
+    StoreBusy,
     TemporaryServerError,
     TlsError,
 )
@@ -50,7 +51,7 @@ log = logging.getLogger("poplark.ui.scheduler")
 FIRST_BACKOFF_SECONDS = 60.0
 #: Transient: the same session may well work a little later, with nothing changed here.
 #: FetchInProgress is another Poplark process holding the account lock: it will end by itself.
-_TRANSIENT = (MailboxBusy, TemporaryServerError, ConnectError, ProtocolError, FetchInProgress)
+_TRANSIENT = (MailboxBusy, TemporaryServerError, ConnectError, ProtocolError, FetchInProgress, StoreBusy)
 #: Only the user can fix these: checking again would repeat the same failure (and a password
 #: dialog) every interval, and some providers lock an account after repeated failed logins.
 _NEEDS_USER = (AuthError, CredentialsError, TlsError, ConfigError, PermanentServerError)
