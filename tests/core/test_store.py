@@ -433,3 +433,25 @@ def test_mailbox_actions_on_many_messages_fit_an_old_sqlites_parameter_limit(sto
     assert store.delete_for_good(ids) == 1000
     states = [state for (state,) in store.db.execute("SELECT state FROM server_uids")]
     assert states.count("deleted_locally") == 1000 and states.count("stored") == 100
+
+
+def test_emptying_a_large_trash_releases_the_write_lock_between_chunks(store: Store, account: Account) -> None:
+    # One transaction for a big Trash kept every other writer (a click in the window, a fetch of
+    # another process) waiting for seconds; each chunk is a transaction of its own.
+    from app.core.store.store import DELETE_CHUNK
+
+    count = 2 * DELETE_CHUNK + 7
+    store.add_messages(account, [(f"u{number}", b"Subject: %d\r\n\r\nbody\r\n" % number, 0.0)
+                                 for number in range(count)])
+    ids = store.message_ids(None)
+    store.move_to_folder(ids, Folder.TRASH)
+    kept = ids[0]
+    store.restore([kept])
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    try:
+        assert store.empty_trash() == count - 1
+    finally:
+        store.db.set_trace_callback(None)
+    assert statements.count("COMMIT") == 3
+    assert store.message_ids(None) == [kept]
