@@ -14,10 +14,13 @@ import collections
 import contextlib
 import json
 import os
+import pwd
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPOSITORY, run_cli
+from tests.fakes.dovecot import _ensure_system_user
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, DEFAULT_USER, FakePop3Server
 from tests.protocol.app_process import AppProcess
 
@@ -230,3 +234,72 @@ def test_window_and_commands_working_at_once_lose_nothing(cli_environment: dict[
         for mailbox in boxes.values():  # each delivered message stored exactly once
             assert stored_uidls(database, mailbox.name) == mailbox.delivered, mailbox.name
         assert len(window_fetches) >= 3 and len(cron.results) >= 3 and len(readers.results) >= 3, summary
+
+
+USER_SIDE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from app.core.store import Profile, Store
+from app.core.model import Account
+store = Store.open(Profile(Path(sys.argv[2])))
+account = store.add_account(Account(name="mine", host="127.0.0.1", user="me"))
+store.add_message(account, "first", b"Subject: first\\r\\n\\r\\nbody\\r\\n")
+store.commit()
+import os
+print("open", os.getpid(), flush=True)
+for line in sys.stdin:  # the user's window stays open while root runs commands
+    if line.strip() == "write":
+        store.add_message(account, f"later-{store.message_count()}", b"Subject: later\\r\\n\\r\\nbody\\r\\n")
+        store.commit()
+        print("wrote", store.message_count(), flush=True)
+store.close()
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a second user's process")
+def test_root_commands_beside_a_users_open_store_leave_it_theirs(cli_environment: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    # `sudo poplark list` on a user's profile while the user's window is open: root must neither
+    # drop the user's locks nor leave root-owned -wal/-shm files the user cannot open later.
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if python is None:
+        pytest.skip("no system python3 for the second user")
+    user = _ensure_system_user("poplarkmail")
+    assert pwd.getpwuid(user.pw_uid).pw_name == "poplarkmail"
+    # pytest's own temporary folders are private to root: this one is open to the user.
+    place = Path(tempfile.mkdtemp(prefix="poplark-shared-"))
+    try:
+        _root_beside_user(cli_environment, place, user, python)
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+
+
+def _root_beside_user(cli_environment: dict[str, str], place: Path, user: pwd.struct_passwd, python: str) -> None:
+    shared = place / "shared"
+    shutil.copytree(REPOSITORY / "app", shared / "app", ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [place, shared, *shared.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    place.chmod(0o777)
+    profile = place / "profile"
+    user_process = subprocess.Popen(["runuser", "-u", user.pw_name, "--", python, "-c", USER_SIDE, str(shared),
+                                     str(profile)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert user_process.stdin is not None and user_process.stdout is not None
+    try:
+        greeting, user_pid = user_process.stdout.readline().split()
+        assert greeting == "open"
+        environment = dict(cli_environment, POPLARK_HOME=str(profile))
+        for command in (("list",), ("account", "list"), ("search", "first")):
+            result = run_cli(environment, *command, timeout=COMMAND_TIMEOUT_SECONDS)
+            assert result.returncode == 0, (command, result.stderr)
+            held = [os.readlink(f"/proc/{user_pid}/fd/{fd}") for fd in os.listdir(f"/proc/{user_pid}/fd")]
+            assert not [target for target in held if "poplark.sqlite3" in target and "(deleted)" in target], held
+        user_process.stdin.write("write\n")
+        user_process.stdin.flush()
+        assert user_process.stdout.readline().split() == ["wrote", "2"]
+        for name in ("poplark.sqlite3", "poplark.sqlite3-wal", "poplark.sqlite3-shm"):
+            assert (profile / name).stat().st_uid == user.pw_uid, name
+    finally:
+        user_process.stdin.close()
+        user_process.wait(30)
+    assert user_process.returncode == 0
