@@ -187,7 +187,7 @@ def test_a_deleted_id_given_to_a_new_message_never_matches_the_old_text(
 
 
 def test_indexed_text_is_kept_compressed_and_comes_back_exactly(store: Store, ids: dict[str, int]) -> None:
-    from app.core.store.store import _pack_search_text, _unpack_search_text
+    from app.core.store.search_index import _pack_search_text, _unpack_search_text
 
     index_all(store)
     body = index_text("关于下周会议 " * 500) + " \ud800 \x00 café"

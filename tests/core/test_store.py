@@ -438,7 +438,7 @@ def test_mailbox_actions_on_many_messages_fit_an_old_sqlites_parameter_limit(sto
 def test_emptying_a_large_trash_releases_the_write_lock_between_chunks(store: Store, account: Account) -> None:
     # One transaction for a big Trash kept every other writer (a click in the window, a fetch of
     # another process) waiting for seconds; each chunk is a transaction of its own.
-    from app.core.store.store import DELETE_CHUNK
+    from app.core.store.folders import DELETE_CHUNK
 
     count = 2 * DELETE_CHUNK + 7
     store.add_messages(account, [(f"u{number}", b"Subject: %d\r\n\r\nbody\r\n" % number, 0.0)

@@ -70,7 +70,7 @@ _MIGRATIONS: tuple[str, ...] = (
     # instead (a third of the size), because SQLite 3.40 has no contentless_delete: forgetting a
     # row takes the same text again. A trigger cannot decompress, so it only notes the deleted
     # id in message_search_deleted; the Store forgets those rows in the same transaction
-    # (app.core.store.store.Store.purge_search_index), and searches skip any still noted.
+    # (app.core.store.search_index.SearchIndexTable.purge_search_index), and searches skip any still noted.
     # Rows already stored start with indexed = 0: the background indexer picks them up.
     """
     ALTER TABLE messages ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;

@@ -16,8 +16,8 @@ in one short transaction. At most :data:`BODY_TEXT_LIMIT` characters of a body a
 
 The FTS5 table is contentless (schema 3): the text it was given is kept zlib-compressed beside
 it, only to forget a deleted message's row (SQLite 3.40 needs the text again for that); see
-:meth:`app.core.store.store.Store.purge_search_index`. A search reads the matching ids once
-(:func:`match_lists_query`) and :meth:`~app.core.store.store.Store.message_ids` puts them in the
+:meth:`app.core.store.search_index.SearchIndexTable.purge_search_index`. A search reads the matching ids once
+(:func:`match_lists_query`) and :meth:`~app.core.store.listing.MessageListing.message_ids` puts them in the
 folder's display order.
 """
 
@@ -26,10 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from app.core.store.store import Store
+from app.core.store.search_index import SearchIndexTable
 
 #: Most text we index per message body (about 25 printed pages): mail beyond this is rarely what
 #: someone searches for, and a long digest or log would otherwise bloat the index.
@@ -190,7 +189,7 @@ def message_text(raw: bytes) -> str:
         return ""
 
 
-def index_pending(store: Store, batch: int = 500) -> int:
+def index_pending(store: SearchIndexTable, batch: int = 500) -> int:
     """Index up to ``batch`` messages not indexed yet; return how many were handled (0: all done).
 
     Call it in a loop from a background thread (with its own Store) or after a fetch. Text is
@@ -220,7 +219,7 @@ def index_pending(store: Store, batch: int = 500) -> int:
     return len(entries)
 
 
-def index_all(store: Store, batch: int = 500) -> int:
+def index_all(store: SearchIndexTable, batch: int = 500) -> int:
     """Index every pending message; return how many were indexed."""
     total = 0
     while done := index_pending(store, batch):

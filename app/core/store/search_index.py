@@ -1,0 +1,84 @@
+"""The search index tables: writing prepared text into FTS5 and forgetting deleted messages.
+
+What text is indexed, and how a query is built, is :mod:`app.core.store.search`; this module only
+writes and purges rows, in short transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+
+from app.core.store.base import StoreBase
+
+
+class SearchIndexTable(StoreBase):
+    """The FTS5 index rows and their compressed text."""
+
+    def write_search_entries(self, entries: Sequence[tuple[int, str, str, str]], *,
+                             sha256_of: Mapping[int, str] | None = None) -> int:
+        """Write (message id, subject, addresses, body) index rows in one short transaction.
+
+        The text is already prepared by :func:`app.core.store.search.index_text`. Messages
+        deleted (or indexed by another thread) since the text was read are skipped, and so is
+        an id whose message no longer has the SHA-256 in ``sha256_of`` (another message took
+        the id meanwhile). Returns how many rows were written.
+        """
+        written = 0
+        self._begin()
+        try:
+            # First forget deleted messages: an id SQLite gives again must not meet its old row.
+            self.purge_search_index()
+            for message_id, subject, addresses, body in entries:
+                digest = None if sha256_of is None else sha256_of.get(message_id)
+                if digest is None:
+                    pending = self._execute("UPDATE messages SET indexed = 1 WHERE id = ? AND indexed = 0",
+                                            (message_id,)).rowcount
+                else:
+                    pending = self._execute("UPDATE messages SET indexed = 1 WHERE id = ? AND indexed = 0"
+                                            " AND sha256 = ?", (message_id, digest)).rowcount
+                if pending:
+                    self._execute("INSERT INTO message_search (rowid, subject, addresses, body)"
+                                  " VALUES (?, ?, ?, ?)", (message_id, subject, addresses, body))
+                    self._execute("INSERT OR REPLACE INTO message_search_text (message_id, text) VALUES (?, ?)",
+                                  (message_id, _pack_search_text(subject, addresses, body)))
+                    written += 1
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        return written
+
+    def purge_search_index(self) -> int:
+        """Forget the index rows of deleted messages (noted by the messages_search_delete
+        trigger); return how many. Runs inside the caller's transaction when there is one.
+
+        The index is contentless, so a row is forgotten by handing FTS5 the text it was made
+        from again, which message_search_text keeps (compressed) until then.
+        """
+        rows = self._execute("SELECT d.message_id, t.text FROM message_search_deleted d"
+                             " LEFT JOIN message_search_text t ON t.message_id = d.message_id").fetchall()
+        for message_id, packed in rows:
+            if packed is not None:
+                self._execute("INSERT INTO message_search (message_search, rowid, subject, addresses, body)"
+                              " VALUES ('delete', ?, ?, ?, ?)", (message_id, *_unpack_search_text(packed)))
+                self._execute("DELETE FROM message_search_text WHERE message_id = ?", (message_id,))
+            self._execute("DELETE FROM message_search_deleted WHERE message_id = ?", (message_id,))
+        return len(rows)
+
+    def pending_search_count(self) -> int:
+        """How many messages wait for the search indexer."""
+        return int(self._execute("SELECT count(*) FROM messages INDEXED BY messages_pending_search"
+                                 " WHERE indexed = 0").fetchone()[0])
+
+
+def _pack_search_text(subject: str, addresses: str, body: str) -> bytes:
+    # "surrogatepass": whatever str SQLite accepted must come back identical.
+    return zlib.compress(json.dumps([subject, addresses, body], ensure_ascii=False)
+                         .encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack_search_text(packed: bytes) -> tuple[str, str, str]:
+    subject, addresses, body = json.loads(zlib.decompress(packed).decode("utf-8", "surrogatepass"))
+    return str(subject), str(addresses), str(body)
