@@ -29,32 +29,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.core.errors import (
-    AuthError,
-    ConfigError,
-    ConnectError,
-    CredentialsError,
-    FetchInProgress,
-    MailboxBusy,
-    PermanentServerError,
-    PoplarkError,
-    ProtocolError,
-    StoreBusy,
-    TemporaryServerError,
-    TlsError,
-)
+from app.core.error_policy import Recovery, recovery_for
+from app.core.errors import PoplarkError
 from app.core.model import Account, FetchReport
 
 log = logging.getLogger("poplark.ui.scheduler")
 
 #: First retry after a transient failure; it doubles with each failure in a row.
 FIRST_BACKOFF_SECONDS = 60.0
-#: Transient: the same session may well work a little later, with nothing changed here.
-#: FetchInProgress is another Poplark process holding the account lock: it will end by itself.
-_TRANSIENT = (MailboxBusy, TemporaryServerError, ConnectError, ProtocolError, FetchInProgress, StoreBusy)
-#: Only the user can fix these: checking again would repeat the same failure (and a password
-#: dialog) every interval, and some providers lock an account after repeated failed logins.
-_NEEDS_USER = (AuthError, CredentialsError, TlsError, ConfigError, PermanentServerError)
 
 
 @dataclass
@@ -170,15 +152,18 @@ class FetchScheduler(QObject):
         if state is None:
             return
         state.running = False
-        if isinstance(error, _NEEDS_USER):
+        # One table decides for the scheduler, the CLI and the window (app/core/error_policy.py).
+        recovery = recovery_for(error)
+        if recovery is Recovery.ASK_USER:
             log.info("automatic checks of %s paused until the user acts: %s", account_name, error)
             state.paused = True
             state.next_at = None
-        elif isinstance(error, _TRANSIENT):
+        elif recovery is Recovery.RETRY_SOON:
             state.failures_in_row += 1
             state.next_at = self._after_backoff(state)
         else:
-            # Cancelled, StoreError and anything unforeseen: no reason to hurry, none to stop.
+            # Cancelled, a store problem fixed outside Poplark, anything unforeseen: no reason to
+            # hurry, none to stop.
             state.next_at = self._after_normal_wait(state)
 
     def record_cancelled(self, account_name: str) -> None:
