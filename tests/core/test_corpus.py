@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.message_view import parse_message, part_payload, searchable_text
-from app.core.mime import readable_text, summarize
+from app.core.message.headers import message_headers
+from app.core.message.summary import summarize
+from app.core.message.text import readable_text, searchable_text
+from app.core.message.tree import parse_tree
+from app.core.message.view import parse_message, part_payload
 from app.core.model import Account
 from app.core.store import Profile, Store
 
@@ -119,6 +122,16 @@ def test_corpus_message_reads_as_a_person_would(name: str) -> None:
         data, content_type = part_payload(raw, attachment.part_index)
         assert content_type == attachment.content_type
         assert len(data) == attachment.size
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_list_and_the_viewer_read_the_same_header_fields(name: str) -> None:
+    # One header parser: the list's fields (message_headers) and the viewer's (the tree's top part)
+    # are the same, so every field both show reads the same.
+    raw = (CORPUS / name).read_bytes()
+    assert message_headers(raw) == parse_tree(raw).parts[0].headers
+    summary, view = summarize(raw), parse_message(raw)
+    assert (summary.subject, summary.message_id, summary.date) == (view.subject, view.message_id, view.date)
 
 
 @pytest.fixture

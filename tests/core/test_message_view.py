@@ -7,19 +7,13 @@ import os
 
 import pytest
 
-from app.core.charsets import decode_text
-from app.core.flowed import unflow
-from app.core.message_view import (
-    MessageView,
-    format_address_list,
-    parse_message,
-    part_payload,
-    part_payloads,
-    searchable_text,
-)
-from app.core.mime import decode_header_value, readable_text
-from app.core.mime_tree import MAX_DEPTH, MAX_PARTS, parse_parameters
-from app.core.remote_content import html_has_remote_content
+from app.core.message.charsets import decode_text
+from app.core.message.flowed import unflow
+from app.core.message.headers import decode_header_value, format_address_list, parse_parameters
+from app.core.message.html_policy import html_has_remote_content
+from app.core.message.text import readable_text, searchable_text
+from app.core.message.tree import MAX_DEPTH, MAX_PARTS
+from app.core.message.view import MessageView, parse_message, part_payload, part_payloads
 
 
 def message(*lines: bytes | str, body: bytes | str = b"") -> bytes:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.mime import decode_header_value, readable_text, split_headers, summarize
+from app.core.message.headers import decode_header_value, message_headers
+from app.core.message.summary import summarize
+from app.core.message.text import readable_text
 
 
 def test_rfc2047_word_split_mid_character_is_joined() -> None:
@@ -33,7 +35,7 @@ def test_unknown_charset_falls_back_to_text() -> None:
 
 
 def test_folded_headers_are_unfolded() -> None:
-    headers = split_headers(b"Subject: first\r\n second\r\nFrom: a@b\r\n\r\nbody")
+    headers = message_headers(b"Subject: first\r\n second\r\nFrom: a@b\r\n\r\nbody")
     assert decode_header_value(headers["subject"]) == "first second"
 
 

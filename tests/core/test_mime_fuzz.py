@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.filenames import MAX_FILENAME_BYTES, sanitize_filename
-from app.core.message_view import MessageView, parse_message, part_payload, searchable_text
-from app.core.mime import decode_header_value, readable_text, summarize
+from app.core.message.headers import decode_header_value
+from app.core.message.summary import summarize
+from app.core.message.text import readable_text, searchable_text
+from app.core.message.view import MessageView, parse_message, part_payload
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEngineScript
 from pytestqt.qtbot import QtBot
 
+from app.core.message.html_policy import new_token, rewrite_cid_urls, wrap_document
 from app.ui.widgets.html_view import HtmlMessageView
-from app.ui.widgets.mail_document import new_token, rewrite_cid_urls, wrap_document
 
 #: A 1x1 transparent PNG.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -50,7 +50,7 @@ class MessageTable(StoreBase):
     def _insert_message(self, account_id: int, account_name: str, uidl: str, raw: bytes, received: float,
                         folder: Folder) -> MessageSummary:
         """Insert the list fields and the raw bytes in the open (or a new) transaction."""
-        from app.core.mime import summarize  # the email package is only needed once mail arrives
+        from app.core.message.summary import summarize  # the email package is only needed once mail arrives
 
         parsed = summarize(raw)
         digest = hashlib.sha256(raw).hexdigest()

@@ -24,7 +24,7 @@ folder's display order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,20 +173,11 @@ def search_condition(query: SearchQuery, *, broad: bool = False) -> tuple[str, l
 
 def message_text(raw: bytes) -> str:
     """The readable text of a message for the index; never raises."""
-    extract: Callable[..., str] | None
-    try:
-        # The viewer's extractor (charset detection, HTML to text) when it is there.
-        from app.core.message_view import searchable_text as extract
-    except ImportError:
-        extract = None
-    try:
-        if extract is not None:
-            return str(extract(raw, limit=BODY_TEXT_LIMIT))
-        from app.core.mime import readable_text
+    # The viewer's reading path (charset detection, HTML to text): what is found is what is shown.
+    # Imported here: the store opens for the list long before any message text is needed.
+    from app.core.message.text import searchable_text
 
-        return readable_text(raw)[:BODY_TEXT_LIMIT]
-    except Exception:  # noqa: BLE001 - a message we cannot read is still indexed by its headers
-        return ""
+    return searchable_text(raw, limit=BODY_TEXT_LIMIT)
 
 
 def index_pending(store: SearchIndexTable, batch: int = 500) -> int:

@@ -1,6 +1,6 @@
 """The attachment list under a message's headers: name, type, size; Save, Save All, Open.
 
-Names come already sanitized from :mod:`app.core.message_view`. Save asks for a file name in a
+Names come already sanitized from :mod:`app.core.message.view`. Save asks for a file name in a
 QFileDialog, which itself asks before replacing a file; Save All picks free names with
 ``unique_path`` and creates each file exclusively, so nothing is ever overwritten silently. Open
 saves into a private temporary directory (mode 0700, removed when Poplark exits) and hands the
@@ -40,7 +40,7 @@ from app.ui.formatting import human_size
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 if TYPE_CHECKING:
-    from app.core.message_view import Attachment
+    from app.core.message.view import Attachment
 
 #: Where the last save went (QSettings key): the next Save starts there.
 LAST_DIRECTORY_KEY = "attachments/lastDirectory"
@@ -240,7 +240,7 @@ class AttachmentList(QWidget):
             return
 
         def extract(report: ProgressCallback) -> bytes:
-            from app.core.message_view import part_payload
+            from app.core.message.view import part_payload
 
             return part_payload(source(), attachment.part_index)[0]
 
@@ -258,7 +258,7 @@ class AttachmentList(QWidget):
             return
 
         def write(report: ProgressCallback) -> list[Path]:
-            from app.core.message_view import part_payload
+            from app.core.message.view import part_payload
 
             raw = source()
             written: list[Path] = []

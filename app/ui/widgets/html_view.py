@@ -1,5 +1,8 @@
 """The HTML message view: QtWebEngine, locked down for hostile mail (DESIGN.md invariant 8).
 
+This is the plumbing; what is allowed, blocked or remote is decided in
+:mod:`app.core.message.html_policy`, without Qt.
+
 - One off-the-record profile for all mail views (:func:`mail_profile`): no disk cache, no
   cookies, JavaScript, plugins and local file access off.
 - The message is served, with its ``cid:`` parts, by our own URL scheme (:data:`SCHEME`) from
@@ -32,13 +35,18 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app.ui.widgets.mail_document import neutralize_network_hints, new_token, normalize_content_id, wrap_document
-from app.ui.widgets.mail_scheme import SCHEME
+from app.core.message.html_policy import (
+    SCHEME,
+    Navigation,
+    is_own_url,
+    navigation_decision,
+    neutralize_network_hints,
+    new_token,
+    normalize_content_id,
+    request_allowed,
+    wrap_document,
+)
 
-#: Schemes a message may load without asking: its own parts and inline data.
-LOCAL_SCHEMES = frozenset({SCHEME, "data"})
-#: Schemes "Load remote content" lets through; nothing else ever (file:, ftp:, ws:, ...).
-REMOTE_SCHEMES = frozenset({"http", "https"})
 
 @dataclass
 class MailDocument:
@@ -162,11 +170,10 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
-        scheme = url.scheme().lower()
         main_frame = info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame
         for_allowed_message = bool(self.token) and info.initiator().host() == self.token
-        if scheme in LOCAL_SCHEMES or (self.allow_remote and for_allowed_message and scheme in REMOTE_SCHEMES
-                                       and not main_frame):
+        if request_allowed(url.scheme(), remote_allowed=self.allow_remote and for_allowed_message,
+                           main_frame=main_frame):
             self.allowed_urls.append(url.toString())
             return
         info.block(True)
@@ -191,16 +198,17 @@ class MailPage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl | str, navigation_type: QWebEnginePage.NavigationType,
                                 is_main_frame: bool) -> bool:
         url = QUrl(url)
-        ours = url.scheme() == SCHEME and url.host() == self.token and bool(self.token)
-        if navigation_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
-            if ours and url.hasFragment() and url.path() == "/body":
-                return True  # an in-message anchor ("back to top")
+        clicked = navigation_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked
+        decision = navigation_decision(
+            own_url=is_own_url(url.scheme(), url.host(), self.token), clicked=clicked,
+            body_anchor=url.hasFragment() and url.path() == "/body", main_frame=is_main_frame,
+            expected_load=self.expecting_load)
+        if decision is Navigation.OPEN_OUTSIDE:
             self.link_clicked.emit(url)
             return False
-        # Only the one load we started; forms, redirects, frames and <meta http-equiv=refresh>
-        # (which could reload the message forever) go nowhere.
-        if ours and is_main_frame and self.expecting_load:
-            self.expecting_load = False
+        if decision is Navigation.FOLLOW:
+            if not clicked:  # the one load we started: any later one is refused
+                self.expecting_load = False
             return True
         self.refused.append(url.toString())
         return False

@@ -10,8 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWebEngineCore import QWebEngineUrlScheme
 
-#: Our scheme for a message's body and its inline parts: ``poplark-mail://<token>/body``.
-SCHEME = "poplark-mail"
+from app.core.message.html_policy import SCHEME
 
 
 def register_url_scheme() -> None:

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import StoreError
+from app.core.message.html_policy import neutralize_network_hints, new_token, normalize_content_id, rewrite_cid_urls
 from app.core.model import MessageSummary
 from app.core.store import Store
 from app.ui.dialogs.preferences import RemoteContent
 from app.ui.formatting import format_long_timestamp
 from app.ui.widgets.attachments import AttachmentList
-from app.ui.widgets.mail_document import neutralize_network_hints, new_token, normalize_content_id, rewrite_cid_urls
 from app.ui.widgets.text_view import PlainTextView, PreparedText, open_in_browser, prepare_text
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -48,7 +48,7 @@ from app.ui.workers.background import BackgroundJob, ProgressCallback
 REMOTE_SENDERS_KEY = "reading/remoteContentSenders"
 
 if TYPE_CHECKING:
-    from app.core.message_view import MessageView
+    from app.core.message.view import MessageView
     from app.ui.widgets.html_view import HtmlMessageView
 
 RawSource = Callable[[], bytes]
@@ -65,7 +65,7 @@ class LoadedMessage:
     text: PreparedText
     token: str
     size: int
-    #: ``html`` as served while remote content is blocked (see mail_document.neutralize_network_hints).
+    #: ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints).
     guarded_html: str | None = None
 
 
@@ -80,7 +80,7 @@ def store_source(database_path: object, message_id: int) -> RawSource:
 
 def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str]]:
     """The decoded parts the HTML may show by cid:, keyed by normalized content id."""
-    from app.core.message_view import part_payloads
+    from app.core.message.view import part_payloads
 
     if not view.inline_parts or view.html is None:
         return {}
@@ -92,8 +92,8 @@ def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str
 def load_message(raw: bytes, charset_override: str | None, token: str) -> LoadedMessage:
     """Parse and prepare one message (pure, thread-safe)."""
     # Imported here, in the worker thread that parses, so start-up does not pay for the parser.
-    from app.core.message_view import parse_message
-    from app.core.mime import html_to_text
+    from app.core.message.text import html_to_text
+    from app.core.message.view import parse_message
 
     view = parse_message(raw, charset_override)
     html = rewrite_cid_urls(view.html, token) if view.html is not None else None

@@ -1,9 +1,9 @@
 """A raw message turned into what the viewer shows: headers, body text or HTML, attachments.
 
-This is the one reading path for the GUI viewer, the CLI ``show`` command and the search index,
-so all three agree on what a message says. It never raises on message content: broken MIME,
-unknown charsets and bad base64 become notes in :attr:`MessageView.problems` and the best text
-that can be recovered.
+This is the one reading path for the GUI viewer, the CLI ``show`` command and the search index
+(through :mod:`app.core.message.text`), so all three agree on what a message says. It never
+raises on message content: broken MIME, unknown charsets and bad base64 become notes in
+:attr:`MessageView.problems` and the best text that can be recovered.
 
 How the body is chosen (the rules of ``email.message.EmailMessage.get_body``, on our own tree):
 
@@ -24,26 +24,16 @@ attachment costs a few byte counts; payloads are decoded only by :func:`part_pay
 
 from __future__ import annotations
 
-import email.utils
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.core import mime_tree
-from app.core.charsets import codec_label, decode_text
-from app.core.filenames import sanitize_filename, unique_path
-from app.core.flowed import unflow
-from app.core.mime import decode_bytes, decode_header_value, html_to_text, parse_date
-from app.core.remote_content import html_has_remote_content
-
-__all__ = ["Attachment", "MessageView", "format_address_list", "html_has_remote_content", "parse_message",
-           "part_payload", "part_payloads", "sanitize_filename", "searchable_text", "unique_path"]
-
-#: The viewer shows this many recipients and a count of the rest: a 10,000-address header would
-#: make an unreadable label and cost seconds to parse.
-MAX_SHOWN_RECIPIENTS = 200
-#: Headers longer than this are cut before address parsing (the email address parser is slow).
-_MAX_ADDRESS_HEADER_CHARACTERS = 20_000
+from app.core.filenames import sanitize_filename
+from app.core.message.charsets import codec_label, decode_bytes, decode_text, known_charset
+from app.core.message.flowed import unflow
+from app.core.message.headers import decode_header_value, format_address_list, parse_date
+from app.core.message.html_policy import html_has_remote_content
+from app.core.message.tree import Part, Tree, decoded_size, parse_tree, payload
 
 
 @dataclass(frozen=True)
@@ -75,42 +65,6 @@ class MessageView:
     date_text: str = ""       # the Date header as written (for a malformed date that did not parse)
 
 
-# -- addresses ----------------------------------------------------------------------------------
-
-
-def format_address_list(raw_value: bytes) -> str:
-    """'Name <a@b>, c@d' as a person reads it: names decoded after the list is split, so an
-    encoded name containing a comma stays one name; long lists end with a count of the rest."""
-    text = decode_bytes(re.sub(rb"\r?\n[ \t]", b" ", raw_value)).strip()
-    if not text:
-        return ""
-    hidden = 0
-    if len(text) > _MAX_ADDRESS_HEADER_CHARACTERS:
-        total = text.count("@")
-        text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
-        hidden = max(0, total - text.count("@"))
-    try:
-        pairs = email.utils.getaddresses([text])
-    except (ValueError, IndexError, TypeError):
-        return decode_header_value(text.encode("utf-8", "surrogatepass"))
-    shown: list[str] = []
-    for name, address in pairs:
-        name = decode_header_value(name.encode("utf-8", "surrogatepass")).strip().strip('"').strip()
-        if name and address and name != address:
-            shown.append(f"{name} <{address}>")
-        elif address or name:
-            shown.append(address or name)
-    if not shown:
-        return decode_header_value(text.encode("utf-8", "surrogatepass"))
-    if len(shown) > MAX_SHOWN_RECIPIENTS:
-        hidden += len(shown) - MAX_SHOWN_RECIPIENTS
-        shown = shown[:MAX_SHOWN_RECIPIENTS]
-    result = ", ".join(shown)
-    if hidden:
-        result += f", … (+{hidden})"
-    return result
-
-
 # -- the body -----------------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""(?i)<meta[^>]+charset\s*=\s*['"]?\s*([A-Za-z0-9_.:-]+)""")
@@ -122,12 +76,12 @@ class _Body:
     html: int | None = None
 
 
-def _is_attachment(part: mime_tree.Part) -> bool:
+def _is_attachment(part: Part) -> bool:
     disposition, _ = part.disposition
     return disposition == "attachment"
 
 
-def _choose_body(tree: mime_tree.Tree, index: int, body: _Body) -> bool:
+def _choose_body(tree: Tree, index: int, body: _Body) -> bool:
     """Fill ``body`` from the subtree at ``index``; True when it held a body."""
     part = tree.parts[index]
     if part.opaque:
@@ -161,11 +115,11 @@ def _choose_body(tree: mime_tree.Tree, index: int, body: _Body) -> bool:
     return any(_choose_body(tree, child, body) for child in part.children)  # the first that holds one
 
 
-def _has_filename(part: mime_tree.Part) -> bool:
+def _has_filename(part: Part) -> bool:
     return bool(part.disposition[1].get("filename") or part.parameters.get("name"))
 
 
-def _attachment_filename(tree: mime_tree.Tree, part: mime_tree.Part) -> str:
+def _attachment_filename(tree: Tree, part: Part) -> str:
     _, disposition_parameters = part.disposition
     name = disposition_parameters.get("filename") or part.parameters.get("name") or ""
     if not name and part.content_type in ("message/rfc822", "message/global"):
@@ -176,17 +130,17 @@ def _attachment_filename(tree: mime_tree.Tree, part: mime_tree.Part) -> str:
     return sanitize_filename(name, fallback, part.content_type)
 
 
-def _body_text(tree: mime_tree.Tree, index: int, override: str | None,
+def _body_text(tree: Tree, index: int, override: str | None,
                problems: list[str]) -> tuple[str, str]:
     part = tree.parts[index]
-    data, clean = mime_tree.payload(tree, part)
+    data, clean = payload(tree, part)
     if not clean:
         problems.append("the body's transfer encoding is damaged; some text may be missing")
     declared = part.charset
     if declared is None and part.content_type == "text/html":
         meta = _META_CHARSET.search(data, 0, 4096)
         declared = meta.group(1).decode("ascii") if meta else None
-    if declared and not mime_tree.known_charset(declared):
+    if declared and not known_charset(declared):
         problems.append(f"unknown charset {declared[:40]!r}; the text encoding was guessed")
         declared = None
     text, codec = decode_text(data, declared, override)
@@ -197,22 +151,27 @@ def _body_text(tree: mime_tree.Tree, index: int, override: str | None,
     return text, codec
 
 
-def _header(tree: mime_tree.Tree, name: str) -> bytes:
+def _header(tree: Tree, name: str) -> bytes:
     return tree.parts[0].headers.get(name, b"") if tree.parts else b""
 
 
 def parse_message(raw: bytes, charset_override: str | None = None) -> MessageView:
     """Everything the viewer shows about a raw message. Never raises."""
     try:
-        return _parse(raw, charset_override)
+        return build_view(raw, charset_override)
     except Exception as error:  # noqa: BLE001 - a bug here must not stop the user from reading mail
         return MessageView("", "", "", "", "", None, "", decode_bytes(raw[:1_000_000]), None, None, (), {},
                            False, (f"the message could not be parsed ({type(error).__name__}); "
                                    "showing the raw text",))
 
 
-def _parse(raw: bytes, charset_override: str | None, detect_remote: bool = True) -> MessageView:
-    tree = mime_tree.parse_tree(raw)
+def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote: bool = True) -> MessageView:
+    """:func:`parse_message` without its last-resort ``except``: callers that want another
+    fallback (the search index wants no text at all) catch errors themselves.
+
+    ``detect_remote=False`` skips the remote-content scan, which the index has no use for.
+    """
+    tree = parse_tree(raw)
     problems = list(tree.problems)
     body = _Body()
     _choose_body(tree, 0, body)
@@ -252,7 +211,7 @@ def _parse(raw: bytes, charset_override: str | None, detect_remote: bool = True)
             continue
         attachments.append(Attachment(
             part_index=part.index, filename=_attachment_filename(tree, part), content_type=part.content_type,
-            size=mime_tree.decoded_size(tree, part), content_id=content_id, is_message=is_message))
+            size=decoded_size(tree, part), content_id=content_id, is_message=is_message))
 
     date_text = decode_header_value(_header(tree, "date"))
     date = parse_date(date_text)
@@ -279,11 +238,11 @@ def _parse(raw: bytes, charset_override: str | None, detect_remote: bool = True)
 
 def part_payload(raw: bytes, part_index: int) -> tuple[bytes, str]:
     """The decoded bytes and content type of one part. KeyError when there is no such part."""
-    tree = mime_tree.parse_tree(raw)
+    tree = parse_tree(raw)
     if not 0 <= part_index < len(tree.parts):
         raise KeyError(part_index)
     part = tree.parts[part_index]
-    data, _ = mime_tree.payload(tree, part)
+    data, _ = payload(tree, part)
     return data, part.content_type
 
 
@@ -292,25 +251,10 @@ def part_payloads(raw: bytes, part_indexes: Iterable[int]) -> dict[int, tuple[by
 
     Indexes with no such part are left out rather than raising.
     """
-    tree = mime_tree.parse_tree(raw)
+    tree = parse_tree(raw)
     payloads: dict[int, tuple[bytes, str]] = {}
     for index in part_indexes:
         if 0 <= index < len(tree.parts):
             part = tree.parts[index]
-            payloads[index] = (mime_tree.payload(tree, part)[0], part.content_type)
+            payloads[index] = (payload(tree, part)[0], part.content_type)
     return payloads
-
-
-def searchable_text(raw: bytes, limit: int = 200_000) -> str:
-    """Body text for the full-text index: the plain text, else the HTML as text. Never raises."""
-    try:
-        view = _parse(raw, None, detect_remote=False)
-        if view.plain_text is not None:
-            text = view.plain_text
-        elif view.html is not None:
-            text = html_to_text(view.html[: limit * 4])
-        else:
-            text = ""
-        return text[:limit]
-    except Exception:  # noqa: BLE001 - indexing must go on past any message
-        return ""

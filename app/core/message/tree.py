@@ -11,26 +11,22 @@ Limits keep hostile input bounded: nesting deeper than :data:`MAX_DEPTH` and mor
 :data:`MAX_PARTS` parts are not split further (a note goes into ``problems``). No recursion is
 used, so 10,000 levels of ``multipart/mixed`` cost nothing but a note.
 
-Header parameters (RFC 2045 ``name=value``, RFC 2231 ``name*=charset'lang'%XX`` with
-continuations, RFC 2047 words inside quoted values, raw 8-bit values) are decoded here too.
+Each part's headers and parameters are read by :mod:`app.core.message.headers`, the same parser
+the message list uses.
 """
 
 from __future__ import annotations
 
 import binascii
-import re
-import urllib.parse
 from dataclasses import dataclass, field
 
-from app.core.mime import decode_bytes, decode_header_value, normalize_charset
+from app.core.message.headers import decode_header_value, parse_parameters, split_part
 
 #: Deeper structures than this are shown as opaque parts: real mail nests a handful of levels.
 MAX_DEPTH = 64
 #: A message with more parts than this is not split further (keeps hostile input linear).
 MAX_PARTS = 2000
 
-_HEADER_END = re.compile(rb"\n\r?\n")
-_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _BASE64_NOISE = bytes(character for character in range(256)
                       if not (chr(character).isascii() and (chr(character).isalnum() or chr(character) in "+/")))
 
@@ -89,103 +85,6 @@ class Tree:
     raw: bytes
     parts: list[Part]
     problems: list[str]
-
-
-def _header_fields(block: bytes) -> dict[str, bytes]:
-    """Lower-case name -> raw value of its first occurrence, folding kept."""
-    fields: dict[str, bytes] = {}
-    name: str | None = None
-    value: list[bytes] = []  # a list, not bytes +=: a 200,000-line folded header stays linear
-    for line in block.split(b"\n"):
-        if line.endswith(b"\r"):
-            line = line[:-1]
-        if line[:1] in (b" ", b"\t") and name is not None:
-            value.append(line)
-            continue
-        if name is not None and name not in fields:
-            fields[name] = b"\n".join(value)
-        raw_name, separator, rest = line.partition(b":")
-        if not separator or not raw_name or b" " in raw_name.strip() or b"\t" in raw_name.strip():
-            name = None
-            continue
-        name = raw_name.strip().decode("latin-1").lower()
-        value = [rest]
-    if name is not None and name not in fields:
-        fields[name] = b"\n".join(value)
-    return fields
-
-
-def split_part(raw: bytes, start: int, end: int) -> tuple[dict[str, bytes], int]:
-    """Headers of the part at ``raw[start:end]`` and where its body starts."""
-    if raw.startswith(b"\r\n", start) or raw.startswith(b"\n", start):
-        return {}, start + (2 if raw.startswith(b"\r\n", start) else 1)
-    if not _HEADER_LINE.match(raw, start, end):
-        # No header at all (a part that starts straight with its text): RFC 2045 defaults apply.
-        return {}, start
-    match = _HEADER_END.search(raw, start, end)
-    if match is None:
-        return _header_fields(raw[start:end]), end
-    return _header_fields(raw[start:match.start() + 1]), match.end()
-
-
-# -- parameters ---------------------------------------------------------------------------------
-
-_PARAMETER = re.compile(r';\s*([^\s=;"]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)', re.DOTALL)
-_SECTION = re.compile(r"^(.*?)\*(\d+)(\*?)$|^(.*?)(\*)$")
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if value.startswith('"'):
-        value = value[1:-1] if value.endswith('"') and len(value) > 1 else value[1:]
-        # Only \" and \\ are unescaped: Windows senders put unescaped backslashes in paths.
-        value = re.sub(r'\\(["\\])', r"\1", value)
-    return value
-
-
-def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
-    """The main value (lower case) and decoded parameters of a Content-Type-like header."""
-    text = decode_bytes(re.sub(rb"\r?\n[ \t]", b" ", raw_value))
-    head, _, _ = text.partition(";")
-    main_value = head.strip().strip('"').lower()
-    plain: dict[str, str] = {}
-    sections: dict[str, list[tuple[int, bool, str]]] = {}
-    for match in _PARAMETER.finditer(text, len(head)):
-        name = match.group(1).lower()
-        value = _unquote(match.group(2))
-        section = _SECTION.match(name)
-        if section is None:
-            plain.setdefault(name, value)
-        elif section.group(1) is not None:
-            sections.setdefault(section.group(1), []).append(
-                (int(section.group(2)[:6]), bool(section.group(3)), value))
-        else:
-            sections.setdefault(section.group(4), []).append((0, True, value))
-    parameters = dict(plain)
-    for name, pieces in sections.items():
-        decoded = _join_rfc2231(pieces)
-        if decoded:
-            parameters[name] = decoded  # RFC 2231 wins over a plain value given for old readers
-    for name, value in parameters.items():
-        if "=?" in value:
-            parameters[name] = decode_header_value(value.encode("utf-8", "surrogatepass"))
-    return main_value, parameters
-
-
-def _join_rfc2231(pieces: list[tuple[int, bool, str]]) -> str:
-    """RFC 2231 sections 3-4: continuations joined in order, ``charset'language'`` then %XX."""
-    pieces.sort(key=lambda piece: piece[0])
-    charset: str | None = None
-    data: list[bytes] = []
-    for position, (_, encoded, value) in enumerate(pieces):
-        if encoded:
-            if position == 0 and value.count("'") >= 2:
-                charset, _, rest = value.split("'", 2)
-                value = rest
-            data.append(urllib.parse.unquote_to_bytes(value))
-        else:
-            data.append(value.encode("utf-8", "surrogatepass"))
-    return decode_bytes(b"".join(data), charset)
 
 
 # -- the tree -----------------------------------------------------------------------------------
@@ -348,6 +247,3 @@ def decoded_size(tree: Tree, part: Part) -> int:
         return len(payload(tree, part)[0])
     return part.body_end - part.body_start
 
-
-def known_charset(label: str | None) -> bool:
-    return normalize_charset(label) is not None

@@ -1,10 +1,13 @@
-"""Choosing the charset of a body text when the message does not say, or says wrong.
+"""Charsets: MIME labels and their aliases, decoding that never raises, and a body's real charset.
 
-Order of trust, from what Chinese and Western mail actually does:
+Labels are widened before lookup (:data:`_CHARSET_ALIASES`): mail labelled GB2312 or GBK is
+usually GB18030 in practice, Big5 is usually Big5-HKSCS. Every decoder here returns text for any
+bytes; a header or body in an unknown or wrong charset is shown, never an error.
+
+Order of trust for a body (:func:`decode_text`), from what Chinese and Western mail actually does:
 
 1. The user's choice from the "Text encoding" menu (``override``) always wins.
-2. The declared charset, when the bytes decode cleanly in it. Labels are widened first (GB2312 and
-   GBK to GB18030, Big5 to Big5-HKSCS: see :data:`app.core.mime._CHARSET_ALIASES`). A declared
+2. The declared charset, when the bytes decode cleanly in it (after widening). A declared
    single-byte Western charset never fails, so valid UTF-8 with 8-bit bytes wins over it: mail
    labelled ISO-8859-1 that is really UTF-8 is far more common than the reverse.
 3. Valid UTF-8.
@@ -16,8 +19,52 @@ Order of trust, from what Chinese and Western mail actually does:
 from __future__ import annotations
 
 import codecs
+import re
 
-from app.core.mime import decode_with, normalize_charset
+#: Charset labels that are subsets of GB18030 in practice: mail labelled GB2312 is usually GBK.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+                    "ks_c_5601-1987": "cp949", "big5": "big5hkscs", "unicode-1-1-utf-7": "utf-7"}
+
+
+def normalize_charset(label: str | None) -> str | None:
+    """A Python codec name for a MIME charset label, or None if Python knows no such codec."""
+    if not label:
+        return None
+    name = label.strip().strip('"').lower()
+    name = _CHARSET_ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+#: A UTF-16 surrogate on its own. SQLite and every encoder refuse it ("surrogates not allowed"),
+#: so one in a subject or body would stop the message from being stored and indexed.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The codecs that decode to lone surrogates (every codec Python ships was tried): only their
+#: text is scanned, which would otherwise double the cost of decoding a large body.
+_SURROGATE_CODECS = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna"})
+
+
+def decode_with(data: bytes, codec: str, errors: str = "strict") -> str:
+    """``data.decode(codec, errors)`` with any lone surrogate replaced by U+FFFD."""
+    text = data.decode(codec, errors)
+    return _LONE_SURROGATE.sub("\ufffd", text) if codec in _SURROGATE_CODECS else text
+
+
+def decode_bytes(data: bytes, charset: str | None = None) -> str:
+    """Decode with the declared charset, else UTF-8 when valid, else GB18030; never raises."""
+    codec = normalize_charset(charset)
+    if codec:
+        try:
+            return decode_with(data, codec)
+        except (UnicodeError, LookupError):  # UnicodeError: idna and punycode raise it bare
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
+
 
 #: Labels that promise nothing beyond ASCII or a single-byte Western set: UTF-8 overrides them.
 _WEAK_LABELS = frozenset(["ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"])
@@ -112,3 +159,8 @@ def codec_label(codec: str) -> str:
         return known[name]
     name = name.replace("_", "-")
     return "iso-" + name[3:] if name.startswith("iso") and name[3:4].isdigit() else name
+
+
+def known_charset(label: str | None) -> bool:
+    """Whether a MIME charset label names a codec Python has (after widening)."""
+    return normalize_charset(label) is not None

@@ -1,0 +1,348 @@
+"""The one header parser: fields of a message or part, RFC 2047 words, parameters, addresses, dates.
+
+The message list (:mod:`.summary`), the MIME tree (:mod:`.tree`) and the viewer (:mod:`.view`)
+all read headers through this module, so a subject, a file name or a sender is decoded the same
+way wherever it is shown. Real mail is messy: RFC 2047 words split mid-character, GB2312 that is
+really GBK, raw 8-bit headers, unescaped backslashes in quoted file names. Nothing here raises on
+message content: what cannot be decoded is shown as written.
+
+- Fields: :func:`parse_fields` splits a header block (first occurrence of a name wins, folding
+  kept); :func:`message_headers` finds a message's block for the list, :func:`split_part` a MIME
+  part's block for the tree.
+- Values: :func:`decode_header_value` (raw 8-bit as UTF-8 else GB18030, RFC 2047 words joined as
+  bytes before decoding); :func:`parse_parameters` (RFC 2045 ``name=value``, RFC 2231
+  continuations and ``charset'lang'%XX``, RFC 2047 inside quoted values).
+- Addresses: :func:`format_addresses` for the one-line list column, :func:`format_address_list`
+  for the viewer (names decoded after the list is split, long lists counted).
+- Dates: :func:`parse_date` and :func:`format_date`.
+"""
+
+from __future__ import annotations
+
+import binascii
+import email.utils
+import re
+import urllib.parse
+from datetime import datetime
+
+from app.core.message.charsets import decode_bytes, normalize_charset
+
+# -- fields -------------------------------------------------------------------------------------
+
+#: Where a header block ends: the first empty line. The block handed to :func:`parse_fields`
+#: keeps the line end before it, so a CR before that line end stays part of the last value.
+_HEADER_END = re.compile(rb"\n\r?\n")
+#: A part whose first line is not ``name:`` has no header at all (RFC 2045 defaults apply).
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+
+
+def parse_fields(block: bytes) -> dict[str, bytes]:
+    """Lower-case name -> raw value of its first occurrence, folding kept (lines joined by LF).
+
+    A line whose name holds a space or a tab is no field (an mbox ``From `` line, body text) and
+    is skipped; an indented line after it is then read as a line of its own. The list read such
+    lines differently until the two parsers became this one: it kept a tab inside a name.
+    """
+    fields: dict[str, bytes] = {}
+    name: str | None = None
+    value: list[bytes] = []  # a list, not bytes +=: a 200,000-line folded header stays linear
+    for line in block.split(b"\n"):
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if line[:1] in (b" ", b"\t") and name is not None:
+            value.append(line)
+            continue
+        if name is not None and name not in fields:
+            fields[name] = b"\n".join(value)
+        raw_name, separator, rest = line.partition(b":")
+        if not separator or not raw_name or b" " in raw_name.strip() or b"\t" in raw_name.strip():
+            name = None
+            continue
+        name = raw_name.strip().decode("latin-1").lower()
+        value = [rest]
+    if name is not None and name not in fields:
+        fields[name] = b"\n".join(value)
+    return fields
+
+
+def message_headers(raw: bytes) -> dict[str, bytes]:
+    """The header fields of a whole message, for the list: everything up to the first empty line.
+
+    More lenient than :func:`split_part` at the very start of a message: a leading empty line or
+    an mbox ``From `` line does not hide the fields that follow, so the list keeps showing a
+    subject for such mail as it always has (the viewer reads them through the tree, as a body).
+    """
+    match = _HEADER_END.search(raw)
+    return parse_fields(raw[: match.start() + 1] if match else raw)
+
+
+def split_part(raw: bytes, start: int, end: int) -> tuple[dict[str, bytes], int]:
+    """Headers of the part at ``raw[start:end]`` and where its body starts."""
+    if raw.startswith(b"\r\n", start) or raw.startswith(b"\n", start):
+        return {}, start + (2 if raw.startswith(b"\r\n", start) else 1)
+    if not _HEADER_LINE.match(raw, start, end):
+        # No header at all (a part that starts straight with its text): RFC 2045 defaults apply.
+        return {}, start
+    match = _HEADER_END.search(raw, start, end)
+    if match is None:
+        return parse_fields(raw[start:end]), end
+    return parse_fields(raw[start:match.start() + 1]), match.end()
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+#: A line end followed by white space: a folded header line goes on (RFC 5322 section 2.2.3).
+_FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _unfold(raw: bytes) -> bytes:
+    """One line of a folded header value, the fold's white space kept as one space."""
+    return _FOLD.sub(b" ", raw)
+
+
+#: One RFC 2047 encoded word: charset (RFC 2231 allows a *language suffix), B or Q, text.
+_ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: Only whitespace between two encoded words is dropped (RFC 2047 section 6.2).
+_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+
+
+def _decode_word_bytes(encoding: str, text: str) -> bytes | None:
+    """The bytes of one encoded word, or None when they cannot be recovered."""
+    data = text.encode("ascii", "replace")
+    try:
+        if encoding in "qQ":
+            return binascii.a2b_qp(data, header=True)
+        # Lenient like mail readers: padding repaired, a dangling last character dropped; a word
+        # with nothing decodable in it is shown as written.
+        data = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+        if len(data) % 4 == 1:
+            data = data[:-1]
+        if not data and text:
+            return None
+        return binascii.a2b_base64(data + b"=" * (-len(data) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _decode_encoded_words(text: str) -> str:
+    """RFC 2047 words decoded in place; adjacent words of one charset are joined as bytes first.
+
+    One character may be split across two words (RFC 2047 forbids it; senders do it anyway), so
+    the bytes are joined before decoding. A word with an unknown charset shows decoded as UTF-8
+    when it is valid UTF-8, and a word whose base64 is broken shows as written: never an error.
+    """
+    output: list[str] = []
+    position = 0
+    run: list[tuple[str, bytes]] = []  # (charset, bytes) of the current run of adjacent words
+    run_end = 0
+
+    def flush() -> None:
+        merged: list[tuple[str, bytes]] = []
+        for charset, data in run:
+            if merged and merged[-1][0] == charset:
+                merged[-1] = (charset, merged[-1][1] + data)
+            else:
+                merged.append((charset, data))
+        for charset, data in merged:
+            if normalize_charset(charset) is None:
+                try:
+                    output.append(data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    output.append(decode_bytes(data))
+            else:
+                output.append(decode_bytes(data, charset))
+        run.clear()
+
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[position:match.start()]
+        adjacent = bool(run) and _BETWEEN_WORDS.fullmatch(between) is not None
+        if not adjacent:
+            flush()
+            output.append(between)
+        data = _decode_word_bytes(match.group(2), match.group(3))
+        if data is None:
+            flush()
+            output.append(match.group(0))
+            position = run_end = match.end()
+            continue
+        run.append((match.group(1).lower(), data))
+        position = run_end = match.end()
+    flush()
+    output.append(text[run_end:] if run_end else text[position:])
+    return "".join(output)
+
+
+def decode_header_value(raw: bytes) -> str:
+    """Unfold and decode one header value: raw 8-bit (RFC 6532 UTF-8, else GB18030) and RFC 2047."""
+    text = decode_bytes(_unfold(raw)).strip()
+    if "=?" in text:
+        try:
+            text = _decode_encoded_words(text)
+        except Exception:  # noqa: BLE001 - a header must never stop a message from showing
+            pass
+    # A header is one line to a reader: bare CR, NUL, ESC and friends become spaces.
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()
+
+
+# -- parameters -----------------------------------------------------------------------------------
+
+_PARAMETER = re.compile(r';\s*([^\s=;"]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)', re.DOTALL)
+_SECTION = re.compile(r"^(.*?)\*(\d+)(\*?)$|^(.*?)(\*)$")
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if value.startswith('"'):
+        value = value[1:-1] if value.endswith('"') and len(value) > 1 else value[1:]
+        # Only \" and \\ are unescaped: Windows senders put unescaped backslashes in paths.
+        value = re.sub(r'\\(["\\])', r"\1", value)
+    return value
+
+
+def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
+    """The main value (lower case) and decoded parameters of a Content-Type-like header."""
+    text = decode_bytes(_unfold(raw_value))
+    head, _, _ = text.partition(";")
+    main_value = head.strip().strip('"').lower()
+    plain: dict[str, str] = {}
+    sections: dict[str, list[tuple[int, bool, str]]] = {}
+    for match in _PARAMETER.finditer(text, len(head)):
+        name = match.group(1).lower()
+        value = _unquote(match.group(2))
+        section = _SECTION.match(name)
+        if section is None:
+            plain.setdefault(name, value)
+        elif section.group(1) is not None:
+            sections.setdefault(section.group(1), []).append(
+                (int(section.group(2)[:6]), bool(section.group(3)), value))
+        else:
+            sections.setdefault(section.group(4), []).append((0, True, value))
+    parameters = dict(plain)
+    for name, pieces in sections.items():
+        decoded = _join_rfc2231(pieces)
+        if decoded:
+            parameters[name] = decoded  # RFC 2231 wins over a plain value given for old readers
+    for name, value in parameters.items():
+        if "=?" in value:
+            parameters[name] = decode_header_value(value.encode("utf-8", "surrogatepass"))
+    return main_value, parameters
+
+
+def _join_rfc2231(pieces: list[tuple[int, bool, str]]) -> str:
+    """RFC 2231 sections 3-4: continuations joined in order, ``charset'language'`` then %XX."""
+    pieces.sort(key=lambda piece: piece[0])
+    charset: str | None = None
+    data: list[bytes] = []
+    for position, (_, encoded, value) in enumerate(pieces):
+        if encoded:
+            if position == 0 and value.count("'") >= 2:
+                charset, _, rest = value.split("'", 2)
+                value = rest
+            data.append(urllib.parse.unquote_to_bytes(value))
+        else:
+            data.append(value.encode("utf-8", "surrogatepass"))
+    return decode_bytes(b"".join(data), charset)
+
+
+# -- addresses ------------------------------------------------------------------------------------
+
+# Two renderings of one parse, not two parsers: the list's column is one line made fast for a
+# fetch of thousands of messages (decode, then split only when the simple pattern fails), and it
+# is stored, so changing it would make old and new rows of one mailbox read differently; the
+# viewer splits before decoding, so an encoded name holding a comma stays one name.
+
+#: "Name <address>" or a bare address: most From headers. Parsed without the email package,
+#: whose address parser is the slowest part of indexing a message (bench profile).
+_SIMPLE_ADDRESS = re.compile(r'^\s*(?:"([^"\\]*)"|([^"<>,;@\\]*?))\s*<([^<>\s,;"]+@[^<>\s,;"]+)>\s*$'
+                             r'|^\s*<?([^<>\s,;"]+@[^<>\s,;"]+)>?\s*$')
+#: The list shows a line of recipients, not ten thousand: longer headers are cut here.
+MAX_RECIPIENTS_TEXT = 2000
+
+
+def format_addresses(value: str) -> str:
+    """'Name <a@b>, c@d' cleaned: decoded names, no stray quotes."""
+    simple = _SIMPLE_ADDRESS.match(value)
+    if simple:
+        quoted, plain, address, bare = simple.groups()
+        if bare:
+            return bare
+        name = (quoted if quoted is not None else plain or "").strip()
+        return f"{name} <{address}>" if name else address
+    if len(value) > MAX_RECIPIENTS_TEXT:
+        value = value[:MAX_RECIPIENTS_TEXT].rsplit(",", 1)[0] + ", …"
+    try:
+        pairs = email.utils.getaddresses([value])
+    except (ValueError, IndexError):
+        return value
+    shown = []
+    for name, address in pairs:
+        if name and address:
+            shown.append(f"{name} <{address}>")
+        elif address or name:
+            shown.append(address or name)
+    return ", ".join(shown) if shown else value
+#: The viewer shows this many recipients and a count of the rest: a 10,000-address header would
+#: make an unreadable label and cost seconds to parse.
+MAX_SHOWN_RECIPIENTS = 200
+#: Headers longer than this are cut before address parsing (the email address parser is slow).
+_MAX_ADDRESS_HEADER_CHARACTERS = 20_000
+
+
+def format_address_list(raw_value: bytes) -> str:
+    """'Name <a@b>, c@d' as a person reads it: names decoded after the list is split, so an
+    encoded name containing a comma stays one name; long lists end with a count of the rest."""
+    text = decode_bytes(_unfold(raw_value)).strip()
+    if not text:
+        return ""
+    hidden = 0
+    if len(text) > _MAX_ADDRESS_HEADER_CHARACTERS:
+        total = text.count("@")
+        text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
+        hidden = max(0, total - text.count("@"))
+    try:
+        pairs = email.utils.getaddresses([text])
+    except (ValueError, IndexError, TypeError):
+        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+    shown: list[str] = []
+    for name, address in pairs:
+        name = decode_header_value(name.encode("utf-8", "surrogatepass")).strip().strip('"').strip()
+        if name and address and name != address:
+            shown.append(f"{name} <{address}>")
+        elif address or name:
+            shown.append(address or name)
+    if not shown:
+        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+    if len(shown) > MAX_SHOWN_RECIPIENTS:
+        hidden += len(shown) - MAX_SHOWN_RECIPIENTS
+        shown = shown[:MAX_SHOWN_RECIPIENTS]
+    result = ", ".join(shown)
+    if hidden:
+        result += f", … (+{hidden})"
+    return result
+
+
+# -- dates ----------------------------------------------------------------------------------------
+
+
+def parse_date(value: str) -> float | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()
+    try:
+        return parsed.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def format_date(timestamp: float | None) -> str:
+    if timestamp is None:
+        return ""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
