@@ -1,7 +1,7 @@
 """Runs the real ``poplark`` GUI entry point with test hooks that report what happened to a file.
 
 Used by tests that need the desktop app as a separate process (two instances, kill -9). The app
-itself is unchanged; the hooks wrap three methods and append one line each to the file named by
+itself is unchanged; the hooks wrap a few methods and append one line each to the file named by
 ``POPLARK_TEST_MARKER``:
 
 - ``listening`` once the single-instance server listens (the window exists; the start-up fetch
@@ -123,13 +123,14 @@ def _commands_class() -> type:
 
 def install_hooks() -> None:
     from app.core.model import FetchReport
+    from app.ui.fetch_outcomes import FetchOutcomes
     from app.ui.main_window import MainWindow
     from app.ui.single_instance import SingleInstance
     from app.ui.widgets.preview import PreviewPane
 
     original_listen = SingleInstance.listen
     original_show = MainWindow.show_from_tray
-    original_finished = MainWindow._fetch_finished
+    original_finished = FetchOutcomes.fetch_finished
 
     def listen(self: SingleInstance) -> bool:
         listening = original_listen(self)
@@ -145,11 +146,12 @@ def install_hooks() -> None:
         original_show(self)
         _note(f"activated visible={int(self.isVisible())}")
 
-    def fetch_finished(self: MainWindow, account_name: str, report: FetchReport) -> None:
+    def fetch_finished(self: FetchOutcomes, account_name: str, report: FetchReport) -> None:
         original_finished(self, account_name, report)
         _note(f"fetched {account_name} {report.new_messages}")
-        if os.environ.get("POPLARK_TEST_QUIT_AFTER_FETCH") == "1":
-            self.quit()
+        window = self.parent()
+        if os.environ.get("POPLARK_TEST_QUIT_AFTER_FETCH") == "1" and isinstance(window, MainWindow):
+            window.quit()
 
     if os.environ.get("POPLARK_TEST_FIRST_CHECK_MISSES") == "1":
         import app.ui.single_instance as single_instance
@@ -167,7 +169,7 @@ def install_hooks() -> None:
         original_loaded = PreviewPane._on_loaded
         original_failed = PreviewPane._on_failed
 
-        def fetch_failed(self: MainWindow, account_name: str, error: Exception) -> None:
+        def fetch_failed(self: FetchOutcomes, account_name: str, error: Exception) -> None:
             self.scheduler.record_failure(account_name, error)  # as the app does, without the dialog
             _note(f"fetch-failed {account_name} {type(error).__name__}: {_one_line(error)}")
 
@@ -186,14 +188,14 @@ def install_hooks() -> None:
         def store_failure(self: MainWindow, error: Exception) -> None:
             _note(f"store-failure {type(error).__name__}: {_one_line(error)}")
 
-        MainWindow._fetch_failed = fetch_failed  # type: ignore[method-assign]
+        FetchOutcomes.fetch_failed = fetch_failed  # type: ignore[method-assign]
         MainWindow.show_store_failure = store_failure  # type: ignore[method-assign]
         PreviewPane._on_loaded = loaded  # type: ignore[method-assign]
         PreviewPane._on_failed = failed  # type: ignore[method-assign]
 
     SingleInstance.listen = listen  # type: ignore[method-assign]
     MainWindow.show_from_tray = show_from_tray  # type: ignore[method-assign]
-    MainWindow._fetch_finished = fetch_finished  # type: ignore[method-assign]
+    FetchOutcomes.fetch_finished = fetch_finished  # type: ignore[method-assign]
 
 
 def main() -> int:

@@ -28,9 +28,9 @@ def test_flag_toggles_the_selection(qtbot: QtBot, mailbox_window: Callable[..., 
     window = mailbox_window()
     window.message_view.selectRow(0)
     first = window.inbox_model.message_id(0)
-    window.flag_action.trigger()
+    window.window_actions.flag.trigger()
     assert window.store.message(first).flagged
-    window.flag_action.trigger()
+    window.window_actions.flag.trigger()
     assert not window.store.message(first).flagged
     from app.ui.models.inbox_model import Column
 
@@ -48,14 +48,14 @@ def test_delete_restore_and_empty_trash(qtbot: QtBot, mailbox_window: Callable[.
     selection.select(window.inbox_model.index(1, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
     doomed = window.selected_ids()
     assert len(doomed) == 2  # multi-select
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     assert all(window.store.message(message_id).folder == Folder.TRASH for message_id in doomed)
     open_folder(window, Folder.TRASH)
     assert sorted(ids_in_view(window)) == sorted(doomed)
-    assert window.restore_action.isEnabled() and window.delete_action.isEnabled()  # Delete: for good
+    assert window.window_actions.restore.isEnabled() and window.window_actions.delete.isEnabled()  # Delete: for good
     window.message_view.selectRow(0)
     restored = window.selected_ids()[0]
-    window.restore_action.trigger()
+    window.window_actions.restore.trigger()
     assert window.store.message(restored).folder == Folder.INBOX
     remaining = [message_id for message_id in doomed if message_id != restored]
     assert ids_in_view(window) == remaining
@@ -67,10 +67,10 @@ def test_delete_restore_and_empty_trash(qtbot: QtBot, mailbox_window: Callable[.
         return QMessageBox.StandardButton.Cancel if len(questions) == 1 else QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
-    window.empty_trash_action.trigger()  # cancelled
+    window.window_actions.empty_trash.trigger()  # cancelled
     assert window.store.summaries(remaining)
-    window.empty_trash_action.trigger()  # in a background job
-    qtbot.waitUntil(lambda: window.store.summaries(remaining) == {} and not window._mailbox_jobs, timeout=10000)
+    window.window_actions.empty_trash.trigger()  # in a background job
+    qtbot.waitUntil(lambda: window.store.summaries(remaining) == {} and not window.operations.jobs, timeout=10000)
     assert window.inbox_model.rowCount() == 0
     assert "server" not in questions[0]  # this account keeps mail on the server
 
@@ -80,7 +80,7 @@ def test_mirror_mode_announces_server_deletions(qtbot: QtBot, mailbox_window: Ca
     window = mailbox_window(mode=LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
     assert not window.pending_deletions_label.isVisible()
     window.message_view.selectRow(0)
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     assert window.store.pending_server_deletions() == 1
     assert window.pending_deletions_label.isVisible()
     assert window.pending_deletions_label.text().startswith("1 message")
@@ -88,7 +88,7 @@ def test_mirror_mode_announces_server_deletions(qtbot: QtBot, mailbox_window: Ca
     questions: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda parent, title, text, *args: questions.append(text) or QMessageBox.StandardButton.Yes))
-    window.empty_trash_action.trigger()
+    window.window_actions.empty_trash.trigger()
     assert "deleted from the server at the next check" in questions[0]
 
 
@@ -99,9 +99,9 @@ def test_export_selected_as_eml_and_folder_as_mbox(qtbot: QtBot, mailbox_window:
     target.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(target)))
     window.message_view.selectAll()
-    jobs_before = set(window._mailbox_jobs)
-    window.export_eml_action.trigger()
-    job = next(iter(window._mailbox_jobs - jobs_before))
+    jobs_before = set(window.operations.jobs)
+    window.window_actions.export_eml.trigger()
+    job = next(iter(window.operations.jobs - jobs_before))
     with qtbot.waitSignal(job.finished, timeout=10000):
         pass
     files = sorted(target.glob("*.eml"))
@@ -111,9 +111,9 @@ def test_export_selected_as_eml_and_folder_as_mbox(qtbot: QtBot, mailbox_window:
     mbox_path = tmp_path / "inbox.mbox"
     mbox_path.write_bytes(b"an older export, replaced after the dialog asked")
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args, **kwargs: (str(mbox_path), "")))
-    jobs_before = set(window._mailbox_jobs)
-    window.export_mbox_action.trigger()
-    job = next(iter(window._mailbox_jobs - jobs_before))
+    jobs_before = set(window.operations.jobs)
+    window.window_actions.export_mbox.trigger()
+    job = next(iter(window.operations.jobs - jobs_before))
     with qtbot.waitSignal(job.finished, timeout=10000):
         pass
     assert len(mailbox.mbox(str(mbox_path))) == len(MESSAGES)
@@ -187,13 +187,13 @@ def test_the_text_encoding_menu_re_renders_and_resets(qtbot: QtBot, mailbox_wind
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
     assert text not in window.preview.body.toPlainText()
-    gb18030 = next(action for action in window.encoding_group.actions() if action.data() == "gb18030")
+    gb18030 = next(action for action in window.window_actions.encoding_group.actions() if action.data() == "gb18030")
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         gb18030.trigger()
     assert text in window.preview.body.toPlainText()
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(1)
-    assert window.encoding_group.checkedAction() is window.encoding_group.actions()[0]
+    assert window.window_actions.encoding_group.checkedAction() is window.window_actions.encoding_group.actions()[0]
     assert window.preview.charset_override is None
 
 
@@ -223,7 +223,7 @@ def test_bodies_are_indexed_after_a_fetch(qtbot: QtBot, tmp_path: Path, memory_k
         window = MainWindow(store, profile, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.search_indexer.finished, timeout=20000):
-            window.get_mail_action.trigger()
+            window.window_actions.get_mail.trigger()
         assert store.pending_search_count() == 0
         window.search_box.setText("xylophone")
         qtbot.waitUntil(lambda: window.inbox_model.rowCount() == 1, timeout=5000)
@@ -337,9 +337,9 @@ def test_a_failed_export_or_import_says_which_file_and_what_to_do(
         lambda parent, title, text, *args: warnings.append((title, text)) or QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(target)))
     window.message_view.selectAll()
-    jobs_before = set(window._mailbox_jobs)
-    window.export_eml_action.trigger()
-    job = next(iter(window._mailbox_jobs - jobs_before))
+    jobs_before = set(window.operations.jobs)
+    window.window_actions.export_eml.trigger()
+    job = next(iter(window.operations.jobs - jobs_before))
     with qtbot.waitSignal(job.finished, timeout=10000):
         pass
     window.import_files([tmp_path / "vanished.eml"])  # dropped, then deleted before the import ran

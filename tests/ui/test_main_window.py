@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
 from app.core.store import Profile, Store
-from app.ui import main_window as main_window_module
+from app.ui import fetch_outcomes as fetch_outcomes_module
 from app.ui.dialogs.preferences import Preferences
 from app.ui.main_window import MainWindow
 from tests.fakes.keyrings import MemoryKeyring
@@ -70,13 +70,13 @@ def make_window(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> 
 
 def fetch_and_wait(qtbot: QtBot, window: MainWindow, trigger: Callable[[], object] | None = None) -> None:
     with qtbot.waitSignal(window.controller.idle, timeout=20000):
-        (trigger or window.get_mail_action.trigger)()
+        (trigger or window.window_actions.get_mail.trigger)()
 
 
 def test_first_run_shows_the_welcome_page(make_window: Callable[..., MainWindow]) -> None:
     window = make_window()
     assert window.stack.currentWidget() is window.welcome
-    assert not window.get_mail_action.isEnabled()
+    assert not window.window_actions.get_mail.isEnabled()
 
 
 def test_the_welcome_text_is_not_cut_in_chinese(chinese_ui: object, make_window: Callable[..., MainWindow]) -> None:
@@ -94,7 +94,8 @@ def test_get_mail_fills_the_list_and_reports(qtbot: QtBot, make_window: Callable
     assert window.stack.currentIndex() == 1
     stored_batches: list[list[int]] = []
     window.controller.messages_stored.connect(lambda name, ids: stored_batches.append(ids))
-    fetch_and_wait(qtbot, window, lambda: qtbot.mouseClick(window.get_mail_button, Qt.MouseButton.LeftButton))
+    button = window.window_actions.get_mail_button
+    fetch_and_wait(qtbot, window, lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton))
     assert window.inbox_model.rowCount() == len(MESSAGES)
     assert sum(len(batch) for batch in stored_batches) == len(MESSAGES)
     assert "12 new message" in window.fetch_status.label.text()
@@ -117,7 +118,7 @@ def test_new_mail_on_a_scheduled_check_notifies(qtbot: QtBot, make_window: Calla
     clock.now += 16 * 60
     with qtbot.waitSignal(window.controller.idle, timeout=20000):
         window.scheduler.check_now()
-    assert window.last_notification == ("test", 1)
+    assert window.tray.last_notification == ("test", 1)
     assert window.inbox_model.rowCount() == len(MESSAGES) + 1
 
 
@@ -131,9 +132,9 @@ def test_auth_error_asks_for_the_password_and_retries(qtbot: QtBot, make_window:
         asked.append(reason)
         return "secret", False
 
-    monkeypatch.setattr(main_window_module, "ask_password", answer)
+    monkeypatch.setattr(fetch_outcomes_module, "ask_password", answer)
     with qtbot.waitSignal(window.controller.finished, timeout=20000):
-        window.get_mail_action.trigger()
+        window.window_actions.get_mail.trigger()
     assert len(asked) == 1
     assert window.inbox_model.rowCount() == len(MESSAGES)
 
@@ -143,7 +144,7 @@ def test_busy_mailbox_backs_off_quietly(qtbot: QtBot, make_window: Callable[...,
     server = FakePop3Server(MESSAGES, faults=Faults(err_reply={"AUTH": "-ERR [IN-USE] locked"})).start()
     try:
         window = make_window(server)
-        monkeypatch.setattr(main_window_module, "ask_password", lambda *args, **kwargs: pytest.fail("asked"))
+        monkeypatch.setattr(fetch_outcomes_module, "ask_password", lambda *args, **kwargs: pytest.fail("asked"))
         fetch_and_wait(qtbot, window)
         assert "busy" in window.fetch_status.label.text().lower() or "in use" in window.fetch_status.label.text()
     finally:
@@ -159,7 +160,7 @@ def test_reading_marks_read_and_delete_moves_to_trash(qtbot: QtBot, make_window:
     summary = window.inbox_model.summary(0)
     assert "body line" in window.preview.body.toPlainText()
     assert window.store.message(summary.id).seen
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     assert window.inbox_model.rowCount() == len(MESSAGES) - 1
     assert window.store.message(summary.id).folder == Folder.TRASH
 
@@ -170,7 +171,7 @@ def test_quitting_mid_fetch_loses_nothing(qtbot: QtBot, make_window: Callable[..
     try:
         window = make_window(server)
         with qtbot.waitSignal(window.controller.messages_stored, timeout=20000):
-            window.get_mail_action.trigger()
+            window.window_actions.get_mail.trigger()
         window.close_for_good()
         assert window.controller.running() == []
         stored = {summary.uidl: window.store.raw(summary.id) for summary in window.store.messages()}
@@ -267,7 +268,7 @@ def test_with_no_delay_a_shown_message_is_read_at_once(qtbot: QtBot, make_window
     fetch_and_wait(qtbot, window)
     message_id = show_row(qtbot, window, 0)
     assert window.store.message(message_id).seen
-    assert not window._mark_read_timer.isActive()
+    assert not window.reader.mark_read_timer.isActive()
 
 
 def test_with_a_delay_a_message_is_read_only_when_the_timer_fires(
@@ -276,10 +277,10 @@ def test_with_a_delay_a_message_is_read_only_when_the_timer_fires(
     window.preferences = Preferences(mark_read_delay_seconds=1)
     fetch_and_wait(qtbot, window)
     message_id = show_row(qtbot, window, 0)
-    assert window._mark_read_timer.isActive()
+    assert window.reader.mark_read_timer.isActive()
     assert not window.store.message(message_id).seen
     qtbot.waitUntil(lambda: window.store.message(message_id).seen, timeout=5000)
-    assert not window._mark_read_timer.isActive()
+    assert not window.reader.mark_read_timer.isActive()
 
 
 def test_moving_on_before_the_delay_leaves_the_message_unread(
@@ -289,7 +290,7 @@ def test_moving_on_before_the_delay_leaves_the_message_unread(
     fetch_and_wait(qtbot, window)
     skipped = show_row(qtbot, window, 0)
     window.message_view.clearSelection()  # the selection changes: the pending mark is dropped
-    assert not window._mark_read_timer.isActive()
+    assert not window.reader.mark_read_timer.isActive()
     kept = show_row(qtbot, window, 1)
     qtbot.waitUntil(lambda: window.store.message(kept).seen, timeout=5000)
     assert not window.store.message(skipped).seen
@@ -302,9 +303,9 @@ def test_marking_the_shown_message_unread_before_the_delay_keeps_it_unread(
     window.preferences = Preferences(mark_read_delay_seconds=1)
     fetch_and_wait(qtbot, window)
     message_id = show_row(qtbot, window, 0)
-    assert window._mark_read_timer.isActive()
-    window.mark_unread_action.trigger()
-    qtbot.waitUntil(lambda: not window._mark_read_timer.isActive(), timeout=5000)
+    assert window.reader.mark_read_timer.isActive()
+    window.window_actions.mark_unread.trigger()
+    qtbot.waitUntil(lambda: not window.reader.mark_read_timer.isActive(), timeout=5000)
     assert not window.store.message(message_id).seen
 
 
@@ -314,7 +315,7 @@ def test_mark_read_off_never_marks(qtbot: QtBot, make_window: Callable[..., Main
     window.preferences = Preferences(mark_read_when_shown=False)
     fetch_and_wait(qtbot, window)
     message_id = show_row(qtbot, window, 0)
-    assert not window._mark_read_timer.isActive()
+    assert not window.reader.mark_read_timer.isActive()
     assert not window.store.message(message_id).seen
 
 
@@ -328,14 +329,14 @@ def test_every_toolbar_action_has_a_shortcut_and_a_menu_entry(make_window: Calla
     window = make_window(fake_server)
     toolbar = window.findChild(QToolBar, "mainToolbar")
     toolbar_actions = [action for action in toolbar.actions() if action.text() and not action.isSeparator()]
-    toolbar_actions.append(window.get_mail_button.defaultAction())
+    toolbar_actions.append(window.window_actions.get_mail_button.defaultAction())
     in_menus = {action for menu_action in window.menuBar().actions() for action in menu_action.menu().actions()}
     for action in toolbar_actions:
         assert not action.shortcut().isEmpty(), action.objectName()
         assert action in in_menus, action.objectName()
     for action in in_menus:
         # A submenu entry (Text Encoding) opens its menu; the actions inside it are the commands.
-        if not action.isSeparator() and action is not window.about_action and action.menu() is None:
+        if not action.isSeparator() and action is not window.window_actions.about and action.menu() is None:
             assert not action.shortcut().isEmpty(), action.objectName()
 
 
@@ -362,8 +363,8 @@ def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, make_window: Callable[..., 
                                        fake_server: FakePop3Server) -> None:
     window = make_window(fake_server)
     window.activateWindow()
-    window.search_action.trigger()
-    assert window.search_action.shortcut().toString() == "Ctrl+F"
+    window.window_actions.search.trigger()
+    assert window.window_actions.search.shortcut().toString() == "Ctrl+F"
     qtbot.waitUntil(lambda: window.search_box.hasFocus() or QApplication.focusWidget() is window.search_box,
                     timeout=2000)
 
@@ -375,7 +376,7 @@ def test_help_about_opens_the_about_dialog(qtbot: QtBot, make_window: Callable[.
     shown: list[about.AboutDialog] = []
     monkeypatch.setattr(about.AboutDialog, "exec", lambda dialog: shown.append(dialog) or 0)
     window = make_window()
-    window.about_action.trigger()
+    window.window_actions.about.trigger()
     assert len(shown) == 1 and "PySide6" in shown[0].component_names()
 
 
@@ -386,14 +387,14 @@ def test_with_the_chinese_translation_the_actions_read_chinese(chinese_ui: objec
                                                                make_window: Callable[..., MainWindow],
                                                                fake_server: FakePop3Server) -> None:
     window = make_window(fake_server)
-    assert window.get_mail_action.text() == "收取邮件"
-    assert window.new_account_action.text() == "新建账户…"
-    assert window.account_settings_action.text() == "账户设置…"
-    assert window.delete_action.text() == "删除"
-    assert window.mark_read_action.text() == "标为已读"
-    assert window.mark_unread_action.text() == "标为未读"
-    assert window.preferences_action.text() == "首选项…"
-    assert window.about_action.text() == "关于 Poplark"
+    assert window.window_actions.get_mail.text() == "收取邮件"
+    assert window.window_actions.new_account.text() == "新建账户…"
+    assert window.window_actions.account_settings.text() == "账户设置…"
+    assert window.window_actions.delete.text() == "删除"
+    assert window.window_actions.mark_read.text() == "标为已读"
+    assert window.window_actions.mark_unread.text() == "标为未读"
+    assert window.window_actions.preferences.text() == "首选项…"
+    assert window.window_actions.about.text() == "关于 Poplark"
     assert [action.text() for action in window.menuBar().actions()] == ["文件(&F)", "编辑(&E)", "查看(&V)", "帮助(&H)"]
     account = window.folder_model.index(0, 0)
     assert window.folder_model.index(0, 0, account).data().startswith("收件箱")

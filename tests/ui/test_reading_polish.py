@@ -45,7 +45,7 @@ def trash_first(window: MainWindow, count: int) -> list[int]:
 
 
 def wait_for_mailbox_jobs(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window._mailbox_jobs, timeout=10000)
+    qtbot.waitUntil(lambda: not window.operations.jobs, timeout=10000)
 
 
 # -- Delete inside Trash ------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def test_delete_in_trash_asks_then_deletes_for_good(qtbot: QtBot, mailbox_window
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     window = mailbox_window()
     doomed = trash_first(window, 3)
-    assert window.delete_action.isEnabled()
+    assert window.window_actions.delete.isEnabled()
     answers = Answers(monkeypatch, QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
     window.message_view.selectRow(0)
     selection = window.message_view.selectionModel()
@@ -63,13 +63,13 @@ def test_delete_in_trash_asks_then_deletes_for_good(qtbot: QtBot, mailbox_window
     chosen = window.selected_ids()
     assert len(chosen) == 2
 
-    window.delete_action.trigger()  # cancelled: nothing changes
+    window.window_actions.delete.trigger()  # cancelled: nothing changes
     assert answers.questions[0][1] == "Delete 2 message(s) for good? This cannot be undone."
     assert "server" not in answers.questions[0][1]  # this account keeps mail on the server
-    assert not window._mailbox_jobs
+    assert not window.operations.jobs
     assert {summary.folder for summary in window.store.summaries(doomed).values()} == {Folder.TRASH}
 
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     assert sorted(ids_in_view(window)) == sorted(set(doomed) - set(chosen))  # off the list at once
     wait_for_mailbox_jobs(qtbot, window)
     assert window.store.summaries(chosen) == {}
@@ -91,7 +91,7 @@ def test_delete_in_the_inbox_still_moves_to_trash_without_asking(
     answers = Answers(monkeypatch)
     window.message_view.selectRow(0)
     first = window.selected_ids()[0]
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     assert window.store.message(first).folder == Folder.TRASH
     assert answers.questions == []
 
@@ -102,7 +102,7 @@ def test_delete_for_good_in_mirror_mode_says_the_server_copy_goes_too(
     doomed = trash_first(window, 1)
     answers = Answers(monkeypatch, QMessageBox.StandardButton.Yes)
     window.message_view.selectRow(0)
-    window.delete_action.trigger()
+    window.window_actions.delete.trigger()
     title, text = answers.questions[0]
     assert title == "Delete Messages"
     assert text.startswith("Delete 1 message(s) for good?")
@@ -120,9 +120,9 @@ def test_empty_trash_runs_in_the_background_and_counts_what_a_search_hides(
     window.inbox_model.set_search("s5@example.com")  # the list shows one of the four
     assert window.inbox_model.rowCount() == 1
     answers = Answers(monkeypatch, QMessageBox.StandardButton.Yes)
-    window.empty_trash_action.trigger()
+    window.window_actions.empty_trash.trigger()
     assert answers.questions[0][1].startswith("Delete the 4 message(s) in Trash for good?")
-    assert window._mailbox_jobs  # the work is off the GUI thread
+    assert window.operations.jobs  # the work is off the GUI thread
     assert window.inbox_model.rowCount() == 0
     wait_for_mailbox_jobs(qtbot, window)
     assert window.store.summaries(doomed) == {}
@@ -135,19 +135,19 @@ def test_empty_trash_runs_in_the_background_and_counts_what_a_search_hides(
 def test_flag_is_on_the_toolbar_and_shows_the_state_of_the_selection(mailbox_window: Callable[..., MainWindow]) -> None:
     window = mailbox_window()
     toolbar = window.findChild(QToolBar, "mainToolbar")
-    assert toolbar is not None and window.flag_action in toolbar.actions()
-    assert not window.flag_action.icon().isNull()
+    assert toolbar is not None and window.window_actions.flag in toolbar.actions()
+    assert not window.window_actions.flag.icon().isNull()
     window.message_view.selectRow(0)
     first = window.selected_ids()[0]
-    assert not window.flag_action.isChecked()
-    window.flag_action.trigger()
-    assert window.store.message(first).flagged and window.flag_action.isChecked()
+    assert not window.window_actions.flag.isChecked()
+    window.window_actions.flag.trigger()
+    assert window.store.message(first).flagged and window.window_actions.flag.isChecked()
     window.message_view.selectRow(1)
-    assert not window.flag_action.isChecked()  # follows the selection
+    assert not window.window_actions.flag.isChecked()  # follows the selection
     window.message_view.selectRow(0)
-    assert window.flag_action.isChecked()
-    window.flag_action.trigger()
-    assert not window.store.message(first).flagged and not window.flag_action.isChecked()
+    assert window.window_actions.flag.isChecked()
+    window.window_actions.flag.trigger()
+    assert not window.store.message(first).flagged and not window.window_actions.flag.isChecked()
 
 
 def test_toolbar_icons_read_on_light_and_dark_backgrounds(mailbox_window: Callable[..., MainWindow]) -> None:
@@ -156,8 +156,8 @@ def test_toolbar_icons_read_on_light_and_dark_backgrounds(mailbox_window: Callab
     toolbar = window.findChild(QToolBar, "mainToolbar")
     assert toolbar is not None
     actions = [action for action in toolbar.actions() if not action.icon().isNull()]
-    actions.append(window.get_mail_action)
-    assert window.flag_action in actions
+    actions.append(window.window_actions.get_mail)
+    assert window.window_actions.flag in actions
     for action in actions:
         image = action.icon().pixmap(44, 44).toImage()
         ink = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())
@@ -231,7 +231,7 @@ def test_a_server_that_keeps_deleted_mail_is_reported_once(qtbot: QtBot,
 
         def fetch() -> None:
             with qtbot.waitSignal(window.controller.idle, timeout=20000):
-                window.get_mail_action.trigger()
+                window.window_actions.get_mail.trigger()
 
         fetch()  # downloads and DELEs three messages; the server says OK and keeps them
         assert window.inbox_model.rowCount() == 3

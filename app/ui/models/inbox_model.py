@@ -356,6 +356,18 @@ class InboxModel(QAbstractTableModel):
             self.endRemoveRows()
         self.counts_changed.emit()
 
+    def reread(self, ids: Iterable[int]) -> None:
+        """Forget the cached rows of these messages, changed in the store by someone else (an
+        operation, another thread): they are read again when next painted. Unknown ids are ignored."""
+        row_by_id = self._rows_by_id()
+        rows = []
+        for message_id in ids:
+            self._cache.pop(message_id, None)
+            if message_id in row_by_id:
+                rows.append(row_by_id[message_id])
+        for first, last in _runs(sorted(rows)):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
+
     # -- rows ---------------------------------------------------------------------------------
 
     def message_id(self, row: int) -> int:
