@@ -21,6 +21,7 @@ from typing import TextIO
 
 from app import __version__
 from app.core import credentials
+from app.core.accounts import save_account
 from app.core.cancel import CancelToken
 from app.core.errors import (
     AuthError,
@@ -216,15 +217,11 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
                     "pass it for this run with --password-stdin",
                     "add the account with --no-store-password and give the password at each fetch "
                     "with --password-stdin"))
-            password = _read_password(arguments.password_stdin, f"Password for {account.user}@{account.host}: ")
-            saved = store.add_account(account)
-            try:
-                credentials.store_password(saved.credential_key, password)
-            except PoplarkError:
-                store.remove_account(saved.name)
-                raise
+            password: str | None = _read_password(arguments.password_stdin,
+                                                  f"Password for {account.user}@{account.host}: ")
         else:
-            saved = store.add_account(account)
+            password = None  # given with --password-stdin at each fetch instead
+        saved = save_account(store, account, password)
         print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
               f"{saved.security.value}, {_describe_policy(saved.policy)})")
         return EXIT_OK

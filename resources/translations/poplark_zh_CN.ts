@@ -57,9 +57,8 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog.py" line="+149"/>
+        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+56"/>
         <source>Details: {details}</source>
-        <extracomment>lupdate finds ``translate(&quot;Context&quot;, &quot;literal&quot;)`` calls; module functions share the dialog&apos;s context. Fields that must be right before a connection test makes sense. Field names as :func:`auto_values` knows them, in the order the form shows them. Jobs still finishing after their dialog closed (a test cannot be stopped mid-connect). Kept referenced so their QThread is never destroyed while running; the application can wait for them at shutdown through :func:`unfinished_jobs`.</extracomment>
         <translation>详细信息：{details}</translation>
     </message>
     <message>
@@ -113,7 +112,7 @@
         <translation>请检查用户名和密码。部分服务商（QQ、163、126，以及开启了两步验证的 Gmail）需要使用授权码或应用专用密码，而不是网页登录密码。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+8"/>
         <source>Not reachable.</source>
         <translation>无法连接。</translation>
     </message>
@@ -209,13 +208,13 @@
         <translation>未说明</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+255"/>
+        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+138"/>
+        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+2"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location line="-252"/>
+        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+3"/>
         <source>right after download, whatever you choose here</source>
         <translation>下载后立即删除（无论此处如何设置）</translation>
     </message>
@@ -311,9 +310,9 @@
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+57"/>
         <source>Add account</source>
-        <extracomment>Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it.</extracomment>
+        <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it.</extracomment>
         <translation>新建账户</translation>
     </message>
     <message>
@@ -322,8 +321,9 @@
         <translation>账户设置</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="-76"/>
         <source>Account</source>
+        <extracomment>Loose on purpose: it catches typos (&quot;alice@qq&quot;, &quot;alice qq.com&quot;); the server has the last word. Field name -&gt; the red line under it that says what is wrong.</extracomment>
         <translation>账户</translation>
     </message>
     <message>
@@ -337,12 +337,12 @@
         <translation>高级</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+12"/>
         <source>Email address:</source>
         <translation>邮箱地址：</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Shown to the people you write to</source>
         <translation>收件人看到的发件人名称</translation>
     </message>
@@ -377,7 +377,7 @@
         <translation>SSL/TLS</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
@@ -387,22 +387,22 @@
         <translation>无（不加密）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-1"/>
         <source>Security:</source>
         <translation>安全类型：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Without encryption anyone on the network can read your mail. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
         <translation>不加密时，网络上的任何人都能读取你的邮件。除非你在“高级”中允许不安全的身份验证，否则 Poplark 不会通过此类连接发送密码。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Usually your full address</source>
         <translation>通常为完整的邮箱地址</translation>
     </message>
@@ -422,12 +422,12 @@
         <translation>记住密码（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>No secure password storage (system keyring) is available, so Poplark will not store the password: it asks for it once per session.</source>
         <translation>没有可用的安全密码存储（系统密钥环），因此 Poplark 不会保存密码：每次启动后会询问一次。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Leave a copy on the server</source>
         <translation>在服务器上保留副本</translation>
     </message>
@@ -447,7 +447,7 @@
         <translation>在本地删除时同时删除</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
@@ -472,7 +472,7 @@
         <translation>收取新邮件：</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>(0 = never)</source>
         <translation>（0 = 从不）</translation>
     </message>
@@ -507,12 +507,12 @@
         <translation>额外的 CA 证书：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../app/ui/dialogs/account_dialog/certificates.py" line="+47"/>
         <source>Stop trusting it</source>
         <translation>不再信任</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+4"/>
         <source>Trusted certificate:</source>
         <translation>信任的证书：</translation>
     </message>
@@ -522,12 +522,12 @@
         <translation>允许以不加密的方式发送密码</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Warning: on an unencrypted connection anyone on the network path can read your password. Use this only for a server on a network you trust.</source>
         <translation>警告：在未加密的连接上，网络路径中的任何人都能读取你的密码。仅在可信网络中的服务器上使用此选项。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Use APOP (only if the server requires it)</source>
         <translation>使用 APOP（仅在服务器要求时）</translation>
     </message>
@@ -537,7 +537,7 @@
         <translation>服务器支持时使用流水线（更快）</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source> seconds</source>
         <translation> 秒</translation>
     </message>
@@ -547,8 +547,9 @@
         <translation>服务器无响应超时：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../app/ui/dialogs/account_dialog/tester.py" line="+56"/>
         <source>Test connection</source>
+        <extracomment>Jobs still finishing after their dialog closed. Kept referenced so their QThread is never destroyed while running; the application can wait for them at shutdown. The test has ended and its report is shown (None: the test itself crashed). The user chose to trust the certificate with this SHA-256 fingerprint. The report changed, so the dialog&apos;s height may have to follow.</extracomment>
         <translation>测试连接</translation>
     </message>
     <message>
@@ -557,18 +558,23 @@
         <translation>信任此证书</translation>
     </message>
     <message>
-        <location line="+53"/>
-        <location line="+26"/>
+        <location line="+30"/>
+        <source>Testing {server}…</source>
+        <translation>正在测试 {server}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/account_dialog/secret.py" line="+42"/>
         <source>Password or authorization code</source>
         <translation>密码或授权码</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>Unchanged (kept in the system keyring)</source>
+        <extracomment>Read once when the dialog opens: the form shows the choice that was possible then.</extracomment>
         <translation>不变（已保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+103"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
@@ -578,19 +584,19 @@
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../app/ui/dialogs/account_dialog/certificates.py" line="+15"/>
         <source>This account trusts exactly one certificate, SHA-256:
 {fingerprint}</source>
         <translation>此账户只信任这一份证书，SHA-256：
 {fingerprint}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>None: certificates are checked against the trusted authorities.</source>
         <translation>无：证书由受信任的证书颁发机构验证。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+93"/>
         <source>Enter a full email address, such as name@example.com.</source>
         <translation>请输入完整的邮箱地址，例如 name@example.com。</translation>
     </message>
@@ -630,7 +636,7 @@
         <translation>请输入密码（或授权码）以便保存。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Keep messages on the server for at least 1 day.</source>
         <translation>邮件在服务器上至少保留 1 天。</translation>
     </message>
@@ -640,17 +646,17 @@
         <translation>此路径下没有文件。</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+25"/>
         <source>Cannot test yet:</source>
         <translation>暂时无法测试：</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location filename="../../app/ui/dialogs/account_dialog/tester.py" line="+34"/>
         <source>The test itself failed:</source>
         <translation>测试本身出错：</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location filename="../../app/ui/dialogs/account_dialog/secret.py" line="+49"/>
         <source>The password could not be saved in the system keyring, so nothing was saved. Unlock the keyring or untick “Remember password”, then try again. ({details})</source>
         <translation>无法将密码保存到系统密钥环，因此未保存任何内容。请解锁密钥环或取消勾选“记住密码”，然后重试。（{details}）</translation>
     </message>
@@ -802,9 +808,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>HtmlMessageView</name>
     <message>
-        <location filename="../../app/ui/widgets/html_view.py" line="+306"/>
+        <location filename="../../app/ui/widgets/html_view.py" line="+314"/>
         <source>Copy</source>
-        <extracomment>Schemes a message may load without asking: its own parts and inline data. Schemes &quot;Load remote content&quot; lets through; nothing else ever (file:, ftp:, ws:, ...). Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
+        <extracomment>Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
         <translation>复制</translation>
     </message>
     <message>
@@ -892,9 +898,9 @@ Account: {account}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+94"/>
+        <location filename="../../app/ui/actions.py" line="+21"/>
         <source>Unicode (UTF-8)</source>
-        <extracomment>The message list is refreshed at most this often while a fetch streams rows in (ms). The welcome page&apos;s explanation wraps at this width (logical pixels). The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. The &quot;Text encoding&quot; menu: (codec label, shown name, translated when the menu is built).</extracomment>
+        <extracomment>The &quot;Text encoding&quot; menu: (codec label, shown name, translated when the menu is built).</extracomment>
         <translation>Unicode（UTF-8）</translation>
     </message>
     <message>
@@ -958,7 +964,7 @@ Account: {account}</source>
         <translation>中欧（ISO-8859-2）</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+23"/>
         <source>Get Mail</source>
         <translation>收取邮件</translation>
     </message>
@@ -968,12 +974,12 @@ Account: {account}</source>
         <translation>新建账户…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Account Settings…</source>
         <translation>账户设置…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -983,12 +989,12 @@ Account: {account}</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Mark as Unread</source>
         <translation>标为未读</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Flag</source>
         <translation>旗标</translation>
     </message>
@@ -998,7 +1004,7 @@ Account: {account}</source>
         <translation>恢复到收件箱</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Empty Trash…</source>
         <translation>清空已删除邮件…</translation>
     </message>
@@ -1008,7 +1014,7 @@ Account: {account}</source>
         <translation>导入邮件…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Export Selected Messages…</source>
         <translation>导出所选邮件…</translation>
     </message>
@@ -1023,27 +1029,27 @@ Account: {account}</source>
         <translation>邮件源码</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Show Message as Plain Text</source>
         <translation>以纯文本显示邮件</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+26"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-21"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>About Poplark</source>
         <translation>关于 Poplark</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -1053,22 +1059,22 @@ Account: {account}</source>
         <translation>停止收取</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+30"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+4"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+4"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
@@ -1083,12 +1089,12 @@ Account: {account}</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-44"/>
         <source>Save Protocol Log…</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../app/ui/main_window.py" line="+327"/>
         <location line="+7"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1104,23 +1110,25 @@ Account: {account}</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../app/ui/actions.py" line="+58"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../../app/ui/panes/message_list.py" line="+31"/>
         <source>Search messages</source>
+        <extracomment>The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. Column widths before the user changes them (logical pixels); Subject takes the rest.</extracomment>
         <translation>搜索邮件</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location filename="../../app/ui/panes/info_bar.py" line="+32"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location filename="../../app/ui/panes/welcome.py" line="+27"/>
         <source>Welcome to Poplark</source>
+        <extracomment>The welcome page&apos;s explanation wraps at this width (logical pixels).</extracomment>
         <translation>欢迎使用 Poplark</translation>
     </message>
     <message>
@@ -1134,52 +1142,53 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../app/ui/tray.py" line="+34"/>
         <source>Show Poplark</source>
+        <extracomment>How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+263"/>
+        <location filename="../../app/ui/mailbox_actions.py" line="+91"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>Delete {0} message(s) for good? This cannot be undone.</source>
         <translation>永久删除这 {0} 封邮件？此操作无法撤销。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Delete Messages</source>
         <translation>删除邮件</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Messages still on the server will be deleted from the server at the next check, as the account settings say.</source>
         <translation>按照账户设置，仍在服务器上的邮件将在下次收信时从服务器删除。</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-29"/>
         <source>Empty Trash</source>
         <translation>清空已删除邮件</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location filename="../../app/ui/operations/trash.py" line="+21"/>
         <source>Delete failed</source>
         <translation>删除失败</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../app/ui/mailbox_actions.py" line="+38"/>
         <source>{0} message(s) deleted for good</source>
         <translation>已永久删除 {0} 封邮件</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../app/ui/panes/status_bar.py" line="+45"/>
         <source>{0} message(s) will be deleted from the server at the next check</source>
         <translation>{0} 封邮件将在下次收信时从服务器删除</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../app/ui/mailbox_actions.py" line="+16"/>
         <source>Import Messages</source>
         <translation>导入邮件</translation>
     </message>
@@ -1189,28 +1198,28 @@ Account: {account}</source>
         <translation>邮件 (*.eml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../app/ui/operations/files.py" line="+33"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../app/ui/mailbox_actions.py" line="+11"/>
         <source>{0} message(s) imported</source>
         <translation>已导入 {0} 封邮件</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Export Messages To</source>
         <translation>将邮件导出到</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+35"/>
+        <location filename="../../app/ui/operations/files.py" line="+15"/>
+        <location line="+22"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location filename="../../app/ui/mailbox_actions.py" line="+10"/>
         <source>Export Folder as mbox</source>
         <translation>将文件夹导出为 mbox</translation>
     </message>
@@ -1220,48 +1229,52 @@ Account: {account}</source>
         <translation>mbox 文件 (*.mbox);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+6"/>
         <source>{0} file(s) written</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
     <message>
+        <location filename="../../app/ui/main_window.py" line="-71"/>
+        <location filename="../../app/ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
+        <location filename="../../app/ui/operations/trash.py" line="+26"/>
         <source>Mail store problem</source>
         <translation>邮件存储出现问题</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location filename="../../app/ui/tray.py" line="+15"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <location line="+20"/>
+        <location filename="../../app/ui/fetch_outcomes.py" line="+117"/>
+        <location filename="../../app/ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
+        <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
         <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="+4"/>
         <source>{0}: no new mail</source>
         <translation>{0}：没有新邮件</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location filename="../../app/ui/tray.py" line="-1"/>
         <source>New mail</source>
         <translation>新邮件</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location filename="../../app/ui/fetch_outcomes.py" line="+41"/>
         <source>Password not saved</source>
         <translation>密码未保存</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Certificate not trusted</source>
         <translation>证书不受信任</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Certificate SHA-256 fingerprint:
 {0}
 
@@ -1277,7 +1290,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>信任此证书</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
     </message>
@@ -1504,7 +1517,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     <message>
         <location line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see mail_document.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
     <message>
