@@ -10,20 +10,19 @@ was already read.
 
 Sorting happens in SQL (:class:`SortColumn`); the model never sorts summaries itself. It lives on
 the GUI thread with the GUI thread's :class:`Store`; a fetch running in another thread reports the
-ids it stored and the GUI passes them to :meth:`InboxModel.add_new_messages`.
+ids it stored and the GUI passes them to :meth:`InboxModel.add_new_messages`. What a row shows
+(columns, texts, tooltips, roles) is :mod:`app.ui.models.message_rows`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
@@ -32,12 +31,19 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon
 
 from app.core.model import Folder, MessageSummary, SortColumn
 from app.core.store import Store
-from app.ui.formatting import format_timestamp, human_size
-from app.ui.icons import attachment_icon
+from app.ui.formatting import human_size  # noqa: F401  (imported from here by callers and tests)
+from app.ui.models.message_rows import (  # noqa: F401  (Column and MESSAGE_ID_ROLE are the model's API)
+    COLUMN_COUNT,
+    MESSAGE_ID_ROLE,
+    SORT_COLUMNS,
+    Column,
+    Row,
+    RowPresenter,
+    sort_key,
+)
 
 #: Rows read per query. One page covers a few screens of a tall window, so a scroll step of one
 #: screen costs at most one query, and 200 ids stay well under SQLite's bound-parameter limit.
@@ -45,79 +51,8 @@ PAGE_SIZE = 200
 #: Summaries kept in memory: 20 pages, a few hundred kilobytes. Enough for jumping back and forth
 #: between two places in the list without re-reading either.
 CACHE_ROWS = 20 * PAGE_SIZE
-#: Subjects longer than this get a tooltip with the full text; shorter ones fit most column widths.
-SUBJECT_TOOLTIP_LENGTH = 50
-#: The role that returns the message id of a row, for views and proxies that only see indexes.
-MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_UNREAD_MARK = "●"
-#: Attachments are shown with an icon (resources/icons/attachment.svg): few fonts have a paperclip.
-_ATTACHMENT_MARK = ""
-_FLAG_MARK = "★"
-
-
-class Column(enum.IntEnum):
-    """The columns of the message list, in display order."""
-
-    SEEN = 0
-    ATTACHMENT = 1
-    FLAG = 2
-    SENDER = 3
-    SUBJECT = 4
-    DATE = 5
-    SIZE = 6
-
-
-#: len(Column), computed once: columnCount() runs for every index a view creates.
-COLUMN_COUNT = len(Column)
-
-#: What each sortable column sorts by in SQL. The marker columns are missing because the store
-#: has no SortColumn for them yet; sorting by one of them leaves the order unchanged.
-SORT_COLUMNS: dict[Column, SortColumn] = {
-    Column.SEEN: SortColumn.SEEN,
-    Column.ATTACHMENT: SortColumn.ATTACHMENTS,
-    Column.FLAG: SortColumn.FLAGGED,
-    Column.SENDER: SortColumn.SENDER,
-    Column.SUBJECT: SortColumn.SUBJECT,
-    Column.DATE: SortColumn.DATE,
-    Column.SIZE: SortColumn.SIZE,
-}
-
-_CENTERED = Qt.AlignmentFlag.AlignCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-#: Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.
-_ALIGNMENTS = (_CENTERED, _CENTERED, _CENTERED, _LEFT, _LEFT, _LEFT, _RIGHT)
 _ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-# SQLite's NOCASE collation folds only the 26 ASCII letters; Python must do the same, not
-# str.lower(), or a new row would be inserted where the next SQL sort would not put it.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def sort_key(summary: MessageSummary, column: SortColumn) -> tuple[Any, int]:
-    """The key the store's ``ORDER BY`` uses for ``column``, id last as its tie-breaker."""
-    if column is SortColumn.DATE:
-        # sort_date in the table: the Date header, else the arrival time.
-        return (summary.date if summary.date is not None else summary.received_at, summary.id)
-    if column is SortColumn.SENDER:
-        return (summary.sender.translate(_ASCII_LOWER), summary.id)
-    if column is SortColumn.SUBJECT:
-        return (summary.subject.translate(_ASCII_LOWER), summary.id)
-    return (summary.size, summary.id)
-
-
-def _shown_sender(sender: str) -> str:
-    """The name part of 'Name <address>', else the whole value: what a person scans the list for.
-
-    The store keeps senders as ``format_addresses`` wrote them (decoded, unquoted), so a split at
-    the last " <" is enough; the email package's parser would cost most of a row's build time.
-    """
-    if sender.endswith(">"):
-        name = sender[:sender.rfind(" <")]
-        if name and "<" not in name:  # several addresses: show them all rather than guess
-            return name
-    return sender
 
 
 def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
@@ -129,15 +64,6 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
         else:
             ranges.append((row, row))
     return ranges
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Row:
-    """One built row: the summary and its cell texts, computed once per cache load, not per paint."""
-
-    summary: MessageSummary
-    texts: tuple[str, ...]
-    tooltips: tuple[str | None, ...]
 
 
 class InboxModel(QAbstractTableModel):
@@ -159,37 +85,11 @@ class InboxModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._present: set[int] = set()
         self._row_by_id: dict[int, int] | None = None  # built on demand, dropped on any change
-        self._cache: OrderedDict[int, _Row] = OrderedDict()
+        self._cache: OrderedDict[int, Row] = OrderedDict()
         self._missing: set[int] = set()  # ids another connection deleted: never re-queried per paint
         self._account_ids: dict[str, int] | None = None
-        self._locale = QLocale()
-        self._bold = QFont()
-        self._bold.setBold(True)
-        # Translated once: tr() costs microseconds and rows are built 200 at a time.
-        self._read_text = self.tr("Read")
-        self._unread_text = self.tr("Unread")
-        self._attachments_text = self.tr("Has attachments")
-        self._flagged_text = self.tr("Flagged")
-        self._account_tooltip = self.tr("{sender}\nAccount: {account}")
-        self._bytes_text = self.tr("{size} bytes")
-        self._headers = (
-            (_UNREAD_MARK, self.tr("Read status")),
-            (_ATTACHMENT_MARK, self.tr("Attachments")),
-            (_FLAG_MARK, self.tr("Flag")),
-            (self.tr("From"), None),
-            (self.tr("Subject"), None),
-            (self.tr("Date"), None),
-            (self.tr("Size"), None),
-        )
-        self._role_handlers: dict[int, Callable[[_Row, int], Any]] = {
-            Qt.ItemDataRole.DisplayRole: self._display,
-            Qt.ItemDataRole.FontRole: self._font,
-            Qt.ItemDataRole.DecorationRole: self._decoration,
-            Qt.ItemDataRole.ToolTipRole: self._tooltip,
-            Qt.ItemDataRole.AccessibleTextRole: self._accessible_text,
-            Qt.ItemDataRole.TextAlignmentRole: self._alignment,
-            MESSAGE_ID_ROLE: self._message_id_role,
-        }
+        self._presenter = RowPresenter()
+        self._role_handlers = self._presenter.role_handlers
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -441,54 +341,12 @@ class InboxModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
             return None
-        text, description = self._headers[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return description or text
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGNMENTS[section]
-        if role == Qt.ItemDataRole.DecorationRole and section == Column.ATTACHMENT:
-            return attachment_icon()
-        return None
+        return self._presenter.header_data(section, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return _ITEM_FLAGS
-
-    # -- roles --------------------------------------------------------------------------------
-
-    def _display(self, row: _Row, column: int) -> str:
-        return row.texts[column]
-
-    def _decoration(self, row: _Row, column: int) -> QIcon | None:
-        if column == Column.ATTACHMENT and row.summary.has_attachments:
-            return attachment_icon()
-        return None
-
-    def _font(self, row: _Row, column: int) -> QFont | None:
-        return None if row.summary.seen else self._bold
-
-    def _tooltip(self, row: _Row, column: int) -> str | None:
-        return row.tooltips[column]
-
-    def _accessible_text(self, row: _Row, column: int) -> str:
-        # Screen readers cannot read "●": say what the marker means.
-        summary = row.summary
-        if column == Column.SEEN:
-            return self._read_text if summary.seen else self._unread_text
-        if column == Column.ATTACHMENT:
-            return self._attachments_text if summary.has_attachments else ""
-        if column == Column.FLAG:
-            return self._flagged_text if summary.flagged else ""
-        return row.texts[column]
-
-    def _alignment(self, row: _Row, column: int) -> Qt.AlignmentFlag:
-        return _ALIGNMENTS[column]
-
-    def _message_id_role(self, row: _Row, column: int) -> int:
-        return row.summary.id
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -507,7 +365,7 @@ class InboxModel(QAbstractTableModel):
             self._row_by_id = {message_id: row for row, message_id in enumerate(self._ids)}
         return self._row_by_id
 
-    def _row(self, row: int) -> _Row | None:
+    def _row(self, row: int) -> Row | None:
         """The built row ``row`` (a valid row number), reading its page on a cache miss."""
         message_id = self._ids[row]
         built = self._cache.get(message_id)
@@ -531,7 +389,7 @@ class InboxModel(QAbstractTableModel):
             else:
                 self._remember(summary)
 
-    def _remember(self, summary: MessageSummary) -> _Row:
+    def _remember(self, summary: MessageSummary) -> Row:
         built = self._build(summary)
         self._cache[summary.id] = built
         self._cache.move_to_end(summary.id)
@@ -539,30 +397,9 @@ class InboxModel(QAbstractTableModel):
             self._cache.popitem(last=False)
         return built
 
-    def _build(self, summary: MessageSummary) -> _Row:
-        when = format_timestamp(summary.date if summary.date is not None else summary.received_at, self._locale)
-        texts = (
-            "" if summary.seen else _UNREAD_MARK,
-            _ATTACHMENT_MARK if summary.has_attachments else "",
-            _FLAG_MARK if summary.flagged else "",
-            _shown_sender(summary.sender),
-            summary.subject,
-            when,
-            human_size(summary.size, self._locale),
-        )
-        sender_tip = summary.sender
-        if self._account_id is None:  # the unified inbox mixes accounts: say whose mail it is
-            sender_tip = self._account_tooltip.format(sender=summary.sender, account=summary.account)
-        tooltips = (
-            self._read_text if summary.seen else self._unread_text,
-            self._attachments_text if summary.has_attachments else None,
-            self._flagged_text if summary.flagged else None,
-            sender_tip or None,
-            summary.subject if len(summary.subject) > SUBJECT_TOOLTIP_LENGTH else None,
-            None,
-            self._bytes_text.format(size=self._locale.toString(summary.size)),
-        )
-        return _Row(summary, texts, tooltips)
+    def _build(self, summary: MessageSummary) -> Row:
+        # The unified inbox mixes accounts: its tooltips say whose mail it is.
+        return self._presenter.build(summary, name_account=self._account_id is None)
 
     def _probe_key(self, message_id: int, column: SortColumn) -> tuple[Any, int]:
         """The sort key of a shown message, read alone if it is not cached (a binary search step)."""
