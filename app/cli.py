@@ -31,9 +31,11 @@ from app.core.errors import (
     CredentialsError,
     FetchInProgress,
     MailboxBusy,
+    NotTlsPort,
     OutOfStep,
     PoplarkError,
     ServerTimeout,
+    StartTlsUnavailable,
     StoreBusy,
     StoreChanged,
     StoreDamaged,
@@ -43,10 +45,12 @@ from app.core.errors import (
     StoreReadOnly,
     TemporaryServerError,
     TlsError,
+    TlsPortWithoutTls,
 )
 from app.core.fetch.engine import FetchObserver, fetch_account
 from app.core.model import Account, FetchPhase, FetchProgress, Folder, LeaveMode, MessageSummary, Security, ServerPolicy
 from app.core.pop3.capabilities import Capabilities
+from app.core.providers import needs_authorization_code
 from app.core.store import Profile, Store
 
 EXIT_OK = 0
@@ -275,6 +279,9 @@ def _test_account(store: Store, account: Account, password_from_stdin: bool) -> 
         print("Reachable: no")
         return _failed(report.error)
     print("Reachable: yes")
+    if isinstance(report.error, TlsPortWithoutTls):
+        print("Greeting: none")  # it connected; the server waits for a TLS handshake
+        return _failed(report.error)
     if isinstance(report.error, TlsError):
         print(f"TLS: FAILED: {report.error}")
         if report.rejected_certificate_sha256:
@@ -529,13 +536,23 @@ def describe_error(error: PoplarkError) -> str:
     """One line: what happened and what to do next."""
     text = str(error)
     if isinstance(error, AuthError):
-        return (f"login failed: {text}. Check the user name and password; QQ, 163 and 126 need an "
-                "authorization code from the web mail settings instead of the web password")
+        if needs_authorization_code(error.host) and error.mechanism != "APOP":
+            return (f"login failed: {text}. Check the user name and password; QQ, 163 and 126 need an "
+                    "authorization code from the web mail settings instead of the web password")
+        return f"login failed: {text}. Check the user name and password"
     if isinstance(error, MailboxBusy):
         return f"{text}. Another client is using the mailbox; try again in a few minutes"
     if isinstance(error, TemporaryServerError):
         return f"{text}. Try again later"
+    if isinstance(error, StartTlsUnavailable):
+        return f"{text}: try SSL/TLS on port 995"
+    if isinstance(error, NotTlsPort):
+        return f"{text}: is this port TLS? Try STARTTLS or port 110/995"
+    if isinstance(error, TlsPortWithoutTls):
+        return f"{text}: it may be a TLS port; choose SSL/TLS (usually port 995)"
     if isinstance(error, TlsError):
+        if not error.fingerprint_sha256:
+            return f"{text}. Check the port and security setting"
         return (f"{text}. If you trust this server, check its certificate with "
                 "'poplark account test NAME' and ask your provider")
     if isinstance(error, ServerTimeout):

@@ -7,7 +7,7 @@ instead of just "failed".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.core.cancel import CancelToken
 from app.core.errors import PoplarkError, TlsError
@@ -62,11 +62,26 @@ def run_connection_test(account: Account, password: str | None, *,
                      use_apop=account.use_apop)
         report.login_ok = True
         report.mechanism = client.mechanism
-        report.capabilities = client.capabilities
+        report.capabilities = _after_login(report.capabilities, client.capabilities)
         report.message_count, report.mailbox_bytes = client.stat()
         client.quit()
     except PoplarkError as error:
         report.login_ok = False if report.login_ok is None else report.login_ok
         report.error = error
-        client.abort()
+        client.abort(error)
     return report
+
+
+def _after_login(before: Capabilities, after: Capabilities) -> Capabilities:
+    """The capabilities to show once logged in.
+
+    RFC 2449 section 6.5/6.7: LOGIN-DELAY and EXPIRE may change per user after login, so those
+    come from the second CAPA; but SASL and USER are AUTHORIZATION-state capabilities that many
+    servers (Dovecot) no longer list then. Without them the report said "SASL: none" beside
+    "Login: OK (PLAIN)".
+    """
+    if not before.known or not after.known:
+        return after if after.known else before
+    return replace(after, names=before.names | after.names,
+                   sasl_mechanisms=after.sasl_mechanisms or before.sasl_mechanisms,
+                   raw_lines=tuple(dict.fromkeys(before.raw_lines + after.raw_lines)))

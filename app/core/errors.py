@@ -24,7 +24,14 @@ class PoplarkError(Exception):
 
 
 class AuthError(PoplarkError):
-    """The server rejected the credentials: the user must give another password."""
+    """The server rejected the credentials: the user must give another password.
+
+    ``host`` and ``mechanism`` (set by the client) let the advice fit: an authorization code is
+    what QQ, 163 and 126 want, and only over USER/PASS or SASL, never with APOP.
+    """
+
+    host: str = ""
+    mechanism: str = ""
 
 
 class MailboxBusy(PoplarkError):
@@ -54,6 +61,20 @@ class TlsError(PoplarkError):
         super().__init__(message, server_text=server_text)
         self.fingerprint_sha256 = fingerprint_sha256
         self.subject = subject
+
+
+class StartTlsUnavailable(TlsError):
+    """STARTTLS was asked for, but the server does not offer STLS or refused it (no certificate
+    is involved: the fix is SSL/TLS on port 995)."""
+
+
+class NotTlsPort(TlsError):
+    """The TLS handshake was answered with something that is not TLS: a plain POP3 port."""
+
+
+class TlsPortWithoutTls(TlsError):
+    """Connected without TLS to a port that expects TLS from the start (995): no greeting came,
+    and a TLS handshake on that port works."""
 
 
 class ConnectError(PoplarkError):

@@ -64,3 +64,16 @@ def provider_for_address(address: str, providers: tuple[Provider, ...] | None = 
         if domain in provider.domains:
             return provider
     return None
+
+
+#: Mail domains whose POP3 servers take an authorization code (授权码), not the web password: QQ
+#: (foxmail.com is QQ's too), NetEase's 163, 126 and yeah.net. A login refused there is nearly
+#: always that.
+AUTHORIZATION_CODE_DOMAINS = ("qq.com", "foxmail.com", "163.com", "126.com", "yeah.net")
+
+
+def needs_authorization_code(host: str) -> bool:
+    """Whether ``host`` (pop.qq.com, pop.163.com, ...) belongs to a provider that wants an
+    authorization code instead of the password; other servers must not get that advice."""
+    name = host.strip().lower().rstrip(".")
+    return any(name == domain or name.endswith("." + domain) for domain in AUTHORIZATION_CODE_DOMAINS)

@@ -29,16 +29,20 @@ from app.core.errors import (
     MailboxBusy,
     MessageTooLarge,
     NoSecureStorage,
+    NotTlsPort,
     OutOfStep,
     PermanentServerError,
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StartTlsUnavailable,
     StoreBusy,
     StoreError,
     TemporaryServerError,
     TlsError,
+    TlsPortWithoutTls,
 )
+from app.core.providers import needs_authorization_code
 
 #: Details from unknown exceptions are cut here: a dialog is no place for a page of repr().
 MAX_DETAIL_CHARACTERS = 300
@@ -78,14 +82,15 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
                                       "get mail again to download the rest."), account=name),
             Remedy.NONE, quiet=True)
     if isinstance(error, AuthError):
-        return UserMessage(
-            translate("errors", "Password not accepted"),
-            _fill(translate("errors", "The server of {account} did not accept the user name or password.{server_said} "
-                                      "Enter the password again. QQ Mail, 163 and 126 accept only an authorization "
-                                      "code (授权码) here, not the web mail password: create one in the web mail "
-                                      "settings, after switching POP3 on."),
-                  account=name, server_said=_server_said(error)),
-            Remedy.ASK_PASSWORD, quiet=False)
+        text = _fill(translate("errors", "The server of {account} did not accept the user name or password."
+                                         "{server_said} Enter the password again."),
+                     account=name, server_said=_server_said(error))
+        if needs_authorization_code(error.host) and error.mechanism != "APOP":
+            # Only where it is true: elsewhere (and with APOP) it sends people hunting for a code.
+            text += " " + translate("errors", "QQ Mail, 163 and 126 accept only an authorization code (授权码) "
+                                              "here, not the web mail password: create one in the web mail "
+                                              "settings, after switching POP3 on.")
+        return UserMessage(translate("errors", "Password not accepted"), text, Remedy.ASK_PASSWORD, quiet=False)
     if isinstance(error, CredentialsError):
         return _credentials_message(error, name)
     if isinstance(error, MailboxBusy):
@@ -203,6 +208,26 @@ def _tls_message(error: TlsError, name: str) -> UserMessage:
                                       "fingerprint; otherwise do not connect, as someone may be listening in."),
                   account=name, detail=_detail(error), fingerprint=format_fingerprint(error.fingerprint_sha256)),
             Remedy.TRUST_CERTIFICATE, quiet=False)
+    if isinstance(error, StartTlsUnavailable):
+        return UserMessage(
+            translate("errors", "STARTTLS not offered"),
+            _fill(translate("errors", "The server of {account} does not offer STARTTLS: try SSL/TLS on port 995 "
+                                      "in the account settings.{server_said}"),
+                  account=name, server_said=_server_said(error)),
+            Remedy.EDIT_SETTINGS, quiet=False)
+    if isinstance(error, TlsPortWithoutTls):
+        return UserMessage(
+            translate("errors", "No greeting from the server"),
+            _fill(translate("errors", "Poplark connected to the server of {account}, but it sent no greeting: it "
+                                      "may be a TLS port. Choose SSL/TLS (usually port 995) in the account "
+                                      "settings."), account=name),
+            Remedy.EDIT_SETTINGS, quiet=False)
+    if isinstance(error, NotTlsPort):
+        return UserMessage(
+            translate("errors", "Secure connection failed"),
+            _fill(translate("errors", "The server of {account} answered in plain text, not TLS: is this port TLS? "
+                                      "Try STARTTLS or port 110/995 in the account settings."), account=name),
+            Remedy.EDIT_SETTINGS, quiet=False)
     return UserMessage(
         translate("errors", "Secure connection failed"),
         _fill(translate("errors", "A secure connection to the server of {account} could not be set up ({detail}). "

@@ -1579,9 +1579,14 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>密码错误</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The server of {account} did not accept the user name or password.{server_said} Enter the password again. QQ Mail, 163 and 126 accept only an authorization code (授权码) here, not the web mail password: create one in the web mail settings, after switching POP3 on.</source>
-        <translation>{account} 的服务器未接受用户名或密码。{server_said}请重新输入密码。QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
+        <location line="+12"/>
+        <source>The server of {account} did not accept the user name or password.{server_said} Enter the password again.</source>
+        <translation>{account} 的服务器未接受用户名或密码。{server_said}请重新输入密码。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>QQ Mail, 163 and 126 accept only an authorization code (授权码) here, not the web mail password: create one in the web mail settings, after switching POP3 on.</source>
+        <translation>QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1732,6 +1737,31 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+1"/>
         <source>A secure connection to the server of {account} could not be set up ({detail}). Check the server name, port and security setting in the account settings.</source>
         <translation>无法与 {account} 的服务器建立安全连接（{detail}）。请检查账户设置中的服务器地址、端口和安全类型。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No greeting from the server</source>
+        <translation>服务器没有发送问候语</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Poplark connected to the server of {account}, but it sent no greeting: it may be a TLS port. Choose SSL/TLS (usually port 995) in the account settings.</source>
+        <translation>Poplark 已连接到 {account} 的服务器，但服务器没有发送问候语：这可能是一个 TLS 端口。请在账户设置中选择 SSL/TLS（通常为 995 端口）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS not offered</source>
+        <translation>服务器不支持 STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server of {account} does not offer STARTTLS: try SSL/TLS on port 995 in the account settings.{server_said}</source>
+        <translation>{account} 的服务器不支持 STARTTLS：请在账户设置中改用 995 端口的 SSL/TLS。{server_said}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server of {account} answered in plain text, not TLS: is this port TLS? Try STARTTLS or port 110/995 in the account settings.</source>
+        <translation>{account} 的服务器以明文而不是 TLS 应答：这个端口真的是 TLS 端口吗？请在账户设置中尝试 STARTTLS，或改用 110/995 端口。</translation>
     </message>
     <message>
         <location line="+32"/>

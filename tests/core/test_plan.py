@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.fetch.plan import SECONDS_PER_DAY, ServerMessage, plan
+from app.core.fetch.plan import SECONDS_PER_DAY, SHARED_KEY_SEPARATOR, ServerMessage, assign_keys, plan
 from app.core.model import LeaveMode, ServerPolicy
 from app.core.store.store import KnownUid, UidState
 
@@ -57,12 +57,58 @@ def test_plan_table(listing: list[ServerMessage], held: dict[str, KnownUid], pol
     assert decided.delete_after_retrieve is after
 
 
-def test_duplicate_uidls_are_neither_fetched_nor_deleted() -> None:
-    twin = ServerMessage(4, "uid-a", 100)
-    decided = plan([A, twin, B], dict([known("uid-a")]), ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), NOW)
-    assert [m.uidl for m in decided.retrieve] == ["uid-b"]
-    assert decided.delete == ()
-    assert [m.number for m in decided.ambiguous] == [1, 4]
+def keyed(listing: list[ServerMessage], held: dict[str, KnownUid]) -> list[str]:
+    return [message.key for message in assign_keys(listing, held)]
+
+
+def test_a_shared_uidl_keys_each_copy_by_size_then_by_position() -> None:
+    # popa3d: one UIDL for three messages, two of them of one size.
+    listing = [ServerMessage(1, "same", 100), ServerMessage(2, "same", 200), ServerMessage(3, "same", 100),
+               ServerMessage(4, "uid-b", 5_000)]
+    assert keyed(listing, {}) == ["same 100", "same 200", "same 100#2", "uid-b"]
+    guessed = [message.guessed for message in assign_keys(listing, {})]
+    assert guessed == [True, False, True, False]
+
+
+def test_each_copy_under_a_shared_uidl_is_fetched_once_and_not_again() -> None:
+    listing = [ServerMessage(1, "same", 100), ServerMessage(2, "same", 200), ServerMessage(3, "uid-b", 5_000)]
+    first = plan(assign_keys(listing, {}), {}, ServerPolicy(LeaveMode.KEEP_FOREVER), NOW)
+    assert [m.number for m in first.retrieve] == [1, 2, 3]
+    held = dict(known(message.key) for message in first.retrieve)
+    again = plan(assign_keys(listing, held), held, ServerPolicy(LeaveMode.KEEP_FOREVER), NOW)
+    assert again.retrieve == () and again.undeletable == ()
+
+
+def test_a_copy_fetched_before_its_uidl_was_shared_keeps_its_key() -> None:
+    # Session 1 saw only message 1 and stored it as "same"; now a second message shares its UIDL.
+    held = dict([known("same")])
+    listing = [ServerMessage(1, "same", 100), ServerMessage(2, "same", 200)]
+    assert keyed(listing, held) == ["same", "same 200"]
+    decided = plan(assign_keys(listing, held), held, ServerPolicy(LeaveMode.KEEP_FOREVER), NOW)
+    assert [m.number for m in decided.retrieve] == [2]
+
+
+def test_the_last_copy_left_keeps_its_shared_key() -> None:
+    held = dict([known("same 100"), known("same 200")])
+    assert keyed([ServerMessage(1, "same", 200)], held) == ["same 200"]
+    assert keyed([ServerMessage(1, "other", 200)], held) == ["other"]
+
+
+def test_copies_that_cannot_be_told_apart_are_fetched_but_never_deleted_by_policy() -> None:
+    listing = [ServerMessage(1, "same", 100), ServerMessage(2, "same", 100), ServerMessage(3, "same", 300)]
+    held = dict([known("same 100", days_ago=30), known("same 100#2", days_ago=30), known("same 300", days_ago=30)])
+    policy = ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=7)
+    decided = plan(assign_keys(listing, held), held, policy, NOW)
+    assert [m.number for m in decided.delete] == [3]
+    assert [m.number for m in decided.undeletable] == [1, 2]
+    # Downloaded in this session, they are deleted by number like any other.
+    fresh = plan(assign_keys(listing, {}), {}, ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), NOW)
+    assert [m.number for m in fresh.retrieve] == [1, 2, 3] and fresh.delete_after_retrieve
+
+
+def test_shared_keys_cannot_be_a_real_uidl() -> None:
+    # RFC 1939 section 7: a UIDL is 0x21-0x7E, so a key holding the separator is never one.
+    assert SHARED_KEY_SEPARATOR == " " and " " in keyed([A, ServerMessage(2, "uid-a", 7)], {})[0]
 
 
 def test_too_large_are_reported() -> None:

@@ -76,7 +76,7 @@ _LINE_FEED_WITHOUT_CARRIAGE_RETURN = re.compile(rb"(?<!\r)\n")
 _AUTHORIZATION = "AUTHORIZATION"
 _TRANSACTION = "TRANSACTION"
 # RFC 1939 §4, §5 and §7; RFC 2449 §5 (CAPA is valid in both states); RFC 2595 §4; RFC 5034 §4.
-_AUTHORIZATION_VERBS = frozenset({"USER", "PASS", "APOP", "AUTH", "STLS"})
+_AUTHORIZATION_VERBS = frozenset({"USER", "PASS", "APOP", "AUTH", "STLS", "UTF8"})
 _TRANSACTION_VERBS = frozenset({"STAT", "LIST", "UIDL", "TOP", "RETR", "DELE", "RSET", "NOOP"})
 _ANY_STATE_VERBS = frozenset({"CAPA", "QUIT"})
 _SASL_MECHANISMS = ("PLAIN", "LOGIN")
@@ -143,6 +143,8 @@ class Faults:
 
     Verbs are matched case-insensitively. Message numbers are the session's own numbers. Every fault
     applies to every session unless ``sessions`` names the 1-based session numbers it applies to.
+    The faults that script a reply (garbage, err, raw, duplicate, drop) name the single-message
+    forms of LIST and UIDL "LIST N" and "UIDL N", so "LIST" scripts only the listing.
     """
 
     sessions: set[int] | None = None
@@ -161,6 +163,19 @@ class Faults:
     out_of_step_pipelining: bool = False
     # Send the complete reply to this verb twice, putting every later reply out of step.
     duplicate_reply_to: str | None = None
+    # A broken pipeliner that loses one command: the ``drop_command_occurrence``-th command with
+    # this verb gets no reply at all and has no effect; the replies after it come one early.
+    drop_command: str | None = None
+    drop_command_occurrence: int = 1
+    # Courier without UTF8 (RFC 6856): CAPA offers "UTF8 USER"; until the client sends UTF8, RETR
+    # of a message with 8-bit bytes in its header sends a short wrapper instead, announced with
+    # the wrapper's size in "+OK N octets" while LIST keeps the original size.
+    courier_utf8: bool = False
+    # The UTF8 command answers -ERR (whether or not CAPA offers it).
+    refuse_utf8: bool = False
+    # CAPA after login answers exactly these lines, as Dovecot drops SASL and USER then (RFC 2449
+    # section 6.5: LOGIN-DELAY and EXPIRE may change after login; the rest need not be repeated).
+    capa_after_login: list[str] | None = None
     # Wait this long before answering the verbs in ``slow_verbs`` (every verb when that set is empty).
     slow_reply_seconds: float = 0.0
     slow_verbs: set[str] = field(default_factory=set)
@@ -222,6 +237,8 @@ class Faults:
             self.garbage_reply_to = self.garbage_reply_to.upper()
         if self.duplicate_reply_to is not None:
             self.duplicate_reply_to = self.duplicate_reply_to.upper()
+        if self.drop_command is not None:
+            self.drop_command = self.drop_command.upper()
         self.raw_reply = {verb.upper(): reply for verb, reply in self.raw_reply.items()}
         if self.endless_reply_to is not None:
             self.endless_reply_to = self.endless_reply_to.upper()
@@ -257,6 +274,8 @@ class Mailbox:
         self._last_login_time: float | None = None
         self._uidls_ever_used: set[str] = set()
         self._added_count = 0
+        #: popa3d derives UIDLs from headers, so two messages can share one; allowed when True.
+        self.shared_uidls = False
 
     def add(self, raw: bytes, uidl: str | None = None) -> str:
         """Append a message and return its UIDL (by default "uid-<n>", n counting every addition)."""
@@ -268,7 +287,7 @@ class Mailbox:
             if not _UIDL_PATTERN.fullmatch(uidl):
                 raise ValueError(f"invalid UIDL {uidl!r} (RFC 1939: 1-70 chars 0x21-0x7E)")
             # RFC 1939 §7: a server should never reuse a unique-id in a given maildrop.
-            if uidl in self._uidls_ever_used:
+            if uidl in self._uidls_ever_used and not self.shared_uidls:
                 raise ValueError(f"UIDL {uidl!r} already used in this mailbox")
             self._uidls_ever_used.add(uidl)
             self.messages.append((uidl, bytes(raw)))
@@ -326,6 +345,15 @@ class Mailbox:
                 self._locked_by_session = None
                 self._lock_released.notify_all()
 
+    def remove_entries(self, entries: Iterable[tuple[str, bytes]]) -> int:
+        """Remove these snapshot entries (the UPDATE state), by identity: UIDLs may be shared."""
+        doomed = {id(entry) for entry in entries}
+        with self.lock:
+            present = [entry for entry in self.messages if id(entry) in doomed]
+            self.messages = [entry for entry in self.messages if id(entry) not in doomed]
+            self.deleted_uidls |= {uidl for uidl, _ in present}
+            return len(present)
+
     def remove(self, uidls: Iterable[str]) -> int:
         """Remove the messages with these UIDLs (the UPDATE state); return how many were removed."""
         doomed = set(uidls)
@@ -376,6 +404,9 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         self.marked_for_deletion: set[int] = set()
         self.retr_count = 0
         self.dele_count = 0
+        self.drop_count = 0
+        # RFC 6856: the client sent UTF8, so mail goes out as stored (see Faults.courier_utf8).
+        self.utf8 = False
         self.server._register_session(self)
 
     def handle(self) -> None:
@@ -541,24 +572,34 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         if faults.slow_reply_seconds > 0 and (not faults.slow_verbs or verb in faults.slow_verbs):
             # An Event wait instead of sleep, so that stop() is not held up by a slow reply.
             self.server.stopping.wait(faults.slow_reply_seconds)
-        if verb == faults.garbage_reply_to:
+        # Scripted replies meant for a listing must not hit "LIST n" / "UIDL n" (the form a client
+        # pipelines after each RETR); those are scripted as "LIST N" and "UIDL N".
+        scripted = f"{verb} N" if verb in ("LIST", "UIDL") and argument.strip() else verb
+        if scripted == faults.garbage_reply_to:
             self._write(GARBAGE_REPLY)
             self._flush()
             return True
-        if verb in faults.err_reply:
-            self._write_line(faults.err_reply[verb])
+        if scripted in faults.err_reply:
+            self._write_line(faults.err_reply[scripted])
             self._flush()
             return True
-        if verb in faults.raw_reply:
-            self._write(faults.raw_reply[verb])
+        if scripted in faults.raw_reply:
+            self._write(faults.raw_reply[scripted])
             self._flush()
             return True
         if verb == faults.endless_reply_to:
             self._stream_endless_reply()
+        if scripted == faults.drop_command and self._drop_once():
+            return True
 
         keep_going = self._dispatch(verb, argument)
-        self._flush(copies=2 if verb == faults.duplicate_reply_to else 1)
+        self._flush(copies=2 if scripted == faults.duplicate_reply_to else 1)
         return keep_going
+
+    def _drop_once(self) -> bool:
+        """Faults.drop_command: whether to ignore this occurrence (the N-th one) without a reply."""
+        self.drop_count += 1
+        return self.drop_count == self.faults.drop_command_occurrence
 
     def _dispatch(self, verb: str, argument: bytes) -> bool:
         known = verb in _AUTHORIZATION_VERBS | _TRANSACTION_VERBS | _ANY_STATE_VERBS
@@ -604,6 +645,8 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
             capabilities.append("IMPLEMENTATION fake")
             if faults.advertise_stls:
                 capabilities.append("STLS")
+            if faults.courier_utf8:
+                capabilities.append("UTF8 USER")
         if not self._stls_available():
             # RFC 2595 §4: after the upgrade the client re-issues CAPA and must not see STLS again.
             capabilities = [item for item in capabilities if item.upper() != "STLS"]
@@ -612,6 +655,9 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
     def cmd_CAPA(self, argument: bytes) -> None:
         if self.faults.no_capa:
             self._write_line("-ERR Unknown command")
+            return
+        if self.state == _TRANSACTION and self.faults.capa_after_login is not None:
+            self._write_multiline("+OK Capability list follows", self.faults.capa_after_login)
             return
         self._write_multiline("+OK Capability list follows", self._capabilities())
 
@@ -634,6 +680,14 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         self._start_tls()
         # RFC 2595 §4: the session starts over; forget anything negotiated in the clear.
         self.pending_user = None
+
+    def cmd_UTF8(self, argument: bytes) -> None:
+        # RFC 6856 section 2: valid in the AUTHORIZATION state only (the dispatcher checks).
+        if self.faults.refuse_utf8 or not self.faults.courier_utf8:
+            self._write_line("-ERR UTF8 not available")
+            return
+        self.utf8 = True
+        self._write_line("+OK UTF8 enabled")
 
     def cmd_USER(self, argument: bytes) -> None:
         if not argument:
@@ -823,8 +877,13 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         if number is None:
             return
         raw = self.session_messages[number - 1][1]
-        wire = dot_stuff(self.faults.retr_substitute.get(number, raw))
-        self._write_line(f"+OK {self._reported_size(raw)} octets")
+        sent = self.faults.retr_substitute.get(number, raw)
+        announced = self._reported_size(raw)
+        if self.faults.courier_utf8 and not self.utf8 and _has_8bit_header(raw):
+            sent = courier_wrapper(raw)
+            announced = len(sent)
+        wire = dot_stuff(sent)
+        self._write_line(f"+OK {announced} octets")
         if number in (self.faults.drop_mid_retr, self.faults.stall_mid_retr):
             self._write(wire[: len(wire) // 2])
             self._flush()
@@ -864,12 +923,25 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
             return False
         # RFC 1939 §6 (UPDATE state): remove the marked messages, release the lock, then reply. The
         # lock goes before the reply so that a client reconnecting at once finds the maildrop free.
-        doomed = [self.session_messages[number - 1][0] for number in self.marked_for_deletion]
-        removed = 0 if self.faults.ignore_dele else self.server.mailbox.remove(doomed)
+        doomed = [self.session_messages[number - 1] for number in self.marked_for_deletion]
+        removed = 0 if self.faults.ignore_dele else self.server.mailbox.remove_entries(doomed)
         self.server.mailbox.close_maildrop(self.session_number)
         self.holds_maildrop = False
         self._write_line(f"+OK Bye, {removed} messages deleted")
         return False
+
+
+def _has_8bit_header(raw: bytes) -> bool:
+    end = raw.find(b"\r\n\r\n")
+    return any(byte > 0x7F for byte in (raw if end < 0 else raw[:end]))
+
+
+def courier_wrapper(raw: bytes) -> bytes:
+    """What Courier sends instead of a message with 8-bit headers to a client without UTF8."""
+    return crlf("From: Mail Delivery Subsystem <MAILER-DAEMON@fake.example>\n"
+                "Subject: Message cannot be displayed\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain\n\n"
+                f"This message ({len(raw)} bytes) has Unicode headers that your mail program cannot show.\n")
 
 
 def _strip_line_ending(line: bytes) -> bytes:
@@ -889,7 +961,8 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
     ``capabilities``, when given, replaces the computed CAPA list verbatim (except that STLS is hidden
     once unavailable). ``greeting_timestamp`` is the APOP timestamp in the greeting; None leaves it
     out and disables APOP, and a malformed one such as "<abc>" tests a client's strict check.
-    With ``exclusive`` a second concurrent login gets "-ERR [IN-USE]" (RFC 2449 §8).
+    With ``exclusive`` a second concurrent login gets "-ERR [IN-USE]" (RFC 2449 §8). With
+    ``shared_uidls`` two messages may have one UIDL, as popa3d gives them.
     """
 
     daemon_threads = True
@@ -915,6 +988,7 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
         auth_failure_reply: str = DEFAULT_AUTH_FAILURE_REPLY,
         handler_timeout: float = DEFAULT_HANDLER_TIMEOUT_SECONDS,
         in_use_wait_seconds: float = DEFAULT_IN_USE_WAIT_SECONDS,
+        shared_uidls: bool = False,
     ) -> None:
         if mode not in ("plain", "stls", "tls"):
             raise ValueError(f"unknown mode {mode!r}")
@@ -938,6 +1012,7 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
         self.handler_timeout = handler_timeout
         self.in_use_wait_seconds = in_use_wait_seconds
         self.mailbox = Mailbox()
+        self.mailbox.shared_uidls = shared_uidls
         for index, raw in enumerate(messages):
             self.mailbox.add(raw, uidls[index] if uidls is not None else None)
 

@@ -21,8 +21,8 @@ import atheris
 with atheris.instrument_imports():
     from app.core.errors import PoplarkError
     from app.core.pop3.capabilities import parse_capabilities
-    from app.core.pop3.client import parse_listing
     from app.core.pop3.connection import Connection
+    from app.core.pop3.listing import parse_listing
     from app.core.pop3.responses import error_for, parse_status
 
 

@@ -387,7 +387,7 @@ def test_account_test_with_a_wrong_password_says_login_failed(poplark: Poplark, 
 
     assert result.returncode == EXIT_FAILED
     assert "Login: FAILED" in result.stdout
-    assert "authorization code" in result.stdout
+    assert "authorization code" not in result.stdout  # 127.0.0.1 is not QQ, 163 or 126
     assert "PIPELINING" in result.stdout  # the capabilities are still worth showing
 
 
@@ -405,6 +405,66 @@ def test_account_test_against_an_untrusted_certificate_shows_its_fingerprint(
     # No session got past the handshake, so no password can have been sent.
     assert server.wait_until_idle(SERVER_IDLE_TIMEOUT_SECONDS)
     assert all(not any(line.startswith(("AUTH", "PASS")) for line in session)
+               for session in server.mailbox.commands)
+
+
+def test_account_test_shows_the_sasl_mechanisms_offered_before_login(
+        poplark: Poplark, serve: ServerFactory) -> None:
+    # Like Dovecot, the CAPA after login lists no SASL: the report must not say "SASL: none"
+    # next to "Login: OK (PLAIN)".
+    server = serve(faults=Faults(capa_after_login=["TOP", "UIDL", "PIPELINING", "EXPIRE 30"]))
+    poplark.add_account_ok(server.address[1])
+    result = poplark.run("account", "test", ACCOUNT)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "Login: OK (PLAIN)" in result.stdout
+    assert "SASL: PLAIN LOGIN" in result.stdout and "SASL: none" not in result.stdout
+    assert "EXPIRE: 30 day(s)" in result.stdout  # per-user values still come from after login
+
+
+def _plain_server(**options: Any) -> FakePop3Server:
+    return FakePop3Server(list(MESSAGES), mode="plain", **options).start()
+
+
+def test_starttls_against_a_server_without_stls_says_try_port_995(poplark: Poplark) -> None:
+    server = _plain_server()
+    try:
+        poplark.add_account_ok(server.address[1], "--security", "starttls")
+        result = poplark.fetch()
+    finally:
+        server.stop()
+    assert result.returncode == EXIT_FAILED
+    message = one_line(result.stderr)
+    assert "the server does not offer STARTTLS: try SSL/TLS on port 995" in message
+    assert "certificate" not in message
+
+
+def test_tls_against_a_plain_port_asks_whether_the_port_is_tls(poplark: Poplark) -> None:
+    server = _plain_server()
+    try:
+        poplark.add_account_ok(server.address[1])  # security tls
+        result = poplark.fetch()
+    finally:
+        server.stop()
+    assert result.returncode == EXIT_FAILED
+    message = one_line(result.stderr)
+    assert "plain text, not TLS" in message and "is this port TLS? Try STARTTLS or port 110/995" in message
+    assert "certificate" not in message
+
+
+def test_plain_against_a_tls_port_says_so_at_once_and_that_it_connected(
+        poplark: Poplark, server: FakePop3Server) -> None:
+    # The account's timeout is the default 60 s; the command must end long before that (the CLI
+    # helper gives up after CLI_TIMEOUT_SECONDS), because the port answers a TLS handshake.
+    poplark.add_account_ok(server.address[1], "--security", "none", "--allow-insecure-auth")
+    result = poplark.run("account", "test", ACCOUNT)
+    assert result.returncode == EXIT_FAILED
+    assert "Reachable: yes" in result.stdout and "Reachable: no" not in result.stdout
+    assert "Greeting: none" in result.stdout
+    assert "it may be a TLS port; choose SSL/TLS (usually port 995)" in one_line(result.stderr)
+    fetched = poplark.fetch()
+    assert fetched.returncode == EXIT_FAILED and "may be a TLS port" in one_line(fetched.stderr)
+    assert server.wait_until_idle(SERVER_IDLE_TIMEOUT_SECONDS)
+    assert all(not any(line.startswith(("AUTH", "PASS", "USER")) for line in session)
                for session in server.mailbox.commands)
 
 
@@ -447,8 +507,8 @@ def test_fetch_with_a_wrong_password_exits_1_with_advice(poplark: Poplark, serve
 
     assert result.returncode == EXIT_FAILED
     message = one_line(result.stderr)
-    assert "login failed" in message
-    assert "authorization code" in message
+    assert "login failed" in message and "Check the user name and password" in message
+    assert "authorization code" not in message  # advice for QQ, 163 and 126 only
     assert result.stdout == ""
     assert poplark.listing() == []
     assert server.mailbox.current_uidls() == ["uid-1", "uid-2", "uid-3"]

@@ -20,6 +20,7 @@ from app.core.errors import (
     PipelineStalled,
     ProtocolError,
     ServerTimeout,
+    StartTlsUnavailable,
     TemporaryServerError,
     TlsError,
 )
@@ -127,7 +128,7 @@ def test_starttls_upgrades_and_asks_capa_again(serve: ServerFactory, certificate
 def test_starttls_missing_or_refused_never_falls_back(serve: ServerFactory, certificates: TestCertificates,
                                                       faults: Faults) -> None:
     server = serve(mode="stls", faults=faults)
-    with pytest.raises(TlsError, match="STLS"):
+    with pytest.raises(StartTlsUnavailable, match="STARTTLS"):
         client_for(server, Security.STARTTLS, certificates).connect()
     assert all(command not in ("USER", "PASS", "AUTH") for command in session_commands(server))
 
@@ -405,7 +406,7 @@ def test_no_uidl_raises_permanent_error(serve: ServerFactory, certificates: Test
 
 
 def test_listing_lines_are_parsed_leniently_and_garbage_is_refused() -> None:
-    from app.core.pop3.client import _LISTING_LINE
+    from app.core.pop3.listing import LISTING_LINE as _LISTING_LINE
 
     body = b"1 120\r\n2\t\t340 extra info\r\n  3 uid-3\r\n"
     assert _LISTING_LINE.findall(body) == [(b"1", b"120"), (b"2", b"340"), (b"3", b"uid-3")]

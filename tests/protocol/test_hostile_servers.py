@@ -23,6 +23,7 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StartTlsUnavailable,
     TemporaryServerError,
     TlsError,
 )
@@ -317,19 +318,6 @@ def test_listed_number_out_of_range_fails_that_message_only(
     harness.assert_no_unsaved_deletion()
 
 
-def test_duplicate_uidls_are_neither_retrieved_nor_deleted(
-        serve: Callable[..., FakePop3Server], fetcher: Callable[..., Fetcher]) -> None:
-    uids = b"1 same\r\n2 same\r\n3 uid-3\r\n4 uid-4\r\n5 uid-5\r\n"
-    server = serve(faults=Faults(raw_reply={"UIDL": b"+OK\r\n" + uids + b".\r\n"}))
-    harness = fetcher(server)
-    report = harness.fetch()
-    assert report.new_messages == 3 and any("share a UIDL" in text for text in report.warnings)
-    commands = server.mailbox.commands[0]
-    assert not {"RETR 1", "RETR 2", "DELE 1", "DELE 2"} & set(commands)
-    assert server.mailbox.current_uidls() == ["uid-1", "uid-2"]
-    harness.assert_no_unsaved_deletion()
-
-
 # -- TLS: injection, wrong host, downgrade ------------------------------------------------------
 
 def test_starttls_injection_is_discarded(serve: Callable[..., FakePop3Server],
@@ -367,7 +355,7 @@ def test_starttls_downgrade_fails_and_never_continues_in_cleartext(
     server = serve(mode="stls", faults=faults)
     # Even with cleartext auth allowed, an account set to STARTTLS must not fall back to it.
     harness = fetcher(server, security=Security.STARTTLS)
-    with pytest.raises(TlsError, match="STLS"):
+    with pytest.raises(StartTlsUnavailable, match="STARTTLS"):
         harness.fetch()
     assert not {"USER", "PASS", "AUTH", "APOP", "RETR", "DELE"} & set(all_verbs(server))
 

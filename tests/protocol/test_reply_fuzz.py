@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from app.core.errors import PoplarkError, ProtocolError
 from app.core.model import Security
 from app.core.pop3.capabilities import parse_capabilities
-from app.core.pop3.client import Pop3Client, parse_listing
+from app.core.pop3.client import Pop3Client
 from app.core.pop3.connection import Connection
+from app.core.pop3.listing import parse_listing
 from app.core.pop3.responses import error_for, parse_status
 from tests.fakes.pop3_server import dot_stuff
 

@@ -164,7 +164,8 @@ class ScriptedServer:
         self.thread.join(15)
 
 
-FIRST_REPLY = b"+OK 5 octets\r\nabc\r\n.\r\n"
+# The reply to RETR 1 and to the LIST 1 sentinel the client pipelines after it.
+FIRST_REPLY = b"+OK 5 octets\r\nabc\r\n.\r\n+OK 1 5\r\n"
 
 
 @pytest.mark.parametrize(("reply", "expected"), [

@@ -15,12 +15,14 @@ from app.core.errors import (
     MailboxBusy,
     MessageTooLarge,
     NoSecureStorage,
+    NotTlsPort,
     OutOfStep,
     PermanentServerError,
     PipelineStalled,
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StartTlsUnavailable,
     StoreBusy,
     StoreChanged,
     StoreDamaged,
@@ -30,14 +32,23 @@ from app.core.errors import (
     StoreReadOnly,
     TemporaryServerError,
     TlsError,
+    TlsPortWithoutTls,
 )
 from app.ui.errors import Remedy, UserMessage, format_fingerprint, user_message
 
 FINGERPRINT = "ab" * 32
 
+
+def auth_error(message: str, *, server_text: str = "", host: str = "", mechanism: str = "") -> AuthError:
+    """An AuthError as the client raises it: with the server and the mechanism that was refused."""
+    error = AuthError(message, server_text=server_text)
+    error.host, error.mechanism = host, mechanism
+    return error
+
 #: (error, remedy, quiet, words the text must contain, case-insensitively)
 TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
-    (AuthError("the server rejected the user name or password", server_text="[AUTH] Please use authorization code"),
+    (auth_error("the server rejected the user name or password", server_text="[AUTH] Please use authorization code",
+                host="pop.qq.com", mechanism="PLAIN"),
      Remedy.ASK_PASSWORD, False, ("Please use authorization code", "QQ", "163", "126", "authorization code",
                                   "Enter the password")),
     (MailboxBusy("the mailbox is busy (in-use) during login", server_text="[IN-USE] locked"),
@@ -52,8 +63,12 @@ TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
      Remedy.RETRY_LATER, True, ("stopped responding", "try again later")),
     (TlsError("the server's certificate is not trusted: self-signed certificate", fingerprint_sha256=FINGERPRINT),
      Remedy.TRUST_CERTIFICATE, False, ("self-signed certificate", format_fingerprint(FINGERPRINT), "Trust")),
-    (TlsError("the server does not offer STARTTLS (STLS): choose SSL/TLS on port 995"),
-     Remedy.EDIT_SETTINGS, False, ("does not offer STARTTLS", "account settings")),
+    (StartTlsUnavailable("the server does not offer STARTTLS"),
+     Remedy.EDIT_SETTINGS, False, ("does not offer STARTTLS: try SSL/TLS on port 995", "account settings")),
+    (NotTlsPort("TLS handshake with pop.example.com:110 failed: the server answered in plain text, not TLS"),
+     Remedy.EDIT_SETTINGS, False, ("is this port TLS? Try STARTTLS or port 110/995",)),
+    (TlsPortWithoutTls("connected to pop.example.com:995, but the server sent no greeting"),
+     Remedy.EDIT_SETTINGS, False, ("connected", "no greeting", "may be a TLS port", "SSL/TLS (usually port 995)")),
     (NoSecureStorage(credentials.NO_KEYRING_ADVICE),
      Remedy.ASK_PASSWORD, False, ("no secure password storage", "this session only", "Enter it now")),
     (CredentialsError("no password is stored for work"),
@@ -128,9 +143,39 @@ def test_each_error_has_a_remedy_and_says_what_to_do(error: Exception, remedy: R
 
 
 def test_auth_error_without_server_text_has_no_empty_quote() -> None:
-    message = user_message(AuthError("the server rejected the user name or password"), "work")
+    message = user_message(auth_error("the server rejected the user name or password", host="pop.163.com"), "work")
     assert "said" not in message.text and "\u201c\u201d" not in message.text
     assert "authorization code" in message.text
+
+
+@pytest.mark.parametrize(("host", "mechanism", "hinted"), [
+    ("pop.qq.com", "USER", True),
+    ("pop.126.com", "LOGIN", True),
+    ("pop.qq.com", "APOP", False),  # APOP never takes an authorization code
+    ("pop.example.com", "PLAIN", False),
+    ("mail.notqq.com", "PLAIN", False),
+    ("", "", False),
+])
+def test_the_authorization_code_hint_is_only_for_qq_163_and_126(host: str, mechanism: str, hinted: bool) -> None:
+    from app.cli import describe_error
+
+    error = auth_error("the server rejected the user name or password", host=host, mechanism=mechanism)
+    assert ("authorization code" in user_message(error, "work").text) is hinted
+    assert ("authorization code" in describe_error(error)) is hinted
+    assert "Enter the password again" in user_message(error, "work").text
+
+
+def test_the_cli_says_the_same_about_tls_settings() -> None:
+    from app.cli import describe_error
+
+    assert describe_error(StartTlsUnavailable("the server does not offer STARTTLS")) == (
+        "the server does not offer STARTTLS: try SSL/TLS on port 995")
+    assert describe_error(NotTlsPort("TLS handshake with h:110 failed: the server answered in plain text, not TLS")
+                          ).endswith("is this port TLS? Try STARTTLS or port 110/995")
+    assert describe_error(TlsPortWithoutTls("connected to h:995, but the server sent no greeting")).endswith(
+        "it may be a TLS port; choose SSL/TLS (usually port 995)")
+    for error in (StartTlsUnavailable("x"), NotTlsPort("x"), TlsPortWithoutTls("x")):
+        assert "certificate" not in describe_error(error)
 
 
 def test_unknown_details_are_cut_short() -> None:

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from app.core.cancel import CancelToken
 from app.core.errors import MessageTooLarge, OutOfStep, PermanentServerError, PipelineStalled, PoplarkError
-from app.core.fetch.plan import FetchPlan, ServerMessage, plan
+from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
 from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
-from app.core.pop3.client import Pop3Client, Retrieved
+from app.core.pop3.client import Pop3Client
+from app.core.pop3.listing import Retrieved
 from app.core.store.store import KnownUid, Store, UidState
 
 log = logging.getLogger("poplark.fetch")
@@ -109,6 +110,7 @@ class _Session:
             listing = self._listing(pipelined)
             self.report.on_server = len(listing)
             known = self.store.known_uids(self.account.id)
+            listing = assign_keys(listing, known)
             self._check_ignored_deletions(listing, known)
             decided = plan(listing, known, self.account.policy, self.clock())
             self._note_plan(decided)
@@ -116,20 +118,20 @@ class _Session:
             self._commit()
             self._delete(list(decided.delete) + (retrieved if decided.delete_after_retrieve else []),
                          pipelined)
-        except OutOfStep:
+        except OutOfStep as error:
             log.warning("pipelining went out of step for %s; the next sessions will not pipeline",
                         self.account.name)
             self._pause_pipelining(PIPELINING_PAUSE_SECONDS)
-            self._end_badly()
+            self._end_badly(error)
             raise
-        except PipelineStalled:
+        except PipelineStalled as error:
             log.warning("%s went silent with pipelined commands in flight; not pipelining for a day",
                         self.account.name)
             self._pause_pipelining(PIPELINING_STALL_PAUSE_SECONDS)
-            self._end_badly()
+            self._end_badly(error)
             raise
-        except BaseException:
-            self._end_badly()
+        except BaseException as error:
+            self._end_badly(error)
             raise
         self.report.pending_server_deletions = self.store.pending_server_deletions(self.account.id)
         self._progress(FetchPhase.DONE)
@@ -143,10 +145,10 @@ class _Session:
         Locally deleted UIDLs the server no longer lists are done with: nothing is queued for them.
         """
         assert self.account.id is not None
-        listed = [message.uidl for message in listing]
+        listed = [message.key for message in listing]
         self.store.forget_gone_local_deletions(self.account.id, listed)
-        kept = sum(1 for uidl in listed
-                   if (held := known.get(uidl)) is not None and held.state is UidState.DELETED_ON_SERVER)
+        kept = sum(1 for key in listed
+                   if (held := known.get(key)) is not None and held.state is UidState.DELETED_ON_SERVER)
         if kept and self.store.dele_ignored_at(self.account.id) is None:
             self.store.set_dele_ignored_at(self.account.id, self.clock())
             self.report.ignored_deletions = kept
@@ -168,13 +170,13 @@ class _Session:
         broken_at = self.store.pipelining_broken_at(self.account.id)
         return broken_at is None or self.clock() - broken_at > PIPELINING_PAUSE_SECONDS
 
-    def _end_badly(self) -> None:
+    def _end_badly(self, reason: BaseException) -> None:
         """Keep what was fully received, then end the session deleting nothing (invariant 2)."""
         try:
             self._commit()
         except PoplarkError:
             log.exception("could not store the messages received before the session failed")
-        self.client.abort()
+        self.client.abort(reason)
 
     # -- listing ------------------------------------------------------------------------------
 
@@ -215,10 +217,16 @@ class _Session:
         if decided.too_large:
             self.report.warnings.append(
                 f"{len(decided.too_large)} message(s) larger than the size limit were left on the server")
-        if decided.ambiguous:
+        if decided.undeletable:
+            # Only what cannot be done: each copy is downloaded once (plan.assign_keys), but a
+            # copy that shares UIDL and size with another cannot be told from it to delete it.
+            named = ", ".join(f"{message.number} (UIDL {message.uidl}, {message.size} bytes)"
+                              for message in decided.undeletable[:10])
+            more = f" and {len(decided.undeletable) - 10} more" if len(decided.undeletable) > 10 else ""
             self.report.warnings.append(
-                f"{len(decided.ambiguous)} message(s) share a UIDL with another and were skipped: "
-                "the server's message ids are broken")
+                f"message(s) {named}{more} were left on the server: the server gives another message the "
+                "same UIDL and size, so Poplark cannot tell which copy it already has; delete them in the "
+                "provider's web mail if you want them gone")
 
     # -- retrieving ---------------------------------------------------------------------------
 
@@ -228,7 +236,6 @@ class _Session:
         total = len(decided.retrieve)
         limit = self.account.policy.max_message_bytes or HARD_MESSAGE_LIMIT
         stored: list[ServerMessage] = []
-        previous: bytes | None = None
         done_bytes = 0
         self._progress(FetchPhase.DOWNLOADING, 0, total, 0, total_bytes)
         replies: Iterable[Retrieved] = self.client.retrieve_many(
@@ -241,13 +248,9 @@ class _Session:
             if item.data is None:
                 self._note_failure(message, item.error)
             else:
-                if pipelined and item.data == previous:
-                    # A duplicated reply shifts every later reply by one: stop before storing a
-                    # message under another message's UIDL.
-                    self.client.mark_out_of_step()
-                    raise OutOfStep("the server sent the same message twice in a row while pipelining")
-                previous = item.data
-                self.uncommitted.append((message.uidl, item.data, self.clock()))
+                # Two identical messages in a row are normal (a resend): the client's sentinel
+                # replies, not the content, tell whether the replies are in step.
+                self.uncommitted.append((message.key, item.data, self.clock()))
                 self.uncommitted_bytes += len(item.data)
                 self.report.new_messages += 1
                 self.report.new_bytes += len(item.data)
@@ -288,7 +291,7 @@ class _Session:
             # Last chance to change our mind: after QUIT the server deletes for real.
             self.cancel.raise_if_cancelled()
             self.client.quit()
-            self.store.mark_deleted_on_server(self.account.id, [by_number[n].uidl for n in accepted])
+            self.store.mark_deleted_on_server(self.account.id, [by_number[n].key for n in accepted])
             self.report.deleted_on_server = len(accepted)
             if len(accepted) < len(doomed):
                 self.report.warnings.append(

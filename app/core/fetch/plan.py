@@ -3,12 +3,19 @@
 ``plan()`` is a pure function of the server listing, what we already hold, the account's policy
 and the time, so every rule of leave-on-server is a row in a table test. The engine only does
 what the plan says.
+
+Before planning, :func:`assign_keys` gives each listed message the key it is stored under. That
+is its UIDL, except where a server gives several messages one UIDL (popa3d derives UIDLs from
+the headers, so a resend shares one): those are told apart by LIST size, then by position among
+copies of the same size, so each copy is downloaded once and never again (mpop and fetchmail also
+download both; skipping them, as Poplark once did, lost mail).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.model import LeaveMode, ServerPolicy
 from app.core.store.store import KnownUid, UidState
@@ -16,13 +23,29 @@ from app.core.store.store import KnownUid, UidState
 SECONDS_PER_DAY = 86_400
 
 
+#: Joins a shared UIDL and the LIST size in a key. RFC 1939 section 7 allows only 0x21-0x7E in a
+#: UIDL (and content keys are hex), so a key with a space can never be some other message's UIDL.
+SHARED_KEY_SEPARATOR = " "
+
+
 @dataclass(frozen=True)
 class ServerMessage:
-    """One message in this session's listing: its number (valid only now), UIDL and LIST size."""
+    """One message in this session's listing: its number (valid only now), UIDL and LIST size.
+
+    ``key`` is what the store knows it by (see :func:`assign_keys`; the UIDL unless shared).
+    ``guessed`` marks a key that rests on position, not on anything the server said about this
+    message: such a message is never deleted because of the policy, since it might be another copy.
+    """
 
     number: int
     uidl: str
     size: int
+    key: str = ""
+    guessed: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.uidl)
 
 
 @dataclass(frozen=True)
@@ -33,42 +56,80 @@ class FetchPlan:
     #: Whether each message retrieved in this session is deleted once committed.
     delete_after_retrieve: bool
     too_large: tuple[ServerMessage, ...]
-    #: UIDLs that appear more than once in the listing: never retrieved nor deleted by UIDL,
-    #: since we cannot tell which message the UIDL means.
-    ambiguous: tuple[ServerMessage, ...]
+    #: Held messages the policy would delete that share UIDL and size with another listed
+    #: message: left on the server, since we cannot tell which copy we hold.
+    undeletable: tuple[ServerMessage, ...]
 
     @property
     def retrieve_bytes(self) -> int:
         return sum(message.size for message in self.retrieve)
 
 
+def shared_key(uidl: str, size: int, copy: int) -> str:
+    """The key of the ``copy``-th (from 1) listed message of this size under a shared UIDL."""
+    key = f"{uidl}{SHARED_KEY_SEPARATOR}{size}"
+    return key if copy == 1 else f"{key}#{copy}"
+
+
+def assign_keys(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid]) -> list[ServerMessage]:
+    """Give each listed message its storage key; pure, and the same listing gives the same keys.
+
+    A UIDL listed once keeps it as key, unless it was shared before and this message's shared key
+    is what we hold (the other copy has gone). A UIDL listed several times gives each message
+    ``"<uidl> <size>"``, with ``#2``, ``#3`` for further copies of one size in listing order. When
+    the plain UIDL is held (one copy was fetched before the server listed a second), the first copy
+    without a held key of its own takes it: POP3 numbers follow arrival, so that is the older one.
+    """
+    groups: dict[str, list[ServerMessage]] = {}
+    for message in listing:
+        groups.setdefault(message.uidl, []).append(message)
+    keyed: dict[int, ServerMessage] = {}
+    for uidl, members in groups.items():
+        if len(members) == 1:
+            message = members[0]
+            alone = shared_key(uidl, message.size, 1)
+            if alone in known:
+                # Its twin of the same size may have been the one held under this key.
+                twins = shared_key(uidl, message.size, 2) in known
+                keyed[message.number] = replace(message, key=alone, guessed=twins)
+            else:
+                keyed[message.number] = replace(message, key=uidl, guessed=False)
+            continue
+        sizes = Counter(message.size for message in members)
+        copies: Counter[int] = Counter()
+        plain_unclaimed = uidl in known
+        for message in members:
+            copies[message.size] += 1
+            key = shared_key(uidl, message.size, copies[message.size])
+            guessed = sizes[message.size] > 1
+            if plain_unclaimed and key not in known:
+                key, guessed, plain_unclaimed = uidl, True, False
+            keyed[message.number] = replace(message, key=key, guessed=guessed)
+    return [keyed[message.number] for message in listing]
+
+
 def plan(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid], policy: ServerPolicy,
          now: float) -> FetchPlan:
-    counts: dict[str, int] = {}
-    for message in listing:
-        counts[message.uidl] = counts.get(message.uidl, 0) + 1
+    """What to do with ``listing``, whose keys :func:`assign_keys` gave (the UIDLs by default)."""
     retrieve: list[ServerMessage] = []
     delete: list[ServerMessage] = []
     too_large: list[ServerMessage] = []
-    ambiguous: list[ServerMessage] = []
+    undeletable: list[ServerMessage] = []
     for message in listing:
-        if counts[message.uidl] > 1:
-            ambiguous.append(message)
-            continue
-        held = known.get(message.uidl)
+        held = known.get(message.key)
         if held is None:
             if policy.max_message_bytes is not None and message.size > policy.max_message_bytes:
                 too_large.append(message)
             else:
                 retrieve.append(message)
         elif _should_delete(held, policy, now):
-            delete.append(message)
+            (undeletable if message.guessed else delete).append(message)
     return FetchPlan(
         retrieve=tuple(retrieve),
         delete=tuple(delete),
         delete_after_retrieve=policy.leave_mode is LeaveMode.DELETE_AFTER_DOWNLOAD,
         too_large=tuple(too_large),
-        ambiguous=tuple(ambiguous),
+        undeletable=tuple(undeletable),
     )
 
 

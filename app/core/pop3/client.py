@@ -23,12 +23,13 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from hashlib import md5
 from types import TracebackType
 
 from app.core.cancel import CancelToken
 from app.core.errors import (
+    AuthError,
     Cancelled,
     ConfigError,
     ConnectError,
@@ -38,8 +39,10 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    StartTlsUnavailable,
     TemporaryServerError,
     TlsError,
+    TlsPortWithoutTls,
 )
 from app.core.model import Security
 from app.core.pop3.capabilities import Capabilities, parse_capabilities
@@ -50,8 +53,19 @@ from app.core.pop3.connection import (
     handshake,
     make_tls_context,
     open_tcp,
+    silent_tls_port,
     tls_info,
     unverified_context,
+)
+from app.core.pop3.listing import (
+    Retrieved,
+    announced_octets,
+    check_not_a_repeat,
+    check_sentinel,
+    listed_size,
+    parse_listing,
+    plausible_size,
+    sentinel_command,
 )
 from app.core.pop3.responses import Status, error_for, parse_status
 from app.core.protocol_log import REDACTED, ProtocolLog, redact_command, remember
@@ -61,8 +75,9 @@ log = logging.getLogger("poplark.pop3")
 #: RFC 2449 section 4: a command line, CRLF included, is at most 255 octets. RFC 5034 section 4
 #: says an AUTH initial response that would break this goes on a continuation line instead.
 MAX_COMMAND_OCTETS = 255
-#: Commands in flight at once when pipelining (RFC 2449 section 6.6). mpop uses 100; the send
-#: side stays a few KB, well under any socket buffer, so the client never deadlocks on send.
+#: Messages in flight at once when pipelining (RFC 2449 section 6.6), each RETR with its LIST
+#: sentinel. mpop keeps 100 commands in flight; the send side stays a few KB, well under any socket
+#: buffer, so the client never deadlocks on send.
 PIPELINE_WINDOW = 100
 #: Refill the window when this few replies are still outstanding.
 PIPELINE_REFILL_AT = 25
@@ -71,14 +86,6 @@ ABORT_DRAIN_SECONDS = 3.0
 #: APOP's timestamp must be a msg-id, "<" local "@" domain ">" (RFC 1939 section 7); the loose
 #: "<.*>" that poplib accepts allows the CVE-2007-1558 attack.
 _APOP_TIMESTAMP = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
-#: Digits are capped so that a hostile number cannot cost a huge int() (or its ValueError).
-_OCTETS = re.compile(r"^([0-9]{1,15})\s+octets", re.IGNORECASE)
-#: "n value" lines of LIST and UIDL (RFC 1939 section 5 and 7), CRLF included.
-#: Anchored at line starts: unanchored, "-1 100" would be read as "1 100". At most 9 digits:
-#: no maildrop holds a billion messages, and a 5,000-digit "number" must not reach int().
-_LISTING_LINE = re.compile(rb"^[ \t]*([0-9]{1,9})[ \t]+(\S+)[^\r\n]*\r?\n", re.MULTILINE)
-#: The largest size believed in LIST (1 PB): larger is a broken server, not a message.
-MAX_LISTED_SIZE = 10**15
 #: Bounds on multi-line replies other than messages, so a hostile server cannot fill memory.
 #: CAPA is a handful of lines; a UIDL line is at most about 83 octets (RFC 1939 section 7), so
 #: 64 MiB is some 800,000 messages.
@@ -88,21 +95,6 @@ MAX_LISTING_OCTETS = 64 * 1024 * 1024
 DEFAULT_MESSAGE_LIMIT = 512 * 1024 * 1024
 #: The header block from TOP n 0; real ones are a few KB, spam with huge headers some MB.
 MAX_HEADER_OCTETS = 16 * 1024 * 1024
-#: A RETR reply this far from the LIST size cannot be that message: a server that answers with
-#: the wrong message would otherwise have us store it under this UIDL and DELE the real one
-#: unseen. Real servers miscount a little (Dovecot by 2 octets, Exchange by some percent), so
-#: only a factor of two plus this slack counts as "another message".
-SIZE_MISMATCH_FACTOR = 2
-SIZE_MISMATCH_SLACK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    """One RETR outcome: the bytes, or the error for that one message (the session goes on)."""
-
-    number: int
-    data: bytes | None
-    error: PoplarkError | None = None
 
 
 class Pop3Client:
@@ -122,6 +114,8 @@ class Pop3Client:
         self.capabilities = Capabilities()
         self.tls: TlsInfo | None = None
         self.mechanism = ""
+        #: Whether the server accepted UTF8 (RFC 6856) for this session.
+        self.utf8 = False
         self._connection: Connection | None = None
         self._apop_timestamp: bytes | None = None
         # One entry per command sent and not yet answered: True when its reply is multi-line.
@@ -147,7 +141,7 @@ class Pop3Client:
         if kind is None:
             self.quit()
         else:
-            self.abort()
+            self.abort(value)
 
     def connect(self) -> None:
         """Connect, secure the link as the account says, read the greeting and CAPA."""
@@ -196,6 +190,10 @@ class Pop3Client:
             raise
 
     def _read_greeting(self) -> None:
+        if self.security is not Security.TLS and silent_tls_port(self._conn, self.host, self.port):
+            self.protocol_log.note("no greeting, and the port answers a TLS handshake: a TLS port")
+            raise TlsPortWithoutTls(f"connected to {self.host}:{self.port}, but the server sent no greeting: "
+                                    "that port expects TLS from the start")
         line = self._conn.read_line()
         status = parse_status(line)
         self.greeting = status.text
@@ -208,12 +206,10 @@ class Pop3Client:
     def _start_tls(self, context: ssl.SSLContext) -> None:
         if self.capabilities.known and not self.capabilities.stls:
             # RFC 2595 section 4 / RFC 8314: STLS was asked for, so never continue in cleartext.
-            raise TlsError("the server does not offer STARTTLS (STLS): choose SSL/TLS on port 995, "
-                           "or ask the provider which secure setting to use")
+            raise StartTlsUnavailable("the server does not offer STARTTLS")
         status = self._command("STLS")
         if not status.ok:
-            raise TlsError("the server refused STARTTLS (STLS), so the connection was not secured",
-                           server_text=status.text)
+            raise StartTlsUnavailable("the server refused STARTTLS", server_text=status.text)
         secured = handshake(self._conn.sock, self.host, self.port, context, self.timeout, self.cancel)
         self._conn.replace_socket(secured)
         self.tls = tls_info(secured)
@@ -236,6 +232,7 @@ class Pop3Client:
         previous_label = self.protocol_log.label
         self.protocol_log.label = f"{user}@{self.host}:{self.port}"
         remember(self.protocol_log, previous_label)
+        self._enable_utf8()
         if use_apop:
             if self._apop_timestamp is None:
                 raise ConfigError("APOP is switched on for this account, but the server's greeting "
@@ -262,11 +259,26 @@ class Pop3Client:
             self.capabilities = self._capa()
         return self.mechanism
 
+    def _enable_utf8(self) -> None:
+        """RFC 6856: ask for mail as stored when the server offers UTF8 (before authenticating).
+
+        Without it Courier replaces each message with raw 8-bit headers by a wrapper, and the
+        user never sees the real one. A -ERR only means the server keeps downgrading: go on.
+        """
+        self.utf8 = False
+        if self.capabilities.has("UTF8"):
+            self.utf8 = self._command("UTF8").ok
+            if not self.utf8:
+                self.protocol_log.note("the server offers UTF8 but refused it; going on without it")
+
     def _authenticate(self, mechanism: str, attempt: Callable[[], Status]) -> None:
         status = attempt()
         if not status.ok:
-            raise error_for(status, during="login", auth_phase=True,
-                            auth_resp_code=self.capabilities.has("AUTH-RESP-CODE"))
+            error = error_for(status, during="login", auth_phase=True,
+                              auth_resp_code=self.capabilities.has("AUTH-RESP-CODE"))
+            if isinstance(error, AuthError):
+                error.host, error.mechanism = self.host, mechanism
+            raise error
         self.mechanism = mechanism
 
     def _user_pass(self, user: str, password: str) -> Status:
@@ -316,7 +328,7 @@ class Pop3Client:
 
     def list_sizes(self) -> dict[int, int]:
         """Message number -> size in octets (a hint: some servers miscount)."""
-        return {number: _int(value, "LIST") for number, value in self._numbered_listing("LIST")}
+        return {number: listed_size(value, "LIST") for number, value in self._numbered_listing("LIST")}
 
     def unique_ids(self) -> dict[int, str]:
         """Message number -> UIDL. Raises PermanentServerError when UIDL is not supported."""
@@ -348,9 +360,11 @@ class Pop3Client:
                       command: str = "RETR {}") -> Iterator[Retrieved]:
         """RETR each (number, listed size), yielding results in order.
 
-        Pipelined, up to ``window`` commands are in flight, so many small messages cost about one
-        round trip per window. A reply that cannot belong to the command it answers raises
-        :class:`OutOfStep`; the caller should then run later sessions without pipelining.
+        Pipelined, up to ``window`` messages are in flight, so many small messages cost about one
+        round trip per window, and each RETR is followed by a ``LIST n`` sentinel whose reply names
+        the message (see :mod:`app.core.pop3.listing`): a reply missing, repeated or added anywhere
+        raises :class:`OutOfStep` before the message it would mislabel is yielded. The caller
+        should then run later sessions without pipelining.
         """
         check_size = command.startswith("RETR")
         limit = max_bytes if max_bytes is not None else DEFAULT_MESSAGE_LIMIT if check_size else MAX_HEADER_OCTETS
@@ -358,40 +372,59 @@ class Pop3Client:
         in_flight: deque[tuple[int, int | None]] = deque()
         window = window if pipelined else 1
         refill_at = min(PIPELINE_REFILL_AT, window - 1) if pipelined else 0
+        previous_sentinel: Status | None = None
         while queue or in_flight:
             if queue and len(in_flight) <= refill_at:
-                batch: list[str] = []
+                batch: list[tuple[str, bool]] = []
                 while queue and len(in_flight) < window:
                     request = queue.popleft()
                     in_flight.append(request)
-                    batch.append(command.format(request[0]))
-                self._send_batch(batch, multiline=True)
-            number, listed_size = in_flight.popleft()
-            status = self._read_status(in_flight=len(in_flight))
-            if not status.ok:
-                yield Retrieved(number, None, error_for(status, during=f"retrieving message {number}"))
-                continue
-            if pipelined and listed_size is not None:
-                try:
-                    _check_octets(status, listed_size, number)
-                except OutOfStep:
-                    self._in_step = False
-                    raise
+                    batch.append((command.format(request[0]), True))
+                    if pipelined:
+                        batch.append((sentinel_command(request[0]), False))
+                self._send_batch(batch)
+            number, listed = in_flight.popleft()
             try:
-                data = self._read_body(limit, drain_oversized=True)
-            except MessageTooLarge as error:
-                yield Retrieved(number, None, error)
-                continue
-            if check_size and listed_size is not None and not _plausible_size(len(data), listed_size):
-                self.protocol_log.note(f"RETR {number}: {len(data)} bytes where LIST said {listed_size}: "
-                                       "not this message, not stored")
-                yield Retrieved(number, None, ProtocolError(
-                    f"the server sent {len(data)} bytes for message {number} where its listing said "
-                    f"{listed_size}: that cannot be the same message, so it was left on the server"))
-                continue
-            yield Retrieved(number, data)
+                status = self._read_status(in_flight=len(self._pending) - 1)
+                if pipelined:
+                    check_not_a_repeat(status, previous_sentinel, number)
+                outcome = self._one_reply(number, listed, status, limit, check_size)
+                if pipelined:
+                    previous_sentinel = self._read_status(in_flight=len(self._pending) - 1)
+                    check_sentinel(previous_sentinel, number, delivered=outcome.data is not None)
+            except OutOfStep:
+                self._in_step = False
+                self._note_listing(number, listed, "replies out of step")
+                raise
+            yield outcome
         if pipelined:
             self._check_nothing_left()
+
+    def _one_reply(self, number: int, listed: int | None, status: Status, limit: int,
+                   check_size: bool) -> Retrieved:
+        """Read the body of one RETR or TOP reply whose status line was ``status``."""
+        if not status.ok:
+            return Retrieved(number, None, error_for(status, during=f"retrieving message {number}"))
+        announced = announced_octets(status)
+        if check_size and listed is not None and announced is not None and announced != listed:
+            # Informational (RFC 1939): Courier sends a wrapper unless UTF8 was enabled; Dovecot
+            # counts LF line ends. Logged, so a bug report shows it, and nothing more.
+            self._note_listing(number, listed, f"the reply announced {announced} octets")
+        try:
+            data = self._read_body(limit, drain_oversized=True)
+        except MessageTooLarge as error:
+            return Retrieved(number, None, error)
+        if check_size and listed is not None and not plausible_size(len(data), listed):
+            self._note_listing(number, listed, f"received {len(data)} bytes: not this message, not stored")
+            return Retrieved(number, None, ProtocolError(
+                f"the server sent {len(data)} bytes for message {number} where its listing said "
+                f"{listed}: that cannot be the same message, so it was left on the server"))
+        return Retrieved(number, data)
+
+    def _note_listing(self, number: int, listed: int | None, what: str) -> None:
+        """Put the LIST line of ``number`` in the protocol log next to what contradicted it."""
+        shown = f"the LIST line was '{number} {listed}'" if listed is not None else "its size was not listed"
+        self.protocol_log.note(f"message {number}: {what}; {shown}")
 
     def delete_many(self, numbers: Sequence[int], *, pipelined: bool) -> list[int]:
         """DELE each number; returns the numbers the server accepted. Applied only at QUIT.
@@ -407,7 +440,7 @@ class Pop3Client:
             batch = [queue.popleft() for _ in range(min(window, len(queue)))]
             sentinel = pipelined and not queue
             lines = [f"DELE {number}" for number in batch] + (["STAT"] if sentinel else [])
-            self._send_batch(lines, multiline=False)
+            self._send_batch([(line, False) for line in lines])
             for position, number in enumerate(batch):
                 status = self._read_status(in_flight=len(lines) - position - 1)
                 if status.ok:
@@ -427,10 +460,6 @@ class Pop3Client:
             self._in_step = False
             raise OutOfStep(f"expected the STAT reply after pipelined DELE, got {status.text[:60]!r}: "
                             "replies are out of step")
-
-    def mark_out_of_step(self) -> None:
-        """The caller found replies that cannot be right: only closing is safe now."""
-        self._in_step = False
 
     def reset(self) -> None:
         self._command_ok("RSET")
@@ -457,18 +486,22 @@ class Pop3Client:
         finally:
             self.close()
 
-    def abort(self) -> None:
+    def abort(self, reason: BaseException | None = None) -> None:
         """End a session that failed or was cancelled without deleting anything.
 
         RFC 1939 section 6: DELE takes effect only at QUIT, and RSET unmarks everything first.
         Replies still in flight are read first (briefly), so the server sees a clean QUIT and
         does not keep the mailbox locked; when the stream is out of step, closing without QUIT
-        is the safe choice.
+        is the safe choice. ``reason``, the error that ended the session, goes in the protocol
+        log: a trace that stops without saying why explains nothing.
         """
+        if reason is not None:
+            self.protocol_log.note(f"session ends because of {type(reason).__name__}: {reason}")
         connection = self._connection
         if connection is None or connection.closed:
             return
         if not self._in_step:
+            self.protocol_log.note("replies are out of step: closing without QUIT, so nothing is deleted")
             self.close()
             return
         connection.cancel = None  # an abort must finish even after the user pressed Cancel
@@ -517,12 +550,13 @@ class Pop3Client:
             raise ProtocolError(f"command too long for POP3: {line[:40]}...")
         self._conn.send(encoded)
 
-    def _send_batch(self, lines: list[str], *, multiline: bool) -> None:
-        log.debug("C: %s (+%d pipelined)", lines[0] if lines else "", max(0, len(lines) - 1))
-        for line in lines:
+    def _send_batch(self, commands: list[tuple[str, bool]]) -> None:
+        """Send (command, multi-line reply?) pairs in one write: the pipelined form."""
+        log.debug("C: %s (+%d pipelined)", commands[0][0] if commands else "", max(0, len(commands) - 1))
+        for line, _ in commands:
             self.protocol_log.sent(line)
-        self._conn.send(b"".join(line.encode("ascii") + b"\r\n" for line in lines))
-        self._pending.extend([multiline] * len(lines))
+        self._conn.send(b"".join(line.encode("ascii") + b"\r\n" for line, _ in commands))
+        self._pending.extend(multiline for _, multiline in commands)
 
     def _command(self, line: str, *, multiline: bool = False, secret: bool = False) -> Status:
         self._send_line(line, secret=secret)
@@ -604,48 +638,3 @@ class Pop3Client:
             return Capabilities()
         return parse_capabilities(self._read_body(MAX_CAPA_OCTETS).split(b"\r\n"))
 
-
-def parse_listing(body: bytes, verb: str) -> list[tuple[int, str]]:
-    """Parse the body of a LIST or UIDL reply into (message number, value) pairs.
-
-    One regular expression over the whole reply: 5,000-line listings are parsed in a few
-    milliseconds (a no-op check is dominated by this). Lenient about spaces and tabs, strict about
-    numbers: a message number is 1 or more and appears once (RFC 1939 section 5), anything else
-    means the numbers cannot be trusted for RETR and DELE.
-    """
-    entries = _LISTING_LINE.findall(body)
-    if len(entries) != body.count(b"\n") or (body and not body.endswith(b"\n")):
-        bad = next((line for line in body.split(b"\n") if line and not _LISTING_LINE.fullmatch(line + b"\n")),
-                   body[:80])
-        raise ProtocolError(f"the server sent a malformed {verb} line: {bad[:80]!r}")
-    numbers = [int(number) for number, _ in entries]
-    if numbers and min(numbers) < 1:
-        raise ProtocolError(f"the server listed message number 0 in {verb}")
-    if len(set(numbers)) != len(numbers):
-        seen: set[int] = set()
-        for number in numbers:
-            if number in seen:
-                raise ProtocolError(f"the server listed message {number} twice in {verb}")
-            seen.add(number)
-    return list(zip(numbers, [value.decode("latin-1") for _, value in entries], strict=True))
-
-
-def _int(text: str, verb: str) -> int:
-    """A size from a listing: plain ASCII digits, not absurdly large."""
-    if not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > MAX_LISTED_SIZE:
-        raise ProtocolError(f"the server sent a malformed {verb} reply: {text[:40]!r}")
-    return int(text)
-
-
-def _plausible_size(received: int, listed: int) -> bool:
-    """Whether ``received`` octets can be the message LIST announced as ``listed`` octets."""
-    return (received <= listed * SIZE_MISMATCH_FACTOR + SIZE_MISMATCH_SLACK
-            and received * SIZE_MISMATCH_FACTOR + SIZE_MISMATCH_SLACK >= listed)
-
-
-def _check_octets(status: Status, listed_size: int, number: int) -> None:
-    """While pipelining, a RETR reply stating a size other than LIST's is another message's."""
-    match = _OCTETS.match(status.text)
-    if match and int(match.group(1)) != listed_size:
-        raise OutOfStep(f"the reply to RETR {number} announced {match.group(1)} octets where LIST "
-                        f"said {listed_size}: replies are out of step")

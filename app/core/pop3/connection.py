@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.cancel import CancelToken
-from app.core.errors import ConnectError, MessageTooLarge, ProtocolError, ServerTimeout, TlsError
+from app.core.errors import ConnectError, MessageTooLarge, NotTlsPort, ProtocolError, ServerTimeout, TlsError
 
 #: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
 RECV_CHUNK = 256 * 1024
@@ -268,6 +268,10 @@ def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
                            "if this keeps happening, check the port and security setting") from error
     except ssl.SSLError as error:
         (tls_socket or raw).close()
+        if error.reason in _PLAIN_TEXT_REASONS:
+            # OpenSSL read "+OK ..." as a TLS record header: a plain POP3 port (110), not a TLS one.
+            raise NotTlsPort(f"TLS handshake with {host}:{port} failed: the server answered in plain text, "
+                             f"not TLS ({error.reason})") from error
         raise TlsError(f"TLS handshake with {host}:{port} failed: {error.reason or error}") from error
     except TimeoutError as error:
         (tls_socket or raw).close()
@@ -275,6 +279,38 @@ def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
     except OSError as error:
         (tls_socket or raw).close()
         raise ConnectError(f"connection to {host}:{port} lost during the TLS handshake: {error}") from error
+
+
+#: What OpenSSL reports when the first bytes back are not a TLS record (versions differ in wording).
+_PLAIN_TEXT_REASONS = frozenset({"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG",
+                                 "RECORD_LAYER_FAILURE", "HTTP_REQUEST"})
+
+
+#: Without a greeting this long after connecting, check whether the port expects TLS.
+GREETING_PROBE_SECONDS = 3.0
+
+
+def silent_tls_port(connection: Connection, host: str, port: int) -> bool:
+    """Whether a server that sent no greeting yet is a TLS-only port reached without TLS.
+
+    Such a port (995) waits for our handshake for ever; asking it for TLS on a second connection
+    tells at once, instead of waiting out the whole timeout. A slow server that is not TLS gives
+    False, and is then waited for as usual.
+    """
+    wait = min(GREETING_PROBE_SECONDS, connection.idle_timeout)
+    if connection.wait_readable(wait):
+        return False
+    return speaks_tls(host, port, wait, connection.cancel)
+
+
+def speaks_tls(host: str, port: int, timeout: float, cancel: CancelToken | None = None) -> bool:
+    """Whether a TLS handshake (certificate unchecked: nothing is sent over it) works on ``port``."""
+    try:
+        raw = open_tcp(host, port, timeout, cancel)
+        handshake(raw, host, port, unverified_context(), timeout, cancel).close()
+    except (ConnectError, TlsError, CertificateRejected, OSError):
+        return False
+    return True
 
 
 def unverified_context() -> ssl.SSLContext:
@@ -324,6 +360,23 @@ class Connection:
             raise ServerTimeout("the server stopped responding (sending timed out)") from error
         except OSError as error:
             raise ConnectError(f"the connection was lost while sending: {error}") from error
+
+    def wait_readable(self, seconds: float) -> bool:
+        """Whether something arrives (or is buffered) within ``seconds``; honours cancel."""
+        deadline = time.monotonic() + seconds
+        while not self.buffer:
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                readable, _, _ = select.select([self.sock], [], [], min(remaining, CANCEL_POLL_SECONDS))
+            except (OSError, ValueError):
+                return True  # let the read that follows report the broken socket
+            if readable:
+                return True
+        return True
 
     def _begin_reply(self) -> None:
         self._reply_started = time.monotonic()
