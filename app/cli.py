@@ -434,7 +434,7 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
-    from app.core.mime import format_date
+    from app.core.message.headers import format_date
 
     if arguments.account:
         store.account(arguments.account)  # a clear error for an unknown name
@@ -462,7 +462,7 @@ def _write_message_line(out: TextIO, message: MessageSummary, as_json: bool,
 
 def command_search(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     """Like ``list``, for the messages that match; indexes mail not indexed yet first."""
-    from app.core.mime import format_date
+    from app.core.message.headers import format_date
     from app.core.store.search import index_all
 
     account_id = store.account(arguments.account).id if arguments.account else None
@@ -487,7 +487,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
-    from app.core.mime import format_date, readable_text
+    from app.core.message.headers import format_date
+    from app.core.message.text import readable_text
 
     raw = store.raw(arguments.id)
     if arguments.raw:
@@ -594,11 +595,10 @@ _STORE_ADVICE: dict[type[StoreError], str] = {
 
 
 def exit_code_for(error: PoplarkError) -> int:
-    if isinstance(error, Cancelled):
-        return EXIT_CANCELLED
-    if isinstance(error, (MailboxBusy, TemporaryServerError, ConnectError, FetchInProgress, OutOfStep, StoreBusy)):
-        return EXIT_TEMPORARY
-    return EXIT_FAILED
+    """The exit code for ``error``, from the one error policy (app/core/error_policy.py)."""
+    from app.core.error_policy import Recovery, recovery_for
+
+    return {Recovery.SILENT: EXIT_CANCELLED, Recovery.RETRY_SOON: EXIT_TEMPORARY}.get(recovery_for(error), EXIT_FAILED)
 
 
 _HANDLERS = {

@@ -827,9 +827,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../app/ui/models/inbox_model.py" line="+169"/>
+        <location filename="../../app/ui/models/message_rows.py" line="+120"/>
         <source>Read</source>
-        <extracomment>Rows read per query. One page covers a few screens of a tall window, so a scroll step of one screen costs at most one query, and 200 ids stay well under SQLite&apos;s bound-parameter limit. Summaries kept in memory: 20 pages, a few hundred kilobytes. Enough for jumping back and forth between two places in the list without re-reading either. Subjects longer than this get a tooltip with the full text; shorter ones fit most column widths. The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds. Emitted after the model changed what the unread counts of the folder list depend on (seen flags, new or removed messages), so the folder model can refresh its numbers.</extracomment>
+        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.</extracomment>
         <translation>已读</translation>
     </message>
     <message>
@@ -1448,9 +1448,9 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../app/ui/widgets/preview.py" line="+248"/>
+        <location filename="../../app/ui/widgets/preview.py" line="+171"/>
         <source>Subject:</source>
-        <extracomment>Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
         <translation>主题：</translation>
     </message>
     <message>
@@ -1502,7 +1502,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>ProblemNote</name>
     <message>
-        <location line="-223"/>
+        <location filename="../../app/ui/widgets/message_notes.py" line="+83"/>
         <source>This message is damaged, so parts of it may be missing or look wrong.</source>
         <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
     </message>
@@ -1517,7 +1517,6 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     <message>
         <location line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body).</extracomment>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
     <message>
@@ -1563,7 +1562,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+76"/>
+        <location filename="../../app/ui/errors.py" line="+80"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
@@ -1574,12 +1573,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>已停止收取 {account} 的邮件。已下载的邮件会保留；再次收取邮件即可下载其余邮件。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Password not accepted</source>
         <translation>密码错误</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-8"/>
         <source>The server of {account} did not accept the user name or password.{server_said} Enter the password again.</source>
         <translation>{account} 的服务器未接受用户名或密码。{server_said}请重新输入密码。</translation>
     </message>
@@ -1589,7 +1588,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Mailbox busy</source>
         <translation>邮箱忙</translation>
     </message>
@@ -1729,7 +1728,8 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{account} 的服务器提供的证书无法验证（{detail}）。其 SHA-256 指纹为 {fingerprint}。只有在服务商或管理员确认此指纹后，才可信任这一份证书；否则请不要连接，因为可能有人在窃听。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+22"/>
+        <location line="+5"/>
         <source>Secure connection failed</source>
         <translation>安全连接失败</translation>
     </message>
@@ -1739,7 +1739,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>无法与 {account} 的服务器建立安全连接（{detail}）。请检查账户设置中的服务器地址、端口和安全类型。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-13"/>
         <source>No greeting from the server</source>
         <translation>服务器没有发送问候语</translation>
     </message>
@@ -1749,7 +1749,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>Poplark 已连接到 {account} 的服务器，但服务器没有发送问候语：这可能是一个 TLS 端口。请在账户设置中选择 SSL/TLS（通常为 995 端口）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-8"/>
         <source>STARTTLS not offered</source>
         <translation>服务器不支持 STARTTLS</translation>
     </message>
@@ -1759,12 +1759,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{account} 的服务器不支持 STARTTLS：请在账户设置中改用 995 端口的 SSL/TLS。{server_said}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+14"/>
         <source>The server of {account} answered in plain text, not TLS: is this port TLS? Try STARTTLS or port 110/995 in the account settings.</source>
         <translation>{account} 的服务器以明文而不是 TLS 应答：这个端口真的是 TLS 端口吗？请在账户设置中尝试 STARTTLS，或改用 110/995 端口。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+37"/>
         <source> The server said: “{text}”.</source>
         <translation>服务器返回：“{text}”。</translation>
     </message>

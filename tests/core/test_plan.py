@@ -6,7 +6,7 @@ import pytest
 
 from app.core.fetch.plan import SECONDS_PER_DAY, SHARED_KEY_SEPARATOR, ServerMessage, assign_keys, plan
 from app.core.model import LeaveMode, ServerPolicy
-from app.core.store.store import KnownUid, UidState
+from app.core.store.uid_state import KnownUid, UidState
 
 NOW = 1_800_000_000.0
 A, B, C = ServerMessage(1, "uid-a", 100), ServerMessage(2, "uid-b", 5_000), ServerMessage(3, "uid-c", 300)

@@ -117,6 +117,20 @@ def _all_error_classes() -> set[type[PoplarkError]]:
     return found
 
 
+def test_the_remedies_follow_the_one_error_policy() -> None:
+    # The window offers "try later" only for what the policy retries, and asks the user to act
+    # only for what the policy pauses for (app/core/error_policy.py).
+    from app.core.error_policy import Recovery, recovery_for
+
+    asks = {Remedy.ASK_PASSWORD, Remedy.TRUST_CERTIFICATE, Remedy.EDIT_SETTINGS}
+    for error, remedy, *_ in TABLE:
+        recovery = recovery_for(error)
+        if remedy is Remedy.RETRY_LATER:
+            assert recovery is Recovery.RETRY_SOON, type(error).__name__
+        if remedy in asks:
+            assert recovery is Recovery.ASK_USER, type(error).__name__
+
+
 def test_only_a_full_disk_is_told_to_free_disk_space() -> None:
     for error, *_ in TABLE:
         text = user_message(error, "work").text

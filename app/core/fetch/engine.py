@@ -27,7 +27,8 @@ from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.listing import Retrieved
-from app.core.store.store import KnownUid, Store, UidState
+from app.core.store.store import Store
+from app.core.store.uid_state import KnownUid, UidState
 
 log = logging.getLogger("poplark.fetch")
 

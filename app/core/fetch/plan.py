@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.core.model import LeaveMode, ServerPolicy
-from app.core.store.store import KnownUid, UidState
+from app.core.store.uid_state import KnownUid, UidState
 
 SECONDS_PER_DAY = 86_400
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from app.core.model import Folder, MessageSummary
 from app.core.store import Store
-from app.ui.models.inbox_model import Column, InboxModel
+from app.ui.models.inbox_model import InboxModel
+from app.ui.models.message_rows import Column
 from app.ui.store_events import Change, MessageChange, StoreEvents
 
 #: The search box waits this long after the last keystroke before it queries (ms).
