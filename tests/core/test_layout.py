@@ -23,7 +23,6 @@ MAX_MODULE_LINES = 500
 #: that no longer exists (split into a package) is harmless here until the list is emptied.
 SPLIT_IN_PROGRESS = frozenset({
     "app/core/store/store.py",
-    "app/core/pop3/client.py",
     "app/cli.py",
 })
 

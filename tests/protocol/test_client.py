@@ -25,6 +25,7 @@ from app.core.errors import (
     TlsError,
 )
 from app.core.model import Security
+from app.core.pop3.auth import Secret, SecretKind
 from app.core.pop3.client import Pop3Client
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
@@ -201,6 +202,29 @@ def test_long_sasl_response_goes_on_a_continuation_line(serve: ServerFactory, ce
     client.quit()
     auth_lines = [line for line in server.mailbox.commands[0] if line.upper().startswith("AUTH")]
     assert auth_lines == ["AUTH PLAIN"]  # RFC 5034: no initial response past 255 octets
+
+
+@pytest.mark.parametrize("capabilities", [None, ["USER", "UIDL", "SASL LOGIN"], ["USER", "UIDL"]],
+                         ids=["plain", "login", "user-pass"])
+def test_login_takes_a_secret_as_well_as_a_password(serve: ServerFactory, certificates: TestCertificates,
+                                                   capabilities: list[str] | None) -> None:
+    server = serve(mode="tls", capabilities=capabilities, password="pässwörd-密码")
+    client = client_for(server, Security.TLS, certificates)
+    client.connect()
+    client.login("alice", Secret.password("pässwörd-密码"))
+    assert client.stat()[0] == len(SMALL)
+    client.quit()
+
+
+def test_a_token_no_offered_mechanism_can_use_is_refused_before_it_is_sent(
+        serve: ServerFactory, certificates: TestCertificates) -> None:
+    server = serve(mode="tls")
+    client = client_for(server, Security.TLS, certificates)
+    client.connect()
+    with pytest.raises(ConfigError, match="access token"):
+        client.login("alice", Secret(SecretKind.BEARER_TOKEN, "ya29.token"))
+    client.abort()
+    assert not {"AUTH", "USER", "PASS", "APOP"} & set(session_commands(server))
 
 
 def test_no_capa_falls_back_to_user_pass(serve: ServerFactory, certificates: TestCertificates) -> None:
