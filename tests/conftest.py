@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here; see DESIGN.md pitfalls
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here; see docs/architecture.md, Pitfalls
 
 import shutil
 import signal

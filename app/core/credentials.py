@@ -1,7 +1,7 @@
 """Passwords, kept only in the system keyring (service ``Poplark``). The only module using keyring.
 
 A keyring that stores passwords in plain text, or none at all, is reported as "no secure storage"
-instead of being used silently (DESIGN.md pitfall: keyrings.alt).
+instead of being used silently (docs/architecture.md, Pitfalls: keyrings.alt).
 
 keyring is imported on first use: it costs about 0.1 s at start-up (entry-point scanning), which a
 `poplark fetch --password-stdin` from cron never needs.

@@ -1,6 +1,6 @@
 """Messages in and out of files: export as .eml files or one mbox, import .eml files.
 
-Exports give back the stored bytes (invariant 4 in DESIGN.md). An .eml file is exactly the
+Exports give back the stored bytes (docs/architecture.md, invariant 4). An .eml file is exactly the
 message. An mbox (the mboxrd variant) can only add what the format needs: a ``From`` separator
 line before each message, one ``>`` before body lines that read ``From `` after any ``>``s (so a
 reader can undo it exactly), and a blank line after each message. Line endings stay as received.

@@ -4,7 +4,7 @@ Every :class:`~app.core.pop3.client.Pop3Client` records its session here: comman
 lines received, and multi-line bodies as byte counts only (never their content, which is the
 user's mail). Secrets never enter the trace: the argument of PASS, the APOP digest and every AUTH
 response (initial or on a continuation line) are replaced by ``<redacted>`` before they are stored,
-so an export cannot leak them whatever the caller does later (DESIGN.md invariant 5).
+so an export cannot leak them whatever the caller does later (docs/architecture.md, invariant 5).
 
 The trace is a ring buffer: a session of 80,000 messages keeps only its last
 :data:`MAX_ENTRIES` entries, so memory stays bounded and recording stays cheap (one tuple append).

@@ -37,11 +37,17 @@ from app.core.errors import (
     ServerTimeout,
     StartTlsUnavailable,
     StoreBusy,
+    StoreChanged,
+    StoreDamaged,
     StoreError,
+    StoreFull,
+    StoreIOError,
+    StoreReadOnly,
     TemporaryServerError,
     TlsError,
     TlsPortWithoutTls,
 )
+from app.core.fingerprint import format_fingerprint
 from app.core.providers import needs_authorization_code
 
 #: Details from unknown exceptions are cut here: a dialog is no place for a page of repr().
@@ -133,8 +139,6 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
                   account=name, detail=_detail(error)),
             Remedy.EDIT_SETTINGS, quiet=False)
     if isinstance(error, StoreError):
-        from app.ui.store_errors import store_fetch_text
-
         # A lock held too long by another Poplark passes by itself: the scheduler retries quietly.
         busy = isinstance(error, StoreBusy)
         return UserMessage(translate("errors", "Cannot save mail"), store_fetch_text(error, name),
@@ -251,12 +255,6 @@ def _fill(template: str, **values: str) -> str:
         return template
 
 
-def format_fingerprint(hex_digest: str) -> str:
-    """``ab12...`` -> ``AB:12:...``, the way browsers and ``openssl x509 -fingerprint`` show it."""
-    digits = hex_digest.replace(":", "").upper()
-    return ":".join(digits[index:index + 2] for index in range(0, len(digits), 2))
-
-
 def _server_said(error: PoplarkError) -> str:
     """' The server said: "..."' or nothing: the provider's own words, often the only real hint."""
     translate = QCoreApplication.translate  # a local name: lupdate finds translate("errors", ...)
@@ -278,7 +276,57 @@ def _unknown_detail(error: Exception) -> str:
     return text
 
 
-__all__ = ["Remedy", "UserMessage", "file_error_text", "format_fingerprint", "user_message"]
+# -- the mail store ---------------------------------------------------------------------------
+
+def store_advice(error: StoreError) -> str:
+    """The next step for this kind of store failure, as one translated sentence."""
+    translate = QCoreApplication.translate  # a local name: lupdate finds translate("store_errors", ...)
+    if isinstance(error, StoreFull):
+        return translate("store_errors", "The disk is full: free some disk space, then try again. Nothing was lost.")
+    if isinstance(error, StoreBusy):
+        return translate("store_errors", "Another Poplark window or command kept the mail store busy; try again "
+                                         "in a moment. Nothing was lost.")
+    if isinstance(error, StoreReadOnly):
+        return translate("store_errors", "Poplark may not write to its profile folder: check its permissions and "
+                                         "that the disk is not mounted read-only, then try again.")
+    if isinstance(error, StoreChanged):
+        return translate("store_errors", "Another program moved, replaced or deleted the mail store's files while "
+                                         "Poplark was using them. Quit Poplark and start it again; keep backup and "
+                                         "sync tools away from the profile folder while Poplark runs.")
+    if isinstance(error, StoreDamaged):
+        return translate("store_errors", "Part of the mail store is damaged. Quit Poplark and keep a copy of the "
+                                         "profile folder before anything else, so that mail can be recovered "
+                                         "from it.")
+    if isinstance(error, StoreIOError):
+        return translate("store_errors", "The disk reported an error. Check that it is still connected and "
+                                         "healthy, then start Poplark again.")
+    return translate("store_errors", "Try again; if it happens again, quit Poplark and start it again.")
+
+
+def store_fetch_text(error: StoreError, account: str) -> str:
+    """Mail of ``account`` could not be saved: what the fetch left behind, and the next step."""
+    translate = QCoreApplication.translate
+    what = translate("store_errors", "Poplark could not save mail for {account} on this computer ({detail}). "
+                                     "Nothing was removed from the server that is not saved here.")
+    return f"{what.replace('{account}', account).replace('{detail}', _detail(error))} {store_advice(error)}"
+
+
+def store_action_text(error: StoreError) -> str:
+    """A mailbox action or a read failed in the window (no account involved)."""
+    translate = QCoreApplication.translate
+    what = translate("store_errors", "The mail store could not be used ({detail}).")
+    return f"{what.replace('{detail}', _detail(error))} {store_advice(error)}"
+
+
+def store_open_text(error: StoreError) -> str:
+    """The store could not be opened at start-up for a reason that is not damage or a newer version."""
+    translate = QCoreApplication.translate
+    what = translate("store_errors", "Poplark cannot open its mail store ({detail}).")
+    return f"{what.replace('{detail}', _detail(error))} {store_advice(error)}"
+
+
+__all__ = ["Remedy", "UserMessage", "file_error_text", "format_fingerprint", "store_action_text", "store_advice",
+           "store_fetch_text", "store_open_text", "user_message"]
 
 
 def store_open_message(error: StoreError) -> UserMessage:
@@ -302,8 +350,6 @@ def store_open_message(error: StoreError) -> UserMessage:
                                       "cannot read it. It was not changed. Install the newer Poplark to open it, or "
                                       "start this one with another profile folder (--profile).")),
             Remedy.NONE, quiet=False)
-    from app.ui.store_errors import store_open_text
-
     return UserMessage(translate("errors", "Cannot open the mail store"), store_open_text(error),
                        Remedy.NONE, quiet=False)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core import credentials
 from app.core.errors import PoplarkError, TlsError
+from app.core.fingerprint import format_fingerprint
 from app.core.model import Account, FetchProgress, FetchReport, Folder
 from app.core.store import Store
 from app.ui.dialogs.password_dialog import ask_password
@@ -171,9 +172,10 @@ class FetchOutcomes(QObject):
         translate = QCoreApplication.translate
         box = QMessageBox(QMessageBox.Icon.Warning, translate("MainWindow", "Certificate not trusted"), text,
                           parent=self.window)
+        fingerprint = format_fingerprint(error.fingerprint_sha256, pairs_per_line=16)
         box.setInformativeText(translate("MainWindow", "Certificate SHA-256 fingerprint:\n{0}\n\nTrust this exact "
                                                        "certificate for {1} only if your provider confirms this "
-                                                       "fingerprint.").format(error.fingerprint_sha256, account.name))
+                                                       "fingerprint.").format(fingerprint, account.name))
         trust = box.addButton(translate("MainWindow", "Trust This Certificate"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()

@@ -33,6 +33,7 @@ from app.ui.actions import WindowActions
 from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
+from app.ui.errors import store_action_text
 from app.ui.fetch_outcomes import FetchOutcomes
 from app.ui.icons import application_icon
 from app.ui.mailbox_actions import MailboxActions
@@ -43,7 +44,6 @@ from app.ui.panes.message_list import MessageList, search_box
 from app.ui.panes.reader import Reader
 from app.ui.panes.status_bar import StatusArea
 from app.ui.panes.welcome import WelcomePage
-from app.ui.store_errors import store_action_text
 from app.ui.store_events import Change, MessageChange, StoreEvents
 from app.ui.tray import Tray
 from app.ui.widgets.preview import PreviewPane
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
             self.search_indexer.request()
 
     def show_store_failure(self, error: StoreError) -> None:
-        """A mailbox action failed in the store: say why and what to do (see app.ui.store_errors)."""
+        """A mailbox action failed in the store: say why and what to do (sentences in app.ui.errors)."""
         QMessageBox.warning(self, self.tr("Mail store problem"), store_action_text(error))
 
     def show_info(self, text: str) -> None:

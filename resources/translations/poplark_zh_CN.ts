@@ -1115,7 +1115,7 @@ Account: {account}</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/message_list.py" line="+31"/>
+        <location filename="../../app/ui/panes/message_list.py" line="+32"/>
         <source>Search messages</source>
         <extracomment>The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. Column widths before the user changes them (logical pixels); Subject takes the rest.</extracomment>
         <translation>搜索邮件</translation>
@@ -1247,7 +1247,7 @@ Account: {account}</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/fetch_outcomes.py" line="+117"/>
+        <location filename="../../app/ui/fetch_outcomes.py" line="+118"/>
         <location filename="../../app/ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
         <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
@@ -1274,7 +1274,7 @@ Account: {account}</source>
         <translation>证书不受信任</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Certificate SHA-256 fingerprint:
 {0}
 
@@ -1562,7 +1562,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+80"/>
+        <location filename="../../app/ui/errors.py" line="+86"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
@@ -1638,7 +1638,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{account} 的设置无法使用：{detail}。请打开账户设置进行修改。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Cannot save mail</source>
         <translation>无法保存邮件</translation>
     </message>
@@ -1764,12 +1764,12 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{account} 的服务器以明文而不是 TLS 应答：这个端口真的是 TLS 端口吗？请在账户设置中尝试 STARTTLS，或改用 110/995 端口。</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+31"/>
         <source> The server said: “{text}”.</source>
         <translation>服务器返回：“{text}”。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+76"/>
         <source>Mail store damaged</source>
         <translation>邮件存储已损坏</translation>
     </message>
@@ -1789,7 +1789,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>此邮件存储由更新版本的 Poplark 写入，当前版本无法读取。它没有被修改。请安装更新版本的 Poplark 来打开它，或用其他配置文件夹（--profile）启动当前版本。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Cannot open the mail store</source>
         <translation>无法打开邮件存储</translation>
     </message>
@@ -1827,7 +1827,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>store_errors</name>
     <message>
-        <location filename="../../app/ui/store_errors.py" line="+31"/>
+        <location line="-97"/>
         <source>The disk is full: free some disk space, then try again. Nothing was lost.</source>
         <translation>磁盘已满：请释放一些磁盘空间，然后重试。没有丢失任何邮件。</translation>
     </message>

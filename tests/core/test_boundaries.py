@@ -1,4 +1,4 @@
-"""The import rules of DESIGN.md: the core never imports Qt, the CLI path never loads it."""
+"""The import rules of docs/architecture.md (Layers): the core never imports Qt, the CLI path never loads it."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from app.core.fingerprint import format_fingerprint
 from tests.conftest import REPOSITORY, run_cli
 from tests.fakes.certs import ServerCertificateKind, TestCertificates
 from tests.fakes.keyrings import FILE_VARIABLE
@@ -370,7 +371,8 @@ def test_account_test_reports_tls_certificate_capabilities_and_login(
     output = result.stdout
     assert re.search(r"^TLS: TLSv1\.[23]\b", output, re.MULTILINE), output
     fingerprint = leaf_fingerprint(certificates.server_cert_chain_pem)
-    assert f"Certificate SHA-256: {fingerprint}" in output
+    # The one fingerprint format of the window and the command line: AB:12:...
+    assert f"Certificate SHA-256: {format_fingerprint(fingerprint)}" in output
     capabilities = re.search(r"^Capabilities: (.*)$", output, re.MULTILINE)
     assert capabilities is not None, output
     assert {"PIPELINING", "UIDL"} <= set(capabilities.group(1).split(", "))
@@ -399,7 +401,7 @@ def test_account_test_against_an_untrusted_certificate_shows_its_fingerprint(
     result = poplark.run("account", "test", ACCOUNT)
 
     assert result.returncode == EXIT_FAILED
-    assert leaf_fingerprint(certificates.untrusted_cert_chain_pem) in result.stdout
+    assert format_fingerprint(leaf_fingerprint(certificates.untrusted_cert_chain_pem)) in result.stdout
     assert "Login: OK" not in result.stdout
     assert "not trusted" in one_line(result.stderr)
     # No session got past the handshake, so no password can have been sent.

@@ -1,6 +1,6 @@
 """Crash test: ``kill -9`` a running fetch, of the CLI and of the desktop app, at many random moments.
 
-DESIGN.md invariants 1-4 under the harshest interruption there is: the process gets SIGKILL while it
+docs/architecture.md, invariants 1-4 under the harshest interruption there is: the process gets SIGKILL while it
 starts, connects, logs in, lists, downloads, commits, deletes or quits. The fake server behaves like
 a real one: its mailbox persists, and a killed session applies no deletions (only a QUIT that
 arrived does). After every kill

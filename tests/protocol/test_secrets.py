@@ -1,4 +1,4 @@
-"""Secrets and privacy (issue 5, DESIGN.md invariant 5): the password is in the keyring and nowhere else.
+"""Secrets and privacy (issue 5, docs/architecture.md, invariant 5): the password is in the keyring and nowhere else.
 
 A full CLI session runs with a distinctive password; afterwards every file of the profile (SQLite
 database, WAL, shared memory, locks), the protocol logs, and everything printed are searched for it in

@@ -1,7 +1,7 @@
 """FetchController against the fake POP3 server: real threads, a real store, the GUI thread's view.
 
-Tests wait only on the controller's own signals, which are emitted on the GUI thread (DESIGN.md
-pitfalls: pytest-qt's waitSignal on a worker thread's signal is racy). Each test ends with the
+Tests wait only on the controller's own signals, which are emitted on the GUI thread
+(docs/architecture.md, Pitfalls: pytest-qt's waitSignal on a worker thread's signal is racy). Each test ends with the
 user's question: is every message here exactly once, byte for byte, and is the server in the
 state the policy promised?
 """

@@ -357,7 +357,7 @@ pane.wait_for_jobs()
 
 
 def test_the_web_view_loads_with_the_first_html_message_not_before(tmp_path: Path) -> None:
-    """DESIGN.md: QtWebEngine's widgets load on the first HTML message; plain-text mail (and
+    """docs/architecture.md, "Reading mail": QtWebEngine's widgets load on the first HTML message; plain-text mail (and
     start-up) never pays for them, not even from the worker that parses."""
     import subprocess
     import sys

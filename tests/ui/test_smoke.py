@@ -16,7 +16,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def test_emit_does_not_corrupt_refcounts(qtbot: QtBot) -> None:
-    # PySide6 6.12.0 on Python 3.11 drops a reference to True on every emit (DESIGN.md pitfalls).
+    # PySide6 6.12.0 on Python 3.11 drops a reference to True on every emit (docs/architecture.md, Pitfalls).
     from PySide6.QtCore import QObject, Signal
 
     class Emitter(QObject):

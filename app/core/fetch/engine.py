@@ -1,6 +1,6 @@
 """One POP3 session for one account: connect, log in, list, plan, retrieve and store, delete, quit.
 
-The contract is DESIGN.md's invariants 1-4:
+The contract is the invariants 1-4 of docs/architecture.md:
 
 1. A DELE goes out only after the commit that holds that message (group commits, then DELEs).
 2. On cancel or error: RSET and QUIT while the link is in step, otherwise just close.

@@ -3,9 +3,9 @@
 A change to a handful of rows costs a millisecond and the user should see it at once, so it runs
 on the GUI thread's store. Anything that touches more rows than BACKGROUND_ROWS (or is always
 slow: deleting for good, reading or writing files) runs in a :class:`BackgroundJob` with a store of
-its own (one SQLite connection per thread, DESIGN "Threads"). Either way, what ``work`` changed is
+its own (one SQLite connection per thread: docs/architecture.md, Threads). Either way, what ``work`` changed is
 announced through :class:`StoreEvents` on the GUI thread, and a failure is reported in one place:
-a StoreError through the window's ``show_store_failure`` (app/ui/store_errors.py), a file error
+a StoreError through the window's ``show_store_failure`` (the sentence comes from app/ui/errors.py), a file error
 or anything else in a warning titled by the operation.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.core.errors import StoreError
 from app.core.store import Store
 from app.ui.errors import file_error_text, user_message
-from app.ui.store_errors import ReportsStoreFailures
 from app.ui.store_events import MessageChange, StoreEvents
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -41,6 +40,12 @@ def no_change(result: object) -> MessageChange | None:
 def as_change(result: object) -> MessageChange | None:
     """For work that returns the :class:`MessageChange` itself."""
     return result if isinstance(result, MessageChange) else None
+
+
+class ReportsStoreFailures(Protocol):
+    """Who tells the user about a failed operation's store error (the main window)."""
+
+    def show_store_failure(self, error: StoreError) -> None: ...
 
 
 class OperationRunner(QObject):

@@ -1,4 +1,4 @@
-"""The HTML message view: QtWebEngine, locked down for hostile mail (DESIGN.md invariant 8).
+"""The HTML message view: QtWebEngine, locked down for hostile mail (docs/architecture.md, invariant 8).
 
 This is the plumbing; what is allowed, blocked or remote is decided in
 :mod:`app.core.message.html_policy`, without Qt.

@@ -293,7 +293,7 @@ class PreviewPane(QWidget):
         if generation != self._generation:
             return
         if isinstance(error, StoreError):
-            from app.ui.store_errors import store_action_text
+            from app.ui.errors import store_action_text
 
             self.body.setPlainText(store_action_text(error))
         else:

@@ -1,6 +1,6 @@
 """Run one function in its own QThread and get its outcome back on the GUI thread.
 
-The thread pattern is the one that survived stress here (DESIGN.md pitfalls, feasibility R4):
+The thread pattern is the one that survived stress here (docs/architecture.md, Threads):
 the job lives in the GUI thread and keeps references to both the QThread and the worker; the
 worker, when done, moves itself back to the GUI thread and quits its thread; the job cleans up in
 a GUI-thread slot after ``wait()``. Nobody calls ``deleteLater``.

@@ -3,9 +3,9 @@
 Each running fetch is one :class:`BackgroundJob` (the one thread pattern, see background.py).
 Its function runs entirely in the worker thread: it opens its own :class:`Store` (SQLite
 connections belong to one thread), reads the password from the keyring there (keyring may block on
-D-Bus, and the UI thread never waits: DESIGN.md invariant 7), and calls the engine with an observer
+D-Bus, and the UI thread never waits: docs/architecture.md, invariant 7), and calls the engine with an observer
 and a :class:`CancelToken`. The controller turns the job's signals into its own, all emitted on
-the GUI thread, so widgets and tests wait only on these (DESIGN.md pitfalls: pytest-qt and
+the GUI thread, so widgets and tests wait only on these (docs/architecture.md, Pitfalls: pytest-qt and
 cross-thread ``waitSignal``).
 
 Order of signals for one fetch: ``started``, then ``progress`` and ``messages_stored`` as they

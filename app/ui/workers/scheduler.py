@@ -3,7 +3,7 @@
 The decisions are plain arithmetic on an injected clock, so tests drive them with a fake clock
 and :meth:`FetchScheduler.check_now`; the QTimer only calls ``check_now`` every tick.
 
-The rules, by who can fix the last error (DESIGN.md, "Errors, by who can fix them"):
+The rules, by who can fix the last error (docs/architecture.md, Errors):
 
 - after a success, the next check is one interval later, or later still when the server's
   LOGIN-DELAY (RFC 2449 section 6) asks for more;

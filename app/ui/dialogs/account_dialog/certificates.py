@@ -13,13 +13,13 @@ import time
 
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from app.core.fingerprint import format_fingerprint as core_format_fingerprint
 from app.ui.dialogs.account_dialog.style import row, translate, wrapped_label
 
 
 def format_fingerprint(fingerprint: str) -> str:
-    """SHA-256 hex as colon-separated pairs in two lines of 16, the way browsers show it."""
-    pairs = [fingerprint[index:index + 2].upper() for index in range(0, len(fingerprint), 2)]
-    return ":".join(pairs[:16]) + "\n" + ":".join(pairs[16:]) if len(pairs) > 16 else ":".join(pairs)
+    """SHA-256 in the one format of app.core.fingerprint, in two lines of 16 pairs for the dialog."""
+    return core_format_fingerprint(fingerprint, pairs_per_line=16)
 
 
 def short_name(distinguished_name: str) -> str:

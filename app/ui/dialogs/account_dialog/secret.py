@@ -4,7 +4,7 @@ A secret (a password or authorization code today, an OAuth2 token later) goes to
 through :func:`app.core.accounts.save_account`, which also undoes the account row when the keyring
 refuses; the CLI saves through the same function. Without a secure keyring "Remember" is off and
 greyed out, and the secret is handed back for the caller to keep in memory for this session only,
-rather than stored in plain text (DESIGN.md pitfalls: keyrings.alt).
+rather than stored in plain text (docs/architecture.md, Pitfalls: keyrings.alt).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 :func:`app.core.connection_test.run_connection_test` connects, logs in and asks the server what it
 supports; here it runs in a :class:`BackgroundJob` so the dialog never waits on the network
-(DESIGN.md invariant 7), with a busy bar meanwhile. The report is shown once the job's thread has
+(docs/architecture.md, invariant 7), with a busy bar meanwhile. The report is shown once the job's thread has
 ended, so "Test" and "Trust this certificate" work at once. A test cannot be stopped mid-connect:
 when the dialog closes, a running test is cancelled and left to finish on its own, still
 referenced (:func:`unfinished_jobs`) so its thread is never destroyed while running.

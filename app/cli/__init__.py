@@ -1,0 +1,82 @@
+"""The headless command line: ``poplark <command>``. Never imports Qt (a test enforces it).
+
+One module per family of commands: :mod:`~app.cli.accounts`, :mod:`~app.cli.fetching`,
+:mod:`~app.cli.reading`; the grammar is :mod:`~app.cli.parser`, and every sentence about an error,
+with the exit codes, is :mod:`~app.cli.presenter`. A new command is a handler in one of them (or a
+new one) and a line in ``_HANDLERS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.cli.accounts import command_account
+from app.cli.fetching import command_fetch
+from app.cli.parser import build_parser
+from app.cli.presenter import (
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_TEMPORARY,
+    EXIT_USAGE,
+    describe_error,
+    exit_code_for,
+)
+from app.cli.reading import command_export, command_list, command_search, command_show
+from app.core.errors import Cancelled, PoplarkError
+from app.core.store import Profile, Store
+
+_HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
+    "account": command_account,
+    "fetch": command_fetch,
+    "list": command_list,
+    "show": command_show,
+    "export": command_export,
+    "search": command_search,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    profile = Profile.locate(arguments.profile)
+    try:
+        with Store.open(profile) as store:
+            handler = _HANDLERS[arguments.command]
+            try:
+                return handler(store, profile, arguments)
+            finally:
+                _write_protocol_log(getattr(arguments, "protocol_log", None))
+    except Cancelled:
+        print("poplark: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except PoplarkError as error:
+        print(f"poplark: {describe_error(error)}", file=sys.stderr)
+        return exit_code_for(error)
+    except BrokenPipeError:
+        # `poplark list | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _write_protocol_log(path: Path | None) -> None:
+    """--protocol-log: write this run's POP3 sessions (secrets redacted), also after a failure."""
+    if path is None:
+        return
+    from app.core import protocol_log
+
+    try:
+        protocol_log.write_private(path, protocol_log.render())
+    except OSError as error:
+        print(f"poplark: cannot write the protocol log to {path}: {error.strerror or error}; "
+              "choose another file", file=sys.stderr)
+
+
+__all__ = ["EXIT_CANCELLED", "EXIT_FAILED", "EXIT_OK", "EXIT_TEMPORARY", "EXIT_USAGE", "build_parser",
+           "describe_error", "exit_code_for", "main"]

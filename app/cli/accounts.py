@@ -1,0 +1,166 @@
+"""``poplark account add|list|remove|test``, and the password a command needs."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from app.cli.presenter import EXIT_OK, describe_error, exit_code_for, format_fingerprint, report_failure
+from app.core import credentials
+from app.core.accounts import save_account
+from app.core.errors import ConfigError, CredentialsError, TlsError, TlsPortWithoutTls
+from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.pop3.capabilities import Capabilities
+from app.core.store import Profile, Store
+
+
+def read_password(from_stdin: bool, prompt: str) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        # The trailing newline ends the line; it is not part of the password.
+        password = line[:-1] if line.endswith("\n") else line
+    elif not sys.stdin.isatty():
+        raise ConfigError("no terminal to ask for the password: use --password-stdin")
+    else:
+        password = getpass.getpass(prompt)
+    if not password:
+        raise ConfigError("the password is empty: nothing was saved")
+    return password
+
+
+def _account_from_arguments(arguments: argparse.Namespace) -> Account:
+    if arguments.leave_on_server:
+        policy = ServerPolicy(LeaveMode.KEEP_FOREVER)
+    elif arguments.delete_after_days is not None:
+        policy = ServerPolicy(LeaveMode.DELETE_AFTER_DAYS, delete_after_days=arguments.delete_after_days)
+    elif arguments.delete_when_deleted_locally:
+        policy = ServerPolicy(LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
+    else:
+        policy = ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)
+    if arguments.max_message_mb is not None:
+        policy = ServerPolicy(policy.leave_mode, policy.delete_after_days,
+                              max_message_bytes=int(arguments.max_message_mb * 1024 * 1024))
+    ca_file = str(Path(arguments.ca_file).resolve()) if arguments.ca_file else None
+    return Account(
+        name=arguments.name, host=arguments.host, port=arguments.port,
+        security=Security(arguments.security), user=arguments.user, email=arguments.email,
+        policy=policy, ca_file=ca_file, allow_insecure_auth=arguments.allow_insecure_auth,
+        use_apop=arguments.apop, pipelining=not arguments.no_pipelining,
+        timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password)
+
+
+def command_account(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    action = arguments.account_command
+    if action == "add":
+        try:
+            account = _account_from_arguments(arguments)
+        except ValueError as error:
+            raise ConfigError(str(error)) from error
+        if account.remember_password:
+            # Check the keyring before asking: a password typed for nothing is a poor welcome.
+            if not credentials.secure_storage_available():
+                raise CredentialsError(credentials.NO_KEYRING_ADVICE.replace(
+                    "pass it for this run with --password-stdin",
+                    "add the account with --no-store-password and give the password at each fetch "
+                    "with --password-stdin"))
+            password: str | None = read_password(arguments.password_stdin,
+                                                  f"Password for {account.user}@{account.host}: ")
+        else:
+            password = None  # given with --password-stdin at each fetch instead
+        saved = save_account(store, account, password)
+        print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
+              f"{saved.security.value}, {_describe_policy(saved.policy)})")
+        return EXIT_OK
+    if action == "list":
+        for account in store.accounts():
+            print(f"{account.name}\t{account.user}@{account.host}:{account.effective_port}\t"
+                  f"{account.security.value}\t{_describe_policy(account.policy)}")
+        return EXIT_OK
+    if action == "remove":
+        account = store.account(arguments.name)
+        store.remove_account(account.name)
+        credentials.delete_password(account.credential_key)
+        print(f"removed account {account.name} and its messages")
+        return EXIT_OK
+    if action == "test":
+        return _test_account(store, store.account(arguments.name), arguments.password_stdin)
+    raise ConfigError(f"unknown account action {action!r}")
+
+
+def _describe_policy(policy: ServerPolicy) -> str:
+    text = {
+        LeaveMode.DELETE_AFTER_DOWNLOAD: "delete from server after download",
+        LeaveMode.KEEP_FOREVER: "leave on server",
+        LeaveMode.DELETE_AFTER_DAYS: f"leave on server for {policy.delete_after_days} days",
+        LeaveMode.DELETE_WHEN_DELETED_LOCALLY: "leave on server until deleted here",
+    }[policy.leave_mode]
+    if policy.max_message_bytes:
+        text += f", skip messages over {policy.max_message_bytes / 1048576:.1f} MB"
+    return text
+
+
+def password_for(account: Account, from_stdin: bool) -> str:
+    if from_stdin:
+        return read_password(True, "")
+    if not account.remember_password:
+        return read_password(False, f"Password for {account.user}@{account.host}: ")
+    password = credentials.load_password(account.credential_key)
+    if password is None:
+        raise CredentialsError(f"no password is stored for {account.name}: remove and add the account "
+                               "again, or give it for this run with --password-stdin")
+    return password
+
+
+def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:
+    from app.core.connection_test import run_connection_test
+
+    password = password_for(account, password_from_stdin)
+    report = run_connection_test(account, password)
+    print(f"Server: {account.host}:{account.effective_port} ({account.security.value})")
+    if report.error is not None and not report.reachable:
+        print("Reachable: no")
+        return report_failure(report.error)
+    print("Reachable: yes")
+    if isinstance(report.error, TlsPortWithoutTls):
+        print("Greeting: none")  # it connected; the server waits for a TLS handshake
+        return report_failure(report.error)
+    if isinstance(report.error, TlsError):
+        print(f"TLS: FAILED: {report.error}")
+        if report.rejected_certificate_sha256:
+            print(f"     certificate SHA-256 fingerprint: {format_fingerprint(report.rejected_certificate_sha256)}")
+        return report_failure(report.error)
+    print(f"Greeting: {report.greeting}")
+    if report.tls is not None:
+        pinned = " (trusted by pin)" if report.tls.pinned else ""
+        print(f"TLS: {report.tls.version}, {report.tls.cipher}{pinned}")
+        print(f"Certificate: {report.tls.subject}; issued by {report.tls.issuer}; expires {report.tls.not_after}")
+        print(f"Certificate SHA-256: {format_fingerprint(report.tls.fingerprint_sha256)}")
+    else:
+        print("TLS: none (the connection is not encrypted)")
+    _print_capabilities(report.capabilities)
+    if report.login_ok:
+        print(f"Login: OK ({report.mechanism})")
+        print(f"Mailbox: {report.message_count} message(s), {report.mailbox_bytes} bytes")
+        return EXIT_OK
+    assert report.error is not None
+    print(f"Login: FAILED: {describe_error(report.error)}")
+    return exit_code_for(report.error)
+
+
+def _print_capabilities(capabilities: Capabilities) -> None:
+    if not capabilities.known:
+        print("Capabilities: not reported (the server does not support CAPA)")
+        return
+    print("Capabilities: " + ", ".join(sorted(capabilities.names)))
+    print(f"  UIDL: {'yes' if capabilities.has('UIDL') else 'no'}; TOP: {'yes' if capabilities.has('TOP') else 'no'};"
+          f" PIPELINING: {'yes' if capabilities.pipelining else 'no'}")
+    print(f"  SASL: {' '.join(capabilities.sasl_mechanisms) or 'none'}")
+    if capabilities.login_delay is not None:
+        print(f"  LOGIN-DELAY: {capabilities.login_delay} s (checks will not be more frequent)")
+    if capabilities.expire_days is not None:
+        expire = "never" if capabilities.expire_days < 0 else f"{capabilities.expire_days} day(s)"
+        print(f"  EXPIRE: {expire}")
+    if capabilities.implementation:
+        print(f"  Implementation: {capabilities.implementation}")

@@ -1,0 +1,113 @@
+"""``poplark fetch``: every account (or the named ones), a progress line, then search indexing."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from types import FrameType
+from typing import TextIO
+
+from app.cli.accounts import password_for
+from app.cli.presenter import EXIT_FAILED, EXIT_OK, describe_error, exit_code_for
+from app.core.cancel import CancelToken
+from app.core.errors import Cancelled, ConfigError, PoplarkError
+from app.core.fetch.engine import FetchObserver, fetch_account
+from app.core.model import FetchPhase, FetchProgress
+from app.core.store import Profile, Store
+
+
+class TerminalProgress(FetchObserver):
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last_draw = 0.0
+        self.drawn = False
+
+    def progress(self, progress: FetchProgress) -> None:
+        now = time.monotonic()
+        final = progress.phase is not FetchPhase.DOWNLOADING or progress.messages_done == progress.messages_total
+        if not final and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        if progress.phase is FetchPhase.DOWNLOADING and progress.messages_total:
+            fraction = progress.messages_done / progress.messages_total
+            bar = "#" * int(fraction * 30)
+            text = (f"{progress.account}: [{bar:<30}] {progress.messages_done}/{progress.messages_total}"
+                    f" {progress.bytes_done / 1048576:.1f}/{progress.bytes_total / 1048576:.1f} MB")
+        else:
+            text = f"{progress.account}: {progress.phase.value}"
+        self.stream.write("\r\033[K" + text)
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    accounts = [store.account(name) for name in arguments.names] if arguments.names else store.accounts()
+    if not accounts:
+        raise ConfigError("no accounts yet: add one with 'poplark account add'")
+    if arguments.password_stdin and len(accounts) != 1:
+        raise ConfigError("--password-stdin needs exactly one account name")
+    cancel = CancelToken()
+    _cancel_on_signals(cancel)
+    show_progress = not arguments.quiet and sys.stderr.isatty()
+    worst = EXIT_OK
+    for account in accounts:
+        observer = TerminalProgress(sys.stderr) if show_progress else FetchObserver()
+        try:
+            password = password_for(account, arguments.password_stdin)
+            report = fetch_account(store, profile.lock_directory, account, password,
+                                   observer=observer, cancel=cancel)
+        except Cancelled:
+            raise
+        except PoplarkError as error:
+            if isinstance(observer, TerminalProgress):
+                observer.finish()
+            print(f"poplark: {account.name}: {describe_error(error)}", file=sys.stderr)
+            code = exit_code_for(error)
+            worst = code if worst == EXIT_OK or code == EXIT_FAILED else worst
+            continue
+        finally:
+            if isinstance(observer, TerminalProgress):
+                observer.finish()
+        summary = f"{account.name}: {report.new_messages} new message(s)"
+        if report.new_messages:
+            summary += f" ({report.new_bytes / 1048576:.1f} MB)"
+        if report.deleted_on_server:
+            summary += f", {report.deleted_on_server} deleted from the server"
+        summary += f", {report.on_server} on the server"
+        print(summary)
+        for warning in report.warnings:
+            print(f"poplark: {account.name}: warning: {warning}", file=sys.stderr)
+        if report.ignored_deletions:
+            print(f"poplark: {account.name}: warning: the server kept {report.ignored_deletions} message(s) "
+                  "it had agreed to delete, so it ignores deletions; Poplark will not ask again. To have "
+                  "mail removed, allow clients to delete mail in the provider's web settings",
+                  file=sys.stderr)
+    _index_for_search(store, cancel)
+    return worst
+
+
+def _index_for_search(store: Store, cancel: CancelToken) -> None:
+    """Index new mail for search once the sessions are over, so fetching never waits for it."""
+    from app.core.store.search import index_pending
+
+    while not cancel.cancelled and index_pending(store):
+        pass
+
+
+def _cancel_on_signals(cancel: CancelToken) -> None:
+    def handler(signal_number: int, frame: FrameType | None) -> None:
+        cancel.cancel()
+
+    signal.signal(signal.SIGINT, handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, handler)

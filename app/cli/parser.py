@@ -1,0 +1,80 @@
+"""The command line's grammar: ``poplark [--profile DIR] COMMAND ...``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app import __version__
+from app.core.model import Security
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="poplark", description="Poplark POP3 mail client (headless commands).")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="profile folder (default: $POPLARK_HOME or the user data folder)")
+    parser.add_argument("--version", action="version", version=f"poplark {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    account = commands.add_parser("account", help="add, list, remove or test accounts")
+    account_commands = account.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    add = account_commands.add_parser("add", help="add a POP3 account (the password goes to the system keyring)")
+    add.add_argument("name")
+    add.add_argument("--host", required=True)
+    add.add_argument("--port", type=int, default=0, help="default: 995 for tls, 110 otherwise")
+    add.add_argument("--security", choices=[s.value for s in Security], default=Security.TLS.value)
+    add.add_argument("--user", required=True)
+    add.add_argument("--email", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from one line of standard input")
+    add.add_argument("--no-store-password", action="store_true",
+                     help="do not keep the password; give it at each fetch with --password-stdin")
+    keep = add.add_mutually_exclusive_group()
+    keep.add_argument("--leave-on-server", action="store_true",
+                      help="keep messages on the server (default: delete after download)")
+    keep.add_argument("--delete-after-days", type=int, metavar="N", help="keep messages on the server for N days")
+    keep.add_argument("--delete-when-deleted-locally", action="store_true",
+                      help="keep messages on the server until you delete them in Poplark")
+    add.add_argument("--max-message-mb", type=float, metavar="MB", help="leave larger messages on the server")
+    add.add_argument("--ca-file", metavar="PEM", help="also trust the CA certificates in this file")
+    add.add_argument("--allow-insecure-auth", action="store_true",
+                     help="allow sending the password over an unencrypted connection")
+    add.add_argument("--apop", action="store_true", help="log in with APOP (only if the server requires it)")
+    add.add_argument("--no-pipelining", action="store_true", help="never pipeline commands with this server")
+    add.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                     help="give up on a silent server after this long")
+    account_commands.add_parser("list", help="list accounts")
+    remove = account_commands.add_parser("remove", help="remove an account, its messages and its stored password")
+    remove.add_argument("name")
+    test = account_commands.add_parser("test", help="connect and report TLS, capabilities and whether login works")
+    test.add_argument("name")
+    test.add_argument("--password-stdin", action="store_true")
+    test.add_argument("--protocol-log", metavar="FILE", type=Path,
+                      help="write the POP3 conversation here for a bug report (passwords redacted)")
+
+    fetch = commands.add_parser("fetch", help="fetch new mail (all accounts when none is named)")
+    fetch.add_argument("names", nargs="*", metavar="NAME")
+    fetch.add_argument("--password-stdin", action="store_true",
+                       help="read the password for the one named account from standard input")
+    fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+    fetch.add_argument("--protocol-log", metavar="FILE", type=Path,
+                       help="write the POP3 conversation here for a bug report (passwords redacted)")
+
+    listing = commands.add_parser("list", help="list stored messages, newest first")
+    listing.add_argument("--account", metavar="NAME")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    search = commands.add_parser("search", help="find messages by words in subject, addresses or text")
+    search.add_argument("query", metavar="QUERY", help="words that must all occur (the last may be unfinished)")
+    search.add_argument("--account", metavar="NAME")
+    search.add_argument("--folder", choices=["inbox", "trash"], default="inbox")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    show = commands.add_parser("show", help="show a stored message")
+    show.add_argument("id", type=int)
+    show.add_argument("--raw", action="store_true", help="write the stored bytes unchanged")
+
+    export = commands.add_parser("export", help="export stored messages")
+    export.add_argument("--account", metavar="NAME")
+    export.add_argument("--format", choices=["eml", "mbox"], required=True)
+    export.add_argument("out", help="a folder for eml (one file per message), a file for mbox")
+    return parser

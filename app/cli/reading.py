@@ -1,0 +1,120 @@
+"""``poplark list``, ``search``, ``show`` and ``export``: reading the store from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from app.cli.presenter import EXIT_OK
+from app.core.errors import ConfigError
+from app.core.model import Folder, MessageSummary
+from app.core.store import Profile, Store
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat()
+
+
+def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.message.headers import format_date
+
+    if arguments.account:
+        store.account(arguments.account)  # a clear error for an unknown name
+    for message in store.iter_messages(arguments.account):
+        _write_message_line(sys.stdout, message, arguments.json, format_date)
+    return EXIT_OK
+
+
+def _write_message_line(out: TextIO, message: MessageSummary, as_json: bool,
+                        format_date: Callable[[float | None], str]) -> None:
+    if as_json:
+        out.write(json.dumps({
+            "id": message.id, "account": message.account, "uidl": message.uidl,
+            "date": _iso(message.date), "received_at": _iso(message.received_at),
+            "from": message.sender, "to": message.recipients, "subject": message.subject,
+            "message_id": message.message_id, "size": message.size, "sha256": message.sha256,
+            "has_attachments": message.has_attachments, "seen": message.seen,
+        }, ensure_ascii=False) + "\n")
+    else:
+        when = format_date(message.date if message.date is not None else message.received_at)
+        clip = "@" if message.has_attachments else " "
+        sender, subject = _clip(message.sender, 28), _clip(message.subject, 60)
+        out.write(f"{message.id:>6} {when:16} {clip} {sender:28}  {subject}\n")
+
+
+def command_search(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    """Like ``list``, for the messages that match; indexes mail not indexed yet first."""
+    from app.core.message.headers import format_date
+    from app.core.store.search import index_all
+
+    account_id = store.account(arguments.account).id if arguments.account else None
+    pending = store.pending_search_count()
+    if pending > 1000:
+        # After an upgrade, or a large import, indexing takes a while (about 1,000 messages a second).
+        print(f"indexing {pending} messages for search first (this happens once)…", file=sys.stderr, flush=True)
+    index_all(store)
+    ids = store.message_ids(account_id, Folder(arguments.folder), text=arguments.query)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        summaries = store.summaries(chunk)
+        for message_id in chunk:
+            if message_id in summaries:
+                _write_message_line(sys.stdout, summaries[message_id], arguments.json, format_date)
+    return EXIT_OK
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.message.headers import format_date
+    from app.core.message.text import readable_text
+
+    raw = store.raw(arguments.id)
+    if arguments.raw:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    message = store.message(arguments.id)
+    print(f"From:    {message.sender}")
+    print(f"To:      {message.recipients}")
+    print(f"Date:    {format_date(message.date) or '(none)'}")
+    print(f"Subject: {message.subject}")
+    if message.has_attachments:
+        print("(has attachments)")
+    print()
+    sys.stdout.write(readable_text(raw))
+    return EXIT_OK
+
+
+def command_export(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.core.mailbox import export_eml, export_mbox
+
+    if arguments.account:
+        store.account(arguments.account)
+    out = Path(arguments.out)
+    ids = [message.id for message in store.iter_messages(arguments.account)]
+    try:
+        if arguments.format == "eml":
+            # Exactly the stored bytes (invariant 4); a rerun into the same folder stops at the first
+            # name already there instead of writing numbered copies next to the user's files.
+            count = len(export_eml(store, ids, out, rename_existing=False))
+        else:
+            # Unix line endings, as mail tools reading an mbox expect; nothing else changes.
+            count = export_mbox(store, ids, out, unix_line_endings=True)
+    except FileExistsError as error:
+        raise ConfigError(f"{error.filename} already exists; choose another place (nothing was overwritten)") from error
+    except OSError as error:
+        raise ConfigError(f"cannot write {error.filename or out}: {error.strerror}") from error
+    print(f"exported {count} message(s) to {out}")
+    return EXIT_OK
