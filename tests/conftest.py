@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here; see docs/architecture.md, Pitfalls
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    # CI and containers have no login session: Qt then warns (QStandardPaths) the first time anything
+    # asks for the runtime folder, and Qt warnings fail the tests. A private folder, as a session has.
+    import tempfile
+
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="poplark-test-runtime-")
 
 import shutil
 import signal
