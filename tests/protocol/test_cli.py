@@ -21,7 +21,6 @@ import sqlite3
 import ssl
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,10 @@ import pytest
 
 from app.core.fingerprint import format_fingerprint
 from tests.conftest import REPOSITORY, run_cli
-from tests.fakes.certs import ServerCertificateKind, TestCertificates
+from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import FILE_VARIABLE
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, FakePop3Server, Faults, crlf
+from tests.protocol.conftest import ServerFactory
 
 # Generous for a loopback session; a hung command fails the test instead of the whole run.
 CLI_TIMEOUT_SECONDS = 30.0
@@ -88,6 +88,9 @@ TRICKY_MESSAGE = (
     b"8-bit \xe4\xf6\xfc \xff bytes\r\n"
 )
 MESSAGES = [PLAIN_MESSAGE, GBK_MESSAGE, TRICKY_MESSAGE]
+#: What serve() delivers (tests/protocol/conftest.py): these three, over implicit TLS.
+DEFAULT_MESSAGES = MESSAGES
+DEFAULT_MODE = "tls"
 SUBJECTS = ["Lunch on Friday", GBK_SUBJECT, "Tricky bytes"]
 
 
@@ -173,28 +176,6 @@ class Poplark:
 @pytest.fixture
 def poplark(cli_environment: dict[str, str], certificates: TestCertificates) -> Poplark:
     return Poplark(cli_environment, certificates)
-
-
-ServerFactory = Callable[..., FakePop3Server]
-
-
-@pytest.fixture
-def serve(certificates: TestCertificates) -> Iterator[ServerFactory]:
-    """Start implicit-TLS fake servers on demand; all are stopped after the test."""
-    started: list[FakePop3Server] = []
-
-    def start(messages: Sequence[bytes] = MESSAGES, *, certificate: ServerCertificateKind = "good",
-              **options: Any) -> FakePop3Server:
-        server = FakePop3Server(list(messages), mode="tls", ssl_context=certificates.server_context(certificate),
-                                **options)
-        started.append(server)
-        return server.start()
-
-    yield start
-    for server in started:
-        server.stop()
-    for server in started:
-        assert server.handler_errors == [], "the fake server itself failed"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -29,39 +29,14 @@ from app.core.pop3.auth import Secret, SecretKind
 from app.core.pop3.client import Pop3Client
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.conftest import ServerFactory, client_for
 
 ONE_MEBIBYTE = 1024 * 1024
 TRICKY = (b".starts with a dot\r\nSubject: tricky\r\n\r\n.\r\n..two\r\nNUL \x00 bare \r CR\r\n"
           b"8-bit \xc4\xe3\xba\xc3 \xff\r\n" + b"y" * ONE_MEBIBYTE + b"\r\nend\r\n")
+#: What serve() delivers when a test gives no messages (tests/protocol/conftest.py).
 SMALL = [crlf(f"From: n{index}@example.com\nSubject: message {index}\n\nbody {index}\n") for index in range(1, 6)]
-
-ServerFactory = Callable[..., FakePop3Server]
-
-
-@pytest.fixture
-def serve(certificates: TestCertificates) -> Iterator[ServerFactory]:
-    """Start fake servers; TLS modes get the test CA's certificate unless told otherwise."""
-    started: list[FakePop3Server] = []
-
-    def start(messages: list[bytes] | None = None, *, mode: str = "plain", certificate: str = "good",
-              **options: object) -> FakePop3Server:
-        context = certificates.server_context(certificate) if mode != "plain" else None  # type: ignore[arg-type]
-        server = FakePop3Server(SMALL if messages is None else messages, mode=mode,  # type: ignore[arg-type]
-                                ssl_context=context, **options)  # type: ignore[arg-type]
-        started.append(server.start())
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-        assert server.handler_errors == []
-
-
-def client_for(server: FakePop3Server, security: Security, certificates: TestCertificates, *,
-               host: str = "localhost", timeout: float = 5.0, **options: object) -> Pop3Client:
-    return Pop3Client(host, server.address[1], security, timeout=timeout,
-                      ca_file=str(certificates.ca_pem), **options)  # type: ignore[arg-type]
-
+DEFAULT_MESSAGES = SMALL
 
 def session_commands(server: FakePop3Server, session: int = 1) -> list[str]:
     return [line.split(" ", 1)[0].upper() for line in server.mailbox.commands[session - 1]]
@@ -72,7 +47,7 @@ def session_commands(server: FakePop3Server, session: int = 1) -> list[str]:
 def test_implicit_tls_verifies_and_reports_the_certificate(serve: ServerFactory,
                                                           certificates: TestCertificates) -> None:
     server = serve(mode="tls")
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     assert client.tls is not None
     assert client.tls.version in ("TLSv1.2", "TLSv1.3")
@@ -86,7 +61,7 @@ def test_untrusted_certificate_is_refused_with_its_fingerprint(serve: ServerFact
                                                                 certificates: TestCertificates) -> None:
     server = serve(mode="tls", certificate="untrusted")
     with pytest.raises(TlsError, match="not trusted") as raised:
-        client_for(server, Security.TLS, certificates).connect()
+        client_for(server, certificates, Security.TLS).connect()
     assert len(raised.value.fingerprint_sha256) == 64
     # Nothing was sent after the handshake: no USER, PASS or AUTH ever reached the server.
     assert all(command not in ("USER", "PASS", "AUTH") for session in server.mailbox.commands for command in session)
@@ -96,26 +71,26 @@ def test_pinned_certificate_is_accepted_and_only_that_one(serve: ServerFactory,
                                                           certificates: TestCertificates) -> None:
     server = serve(mode="tls", certificate="untrusted")
     with pytest.raises(TlsError) as raised:
-        client_for(server, Security.TLS, certificates).connect()
+        client_for(server, certificates, Security.TLS).connect()
     pin = raised.value.fingerprint_sha256
-    client = client_for(server, Security.TLS, certificates, pinned_cert_sha256=pin)
+    client = client_for(server, certificates, Security.TLS, pinned_cert_sha256=pin)
     client.connect()
     assert client.tls is not None and client.tls.pinned
     client.login("alice", "secret")
     client.quit()
     with pytest.raises(TlsError, match="not the certificate you chose"):
-        client_for(server, Security.TLS, certificates, pinned_cert_sha256="0" * 64).connect()
+        client_for(server, certificates, Security.TLS, pinned_cert_sha256="0" * 64).connect()
 
 
 def test_hostname_mismatch_is_a_tls_error(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls", certificate="wrong_host")
     with pytest.raises(TlsError, match=r"[Hh]ostname"):
-        client_for(server, Security.TLS, certificates).connect()
+        client_for(server, certificates, Security.TLS).connect()
 
 
 def test_starttls_upgrades_and_asks_capa_again(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="stls")
-    client = client_for(server, Security.STARTTLS, certificates)
+    client = client_for(server, certificates, Security.STARTTLS)
     client.connect()
     assert client.tls is not None
     assert not client.capabilities.stls  # the list from after the handshake
@@ -130,14 +105,14 @@ def test_starttls_missing_or_refused_never_falls_back(serve: ServerFactory, cert
                                                       faults: Faults) -> None:
     server = serve(mode="stls", faults=faults)
     with pytest.raises(StartTlsUnavailable, match="STARTTLS"):
-        client_for(server, Security.STARTTLS, certificates).connect()
+        client_for(server, certificates, Security.STARTTLS).connect()
     assert all(command not in ("USER", "PASS", "AUTH") for command in session_commands(server))
 
 
 def test_bytes_injected_before_the_handshake_are_never_read_as_replies(serve: ServerFactory,
                                                                         certificates: TestCertificates) -> None:
     server = serve(mode="stls", faults=Faults(pre_tls_injection=b"+OK injected\r\n"))
-    client = client_for(server, Security.STARTTLS, certificates)
+    client = client_for(server, certificates, Security.STARTTLS)
     try:
         client.connect()
     except (TlsError, ConnectError):
@@ -150,12 +125,12 @@ def test_bytes_injected_before_the_handshake_are_never_read_as_replies(serve: Se
 def test_cleartext_password_refused_on_plain_link_unless_allowed(serve: ServerFactory,
                                                                  certificates: TestCertificates) -> None:
     server = serve()
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     with pytest.raises(ConfigError, match="unencrypted"):
         client.login("alice", "secret")
     client.abort()
-    allowed = client_for(server, Security.NONE, certificates)
+    allowed = client_for(server, certificates, Security.NONE)
     allowed.connect()
     allowed.login("alice", "secret", allow_insecure_auth=True)
     allowed.quit()
@@ -186,7 +161,7 @@ def test_ipv6_loopback(certificates: TestCertificates) -> None:
 def test_strongest_offered_mechanism_is_used(serve: ServerFactory, certificates: TestCertificates,
                                              capabilities: list[str] | None, expected: str, first_command: str) -> None:
     server = serve(mode="tls", capabilities=capabilities, password="pässwörd-密码")
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     assert client.login("alice", "pässwörd-密码") == expected
     client.quit()
@@ -196,7 +171,7 @@ def test_strongest_offered_mechanism_is_used(serve: ServerFactory, certificates:
 def test_long_sasl_response_goes_on_a_continuation_line(serve: ServerFactory, certificates: TestCertificates) -> None:
     long_password = "p" * 300
     server = serve(mode="tls", password=long_password)
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     client.login("alice", long_password)
     client.quit()
@@ -209,7 +184,7 @@ def test_long_sasl_response_goes_on_a_continuation_line(serve: ServerFactory, ce
 def test_login_takes_a_secret_as_well_as_a_password(serve: ServerFactory, certificates: TestCertificates,
                                                    capabilities: list[str] | None) -> None:
     server = serve(mode="tls", capabilities=capabilities, password="pässwörd-密码")
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     client.login("alice", Secret.password("pässwörd-密码"))
     assert client.stat()[0] == len(SMALL)
@@ -219,7 +194,7 @@ def test_login_takes_a_secret_as_well_as_a_password(serve: ServerFactory, certif
 def test_a_token_no_offered_mechanism_can_use_is_refused_before_it_is_sent(
         serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls")
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     with pytest.raises(ConfigError, match="access token"):
         client.login("alice", Secret(SecretKind.BEARER_TOKEN, "ya29.token"))
@@ -229,7 +204,7 @@ def test_a_token_no_offered_mechanism_can_use_is_refused_before_it_is_sent(
 
 def test_no_capa_falls_back_to_user_pass(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls", faults=Faults(no_capa=True))
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     assert not client.capabilities.known
     assert client.login("alice", "secret") == "USER"
@@ -239,12 +214,12 @@ def test_no_capa_falls_back_to_user_pass(serve: ServerFactory, certificates: Tes
 def test_apop_only_when_enabled_and_with_a_strict_timestamp(serve: ServerFactory,
                                                             certificates: TestCertificates) -> None:
     server = serve()
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     assert client.login("alice", "secret", use_apop=True) == "APOP"
     client.quit()
     loose = serve(greeting_timestamp="<no-at-sign>")
-    client = client_for(loose, Security.NONE, certificates)
+    client = client_for(loose, certificates, Security.NONE)
     client.connect()
     with pytest.raises(ConfigError, match="APOP"):
         client.login("alice", "secret", use_apop=True)
@@ -262,7 +237,7 @@ def test_apop_only_when_enabled_and_with_a_strict_timestamp(serve: ServerFactory
 def test_login_errors_map_to_the_vocabulary(serve: ServerFactory, certificates: TestCertificates, faults: Faults,
                                             error: type[Exception], options: dict[str, str]) -> None:
     server = serve(mode="tls", faults=faults, **options)
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     with pytest.raises(error) as raised:
         client.login("alice", "secret")
@@ -273,7 +248,7 @@ def test_login_errors_map_to_the_vocabulary(serve: ServerFactory, certificates: 
 def test_auth_error_without_code_is_not_a_password_problem_when_server_uses_codes(
         serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls", faults=Faults(err_reply={"AUTH": "-ERR try again"}))
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     assert client.capabilities.has("AUTH-RESP-CODE")
     with pytest.raises(TemporaryServerError):  # RFC 3206 section 4
@@ -283,10 +258,10 @@ def test_auth_error_without_code_is_not_a_password_problem_when_server_uses_code
 
 def test_second_session_on_a_locked_mailbox_is_busy(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(mode="tls", in_use_wait_seconds=0.1)
-    first = client_for(server, Security.TLS, certificates)
+    first = client_for(server, certificates, Security.TLS)
     first.connect()
     first.login("alice", "secret")
-    second = client_for(server, Security.TLS, certificates)
+    second = client_for(server, certificates, Security.TLS)
     second.connect()
     with pytest.raises(MailboxBusy):
         second.login("alice", "secret")
@@ -299,7 +274,7 @@ def test_second_session_on_a_locked_mailbox_is_busy(serve: ServerFactory, certif
 @pytest.mark.parametrize("pipelined", [False, True], ids=["sequential", "pipelined"])
 def test_retrieve_is_byte_exact(serve: ServerFactory, certificates: TestCertificates, pipelined: bool) -> None:
     server = serve([TRICKY, *SMALL], mode="tls")
-    client = client_for(server, Security.TLS, certificates)
+    client = client_for(server, certificates, Security.TLS)
     client.connect()
     client.login("alice", "secret")
     sizes = client.list_sizes()
@@ -312,7 +287,7 @@ def test_retrieve_is_byte_exact(serve: ServerFactory, certificates: TestCertific
 
 def test_empty_mailbox(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve([])
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     assert client.stat() == (0, 0)
@@ -324,7 +299,7 @@ def test_empty_mailbox(serve: ServerFactory, certificates: TestCertificates) -> 
 def test_size_cap_skips_the_message_and_keeps_the_session_in_step(serve: ServerFactory,
                                                                   certificates: TestCertificates) -> None:
     server = serve([TRICKY, *SMALL])
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     results = list(client.retrieve_many([(1, None), (2, None)], pipelined=True, max_bytes=64 * 1024))
@@ -337,14 +312,14 @@ def test_size_cap_skips_the_message_and_keeps_the_session_in_step(serve: ServerF
 def test_dele_takes_effect_only_at_quit_and_abort_undoes_it(serve: ServerFactory,
                                                              certificates: TestCertificates) -> None:
     server = serve()
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     assert client.delete_many([1, 2], pipelined=True) == [1, 2]
     client.abort()
     assert len(server.mailbox.current_uidls()) == 5
     assert session_commands(server)[-2:] == ["RSET", "QUIT"]
-    again = client_for(server, Security.NONE, certificates)
+    again = client_for(server, certificates, Security.NONE)
     again.connect()
     again.login("alice", "secret", allow_insecure_auth=True)
     again.delete_many([1, 2], pipelined=False)
@@ -355,7 +330,7 @@ def test_dele_takes_effect_only_at_quit_and_abort_undoes_it(serve: ServerFactory
 def test_a_server_dropping_pipelined_commands_is_a_stall_with_commands_in_flight(
         serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(out_of_step_pipelining=True))
-    client = client_for(server, Security.NONE, certificates, timeout=1.0)
+    client = client_for(server, certificates, Security.NONE, timeout=1.0)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(PipelineStalled, match="pipelined commands in flight"):
@@ -365,7 +340,7 @@ def test_a_server_dropping_pipelined_commands_is_a_stall_with_commands_in_flight
 
 def test_duplicated_reply_is_detected(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(duplicate_reply_to="DELE"))
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(OutOfStep):
@@ -376,7 +351,7 @@ def test_duplicated_reply_is_detected(serve: ServerFactory, certificates: TestCe
 
 def test_garbage_reply_is_a_protocol_error(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(garbage_reply_to="STAT"))
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(ProtocolError, match="unexpected reply"):
@@ -386,7 +361,7 @@ def test_garbage_reply_is_a_protocol_error(serve: ServerFactory, certificates: T
 
 def test_silent_server_times_out(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(stall_mid_retr=1))
-    client = client_for(server, Security.NONE, certificates, timeout=0.5)
+    client = client_for(server, certificates, Security.NONE, timeout=0.5)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(ServerTimeout, match="stopped responding"):
@@ -397,7 +372,7 @@ def test_silent_server_times_out(serve: ServerFactory, certificates: TestCertifi
 def test_cancel_interrupts_a_blocked_read(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(stall_verbs={"RETR"}))
     cancel = CancelToken()
-    client = client_for(server, Security.NONE, certificates, timeout=30.0, cancel=cancel)
+    client = client_for(server, certificates, Security.NONE, timeout=30.0, cancel=cancel)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     timer = threading.Timer(0.3, cancel.cancel)
@@ -420,7 +395,7 @@ def test_connection_refused_is_a_connect_error() -> None:
 
 def test_no_uidl_raises_permanent_error(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(no_uidl=True))
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     assert not client.capabilities.uidl
@@ -439,7 +414,7 @@ def test_listing_lines_are_parsed_leniently_and_garbage_is_refused() -> None:
 
 def test_malformed_listing_is_a_protocol_error(serve: ServerFactory, certificates: TestCertificates) -> None:
     server = serve(faults=Faults(garbage_reply_to="UIDL"))
-    client = client_for(server, Security.NONE, certificates)
+    client = client_for(server, certificates, Security.NONE)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(ProtocolError):

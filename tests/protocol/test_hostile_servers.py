@@ -29,14 +29,15 @@ from app.core.errors import (
 )
 from app.core.fetch.engine import fetch_account
 from app.core.model import Account, FetchReport, LeaveMode, Security, ServerPolicy
-from app.core.pop3.client import Pop3Client
 from app.core.store import Profile, Store, UidState
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.conftest import client_for
 
 MEBIBYTE = 1024 * 1024
 MESSAGES = [crlf(f"From: sender{index}@example.com\nSubject: message {index}\n\n"
                  + f"line {index}\n" * (index * 20)) for index in range(1, 6)]
+DEFAULT_MESSAGES = MESSAGES  # what serve() delivers when a test gives none (tests/protocol/conftest.py)
 DELETE = ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)
 KEEP = ServerPolicy(LeaveMode.KEEP_FOREVER)
 #: Short, so every "bounded time" scenario ends fast; the behaviour is the same at 60 s.
@@ -48,30 +49,6 @@ MEMORY_BOUND = 8 * MEBIBYTE
 def big_message(size: int) -> bytes:
     line = b"x" * 998 + b"\r\n"
     return b"Subject: big\r\n\r\n" + line * (size // len(line))
-
-
-@pytest.fixture
-def serve(certificates: TestCertificates) -> Iterator[Callable[..., FakePop3Server]]:
-    started: list[FakePop3Server] = []
-
-    def start(messages: list[bytes] | None = None, *, mode: str = "plain", certificate: str = "good",
-              **options: object) -> FakePop3Server:
-        context = certificates.server_context(certificate) if mode != "plain" else None  # type: ignore[arg-type]
-        server = FakePop3Server(MESSAGES if messages is None else messages, mode=mode,  # type: ignore[arg-type]
-                                ssl_context=context, **options)  # type: ignore[arg-type]
-        started.append(server.start())
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-        assert server.handler_errors == []
-
-
-def client_for(server: FakePop3Server, certificates: TestCertificates,
-               security: Security = Security.NONE, timeout: float = TIMEOUT) -> Pop3Client:
-    return Pop3Client("localhost", server.address[1], security, timeout=timeout,
-                      ca_file=str(certificates.ca_pem))
 
 
 def verbs(server: FakePop3Server, session: int = 1) -> list[str]:
@@ -141,7 +118,7 @@ def test_greeting_with_a_bare_cr_times_out(serve: Callable[..., FakePop3Server],
                                            certificates: TestCertificates) -> None:
     server = serve(faults=Faults(greeting_bytes=b"+OK ready\r"))
     with pytest.raises(ServerTimeout):
-        client_for(server, certificates).connect()
+        client_for(server, certificates, timeout=TIMEOUT).connect()
     assert verbs(server) == []
 
 
@@ -149,13 +126,13 @@ def test_greeting_without_line_ending_then_close(serve: Callable[..., FakePop3Se
                                                  certificates: TestCertificates) -> None:
     server = serve(faults=Faults(greeting_bytes=b"+OK ready", close_after_greeting=True))
     with pytest.raises(ConnectError, match="closed"):
-        client_for(server, certificates).connect()
+        client_for(server, certificates, timeout=TIMEOUT).connect()
 
 
 def test_reply_with_a_bare_lf_is_accepted(serve: Callable[..., FakePop3Server],
                                           certificates: TestCertificates) -> None:
     server = serve(faults=Faults(raw_reply={"NOOP": b"+OK fine\n"}))
-    client = client_for(server, certificates)
+    client = client_for(server, certificates, timeout=TIMEOUT)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     client.noop()
@@ -193,7 +170,7 @@ def run_bounded(action: Callable[[], object]) -> tuple[BaseException | None, int
 def test_endless_status_line_is_refused_with_bounded_memory(serve: Callable[..., FakePop3Server],
                                                             certificates: TestCertificates) -> None:
     server = serve(faults=Faults(endless_reply_to="CAPA", endless_reply_kind="line"))
-    raised, peak = run_bounded(client_for(server, certificates).connect)
+    raised, peak = run_bounded(client_for(server, certificates, timeout=TIMEOUT).connect)
     assert isinstance(raised, ProtocolError) and "far longer" in str(raised)
     assert peak < MEMORY_BOUND
 
@@ -201,7 +178,7 @@ def test_endless_status_line_is_refused_with_bounded_memory(serve: Callable[...,
 def test_endless_capability_list_is_refused_with_bounded_memory(serve: Callable[..., FakePop3Server],
                                                                 certificates: TestCertificates) -> None:
     server = serve(faults=Faults(endless_reply_to="CAPA", endless_reply_kind="body"))
-    raised, peak = run_bounded(client_for(server, certificates).connect)
+    raised, peak = run_bounded(client_for(server, certificates, timeout=TIMEOUT).connect)
     assert isinstance(raised, ProtocolError)
     assert peak < MEMORY_BOUND
 
@@ -326,7 +303,7 @@ def test_starttls_injection_is_discarded(serve: Callable[..., FakePop3Server],
     # list that offers nothing but cleartext USER, and a fake login refusal.
     injected = b"+OK\r\nUSER\r\nSASL EVIL\r\n.\r\n-ERR [AUTH] forged\r\n+OK forged\r\n"
     server = serve(mode="stls", faults=Faults(pre_tls_injection=injected))
-    client = client_for(server, certificates, Security.STARTTLS)
+    client = client_for(server, certificates, Security.STARTTLS, timeout=TIMEOUT)
     client.connect()
     assert client.tls is not None
     assert "EVIL" not in client.capabilities.sasl_mechanisms
@@ -342,7 +319,7 @@ def test_certificate_for_another_host_sends_no_credentials(
         security: Security) -> None:
     server = serve(mode=mode, certificate="wrong_host")
     with pytest.raises(TlsError, match=r"[Hh]ostname") as raised:
-        client_for(server, certificates, security).connect()
+        client_for(server, certificates, security, timeout=TIMEOUT).connect()
     assert len(raised.value.fingerprint_sha256) == 64  # so the user can compare it
     server.wait_until_idle()
     assert not {"USER", "PASS", "AUTH", "APOP"} & set(verbs(server))
@@ -366,7 +343,7 @@ def test_starttls_downgrade_fails_and_never_continues_in_cleartext(
 def test_apop_with_a_malformed_timestamp_is_refused_before_sending_anything(
         serve: Callable[..., FakePop3Server], certificates: TestCertificates, timestamp: str) -> None:
     server = serve(greeting_timestamp=timestamp)
-    client = client_for(server, certificates)
+    client = client_for(server, certificates, timeout=TIMEOUT)
     client.connect()
     with pytest.raises(ConfigError, match="APOP"):
         client.login("alice", "secret", use_apop=True)
@@ -413,7 +390,7 @@ def test_endless_sasl_challenges_end_in_a_protocol_error(serve: Callable[..., Fa
     # After the client's responses run out it cancels with "*"; a server that challenges on
     # would otherwise keep it in the exchange for ever.
     server = serve(mode="tls", faults=Faults(raw_reply={"AUTH": b"+ \r\n+ \r\n+ \r\n+ \r\n"}))
-    client = client_for(server, certificates, Security.TLS)
+    client = client_for(server, certificates, Security.TLS, timeout=TIMEOUT)
     client.connect()
     with pytest.raises(PoplarkError):
         client.login("alice", "secret")
@@ -423,7 +400,7 @@ def test_endless_sasl_challenges_end_in_a_protocol_error(serve: Callable[..., Fa
 def test_message_too_large_leaves_the_client_usable(serve: Callable[..., FakePop3Server],
                                                     certificates: TestCertificates) -> None:
     server = serve(faults=Faults(retr_substitute={1: big_message(3 * MEBIBYTE)}))
-    client = client_for(server, certificates)
+    client = client_for(server, certificates, timeout=TIMEOUT)
     client.connect()
     client.login("alice", "secret", allow_insecure_auth=True)
     with pytest.raises(MessageTooLarge):
