@@ -16,14 +16,18 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 
+from app.core.model import Security
+from app.core.pop3.client import Pop3Client
 from tests.fakes.certs import TestCertificates, make_test_certificates
 from tests.fakes.keyrings import FILE_VARIABLE, MemoryKeyring
+from tests.fakes.pop3_server import FakePop3Server
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 REQUIRE_INTEGRATION = os.environ.get("POPLARK_REQUIRE_DOVECOT") == "1"
@@ -95,3 +99,41 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             else:
                 os.environ[name] = value
         os.kill(int(bus_pid), signal.SIGTERM)  # gnome-keyring-daemon exits with its bus
+
+
+# -- fake POP3 servers, for the protocol and UI tiers ----------------------------------------------
+# One ``serve`` for every module. A module names what a server holds when a test gives no messages
+# (``DEFAULT_MESSAGES``) and how it is reached (``DEFAULT_MODE``: "plain", "starttls" or "tls");
+# every server is stopped after the test and must have handled its sessions without an error.
+
+ServerFactory = Callable[..., FakePop3Server]
+
+
+@pytest.fixture
+def serve(certificates: TestCertificates, request: pytest.FixtureRequest) -> Iterator[ServerFactory]:
+    """Start fake servers; TLS modes get the test CA's certificate unless told otherwise."""
+    default_messages: Sequence[bytes] = getattr(request.module, "DEFAULT_MESSAGES", ())
+    default_mode: str = getattr(request.module, "DEFAULT_MODE", "plain")
+    started: list[FakePop3Server] = []
+
+    def start(messages: Sequence[bytes] | None = None, *, mode: str | None = None, certificate: str = "good",
+              **options: Any) -> FakePop3Server:
+        chosen_mode = default_mode if mode is None else mode
+        context = certificates.server_context(certificate) if chosen_mode != "plain" else None  # type: ignore[arg-type]
+        server = FakePop3Server(list(default_messages if messages is None else messages),
+                                mode=chosen_mode, ssl_context=context, **options)  # type: ignore[arg-type]
+        started.append(server.start())
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+    for server in started:
+        assert server.handler_errors == []
+
+
+def client_for(server: FakePop3Server, certificates: TestCertificates, security: Security = Security.NONE, *,
+               host: str = "localhost", timeout: float = 5.0, **options: Any) -> Pop3Client:
+    """A client for ``server`` that trusts the test CA (not yet connected)."""
+    return Pop3Client(host, server.address[1], security, timeout=timeout, ca_file=str(certificates.ca_pem),
+                      **options)

@@ -28,11 +28,10 @@ from typing import Any
 import pytest
 
 from app.core.fingerprint import format_fingerprint
-from tests.conftest import REPOSITORY, run_cli
+from tests.conftest import REPOSITORY, ServerFactory, run_cli
 from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import FILE_VARIABLE
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, FakePop3Server, Faults, crlf
-from tests.protocol.conftest import ServerFactory
 
 # Generous for a loopback session; a hung command fails the test instead of the whole run.
 CLI_TIMEOUT_SECONDS = 30.0

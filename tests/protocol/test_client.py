@@ -27,9 +27,9 @@ from app.core.errors import (
 from app.core.model import Security
 from app.core.pop3.auth import Secret, SecretKind
 from app.core.pop3.client import Pop3Client
+from tests.conftest import ServerFactory, client_for
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
-from tests.protocol.conftest import ServerFactory, client_for
 
 ONE_MEBIBYTE = 1024 * 1024
 TRICKY = (b".starts with a dot\r\nSubject: tricky\r\n\r\n.\r\n..two\r\nNUL \x00 bare \r CR\r\n"

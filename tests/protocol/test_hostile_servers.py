@@ -30,9 +30,9 @@ from app.core.errors import (
 from app.core.fetch.engine import fetch_account
 from app.core.model import Account, FetchReport, LeaveMode, Security, ServerPolicy
 from app.core.store import Profile, Store, UidState
+from tests.conftest import client_for
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
-from tests.protocol.conftest import client_for
 
 MEBIBYTE = 1024 * 1024
 MESSAGES = [crlf(f"From: sender{index}@example.com\nSubject: message {index}\n\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +27,7 @@ from app.core.model import Account, LeaveMode, Security
 from app.core.store import Store
 from app.ui.dialogs.account_dialog import AccountDialog, format_fingerprint, unfinished_jobs
 from app.ui.dialogs.password_dialog import PasswordDialog, ask_password
-from tests.conftest import skip_or_fail
+from tests.conftest import ServerFactory, skip_or_fail
 from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
@@ -36,8 +36,10 @@ SERVICE = credentials.SERVICE_NAME
 PASSWORD = "Sekret-密码-42"  # non-ASCII on purpose: it must survive the keyring round trip
 SIGNAL_TIMEOUT_MS = 20_000
 MESSAGES = [crlf(f"Subject: message {index}\n\nbody {index}\n") for index in range(3)]
+#: What serve() (tests/conftest.py) delivers, over implicit TLS.
+DEFAULT_MESSAGES = MESSAGES
+DEFAULT_MODE = "tls"
 
-ServerFactory = Callable[..., FakePop3Server]
 WidgetType = TypeVar("WidgetType", bound=QWidget)
 
 
@@ -62,22 +64,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(tmp_path / "poplark.sqlite3")
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def serve(certificates: TestCertificates) -> Iterator[ServerFactory]:
-    """Start fake implicit-TLS servers presenting the chosen certificate; stop them afterwards."""
-    started: list[FakePop3Server] = []
-
-    def start(certificate: str = "good", **options: object) -> FakePop3Server:
-        server = FakePop3Server(MESSAGES, mode="tls", ssl_context=certificates.server_context(certificate),  # type: ignore[arg-type]
-                                **options)  # type: ignore[arg-type]
-        started.append(server.start())
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def open_dialog(qtbot: QtBot, store: Store, account: Account | None = None) -> AccountDialog:
