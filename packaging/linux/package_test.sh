@@ -28,6 +28,12 @@ echo "$OUTPUT" | grep -v "propagateSizeHints"
 echo "$OUTPUT" | grep -q "^self-test: ok" || { echo "package-test: no 'self-test: ok' line" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^keyring: " || { echo "package-test: no keyring line" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^webengine: QtWebEngine " || { echo "package-test: QtWebEngine is missing from the bundle" >&2; exit 1; }
+# The headless path too (the cron user's): every command module must be in the bundle.
+for command in "account list" "list" "search test" "export --format mbox $PROFILE/all.mbox"; do
+  # shellcheck disable=SC2086  # the command's words are meant to split
+  timeout 60 env POPLARK_HOME="$PROFILE" poplark $command >/dev/null || {
+    echo "package-test: the installed 'poplark $command' failed" >&2; exit 1; }
+done
 
 desktop-file-validate "/usr/share/applications/$APPID.desktop"
 appstreamcli validate --no-net "/usr/share/metainfo/$APPID.metainfo.xml" >/dev/null
