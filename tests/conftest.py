@@ -23,6 +23,7 @@ from typing import Any
 import keyring
 import pytest
 
+from app.core.errors import PoplarkError
 from app.core.model import Security
 from app.core.pop3.client import Pop3Client
 from tests.fakes.certs import TestCertificates, make_test_certificates
@@ -99,6 +100,20 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             else:
                 os.environ[name] = value
         os.kill(int(bus_pid), signal.SIGTERM)  # gnome-keyring-daemon exits with its bus
+
+
+def error_vocabulary() -> set[type[PoplarkError]]:
+    """Every class of app/core/errors.py: the tables of the error tests must cover them all."""
+    from app.core import errors
+
+    found: set[type[PoplarkError]] = set()
+    pending: list[type[PoplarkError]] = [errors.PoplarkError]
+    while pending:
+        kind = pending.pop()
+        if kind.__module__ == errors.__name__ and kind not in found:
+            found.add(kind)
+            pending.extend(kind.__subclasses__())
+    return found
 
 
 # -- fake POP3 servers, for the protocol and UI tiers ----------------------------------------------

@@ -8,6 +8,7 @@ from app import cli
 from app.core import errors
 from app.core.error_policy import Recovery, recovery_for
 from app.core.store.recovery import StoreMovedAside, StoreTooNew
+from tests.conftest import error_vocabulary
 
 #: Every class of the vocabulary, with the answer a user should get. A new class fails
 #: test_every_error_class_has_an_answer until it is added here (and, if needed, to POLICY).
@@ -42,23 +43,12 @@ EXPECTED: dict[type[BaseException], Recovery] = {
 }
 
 
-def _vocabulary() -> set[type[errors.PoplarkError]]:
-    found: set[type[errors.PoplarkError]] = set()
-    pending: list[type[errors.PoplarkError]] = [errors.PoplarkError]
-    while pending:
-        kind = pending.pop()
-        if kind.__module__ == errors.__name__ and kind not in found:
-            found.add(kind)
-            pending.extend(kind.__subclasses__())
-    return found
-
-
 def _instance(kind: type[BaseException]) -> BaseException:
     return kind() if kind is errors.Cancelled else kind("something happened")
 
 
 def test_every_error_class_has_an_answer() -> None:
-    assert _vocabulary() <= set(EXPECTED)
+    assert error_vocabulary() <= set(EXPECTED)
 
 
 @pytest.mark.parametrize("kind", list(EXPECTED), ids=lambda kind: kind.__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import credentials, errors
+from app.core import credentials
 from app.core.errors import (
     AuthError,
     Cancelled,
@@ -35,6 +35,7 @@ from app.core.errors import (
     TlsPortWithoutTls,
 )
 from app.ui.errors import Remedy, UserMessage, format_fingerprint, user_message
+from tests.conftest import error_vocabulary
 
 FINGERPRINT = "ab" * 32
 
@@ -106,17 +107,6 @@ TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
 ]
 
 
-def _all_error_classes() -> set[type[PoplarkError]]:
-    found: set[type[PoplarkError]] = set()
-    pending: list[type[PoplarkError]] = [PoplarkError]
-    while pending:
-        kind = pending.pop()
-        if kind.__module__ == errors.__name__ and kind not in found:
-            found.add(kind)
-            pending.extend(kind.__subclasses__())
-    return found
-
-
 def test_the_remedies_follow_the_one_error_policy() -> None:
     # The window offers "try later" only for what the policy retries, and asks the user to act
     # only for what the policy pauses for (app/core/error_policy.py).
@@ -140,7 +130,7 @@ def test_only_a_full_disk_is_told_to_free_disk_space() -> None:
 def test_the_table_covers_every_error_class() -> None:
     # A new error class in app/core/errors.py must get its own sentence and a row here.
     covered = {type(error) for error, *_ in TABLE}
-    assert _all_error_classes() <= covered
+    assert error_vocabulary() <= covered
 
 
 @pytest.mark.parametrize(("error", "remedy", "quiet", "words"), TABLE, ids=[type(row[0]).__name__ for row in TABLE])
