@@ -47,6 +47,8 @@ class Part:
     inside_attached_message: bool = False
     #: Not split because of the depth or part limits: offered as a file, never shown as text.
     opaque: bool = False
+    #: A multipart whose boundary was found but that holds no part (``--b--`` alone): nothing to show.
+    empty: bool = False
     children: list[int] = field(default_factory=list)
 
     @property
@@ -91,9 +93,15 @@ class Tree:
 
 
 def _delimiters(raw: bytes, boundary: bytes, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
-    """(line start, line end) of each ``--boundary`` line in ``raw[start:end]``, and whether it closed."""
+    """(line start, line end) of each ``--boundary`` line in ``raw[start:end]``, and whether it closed.
+
+    A nested multipart that reuses this boundary (some mailers do) owns the delimiters from its
+    own opening up to its closing ``--boundary--``: they are left out here, so it becomes one child
+    that is split again on its own.
+    """
     marker = b"--" + boundary
     found: list[tuple[int, int]] = []
+    nested = 0
     position = start
     while True:
         hit = raw.find(marker, position, end)
@@ -110,12 +118,31 @@ def _delimiters(raw: bytes, boundary: bytes, start: int, end: int) -> tuple[list
         if at_line_start and (tail >= end or raw[tail:tail + 1] in (b"\r", b"\n")):
             line_end = raw.find(b"\n", tail, end)
             line_end = end if line_end < 0 else line_end + 1
-            found.append((hit, line_end))
-            if closing:
-                return found, True
+            if closing and nested:
+                nested -= 1
+            else:
+                if nested == 0:
+                    found.append((hit, line_end))
+                if closing:
+                    return found, True
+                if _reuses_boundary(raw, boundary, line_end, end):
+                    nested += 1
             position = line_end
         else:
             position = after
+
+
+def _reuses_boundary(raw: bytes, boundary: bytes, start: int, end: int) -> bool:
+    """Whether the part at ``start`` is a multipart declaring ``boundary`` again."""
+    header_end = raw.find(b"\n\r\n", start, end)
+    header_end = raw.find(b"\n\n", start, end) if header_end < 0 else header_end
+    header_end = end if header_end < 0 else header_end
+    if raw.find(boundary, start, header_end) < 0:
+        return False  # the usual case, decided without parsing a header
+    headers, _ = split_part(raw, start, end)
+    content_type, parameters = parse_parameters(headers.get("content-type", b""))
+    return content_type.startswith("multipart/") \
+        and parameters.get("boundary", "").encode("utf-8", "surrogateescape") == boundary
 
 
 def _line_end_before(raw: bytes, position: int, floor: int) -> int:
@@ -143,6 +170,7 @@ def parse_tree(raw: bytes) -> Tree:
     while pending:
         start, end, depth, parent, default_type, inside = pending.pop()
         headers, body_start = split_part(raw, start, end)
+        body_start = min(body_start, end)  # an empty part: its blank line belongs to the delimiter
         content_type, parameters = parse_parameters(headers["content-type"]) if "content-type" in headers \
             else (default_type, {})
         if "/" not in content_type or " " in content_type:
@@ -171,6 +199,9 @@ def parse_tree(raw: bytes) -> Tree:
                 continue
             if not closed:
                 note("a multipart part is not closed (missing final boundary)")
+            if closed and len(found) == 1:
+                part.empty = True
+                continue
             child_default = "message/rfc822" if content_type == "multipart/digest" else "text/plain"
             room = MAX_PARTS - len(parts) - len(pending)
             if len(found) - 1 > room:
@@ -187,7 +218,9 @@ def parse_tree(raw: bytes) -> Tree:
                 children.append((line_end, child_end, depth + 1, part.index, child_default, inside))
         elif content_type in ("message/rfc822", "message/global") and splittable \
                 and part.transfer_encoding in ("", "7bit", "8bit", "binary"):
-            children.append((body_start, end, depth + 1, part.index, "text/plain", True))
+            # A message whose top level is message/rfc822 (a forward sent as the message itself)
+            # is read as that message: its parts are this message's, not an attachment's.
+            children.append((body_start, end, depth + 1, part.index, "text/plain", parent is not None or inside))
         elif content_type in ("message/rfc822", "message/global") and not splittable:
             part.opaque = True
             note("the message is nested too deeply or has too many parts; the rest is not shown")

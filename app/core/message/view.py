@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.filenames import sanitize_filename
 from app.core.message.charsets import codec_label, decode_bytes, decode_text, known_charset
@@ -74,6 +74,8 @@ _META_CHARSET = re.compile(rb"""(?i)<meta[^>]+charset\s*=\s*['"]?\s*([A-Za-z0-9_
 class _Body:
     plain: int | None = None
     html: int | None = None
+    #: Empty alternatives passed over: neither the body nor attachments.
+    blank: set[int] = field(default_factory=set)
 
 
 def _is_attachment(part: Part) -> bool:
@@ -84,8 +86,11 @@ def _is_attachment(part: Part) -> bool:
 def _choose_body(tree: Tree, index: int, body: _Body) -> bool:
     """Fill ``body`` from the subtree at ``index``; True when it held a body."""
     part = tree.parts[index]
-    if part.opaque:
+    if part.opaque or part.empty:
         return False
+    if part.content_type in ("message/rfc822", "message/global") and part.children \
+            and not tree.parts[part.children[0]].inside_attached_message:
+        return _choose_body(tree, part.children[0], body)  # the whole message is a message/rfc822
     if part.content_type in ("text/plain", "text/html", "text/enriched", "text/richtext") \
             or (part.maintype == "multipart" and not part.children):
         if _is_attachment(part):
@@ -103,7 +108,12 @@ def _choose_body(tree: Tree, index: int, body: _Body) -> bool:
         return False
     if part.content_type == "multipart/alternative":
         found = False
-        for child in reversed(part.children):  # the last alternative is the richest (RFC 2046 5.1.4)
+        # The last alternative is the richest (RFC 2046 5.1.4), but an empty one says nothing:
+        # it is passed over while another alternative has text.
+        children = [child for child in part.children if not _is_blank(tree, tree.parts[child])] \
+            or part.children
+        body.blank.update(child for child in part.children if child not in children)
+        for child in reversed(children):
             if _choose_body(tree, child, body):
                 found = True
         return found
@@ -113,6 +123,26 @@ def _choose_body(tree: Tree, index: int, body: _Body) -> bool:
                     part.children[0])
         return _choose_body(tree, root, body)
     return any(_choose_body(tree, child, body) for child in part.children)  # the first that holds one
+
+
+_TAG_OR_SPACE = re.compile(rb"(?s)<!--.*?-->|<(?:style|script|head|title)\b.*?</(?:style|script|head|title)\s*>"
+                           rb"|<[^>]*>|&nbsp;|&#160;|\s+", re.IGNORECASE)
+
+
+def _is_blank(tree: Tree, part: Part) -> bool:
+    """A text alternative with nothing to read: no bytes, or HTML with no text and no image."""
+    if part.maintype == "multipart":
+        return part.empty
+    if part.maintype != "text":
+        return False
+    if part.body_end - part.body_start > 16384:
+        return False  # too long to be empty in practice; not worth decoding to find out
+    data, _ = payload(tree, part)
+    if part.content_type == "text/html":
+        if re.search(rb"(?i)<(?:img|video|object|embed|svg)\b", data):
+            return False
+        data = _TAG_OR_SPACE.sub(b"", data)
+    return not data.strip()
 
 
 def _has_filename(part: Part) -> bool:
@@ -195,15 +225,20 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
         referenced = {content_id for content_id in inline_parts if "cid:" + content_id.lower() in lowered}
 
     attachments: list[Attachment] = []
-    used = {body.plain, body.html}
+    used = {body.plain, body.html, *body.blank}
     for part in tree.parts:
         if part.inside_attached_message:
             continue
         if part.index in used and not _has_filename(part):
             continue  # a named text part shown as the body is still offered as a file (a .csv, a log)
         is_message = part.content_type in ("message/rfc822", "message/global")
-        if part.maintype == "multipart" and part.children:
+        if part.maintype == "multipart" and (part.children or part.empty):
             continue
+        if part.index == 0 and is_message and part.children \
+                and not tree.parts[part.children[0]].inside_attached_message:
+            continue  # the message/rfc822 that is the message itself: its parts are listed instead
+        if not part.headers and part.body_start == part.body_end:
+            continue  # "--b" twice in a row: a delimiter, not a part
         if part.index == 0 and not is_message and part.maintype == "multipart":
             continue
         content_id = part.content_id
