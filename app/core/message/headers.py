@@ -287,6 +287,27 @@ def format_addresses(value: str) -> str:
 MAX_SHOWN_RECIPIENTS = 200
 #: Headers longer than this are cut before address parsing (the email address parser is slow).
 _MAX_ADDRESS_HEADER_CHARACTERS = 20_000
+#: RFC 2047 words stand in as these marks while an address list is split: a word may hold what the
+#: address parser reads as structure ("(", a quote, "<", "@"), which would cut it and leave it raw
+#: in the reader while the list showed it decoded (issue 13, item 5).
+_WORD_MARK = re.compile("\ue000(\\d+)\ue001")
+
+
+def _mark_words(text: str) -> tuple[str, list[str]]:
+    words: list[str] = []
+    if "\ue000" in text:  # the header has the mark itself: split it as written
+        return text, words
+
+    def mark(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"\ue000{len(words) - 1}\ue001"
+
+    return _ENCODED_WORD.sub(mark, text), words
+
+
+def _unmark(text: str, words: list[str]) -> str:
+    return _WORD_MARK.sub(lambda match: words[int(match.group(1))] if int(match.group(1)) < len(words)
+                          else match.group(0), text)
 
 
 def format_address_list(raw_value: bytes) -> str:
@@ -300,13 +321,16 @@ def format_address_list(raw_value: bytes) -> str:
         total = text.count("@")
         text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
         hidden = max(0, total - text.count("@"))
+    marked, words = _mark_words(text)
     try:
-        pairs = email.utils.getaddresses([text])
+        pairs = email.utils.getaddresses([marked])
     except (ValueError, IndexError, TypeError):
         return decode_header_value(text.encode("utf-8", "surrogatepass"))
     shown: list[str] = []
     for name, address in pairs:
-        name = decode_header_value(name.encode("utf-8", "surrogatepass")).strip().strip('"').strip()
+        if "\ue000" in address:  # an encoded word is no address: "=?..?= <a@b>" all in one word
+            name, address = f"{name} {address}", ""
+        name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogatepass")).strip().strip('"').strip()
         if name and address and name != address:
             shown.append(f"{name} <{address}>")
         elif address or name:
