@@ -27,6 +27,9 @@ TEXT_ENCODINGS: tuple[tuple[str, object], ...] = (
     ("euc-kr", QT_TRANSLATE_NOOP("MainWindow", "Korean (EUC-KR)")),
     ("koi8-r", QT_TRANSLATE_NOOP("MainWindow", "Cyrillic (KOI8-R)")),
     ("windows-1251", QT_TRANSLATE_NOOP("MainWindow", "Cyrillic (Windows-1251)")),
+    ("windows-1255", QT_TRANSLATE_NOOP("MainWindow", "Hebrew (Windows-1255)")),
+    ("iso-8859-8", QT_TRANSLATE_NOOP("MainWindow", "Hebrew (ISO-8859-8)")),
+    ("cp874", QT_TRANSLATE_NOOP("MainWindow", "Thai (Windows-874)")),  # Python's name for windows-874
     ("iso-8859-1", QT_TRANSLATE_NOOP("MainWindow", "Western (ISO-8859-1)")),
     ("windows-1252", QT_TRANSLATE_NOOP("MainWindow", "Western (Windows-1252)")),
     ("iso-8859-15", QT_TRANSLATE_NOOP("MainWindow", "Western (ISO-8859-15)")),

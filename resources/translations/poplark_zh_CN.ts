@@ -945,6 +945,21 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Hebrew (Windows-1255)</source>
+        <translation>希伯来文（Windows-1255）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hebrew (ISO-8859-8)</source>
+        <translation>希伯来文（ISO-8859-8）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thai (Windows-874)</source>
+        <translation>泰文（Windows-874）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Western (ISO-8859-1)</source>
         <translation>西欧（ISO-8859-1）</translation>
     </message>

@@ -43,3 +43,49 @@ def test_an_encoded_name_with_a_comma_stays_one_recipient_in_the_reader() -> Non
     raw = message(b"a@example.com",
                   to=b"=?UTF-8?Q?M=C3=BCller=2C_J.?= <j@example.de>, =?UTF-8?B?5byg5LiJ?= <z@example.cn>")
     assert parse_message(raw).to == "Müller, J. <j@example.de>, 张三 <z@example.cn>"
+
+
+# -- the Text Encoding choice re-reads headers, and the view says how the body's charset was chosen
+
+
+KOREAN = ("김철수".encode("euc-kr") + b" <kim@example.kr>", "회의 일정".encode("euc-kr"), "안녕하세요".encode("euc-kr"))
+
+
+def korean_mislabelled() -> bytes:
+    sender, subject, body = KOREAN
+    return (b"From: " + sender + b"\r\nTo: " + sender + b"\r\nSubject: " + subject
+            + b"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n" + body + b"\r\n")
+
+
+def test_a_text_encoding_choice_re_reads_raw_8_bit_headers_with_the_body() -> None:
+    view = parse_message(korean_mislabelled(), "euc-kr")
+    assert view.subject == "회의 일정"
+    assert view.sender == view.to == "김철수 <kim@example.kr>"
+    assert view.plain_text == "안녕하세요\n"
+    assert (view.charset, view.charset_source) == ("euc-kr", "overridden")
+
+
+def test_a_text_encoding_choice_leaves_encoded_words_to_their_own_charset() -> None:
+    raw = b"Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= \xc4\xe3\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+    assert parse_message(raw, "gb18030").subject == "Grüße 你"
+
+
+@pytest.mark.parametrize("label", ["windows-1255", "iso-8859-8", "cp874", "koi8-r", "windows-1251", "euc-kr"])
+def test_every_new_menu_encoding_decodes_headers(label: str) -> None:
+    text = {"windows-1255": "שלום", "iso-8859-8": "שלום", "cp874": "สวัสดี", "koi8-r": "Привет",
+            "windows-1251": "Привет", "euc-kr": "안녕"}[label]
+    raw = b"Subject: " + text.encode(label) + b"\r\n\r\n" + text.encode(label) + b"\r\n"
+    view = parse_message(raw, label)
+    assert view.subject == text
+    assert view.plain_text == text + "\n"
+    assert view.charset_source == "overridden"
+
+
+@pytest.mark.parametrize(("raw", "source"), [
+    (b"Content-Type: text/plain; charset=utf-8\r\n\r\nplain ascii\r\n", "declared"),
+    (b"Content-Type: text/plain; charset=big5\r\n\r\n" + "中文郵件".encode("big5") + b"\r\n", "declared"),
+    (b"Subject: x\r\n\r\n" + "caf\u00e9 cr\u00e8me".encode() + b"\r\n", "guessed"),
+    (b"Content-Type: text/plain; charset=x-no-such\r\n\r\n" + "数据".encode() + b"\r\n", "guessed"),
+])
+def test_the_view_says_how_the_body_charset_was_chosen(raw: bytes, source: str) -> None:
+    assert parse_message(raw).charset_source == source

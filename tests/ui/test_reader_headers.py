@@ -3,13 +3,15 @@ list decodes them, and the Text Encoding choice re-reading raw 8-bit headers wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from app.core.message.charsets import normalize_charset
+from app.ui.main_window import MainWindow
 from app.ui.widgets.preview import PreviewPane
 from tests.ui.conftest import CorpusStore
 
@@ -44,3 +46,43 @@ def test_the_from_and_to_lines_show_what_the_list_shows(qtbot: QtBot, pane: Prev
     assert pane.recipients_label.text() == "Jürgen <j@example.de>, Müller, J. <m@example.de>"
     assert "=?" not in pane.recipients_label.text() + pane.sender_label.text()
     assert pane.subject_label.text() == "Grüße"
+
+
+KOREAN_SUBJECT, KOREAN_SENDER, KOREAN_BODY = "회의 일정", "김철수", "안녕하세요"
+KOREAN_MISLABELLED = (b"From: " + KOREAN_SENDER.encode("euc-kr") + b" <kim@example.kr>\r\nSubject: "
+                      + KOREAN_SUBJECT.encode("euc-kr") + b"\r\nDate: Mon, 30 Nov 2026 10:00:00 +0900\r\n"
+                      b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\n" + KOREAN_BODY.encode("euc-kr") + b"\r\n")
+
+
+def test_the_text_encoding_menu_lists_thai_hebrew_cyrillic_and_korean(
+        mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window([])
+    labels = {action.data(): action.text() for action in window.window_actions.encoding_group.actions()}
+    assert {"cp874", "windows-1255", "iso-8859-8", "koi8-r", "windows-1251", "euc-kr"} <= labels.keys()
+    assert labels["cp874"] == "Thai (Windows-874)"
+    menu = window.window_actions.encoding_menu
+    assert {action.data() for action in menu.actions()} >= labels.keys()
+    for label in labels:
+        if label:
+            assert normalize_charset(label) is not None, label  # each choice is a codec the reader has
+
+
+def test_choosing_an_encoding_re_reads_the_headers_with_the_body(
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window([KOREAN_MISLABELLED])
+    with qtbot.waitSignal(window.preview.displayed, timeout=10000):
+        window.message_view.selectRow(0)
+    assert KOREAN_SUBJECT not in window.preview.subject_label.text()
+    korean = next(action for action in window.window_actions.encoding_group.actions() if action.data() == "euc-kr")
+    with qtbot.waitSignal(window.preview.displayed, timeout=10000):
+        korean.trigger()
+    assert window.preview.subject_label.text() == KOREAN_SUBJECT
+    assert window.preview.sender_label.text() == f"{KOREAN_SENDER} <kim@example.kr>"
+    assert KOREAN_BODY in window.preview.body.toPlainText()
+
+
+def test_the_new_encodings_are_translated(chinese_ui: object, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window([])
+    labels = {action.data(): action.text() for action in window.window_actions.encoding_group.actions()}
+    assert labels["cp874"] == "泰文（Windows-874）"
+    assert labels["windows-1255"] == "希伯来文（Windows-1255）"

@@ -29,7 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.core.filenames import sanitize_filename
-from app.core.message.charsets import codec_label, decode_bytes, decode_text, known_charset
+from app.core.message.charsets import (
+    codec_label,
+    decode_bytes,
+    decode_text,
+    decode_with,
+    known_charset,
+    normalize_charset,
+)
 from app.core.message.flowed import unflow
 from app.core.message.headers import decode_header_value, format_address_list, parse_date
 from app.core.message.html_policy import html_has_remote_content
@@ -63,6 +70,9 @@ class MessageView:
     has_remote_content: bool  # the HTML references http(s) or protocol-relative resources
     problems: tuple[str, ...]  # human-readable notes about defects, may be empty
     date_text: str = ""       # the Date header as written (for a malformed date that did not parse)
+    #: How :attr:`charset` was chosen: "declared" (the part's label, or its HTML meta), "guessed"
+    #: (no usable label, or the label did not fit the bytes), "overridden" (the Text Encoding menu).
+    charset_source: str | None = None
 
 
 # -- the body -----------------------------------------------------------------------------------
@@ -161,7 +171,7 @@ def _attachment_filename(tree: Tree, part: Part) -> str:
 
 
 def _body_text(tree: Tree, index: int, override: str | None,
-               problems: list[str]) -> tuple[str, str]:
+               problems: list[str]) -> tuple[str, str, str]:
     part = tree.parts[index]
     data, clean = payload(tree, part)
     if not clean:
@@ -178,11 +188,29 @@ def _body_text(tree: Tree, index: int, override: str | None,
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     if part.content_type == "text/plain" and part.parameters.get("format", "").lower() == "flowed":
         text = unflow(text, part.parameters.get("delsp", "").lower() == "yes")
-    return text, codec
+    return text, codec, _charset_source(codec, declared, override)
 
 
-def _header(tree: Tree, name: str) -> bytes:
-    return tree.parts[0].headers.get(name, b"") if tree.parts else b""
+def _charset_source(codec: str, declared: str | None, override: str | None) -> str:
+    if override and normalize_charset(override) == normalize_charset(codec):
+        return "overridden"
+    if declared and normalize_charset(declared) in (normalize_charset(codec), "ascii"):
+        return "declared"
+    return "guessed"
+
+
+def _header(tree: Tree, name: str, override: str | None = None) -> bytes:
+    """A header of the message as stored, or, with a Text Encoding choice, its raw 8-bit bytes
+    read in that charset (and handed on as UTF-8): the choice re-reads headers with the body.
+    RFC 2047 words name their own charset and are left to it."""
+    value = tree.parts[0].headers.get(name, b"") if tree.parts else b""
+    codec = normalize_charset(override)
+    if codec and not value.isascii():
+        try:
+            return decode_with(value, codec, "replace").encode("utf-8", "surrogatepass")
+        except (UnicodeError, LookupError):  # a codec Python knows that is no charset (idna, zlib)
+            return value
+    return value
 
 
 def parse_message(raw: bytes, charset_override: str | None = None) -> MessageView:
@@ -207,13 +235,14 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
     _choose_body(tree, 0, body)
     plain_text = html = None
     charset: str | None = None
+    charset_source: str | None = None
     if body.html is not None:
-        html, codec = _body_text(tree, body.html, charset_override, problems)
+        html, codec, charset_source = _body_text(tree, body.html, charset_override, problems)
         charset = codec_label(codec)
     if body.plain is not None:
-        plain_text, codec = _body_text(tree, body.plain, charset_override, problems)
+        plain_text, codec, source = _body_text(tree, body.plain, charset_override, problems)
         if charset is None:
-            charset = codec_label(codec)
+            charset, charset_source = codec_label(codec), source
     inline_parts: dict[str, int] = {}
     for part in tree.parts:
         content_id = part.content_id
@@ -248,16 +277,17 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
             part_index=part.index, filename=_attachment_filename(tree, part), content_type=part.content_type,
             size=decoded_size(tree, part), content_id=content_id, is_message=is_message))
 
-    date_text = decode_header_value(_header(tree, "date"))
+    override = charset_override
+    date_text = decode_header_value(_header(tree, "date", override))
     date = parse_date(date_text)
     if date_text and date is None:
         problems.append(f"the date {date_text[:60]!r} could not be read")
     return MessageView(
-        subject=decode_header_value(_header(tree, "subject")),
-        sender=format_address_list(_header(tree, "from")),
-        to=format_address_list(_header(tree, "to")),
-        cc=format_address_list(_header(tree, "cc")),
-        reply_to=format_address_list(_header(tree, "reply-to")),
+        subject=decode_header_value(_header(tree, "subject", override)),
+        sender=format_address_list(_header(tree, "from", override)),
+        to=format_address_list(_header(tree, "to", override)),
+        cc=format_address_list(_header(tree, "cc", override)),
+        reply_to=format_address_list(_header(tree, "reply-to", override)),
         date=date,
         message_id=decode_header_value(_header(tree, "message-id")).strip(),
         plain_text=plain_text,
@@ -268,6 +298,7 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
         has_remote_content=html_has_remote_content(html) if html is not None and detect_remote else False,
         problems=tuple(dict.fromkeys(problems)),
         date_text=date_text,
+        charset_source=charset_source,
     )
 
 
