@@ -5,6 +5,8 @@ Every message is built here, byte by byte; each row says what the reader must sh
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from app.core.message.view import parse_message, part_payload
@@ -67,3 +69,63 @@ def test_body_is_found(raw: bytes, plain: str | None, html: str | None,
     assert all(item.size >= 0 for item in view.attachments)
     for item in view.attachments:
         assert len(part_payload(raw, item.part_index)[0]) == item.size
+
+
+# -- item 10: file names --------------------------------------------------------------------------
+
+_REPORT = "2024年度报告（终稿）.pdf"
+_REPORT_QUOTED = "".join(f"%{byte:02X}" for byte in _REPORT.encode("utf-8"))
+
+
+def _pieces(text: str, *cuts: int, star: tuple[bool, ...] = ()) -> str:
+    """``filename*0*=...; filename*1*=...`` with the value cut at the given offsets."""
+    bounds = [0, *cuts, len(text)]
+    parts = []
+    for number, (start, end) in enumerate(itertools.pairwise(bounds)):
+        marked = star[number] if number < len(star) else True
+        parts.append(f"filename*{number}{'*' if marked else ''}={text[start:end]}")
+    return ";\r\n ".join(parts)
+
+
+def _with_filename(disposition: bytes) -> bytes:
+    return (b'Content-Type: multipart/mixed; boundary="F"\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\nSee file.\r\n'
+            b"--F\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment;\r\n "
+            + disposition + b"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--F--\r\n")
+
+
+FILENAME_CASES = [
+    ("rfc2231_continued_utf8", "UTF-8''" + _REPORT_QUOTED, (20, 50), (), _REPORT),
+    # "%E5%B9" | "%B4": a cut inside one character, each piece a whole %XX
+    ("rfc2231_cut_inside_a_character", "UTF-8''" + _REPORT_QUOTED, (19, 22), (), _REPORT),
+    # a cut inside one %XX, and a later piece without its "*"
+    ("rfc2231_cut_inside_percent_escape", "UTF-8''" + _REPORT_QUOTED, (18, 40), (True, True, False), _REPORT),
+    ("rfc2231_gb18030_pieces", "gb2312''" + "".join(f"%{b:02X}" for b in _REPORT.encode("gb18030")),
+     (17, 30), (), _REPORT),
+    ("rfc2231_latin1", "iso-8859-1''J%FCrgen%20M%FCller.pdf", (14,), (), "Jürgen Müller.pdf"),
+    ("rfc2231_iso2022jp", "iso-2022-jp''" + "".join(f"%{b:02X}" for b in "報告書.pdf".encode("iso2022_jp")),
+     (), (), "報告書.pdf"),
+]
+
+
+@pytest.mark.parametrize(("value", "cuts", "star", "expected"), [case[1:] for case in FILENAME_CASES],
+                         ids=[case[0] for case in FILENAME_CASES])
+def test_rfc2231_file_names(value: str, cuts: tuple[int, ...], star: tuple[bool, ...], expected: str) -> None:
+    raw = _with_filename(_pieces(value, *cuts, star=star).encode("ascii"))
+    view = parse_message(raw)
+    assert [(item.filename, item.size) for item in view.attachments] == [(expected, 3)]
+
+
+RAW_NAME_CASES = [
+    ("raw_latin1", b'filename="J\xfcrgen M\xfcller.pdf"', "Jürgen Müller.pdf"),
+    ("raw_utf8", b'filename="' + _REPORT.encode("utf-8") + b'"', _REPORT),
+    ("raw_gbk", b'filename="' + _REPORT.encode("gb18030") + b'"', _REPORT),
+    ("raw_iso2022jp", b'filename="' + "見積書.xlsx".encode("iso2022_jp") + b'"', "見積書.xlsx"),
+    ("encoded_word_iso2022jp", b'filename="=?ISO-2022-JP?B?GyRCOCtAUT1xGyhC?=.xlsx"', "見積書.xlsx"),
+]
+
+
+@pytest.mark.parametrize(("disposition", "expected"), [case[1:] for case in RAW_NAME_CASES],
+                         ids=[case[0] for case in RAW_NAME_CASES])
+def test_raw_and_encoded_file_names(disposition: bytes, expected: str) -> None:
+    view = parse_message(_with_filename(disposition))
+    assert [item.filename for item in view.attachments] == [expected]

@@ -201,10 +201,14 @@ def _unquote(value: str) -> str:
 
 
 def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
-    """The main value (lower case) and decoded parameters of a Content-Type-like header."""
-    text = decode_bytes(_unfold(raw_value))
+    """The main value (lower case) and decoded parameters of a Content-Type-like header.
+
+    Raw 8-bit bytes are kept as bytes (surrogate escapes) until each value is complete, so that
+    RFC 2231 pieces are joined as octets and each value is decoded once, as a whole.
+    """
+    text = _unfold(raw_value).decode("utf-8", "surrogateescape")
     head, _, _ = text.partition(";")
-    main_value = head.strip().strip('"').lower()
+    main_value = _decode_raw_value(head.strip().strip('"')).lower()
     plain: dict[str, str] = {}
     sections: dict[str, list[tuple[int, bool, str]]] = {}
     for match in _PARAMETER.finditer(text, len(head)):
@@ -218,7 +222,7 @@ def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
                 (int(section.group(2)[:6]), bool(section.group(3)), value))
         else:
             sections.setdefault(section.group(4), []).append((0, True, value))
-    parameters = dict(plain)
+    parameters = {name: _decode_raw_value(value) for name, value in plain.items()}
     for name, pieces in sections.items():
         decoded = _join_rfc2231(pieces)
         if decoded:
@@ -229,20 +233,66 @@ def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
     return main_value, parameters
 
 
+#: A byte above ASCII with ASCII on both sides: how Latin-1 letters sit in a name ("J\xfcrgen"),
+#: and how no double-byte (GBK, Big5, Shift_JIS) text looks.
+_LONE_HIGH_BYTE = re.compile(rb"(?:^|[\x00-\x7f])[\x80-\xff](?=[\x00-\x7f]|$)")
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]+")
+
+
+def _decode_raw_value(value: str) -> str:
+    """A parameter value as read from the wire (8-bit bytes as surrogate escapes) made text."""
+    if value.isascii():
+        if "\x1b" in value:  # ISO-2022-JP written raw into a parameter (old Japanese mailers)
+            try:
+                return value.encode("ascii").decode("iso2022_jp_ext")
+            except UnicodeError:
+                return value
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    runs = _HIGH_BYTES.findall(data)
+    if runs and all(len(run) == 1 for run in runs) and len(_LONE_HIGH_BYTE.findall(data)) == len(runs):
+        return data.decode("cp1252", "replace")  # isolated accented letters: a Western name
+    return decode_bytes(data)
+
+
 def _join_rfc2231(pieces: list[tuple[int, bool, str]]) -> str:
-    """RFC 2231 sections 3-4: continuations joined in order, ``charset'language'`` then %XX."""
+    """RFC 2231 sections 3-4: the pieces joined in order as octets, then %XX undone, then decoded
+    in the charset of the first piece (``charset'language'``).
+
+    Joining before undoing %XX keeps a character split between pieces whole, even where a sender
+    split inside a ``%XX`` or left the ``*`` off a later piece.
+    """
     pieces.sort(key=lambda piece: piece[0])
     charset: str | None = None
-    data: list[bytes] = []
+    chunks: list[str] = []
+    encoded_anywhere = any(encoded for _, encoded, _ in pieces)
     for position, (_, encoded, value) in enumerate(pieces):
-        if encoded:
-            if position == 0 and value.count("'") >= 2:
-                charset, _, rest = value.split("'", 2)
-                value = rest
-            data.append(urllib.parse.unquote_to_bytes(value))
-        else:
-            data.append(value.encode("utf-8", "surrogatepass"))
-    return decode_bytes(b"".join(data), charset)
+        if position == 0 and encoded and value.count("'") >= 2:
+            charset, _, value = value.split("'", 2)
+        chunks.append(value)
+    data = "".join(chunks).encode("utf-8", "surrogateescape")
+    if encoded_anywhere:
+        data = urllib.parse.unquote_to_bytes(data)
+    if charset and charset.strip().lower() in ("iso-2022-jp", "iso2022jp", "csiso2022jp"):
+        charset = "iso2022_jp_ext"
+    codec = normalize_charset(charset)
+    if codec:
+        try:
+            return data.decode(codec)
+        except (UnicodeError, LookupError):
+            pass
+        try:
+            text = data.decode(codec, "replace")
+        except (UnicodeError, LookupError):
+            text = "\ufffd\ufffd"
+        if text.count("\ufffd") <= 1:
+            return text  # one bad byte: the label stands, with a replacement mark
+        # Otherwise the label is wrong: the bytes themselves decide.
+    return _decode_raw_value(data.decode("utf-8", "surrogateescape"))
 
 
 # -- addresses ------------------------------------------------------------------------------------
