@@ -219,7 +219,7 @@ def test_multipart_without_boundary_parameter_is_shown_as_text() -> None:
     ("你好".encode("gbk"), None, "你好", "gb18030"),
     ("你好".encode("gbk"), "utf-8", "你好", "gb18030"),             # mislabelled
     ("你好".encode(), "iso-8859-1", "你好", "utf-8"),               # weak label, valid UTF-8 wins
-    ("café".encode("latin-1"), "iso-8859-1", "café", "iso8859-1"),
+    ("café".encode("latin-1"), "iso-8859-1", "café", "cp1252"),    # ISO-8859-1 read as windows-1252
     ("café".encode("latin-1"), "us-ascii", "café", "cp1252"),      # not ASCII, not UTF-8, not GB18030
     ("嘅".encode("big5hkscs"), "big5", "嘅", "big5hkscs"),
     (b"plain", None, "plain", "ascii"),
