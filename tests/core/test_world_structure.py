@@ -5,7 +5,10 @@ Every message is built here, byte by byte; each row says what the reader must sh
 
 from __future__ import annotations
 
+import base64
+import binascii
 import itertools
+import struct
 
 import pytest
 
@@ -129,3 +132,100 @@ RAW_NAME_CASES = [
 def test_raw_and_encoded_file_names(disposition: bytes, expected: str) -> None:
     view = parse_message(_with_filename(disposition))
     assert [item.filename for item in view.attachments] == [expected]
+
+
+# -- item 10: files inside parts: uuencode and TNEF -------------------------------------------------
+
+_PHOTO = bytes(range(256)) * 3 + b"\x00\x00 \n\r\n"   # every byte value, NULs and line ends too
+_REPORT_BYTES = b"%PDF-1.4\n" + bytes(range(200, 256)) * 5
+
+
+def _uuencode(name: str, data: bytes, *, strip_trailing_spaces: bool = False) -> bytes:
+    lines = [binascii.b2a_uu(data[start:start + 45]) for start in range(0, len(data), 45)]
+    if strip_trailing_spaces:  # what some gateways do to each line
+        lines = [line.rstrip(b" \n") + b"\n" for line in lines]
+    return (f"begin 644 {name}\n".encode() + b"".join(lines) + b"`\nend\n").replace(b"\n", b"\r\n")
+
+
+def _tnef_attribute(level: int, attribute: int, data: bytes) -> bytes:
+    return struct.pack("<BII", level, attribute, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
+
+
+def _mapi_long_filename(name: str) -> bytes:
+    """An attAttachment property list: PR_ATTACH_METHOD (a long), then PR_ATTACH_LONG_FILENAME."""
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    padding = b"\x00" * (-len(encoded) % 4)
+    return (struct.pack("<I", 2) + struct.pack("<HHI", 0x0003, 0x3705, 1)
+            + struct.pack("<HHII", 0x001F, 0x3707, 1, len(encoded)) + encoded + padding)
+
+
+def make_tnef(files: list[tuple[str, bytes, str | None]], *, message_codepage: int = 1252) -> bytes:
+    """A TNEF stream per [MS-OXTNEF]: signature, key, message attributes, then per attachment
+    attAttachRendData, attAttachTitle, attAttachData and (for a long name) attAttachment."""
+    stream = struct.pack("<IH", 0x223E9F78, 0x0001)
+    stream += _tnef_attribute(1, 0x00089006, struct.pack("<I", 0x00010000))           # attTnefVersion
+    stream += _tnef_attribute(1, 0x00069007, struct.pack("<II", message_codepage, 0))  # attOemCodepage
+    stream += _tnef_attribute(1, 0x00018008, b"Quarterly numbers\x00")                 # attSubject
+    for title, data, long_name in files:
+        stream += _tnef_attribute(2, 0x00069002, struct.pack("<HIIIHI", 1, 0xFFFFFFFF, 0, 0, 1, 0))
+        stream += _tnef_attribute(2, 0x00018010, title.encode(f"cp{message_codepage}") + b"\x00")
+        stream += _tnef_attribute(2, 0x0006800F, data)
+        if long_name:
+            stream += _tnef_attribute(2, 0x00069005, _mapi_long_filename(long_name))
+    return stream
+
+
+def _with_part(headers: str, body: bytes) -> bytes:
+    return (b'Content-Type: multipart/mixed; boundary="T"\r\n\r\n--T\r\nContent-Type: text/plain\r\n\r\n'
+            b"Numbers attached.\r\n--T\r\n" + headers.encode() + b"\r\n\r\n" + body + b"\r\n--T--\r\n")
+
+
+def _base64(data: bytes) -> bytes:
+    return base64.encodebytes(data).replace(b"\n", b"\r\n").rstrip(b"\r\n")
+
+
+_TNEF_HEADERS = ("Content-Type: application/ms-tnef; name=winmail.dat\r\n"
+                 "Content-Disposition: attachment; filename=winmail.dat\r\nContent-Transfer-Encoding: base64")
+_TNEF_TWO = make_tnef([("REPORT~1.PDF", _REPORT_BYTES, "Quarterly report 2024.pdf"),
+                       ("photo.bin", _PHOTO, None)])
+_TNEF_BROKEN = _TNEF_TWO[:60]
+
+# (name, raw message, expected body text, expected files as (name, bytes))
+EMBEDDED_CASES = [
+    ("uuencode_in_plain_body",
+     b"Subject: uu\r\n\r\nHere it is:\r\n\r\n" + _uuencode("photo.bin", _PHOTO) + b"\r\nBye\r\n",
+     "Here it is:\n\n[photo.bin]\n\nBye", [("photo.bin", _PHOTO)]),
+    ("uuencode_two_files_trailing_spaces_stripped",
+     b"Subject: uu\r\n\r\nTwo:\r\n" + _uuencode("a.pdf", _REPORT_BYTES, strip_trailing_spaces=True)
+     + _uuencode("b.bin", _PHOTO, strip_trailing_spaces=True),
+     "Two:\n[a.pdf]\n[b.bin]", [("a.pdf", _REPORT_BYTES), ("b.bin", _PHOTO)]),
+    ("uuencode_damaged_stays_text",
+     b"Subject: uu\r\n\r\nbegin 644 x.bin\r\n!!!!not uuencode at all\r\nend\r\n",
+     "begin 644 x.bin\n!!!!not uuencode at all\nend", []),
+    ("tnef_two_files", _with_part(_TNEF_HEADERS, _base64(_TNEF_TWO)), "Numbers attached.",
+     [("Quarterly report 2024.pdf", _REPORT_BYTES), ("photo.bin", _PHOTO)]),
+    ("tnef_cp1252_title_only", _with_part(_TNEF_HEADERS, _base64(make_tnef([("Bücher.txt", b"ok", None)]))),
+     "Numbers attached.", [("Bücher.txt", b"ok")]),
+    ("tnef_damaged_stays_winmail_dat", _with_part(_TNEF_HEADERS, _base64(_TNEF_BROKEN)), "Numbers attached.",
+     [("winmail.dat", _TNEF_BROKEN)]),
+    ("tnef_by_file_name", _with_part(
+        "Content-Type: application/octet-stream; name=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64",
+        _base64(make_tnef([("notes.txt", b"hello", None)]))), "Numbers attached.", [("notes.txt", b"hello")]),
+]
+
+
+@pytest.mark.parametrize(("raw", "text", "files"), [case[1:] for case in EMBEDDED_CASES],
+                         ids=[case[0] for case in EMBEDDED_CASES])
+def test_files_inside_parts_are_offered_and_saved_byte_exact(raw: bytes, text: str,
+                                                             files: list[tuple[str, bytes]]) -> None:
+    view = parse_message(raw)
+    assert (view.plain_text or "").strip() == text
+    assert [(item.filename, item.size) for item in view.attachments] == [(name, len(data)) for name, data in files]
+    for item, (_, data) in zip(view.attachments, files, strict=True):
+        assert part_payload(raw, item.part_index)[0] == data
+
+
+def test_a_file_number_past_the_last_is_no_part() -> None:
+    raw = b"Subject: uu\r\n\r\n" + _uuencode("a.bin", b"abc")
+    with pytest.raises(KeyError):
+        part_payload(raw, 5)

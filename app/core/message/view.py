@@ -37,6 +37,7 @@ from app.core.message.charsets import (
     known_charset,
     normalize_charset,
 )
+from app.core.message.embedded import embedded_files, strip_uuencoded
 from app.core.message.flowed import unflow
 from app.core.message.headers import decode_header_value, format_address_list, parse_date
 from app.core.message.html_policy import html_has_remote_content
@@ -276,6 +277,18 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
         attachments.append(Attachment(
             part_index=part.index, filename=_attachment_filename(tree, part), content_type=part.content_type,
             size=decoded_size(tree, part), content_id=content_id, is_message=is_message))
+    # Files inside parts (uuencode, TNEF) are listed after the MIME parts, numbered on from them;
+    # an unpacked winmail.dat gives way to its files, and the uuencoded text leaves the body.
+    embedded = embedded_files(tree)
+    unpacked = {file.source for file in embedded if file.span is None}
+    attachments = [attachment for attachment in attachments if attachment.part_index not in unpacked]
+    for number, file in enumerate(embedded):
+        attachments.append(Attachment(
+            part_index=len(tree.parts) + number, content_type=file.content_type, size=len(file.data),
+            filename=sanitize_filename(file.filename, f"part-{len(tree.parts) + number}", file.content_type),
+            content_id=None, is_message=False))
+    if plain_text is not None and any(file.source == body.plain for file in embedded):
+        plain_text = strip_uuencoded(plain_text)
 
     override = charset_override
     date_text = decode_header_value(_header(tree, "date", override))
@@ -305,6 +318,11 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
 def part_payload(raw: bytes, part_index: int) -> tuple[bytes, str]:
     """The decoded bytes and content type of one part. KeyError when there is no such part."""
     tree = parse_tree(raw)
+    if part_index >= len(tree.parts):  # a file inside a part (see build_view)
+        embedded = embedded_files(tree)
+        if part_index - len(tree.parts) < len(embedded):
+            file = embedded[part_index - len(tree.parts)]
+            return file.data, file.content_type
     if not 0 <= part_index < len(tree.parts):
         raise KeyError(part_index)
     part = tree.parts[part_index]
