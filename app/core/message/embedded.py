@@ -86,9 +86,13 @@ def strip_uuencoded(text: str) -> str:
     return _TEXT_BLOCK.sub(lambda match: f"[{match.group(1)}]\n", text)
 
 
-def _carries_uuencode(part: Part) -> bool:
-    return part.content_type == "text/plain" and not part.children and not part.opaque \
-        and part.body_end - part.body_start <= _MAX_SCANNED_BYTES
+def _carries_uuencode(tree: Tree, part: Part) -> bool:
+    if part.content_type != "text/plain" or part.children or part.opaque \
+            or part.body_end - part.body_start > _MAX_SCANNED_BYTES:
+        return False
+    # "begin" survives 7bit, 8bit and quoted-printable as it is: most bodies are ruled out
+    # without decoding them.
+    return part.transfer_encoding == "base64" or tree.raw.find(b"begin", part.body_start, part.body_end) >= 0
 
 
 def _is_tnef(part: Part) -> bool:
@@ -107,7 +111,7 @@ def embedded_files(tree: Tree) -> list[Embedded]:
     for part in tree.parts:
         if part.inside_attached_message:
             continue
-        if _carries_uuencode(part):
+        if _carries_uuencode(tree, part):
             data, _ = payload(tree, part)
             for name, content, span in uudecode_blocks(data):
                 files.append(Embedded(part.index, name, _guess_type(name), content, span))
