@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="show a stored message")
     show.add_argument("id", type=int)
     show.add_argument("--raw", action="store_true", help="write the stored bytes unchanged")
+    show.add_argument("--json", action="store_true",
+                      help="one JSON object: decoded headers, the body's charset, its text, the attachments")
+    show.add_argument("--charset", metavar="LABEL",
+                      help="read the body and raw 8-bit headers in this charset (e.g. big5, euc-kr)")
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")

@@ -8,12 +8,15 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.cli.presenter import EXIT_OK
 from app.core.errors import ConfigError
 from app.core.model import Folder, MessageSummary
 from app.core.store import Profile, Store
+
+if TYPE_CHECKING:
+    from app.core.message.view import MessageView
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -77,13 +80,15 @@ def _clip(text: str, width: int) -> str:
 
 def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     from app.core.message.headers import format_date
-    from app.core.message.text import readable_text
 
     raw = store.raw(arguments.id)
     if arguments.raw:
         sys.stdout.flush()
         sys.stdout.buffer.write(raw)
         sys.stdout.buffer.flush()
+        return EXIT_OK
+    if arguments.json:
+        _write_message_json(sys.stdout, arguments.id, raw, arguments.charset)
         return EXIT_OK
     message = store.message(arguments.id)
     print(f"From:    {message.sender}")
@@ -93,8 +98,32 @@ def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) 
     if message.has_attachments:
         print("(has attachments)")
     print()
-    sys.stdout.write(readable_text(raw))
+    sys.stdout.write(_body(raw, arguments.charset)[1])
     return EXIT_OK
+
+
+def _body(raw: bytes, charset: str | None) -> tuple[MessageView, str]:
+    """The one parse the reader uses (core/message/view.py) and its body as plain text."""
+    from app.core.message.text import html_to_text
+    from app.core.message.view import parse_message
+
+    view = parse_message(raw, charset)
+    if view.plain_text is not None:
+        return view, view.plain_text
+    return view, html_to_text(view.html) if view.html is not None else ""
+
+
+def _write_message_json(out: TextIO, message_id: int, raw: bytes, charset: str | None) -> None:
+    view, body = _body(raw, charset)
+    out.write(json.dumps({
+        "id": message_id, "message_id": view.message_id, "subject": view.subject,
+        "from": view.sender, "to": view.to, "cc": view.cc,
+        "date": _iso(view.date) if view.date is not None else (view.date_text or None),
+        "charset": view.charset, "charset_source": view.charset_source, "body": body,
+        "attachments": [{"filename": attachment.filename, "content_type": attachment.content_type,
+                         "size": attachment.size} for attachment in view.attachments],
+        "problems": list(view.problems),
+    }, ensure_ascii=False) + "\n")
 
 
 def command_export(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ attachment costs a few byte counts; payloads are decoded only by :func:`part_pay
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from app.core.message.charsets import (
 )
 from app.core.message.embedded import embedded_files, strip_uuencoded
 from app.core.message.flowed import unflow
-from app.core.message.headers import decode_header_value, format_address_list, parse_date
+from app.core.message.headers import declared_charsets, decode_header_value, format_address_list, parse_date
 from app.core.message.html_policy import html_has_remote_content
 from app.core.message.tree import Part, Tree, decoded_size, parse_tree, payload
 
@@ -192,10 +193,25 @@ def _body_text(tree: Tree, index: int, override: str | None,
     return text, codec, _charset_source(codec, declared, override)
 
 
+def _charset_names(label: str) -> set[str]:
+    """A label's spellings: as written, its codec, and the superset it is widened to."""
+    names = {label.strip().lower()}
+    widened = normalize_charset(label)
+    if widened:
+        names.add(widened)
+    try:
+        names.add(codecs.lookup(label.strip()).name)
+    except LookupError:
+        pass
+    return {name.replace("_", "-") for name in names}
+
+
 def _charset_source(codec: str, declared: str | None, override: str | None) -> str:
-    if override and normalize_charset(override) == normalize_charset(codec):
+    """Whether the body's charset was "overridden" (the user's choice), "declared" or "guessed"."""
+    used = _charset_names(codec)
+    if override and _charset_names(override) & used:
         return "overridden"
-    if declared and normalize_charset(declared) in (normalize_charset(codec), "ascii"):
+    if declared and (_charset_names(declared) & used or "ascii" in used):
         return "declared"
     return "guessed"
 
@@ -211,7 +227,19 @@ def _header(tree: Tree, name: str, override: str | None = None) -> bytes:
             return decode_with(value, codec, "replace").encode("utf-8", "surrogatepass")
         except (UnicodeError, LookupError):  # a codec Python knows that is no charset (idna, zlib)
             return value
+    if value and not value.isascii() and b"=?" not in value and not _is_utf8(value):
+        # Raw 8-bit bytes: read in the charsets the message declares (charsets.decode_text). Words
+        # holding 8-bit bytes are left to the header parser, which keeps their bytes.
+        return decode_bytes(value, hints=declared_charsets(tree.raw)).encode("utf-8", "surrogatepass")
     return value
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def parse_message(raw: bytes, charset_override: str | None = None) -> MessageView:
