@@ -29,6 +29,17 @@ BODY_CASES = [
         "--B--",
         "--B", "Content-Type: application/pdf; name=a.pdf", "Content-Transfer-Encoding: base64", "", "AAAA",
         "--B--"), "Hello reuse", "<p>Hello reuse</p>", [("a.pdf", 3)]),
+    ("three_levels_reuse_one_boundary", _mime(
+        'Content-Type: multipart/mixed; boundary="B"', "",
+        "--B", 'Content-Type: multipart/alternative; boundary="B"', "",
+        "--B", "Content-Type: text/plain", "", "Plain",
+        "--B", 'Content-Type: multipart/related; boundary="B"', "",
+        "--B", "Content-Type: text/html", "", '<p>Deep</p><img src="cid:i1">',
+        "--B", "Content-Type: image/png", "Content-ID: <i1>", "Content-Transfer-Encoding: base64", "", "iVBORw==",
+        "--B--",
+        "--B--",
+        "--B", "Content-Type: text/csv; name=t.csv", "Content-Disposition: attachment", "", "a,b",
+        "--B--"), "Plain", '<p>Deep</p><img src="cid:i1">', [("t.csv", 3)]),
     ("empty_first_multipart", _mime(
         'Content-Type: multipart/mixed; boundary="A"', "",
         "--A", 'Content-Type: multipart/alternative; boundary="C"', "", "--C--",
