@@ -131,6 +131,8 @@ _FAMILIES = {"gb18030": "gb18030", "big5hkscs": "big5hkscs", "cp950": "big5hkscs
 #: Double-byte labels that decode almost any bytes "cleanly": their text is checked for sense.
 _PERMISSIVE = frozenset({"gb18030", "big5hkscs", "cp932", "cp949", "euc_jp"})
 
+#: Western single-byte labels, which decode any bytes: CJK text under them is checked for sense.
+_WESTERN = frozenset({"cp1252", "latin-1", "iso8859-15", "cp1250", "iso8859-2"})
 #: A multi-byte character split by a line break (an 8-bit body wrapped by a relay).
 _SPLIT_UTF8 = re.compile(rb"([\xc2-\xf4][\x80-\xbf]{0,2})\r?\n([\x80-\xbf]{1,3})")
 #: charset-normalizer on megabytes of text is slow; its guess from the start is as good.
@@ -197,7 +199,7 @@ def _mostly_right(text: str) -> bool:
     """Whether a tolerant decoding has only isolated bad bytes among many good characters."""
     bad = text.count("\ufffd")
     good = sum(1 for character in text if ord(character) > 0x7F) - bad
-    return good >= 4 * bad
+    return good >= 2 * bad
 
 
 def _guess(data: bytes, declared: str | None, hints: tuple[str, ...]) -> tuple[str, str] | None:
@@ -250,10 +252,10 @@ def decode_text(data: bytes, declared: str | None, override: str | None = None,
                 return as_utf8, "utf-8"
         text = _strict(data, codec)
         if text is not None:
-            if codec in _PERMISSIVE and detect.score(text, _family(codec)) < 0:
+            if (codec in _PERMISSIVE or codec in _WESTERN) and detect.score(text, _family(codec)) < 0:
                 found = detect.best(data, tuple(c for c in detect.CANDIDATES if c in _PERMISSIVE and c != codec))
                 if found is not None and detect.score(found[0], _family(found[1])) >= 0.5:
-                    return found  # Shift_JIS labelled GB2312: the label is wrong, not the text
+                    return found  # Shift_JIS labelled GB2312, EUC-JP labelled Latin-1: the label is wrong
             return text, codec
         try:
             tolerant = decode_with(data, codec, "replace")

@@ -66,6 +66,12 @@ def _beside_ascii_letter(text: str, index: int) -> bool:
     return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
 
 
+def _inside_ascii_word(text: str, index: int) -> bool:
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+
+
 def _beside_non_ascii(text: str, index: int) -> bool:
     before = text[index - 1] if index else " "
     after = text[index + 1] if index + 1 < len(text) else " "
@@ -84,6 +90,9 @@ def score(text: str, codec: str) -> float:
         if point < 0x80:
             continue
         total += 1
+        if point >= 0x3000 and _inside_ascii_word(sample, index):
+            bad += 2  # "Gr晧e": one wide character inside a Latin word is Latin-1 misread
+            continue
         if 0x3041 <= point <= 0x30FF:
             kana += 1
         elif 0xAC00 <= point <= 0xD7A3:
@@ -101,10 +110,12 @@ def score(text: str, codec: str) -> float:
         elif 0x0400 <= point <= 0x045F:
             if _beside_ascii_letter(sample, index):
                 bad += 1  # "Jьrgen": a Latin word with one Cyrillic letter is Latin-1 misread
-            elif 0x0430 <= point <= 0x045F:
+            elif 0x0430 <= point <= 0x044F or point == 0x0451:
                 lower += 1
-            else:
+            elif 0x0410 <= point <= 0x042F or point == 0x0401:
                 upper += 1
+            else:
+                bad += 1  # Serbian and Macedonian letters: UTF-8 bytes misread as Windows-1251
         elif 0x00C0 <= point <= 0x017F and point not in (0xD7, 0xF7):
             if codec != "cp1252":
                 good += 0.2

@@ -109,7 +109,7 @@ _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 
 def _decode_word_bytes(encoding: str, text: str) -> bytes | None:
     """The bytes of one encoded word, or None when they cannot be recovered."""
-    data = text.encode("ascii", "replace")
+    data = text.encode("utf-8", "surrogateescape")  # 8-bit bytes in a word are kept, not lost
     try:
         if encoding in "qQ":
             return binascii.a2b_qp(data, header=True)
@@ -125,7 +125,7 @@ def _decode_word_bytes(encoding: str, text: str) -> bytes | None:
         return None
 
 
-def _decode_encoded_words(text: str) -> str:
+def _decode_encoded_words(text: str, hints: tuple[str, ...] = ()) -> str:
     """RFC 2047 words decoded in place; adjacent words of one charset are joined as bytes first.
 
     One character may be split across two words (RFC 2047 forbids it; senders do it anyway), so
@@ -149,9 +149,11 @@ def _decode_encoded_words(text: str) -> str:
                 try:
                     output.append(data.decode("utf-8"))
                 except UnicodeDecodeError:
-                    output.append(decode_bytes(data))
+                    output.append(decode_bytes(data, hints=hints))
             else:
-                output.append(decode_bytes(data, charset))
+                # A word that fails in its charset goes through the superset and the evidence
+                # (charsets.decode_text), never to escape text.
+                output.append(decode_bytes(data, charset, hints))
         run.clear()
 
     for match in _ENCODED_WORD.finditer(text):
@@ -159,28 +161,58 @@ def _decode_encoded_words(text: str) -> str:
         adjacent = bool(run) and _BETWEEN_WORDS.fullmatch(between) is not None
         if not adjacent:
             flush()
-            output.append(between)
+            output.append(_raw_text(between, hints))
         data = _decode_word_bytes(match.group(2), match.group(3))
         if data is None:
             flush()
-            output.append(match.group(0))
+            output.append(_raw_text(match.group(0), hints))
             position = run_end = match.end()
             continue
         run.append((match.group(1).lower(), data))
         position = run_end = match.end()
     flush()
-    output.append(text[run_end:] if run_end else text[position:])
+    output.append(_raw_text(text[run_end:] if run_end else text[position:], hints))
     return "".join(output)
 
 
-def decode_header_value(raw: bytes) -> str:
-    """Unfold and decode one header value: raw 8-bit (RFC 6532 UTF-8, else GB18030) and RFC 2047."""
-    text = decode_bytes(_unfold(raw)).strip()
-    if "=?" in text:
-        try:
-            text = _decode_encoded_words(text)
-        except Exception:  # noqa: BLE001 - a header must never stop a message from showing
-            pass
+def _raw_text(text: str, hints: tuple[str, ...]) -> str:
+    """Text read as ASCII with its 8-bit bytes as surrogate escapes, those bytes decoded."""
+    if not _ESCAPED_BYTE.search(text):
+        return text
+    return decode_bytes(text.encode("utf-8", "surrogateescape"), hints=hints)
+
+
+#: An 8-bit byte kept as a surrogate escape until its charset is known.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: charset parameters anywhere in a message: the evidence for its raw 8-bit headers.
+_DECLARED_CHARSET = re.compile(rb'(?i)charset\s*=\s*"?([A-Za-z0-9_.:+-]{2,40})')
+_CHARSET_SCAN_BYTES = 64 * 1024
+
+
+def declared_charsets(raw: bytes) -> tuple[str, ...]:
+    """The charsets a message declares for its parts, first first, no duplicates, ASCII left out:
+    what its sender's software wrote in, so the best evidence for raw 8-bit headers."""
+    found: dict[str, None] = {}
+    for match in _DECLARED_CHARSET.finditer(raw, 0, _CHARSET_SCAN_BYTES):
+        label = match.group(1).decode("ascii").lower()
+        if label not in ("us-ascii", "ascii", "utf-8", "utf8"):
+            found.setdefault(label)
+    return tuple(found)
+
+
+def decode_header_value(raw: bytes, hints: tuple[str, ...] = ()) -> str:
+    """Unfold and decode one header value: RFC 2047 words, and raw 8-bit bytes (RFC 6532 UTF-8,
+    else the message's declared charsets ``hints``, see :func:`declared_charsets`, else detection).
+
+    8-bit bytes stay bytes (surrogate escapes) until the words are found, so a word holding raw
+    8-bit bytes loses none of them.
+    """
+    unfolded = _unfold(raw)
+    text = (decode_bytes(unfolded) if unfolded.isascii() else unfolded.decode("ascii", "surrogateescape")).strip()
+    try:
+        text = _decode_encoded_words(text, hints) if "=?" in text else _raw_text(text, hints)
+    except Exception:  # noqa: BLE001 - a header must never stop a message from showing
+        text = _ESCAPED_BYTE.sub("\ufffd", text)
     # A header is one line to a reader: bare CR, NUL, ESC and friends become spaces.
     return _CONTROL_CHARACTERS.sub(" ", text).strip()
 
@@ -360,10 +392,12 @@ def _unmark(text: str, words: list[str]) -> str:
                           else match.group(0), text)
 
 
-def format_address_list(raw_value: bytes) -> str:
+def format_address_list(raw_value: bytes, hints: tuple[str, ...] = ()) -> str:
     """'Name <a@b>, c@d' as a person reads it: names decoded after the list is split, so an
-    encoded name containing a comma stays one name; long lists end with a count of the rest."""
-    text = decode_bytes(_unfold(raw_value)).strip()
+    encoded name containing a comma stays one name; long lists end with a count of the rest.
+    ``hints``: the message's declared charsets, for raw 8-bit names."""
+    unfolded = _unfold(raw_value)
+    text = (decode_bytes(unfolded) if unfolded.isascii() else unfolded.decode("ascii", "surrogateescape")).strip()
     if not text:
         return ""
     hidden = 0
@@ -375,18 +409,19 @@ def format_address_list(raw_value: bytes) -> str:
     try:
         pairs = email.utils.getaddresses([marked])
     except (ValueError, IndexError, TypeError):
-        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+        return decode_header_value(text.encode("utf-8", "surrogateescape"), hints)
     shown: list[str] = []
     for name, address in pairs:
         if "\ue000" in address:  # an encoded word is no address: "=?..?= <a@b>" all in one word
             name, address = f"{name} {address}", ""
-        name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogatepass")).strip().strip('"').strip()
+        name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogateescape"), hints)
+        name = name.strip().strip('"').strip()
         if name and address and name != address:
             shown.append(f"{name} <{address}>")
         elif address or name:
             shown.append(address or name)
     if not shown:
-        return decode_header_value(text.encode("utf-8", "surrogatepass"))
+        return decode_header_value(text.encode("utf-8", "surrogateescape"), hints)
     if len(shown) > MAX_SHOWN_RECIPIENTS:
         hidden += len(shown) - MAX_SHOWN_RECIPIENTS
         shown = shown[:MAX_SHOWN_RECIPIENTS]

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.message.headers import decode_header_value, format_addresses, message_headers, parse_date
+from app.core.message.headers import (
+    declared_charsets,
+    decode_header_value,
+    format_addresses,
+    message_headers,
+    parse_date,
+)
 
 #: A part that is an attachment says so in one of its headers; looking for that in the raw bytes
 #: costs far less than splitting the MIME tree of every fetched message.
@@ -36,9 +42,12 @@ def summarize(raw: bytes) -> ParsedSummary:
     """The list fields of a message. Any failure gives empty fields and the reason, not an error."""
     try:
         headers = message_headers(raw)
-        subject = decode_header_value(headers.get("subject", b""))
-        sender = format_addresses(decode_header_value(headers.get("from", b"")))
-        recipients = format_addresses(decode_header_value(headers.get("to", b"")))
+        shown = (headers.get("subject", b""), headers.get("from", b""), headers.get("to", b""))
+        # Raw 8-bit header bytes are read in the charsets the message declares, as in the viewer.
+        hints = declared_charsets(raw) if not all(value.isascii() for value in shown) else ()
+        subject = decode_header_value(shown[0], hints)
+        sender = format_addresses(decode_header_value(shown[1], hints))
+        recipients = format_addresses(decode_header_value(shown[2], hints))
         message_id = decode_header_value(headers.get("message-id", b""))
         date = parse_date(decode_header_value(headers.get("date", b"")))
         content_type = decode_header_value(headers.get("content-type", b"")).lower()
