@@ -27,7 +27,9 @@ _LOW_TRAIL = re.compile(rb"[\xa1-\xf9][\x40-\x7e]")
 #: Words of Han characters separated by spaces: Korean's habit, not Chinese prose's.
 _SPACED_HAN = re.compile("[\u4e00-\u9fff] [\u4e00-\u9fff]")
 #: Text beyond this many characters adds cost, not evidence.
-_SAMPLE_CHARACTERS = 4000
+_SAMPLE_CHARACTERS = 800
+#: The bytes each candidate decodes to be scored.
+_SAMPLE_BYTES = 3000
 
 
 def _frequent_han(character: str, codec: str) -> bool:
@@ -153,19 +155,37 @@ def score(text: str, codec: str) -> float:
     return (good - 2 * bad) / total
 
 
+def _sample_text(data: bytes, codec: str) -> str | None:
+    """The start of ``data`` decoded strictly; a character cut by the sample's end is dropped."""
+    sample = data[:_SAMPLE_BYTES]
+    try:
+        return sample.decode(codec)
+    except UnicodeDecodeError as error:
+        if len(data) > _SAMPLE_BYTES and error.start >= len(sample) - 4:
+            return sample[:error.start].decode(codec, "replace")
+        return None
+    except LookupError:
+        return None
+
+
 def best(data: bytes, candidates: Iterable[str] = CANDIDATES) -> tuple[str, str] | None:
-    """(text, codec) of the most plausible candidate that decodes ``data`` strictly, or None."""
-    found: tuple[float, str, str] | None = None
-    for codec in candidates:
-        try:
-            text = data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+    """(text, codec) of the most plausible candidate that decodes ``data`` strictly, or None.
+
+    Candidates are scored on the first :data:`_SAMPLE_BYTES`; only the winner decodes the whole.
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for order, codec in enumerate(candidates):
+        text = _sample_text(data, codec)
+        if text is None:
             continue
         value = score(text, codec)
-        if codec == "big5hkscs" and value > 0 and not _LOW_TRAIL.search(data):
+        if codec == "big5hkscs" and value > 0 and not _LOW_TRAIL.search(data, 0, _SAMPLE_BYTES):
             value /= 2  # GB2312 and EUC-KR trail bytes are all >= 0xA1; Big5's often are not
-        if found is None or value > found[0]:
-            found = (value, text, codec)
-    if found is None or found[0] <= 0:
-        return None
-    return found[1], codecs.lookup(found[2]).name
+        if value > 0:
+            ranked.append((-value, order, codec))
+    for _, _, codec in sorted(ranked):
+        try:
+            return data.decode(codec), codecs.lookup(codec).name
+        except UnicodeDecodeError:
+            continue
+    return None
