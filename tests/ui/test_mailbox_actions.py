@@ -180,16 +180,16 @@ def test_keyboard_reading(qtbot: QtBot, mailbox_window: Callable[..., MainWindow
 
 
 def test_the_text_encoding_menu_re_renders_and_resets(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
-    text = "会议改到星期三下午三点。"
+    text = "Совещание перенесли на среду, три часа дня."  # KOI8-R under a Windows-1251 label
     raw = (b"From: a@example.com\r\nSubject: Mislabelled\r\nDate: Mon, 30 Nov 2026 10:00:00 +0800\r\n"
-           b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\n") + text.encode("gbk") + b"\r\n"
+           b"Content-Type: text/plain; charset=windows-1251\r\n\r\n") + text.encode("koi8-r") + b"\r\n"
     window = mailbox_window([raw, *MESSAGES])
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(0)
     assert text not in window.preview.body.toPlainText()
-    gb18030 = next(action for action in window.window_actions.encoding_group.actions() if action.data() == "gb18030")
+    koi8 = next(action for action in window.window_actions.encoding_group.actions() if action.data() == "koi8-r")
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
-        gb18030.trigger()
+        koi8.trigger()
     assert text in window.preview.body.toPlainText()
     with qtbot.waitSignal(window.preview.displayed, timeout=10000):
         window.message_view.selectRow(1)
