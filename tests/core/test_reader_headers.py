@@ -3,11 +3,14 @@ From and To, the reader shows too, and no RFC 2047 word is left raw in either.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.core.message.summary import summarize
 from app.core.message.view import parse_message
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def message(sender: bytes, to: bytes = b"bob@example.com") -> bytes:
     return (b"From: " + sender + b"\r\nTo: " + to + b"\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
@@ -90,3 +93,25 @@ def test_every_new_menu_encoding_decodes_headers(label: str) -> None:
 ])
 def test_the_view_says_how_the_body_charset_was_chosen(raw: bytes, source: str) -> None:
     assert parse_message(raw).charset_source == source
+
+
+RAW_8_BIT = [
+    b"From: " + "김철수".encode("euc-kr") + b" <kim@example.kr>\r\nTo: " + "이영희".encode("euc-kr")
+    + b" <lee@example.kr>\r\nSubject: " + "회의".encode("euc-kr")
+    + b"\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\n" + "안녕하세요 여러분".encode("euc-kr"),
+    b"From: J\xfcrgen <j@example.de>\r\nSubject: Gr\xfc\xdfe\r\nContent-Type: text/plain; charset=iso-8859-1"
+    b"\r\n\r\nHallo",
+    b'From: "M\xfcller, J\xfcrgen" <j@example.de>\r\nSubject: x\r\nContent-Type: text/plain; charset=iso-8859-1'
+    b"\r\n\r\nHallo",
+    b"From: " + "陳大文".encode("big5") + b" <chan@example.com.hk>\r\nSubject: " + "會議".encode("big5")
+    + b"\r\nContent-Type: text/plain; charset=big5\r\n\r\n" + "各位同事".encode("big5"),
+]
+
+
+@pytest.mark.parametrize("raw", RAW_8_BIT + [path.read_bytes() for path in sorted(CORPUS.glob("*.eml"))])
+def test_the_list_and_the_reader_agree_on_raw_8_bit_headers_and_the_corpus(raw: bytes) -> None:
+    view, summary = parse_message(raw), summarize(raw)
+    assert view.sender == summary.sender
+    assert view.subject == summary.subject
+    if not summary.recipients.endswith("…"):  # the list cuts a long line; the reader counts the rest
+        assert view.to == summary.recipients
