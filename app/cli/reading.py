@@ -91,14 +91,19 @@ def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) 
         _write_message_json(sys.stdout, arguments.id, raw, arguments.charset)
         return EXIT_OK
     message = store.message(arguments.id)
-    print(f"From:    {message.sender}")
-    print(f"To:      {message.recipients}")
+    view, body = _body(raw, arguments.charset)
+    if arguments.charset:  # the chosen charset re-reads raw 8-bit headers too, as in the window
+        sender, recipients, subject = view.sender, view.to, view.subject
+    else:
+        sender, recipients, subject = message.sender, message.recipients, message.subject
+    print(f"From:    {sender}")
+    print(f"To:      {recipients}")
     print(f"Date:    {format_date(message.date) or '(none)'}")
-    print(f"Subject: {message.subject}")
+    print(f"Subject: {subject}")
     if message.has_attachments:
         print("(has attachments)")
     print()
-    sys.stdout.write(_body(raw, arguments.charset)[1])
+    sys.stdout.write(body)
     return EXIT_OK
 
 

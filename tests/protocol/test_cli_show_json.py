@@ -74,3 +74,22 @@ def test_show_json_prints_the_decoded_message_as_one_object(poplark: Poplark, se
     assert "안녕하세요" in korean["body"]
     assert korean["charset"] in ("euc-kr", "ks_c_5601-1987")  # EUC-KR, or its superset CP949
     assert korean["charset_source"] == "overridden"
+
+
+def test_show_with_a_charset_re_reads_the_subject_with_the_body(poplark: Poplark, serve: ServerFactory) -> None:
+    cyrillic = ("Привет из Москвы", "Добрый день")  # KOI8-R under a Windows-1251 label
+    raw = (b"From: ivan@example.ru\r\nSubject: " + cyrillic[0].encode("koi8-r")
+           + b"\r\nContent-Type: text/plain; charset=windows-1251\r\n\r\n" + cyrillic[1].encode("koi8-r") + b"\r\n")
+    server = serve([raw])
+    poplark.add_account_ok(server.address[1], "--leave-on-server")
+    assert "1 new message(s)" in poplark.fetch_ok()
+    message_id = str(poplark.id_by_sha256()[sha256(raw)])
+
+    automatic = poplark.run("show", message_id)
+    chosen = poplark.run("show", message_id, "--charset", "koi8-r")
+
+    assert automatic.returncode == EXIT_OK, automatic.stderr
+    assert cyrillic[0] not in automatic.stdout and cyrillic[1] not in automatic.stdout
+    assert chosen.returncode == EXIT_OK, chosen.stderr
+    assert f"Subject: {cyrillic[0]}" in chosen.stdout
+    assert cyrillic[1] in chosen.stdout
