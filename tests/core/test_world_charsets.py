@@ -55,6 +55,10 @@ RAW_HEADERS = [
     ("gbk-still-gbk", "周报：本周工作总结", "gbk", "gb2312"),
     ("korean-undeclared", "안녕하세요 회의 자료를 보내 드립니다", "euc-kr", None),
     ("japanese-undeclared", "会議の資料をお送りします", "shift_jis", None),
+    ("cyrillic-undeclared", "Отчёт за третий квартал", "cp1251", None),
+    ("koi8-r-undeclared", "Отчёт за третий квартал", "koi8-r", None),
+    ("euc-jp-undeclared", "会議の資料をお送りします", "euc-jp", None),
+    ("big5-undeclared", "各位同事請準時出席會議", "big5", None),
 ]
 
 

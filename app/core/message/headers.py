@@ -9,9 +9,10 @@ message content: what cannot be decoded is shown as written.
 - Fields: :func:`parse_fields` splits a header block (first occurrence of a name wins, folding
   kept); :func:`message_headers` finds a message's block for the list, :func:`split_part` a MIME
   part's block for the tree.
-- Values: :func:`decode_header_value` (raw 8-bit as UTF-8 else GB18030, RFC 2047 words joined as
-  bytes before decoding); :func:`parse_parameters` (RFC 2045 ``name=value``, RFC 2231
-  continuations and ``charset'lang'%XX``, RFC 2047 inside quoted values).
+- Values: :func:`decode_header_value` (raw 8-bit bytes as RFC 6532 UTF-8, else in the charsets
+  the message declares, :func:`declared_charsets`, else by detection; RFC 2047 words joined as
+  bytes before decoding, 8-bit bytes inside them kept); :func:`parse_parameters` (RFC 2045
+  ``name=value``, RFC 2231 continuations and ``charset'lang'%XX``, RFC 2047 inside quoted values).
 - Addresses: :func:`format_addresses` for the one-line list column, :func:`format_address_list`
   for the viewer (names decoded after the list is split, long lists counted).
 - Dates: :func:`parse_date` and :func:`format_date`.
