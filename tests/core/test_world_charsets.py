@@ -11,7 +11,7 @@ import base64
 import pytest
 
 from app.core.message.charsets import decode_text, normalize_charset
-from app.core.message.headers import decode_header_value
+from app.core.message.headers import decode_header_value, format_address_list
 from app.core.message.summary import summarize
 from app.core.message.view import parse_message
 
@@ -224,3 +224,20 @@ def test_a_utf_8_character_split_by_a_hard_line_break_in_quoted_printable() -> N
     raw = mail(b"Subject: x\r\n", b"Gr=C3\r\n=BC=C3=9Fe\r\n", "utf-8").replace(
         b"Content-Transfer-Encoding: 8bit", b"Content-Transfer-Encoding: quoted-printable")
     assert parse_message(raw).plain_text == "Grüße\n"
+
+
+@pytest.mark.parametrize("raw", [
+    "Jürgen <jürgen@example.de>".encode("latin-1"),
+    b"=?x?Q?a\xff=?utf-8?Q? <a@b>, \xa1\x1b(B\xf9",
+    "김철수 <kim@example.kr>".encode("euc-kr") + b", =?utf-8?Q?Fr\xf6sche?= <f@example.de>",
+])
+def test_raw_8_bit_addresses_leave_no_byte_undecoded(raw: bytes) -> None:
+    shown = format_address_list(raw, ("euc-kr",))
+    assert not any(0xD800 <= ord(character) <= 0xDFFF for character in shown)  # SQLite refuses surrogates
+    assert not any(0xD800 <= ord(character) <= 0xDFFF for character in decode_header_value(raw, ("euc-kr",)))
+
+
+def test_a_latin_1_pair_that_happens_to_be_utf_8_keeps_its_label() -> None:
+    # "Â" then a no-break space is valid UTF-8 for the space alone: no letter, no evidence.
+    assert decode_text("Â\xa0".encode("latin-1"), "iso-8859-1") == ("Â\xa0", "cp1252")
+    assert decode_text("Café".encode(), "iso-8859-1") == ("Café", "utf-8")

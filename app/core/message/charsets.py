@@ -195,6 +195,25 @@ def _utf8(data: bytes) -> str | None:
     return text
 
 
+def _utf8_letters(text: str) -> bool:
+    """Whether UTF-8 text has multi-byte letters as evidence: two (é, я, 中), or one inside an ASCII
+    word ("Café"). One sign alone ("Â\xa0" in Latin-1 is a no-break space in UTF-8) proves nothing."""
+    letters = 0
+    for index, character in enumerate(text):
+        if ord(character) > 0x7F and (character.isalpha() or ord(character) > 0x7FF):
+            letters += 1
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            if letters >= 2 or (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+                return True
+    return False
+
+
+def _enough_to_judge(text: str) -> bool:
+    """Whether there is text enough to overrule a label: a character or two proves nothing."""
+    return sum(1 for character in text[:400] if ord(character) > 0x7F) >= 6
+
+
 def _mostly_right(text: str) -> bool:
     """Whether a tolerant decoding has only isolated bad bytes among many good characters."""
     text = text[:8000]  # the start is evidence enough, and counting is a Python loop
@@ -249,11 +268,13 @@ def decode_text(data: bytes, declared: str | None, override: str | None = None,
     if codec and codec != "ascii":
         if codec != "utf-8":
             as_utf8 = _utf8(data)
-            if as_utf8 is not None and (_single_byte(codec) or sum(ord(c) > 0x7FF for c in as_utf8) >= 4):
+            if as_utf8 is not None and ((_single_byte(codec) and _utf8_letters(as_utf8))
+                                        or sum(ord(c) > 0x7FF for c in as_utf8) >= 4):
                 return as_utf8, "utf-8"
         text = _strict(data, codec)
         if text is not None:
-            if (codec in _PERMISSIVE or codec in _WESTERN) and detect.score(text, _family(codec)) < 0:
+            if (codec in _PERMISSIVE or codec in _WESTERN) and _enough_to_judge(text) \
+                    and detect.score(text, _family(codec)) < 0:
                 found = detect.best(data, tuple(c for c in detect.CANDIDATES if c in _PERMISSIVE and c != codec))
                 if found is not None and detect.score(found[0], _family(found[1])) >= 0.5:
                     return found  # Shift_JIS labelled GB2312, EUC-JP labelled Latin-1: the label is wrong

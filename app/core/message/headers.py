@@ -417,6 +417,7 @@ def format_address_list(raw_value: bytes, hints: tuple[str, ...] = ()) -> str:
             name, address = f"{name} {address}", ""
         name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogateescape"), hints)
         name = name.strip().strip('"').strip()
+        address = _raw_text(address, hints)  # raw 8-bit bytes in an address: decoded, never kept as escapes
         if name and address and name != address:
             shown.append(f"{name} <{address}>")
         elif address or name:
