@@ -241,3 +241,8 @@ def test_a_latin_1_pair_that_happens_to_be_utf_8_keeps_its_label() -> None:
     # "Â" then a no-break space is valid UTF-8 for the space alone: no letter, no evidence.
     assert decode_text("Â\xa0".encode("latin-1"), "iso-8859-1") == ("Â\xa0", "cp1252")
     assert decode_text("Café".encode(), "iso-8859-1") == ("Café", "utf-8")
+
+
+def test_a_raw_iso_2022_jp_subject_is_recognised_by_its_escape_sequences() -> None:
+    raw = mail(b"Subject: " + "Re: 会議のお知らせ".encode("iso2022_jp") + b"\r\n")
+    assert parse_message(raw).subject == summarize(raw).subject == "Re: 会議のお知らせ"
