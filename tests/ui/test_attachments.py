@@ -192,3 +192,21 @@ def test_a_new_file_that_fails_part_way_is_not_left_truncated(tmp_path: Path,
     with pytest.raises(OSError):
         attachments.write_new_file(target, b"x" * 4096)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("case", ["uuencode_two_files_trailing_spaces_stripped", "tnef_two_files"])
+def test_files_inside_parts_are_listed_and_saved_byte_exact_from_the_window(
+        qtbot: QtBot, pane: PreviewPane, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    # uuencoded blocks in a text body and the files inside winmail.dat: listed and saved like any
+    # other attachment (issue 13), through the same Save All the user clicks.
+    from tests.core.test_world_structure import EMBEDDED_CASES
+
+    raw, files = next((entry[1], entry[3]) for entry in EMBEDDED_CASES if entry[0] == case)
+    attachments = show_raw(qtbot, pane, raw)
+    assert names(attachments) == [name for name, _ in files]
+    target = tmp_path / "saved"
+    target.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(target)))
+    with qtbot.waitSignal(attachments.saved, timeout=10000):
+        attachments.save_all()
+    assert {path.name: path.read_bytes() for path in target.iterdir()} == dict(files)
