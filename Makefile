@@ -91,10 +91,10 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info
 
 # The compiled translations (.qm) are built from the translators' .ts files by setup and packaging;
-# resources/translations/update.sh also re-extracts the strings from the code.
-QM_FILES := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+# app/resources/translations/update.sh also re-extracts the strings from the code.
+QM_FILES := $(patsubst %.ts,%.qm,$(wildcard app/resources/translations/*.ts))
 
 translations: $(QM_FILES)
 
-resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+app/resources/translations/%.qm: app/resources/translations/%.ts $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@

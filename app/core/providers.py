@@ -7,6 +7,7 @@ example), because that is the first thing that goes wrong for new users.
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import sys
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ class Provider:
 
 
 def resources_directory() -> Path:
-    """``resources/`` beside the ``app`` package, or inside a PyInstaller bundle."""
+    """``app/resources``: package data, so an installed wheel has it too (read through
+    importlib.resources); inside a PyInstaller bundle, ``resources`` beside the executable's data."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    # Wheels install unzipped, so the package's files are real paths (Qt needs file names for icons).
+    return Path(str(importlib.resources.files("app") / "resources"))
 
 
 @cache

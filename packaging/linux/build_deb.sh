@@ -2,7 +2,7 @@
 # Build the Debian package from a PyInstaller onedir bundle:
 #   packaging/linux/build_deb.sh VERSION [DIST] [OUTDIR]     (DIST defaults to dist/poplark, OUTDIR to dist)
 # -> OUTDIR/poplark_VERSION_ARCH.deb with the bundle in /opt/poplark, /usr/bin/poplark, the desktop file,
-# hicolor icons (scalable + PNG sizes from resources/icons), AppStream metainfo and the copyright file.
+# hicolor icons (scalable + PNG sizes from app/resources/icons), AppStream metainfo and the copyright file.
 # DEB_COMPRESS=xz gives a smaller package for releases (much slower); zstd is the quick default.
 set -eu
 VERSION=${1:?usage: build_deb.sh VERSION [DIST] [OUTDIR]}
@@ -12,7 +12,7 @@ NAME=poplark
 APPID=io.github.poplark.Poplark
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-ICONS="$TOP/resources/icons"
+ICONS="$TOP/app/resources/icons"
 ARCH=$(dpkg --print-architecture)
 
 [ -x "$DIST/$NAME" ] || { echo "build_deb: no bundle at $DIST/$NAME (run make bundle first)" >&2; exit 1; }

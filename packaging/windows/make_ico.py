@@ -1,4 +1,4 @@
-"""Make the Windows icon (.ico) from resources/icons/poplark-{16,32,48,64,128,256}.png.
+"""Make the Windows icon (.ico) from app/resources/icons/poplark-{16,32,48,64,128,256}.png.
 
     python packaging/windows/make_ico.py OUTPUT.ico
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 SIZES = (16, 32, 48, 64, 128, 256)
-ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ICONS = Path(__file__).resolve().parents[2] / "app" / "resources" / "icons"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

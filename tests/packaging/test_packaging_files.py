@@ -65,12 +65,12 @@ def test_desktop_file_matches_the_application() -> None:
 
 def test_spec_bundles_the_resources_and_no_plain_text_keyring() -> None:
     spec = SPEC_FILE.read_text("utf-8")
-    assert re.search(r'datas = \[\(str\(ROOT / "resources"\), "resources"\)\]', spec)
+    assert re.search(r'datas = \[\(str\(ROOT / "app" / "resources"\), "resources"\)\]', spec)
     assert 'copy_metadata("keyring")' in spec and 'collect_submodules("keyring.backends")' in spec
     assert '"keyrings.alt"' in spec.split("excludes = [", 1)[1].split("]", 1)[0]
     assert (REPOSITORY / "packaging" / "poplark_launcher.py").is_file()
     for size in (16, 32, 48, 64, 128, 256):
-        assert (REPOSITORY / "resources" / "icons" / f"poplark-{size}.png").is_file()
+        assert (REPOSITORY / "app" / "resources" / "icons" / f"poplark-{size}.png").is_file()
 
 
 def test_windows_icon_holds_every_size(tmp_path: Path) -> None:

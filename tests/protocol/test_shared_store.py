@@ -30,9 +30,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPOSITORY, run_cli
+from tests.fakes.app_process import AppProcess
 from tests.fakes.dovecot import _ensure_system_user
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, DEFAULT_USER, FakePop3Server
-from tests.protocol.app_process import AppProcess
 
 #: How long the multi-process stress runs (seconds); `make check` may lower it.
 STRESS_SECONDS = float(os.environ.get("POPLARK_SHARED_STORE_SECONDS", "20"))

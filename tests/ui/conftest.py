@@ -35,7 +35,7 @@ def chinese_ui(qapp: QApplication) -> Iterator[QTranslator]:
     app.ui.application sets them up on a Chinese desktop; all removed afterwards."""
     previous_locale = QLocale()
     translator = QTranslator()
-    assert translator.load(str(translation_file("zh_CN", "qm"))), "run resources/translations/update.sh"
+    assert translator.load(str(translation_file("zh_CN", "qm"))), "run app/resources/translations/update.sh"
     qt_translator = QTranslator()
     qt_translator.load(QLocale("zh_CN"), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     for installed in (qt_translator, translator):

@@ -32,7 +32,7 @@ SUBJECT_TOOLTIP_LENGTH = 50
 MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _UNREAD_MARK = "●"
-#: Attachments are shown with an icon (resources/icons/attachment.svg): few fonts have a paperclip.
+#: Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip.
 _ATTACHMENT_MARK = ""
 _FLAG_MARK = "★"
 

@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="+65"/>
+        <location filename="../../ui/dialogs/about.py" line="+65"/>
         <source>Public domain</source>
         <translation>公有领域</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+56"/>
+        <location filename="../../ui/dialogs/account_dialog/report.py" line="+56"/>
         <source>Details: {details}</source>
         <translation>详细信息：{details}</translation>
     </message>
@@ -208,13 +208,13 @@
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+138"/>
-        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+2"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+138"/>
+        <location filename="../../ui/dialogs/account_dialog/report.py" line="+2"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/report.py" line="+3"/>
+        <location filename="../../ui/dialogs/account_dialog/report.py" line="+3"/>
         <source>right after download, whatever you choose here</source>
         <translation>下载后立即删除（无论此处如何设置）</translation>
     </message>
@@ -310,7 +310,7 @@
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+57"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+57"/>
         <source>Add account</source>
         <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it.</extracomment>
         <translation>新建账户</translation>
@@ -321,7 +321,7 @@
         <translation>账户设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="-76"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="-76"/>
         <source>Account</source>
         <extracomment>Loose on purpose: it catches typos (&quot;alice@qq&quot;, &quot;alice qq.com&quot;); the server has the last word. Field name -&gt; the red line under it that says what is wrong.</extracomment>
         <translation>账户</translation>
@@ -507,12 +507,12 @@
         <translation>额外的 CA 证书：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/certificates.py" line="+47"/>
+        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+47"/>
         <source>Stop trusting it</source>
         <translation>不再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+4"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+4"/>
         <source>Trusted certificate:</source>
         <translation>信任的证书：</translation>
     </message>
@@ -547,7 +547,7 @@
         <translation>服务器无响应超时：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/tester.py" line="+56"/>
+        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+56"/>
         <source>Test connection</source>
         <extracomment>Jobs still finishing after their dialog closed. Kept referenced so their QThread is never destroyed while running; the application can wait for them at shutdown. The test has ended and its report is shown (None: the test itself crashed). The user chose to trust the certificate with this SHA-256 fingerprint. The report changed, so the dialog&apos;s height may have to follow.</extracomment>
         <translation>测试连接</translation>
@@ -563,7 +563,7 @@
         <translation>正在测试 {server}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/secret.py" line="+42"/>
+        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+42"/>
         <source>Password or authorization code</source>
         <translation>密码或授权码</translation>
     </message>
@@ -574,7 +574,7 @@
         <translation>不变（已保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+103"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+103"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
@@ -584,7 +584,7 @@
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/certificates.py" line="+15"/>
+        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+15"/>
         <source>This account trusts exactly one certificate, SHA-256:
 {fingerprint}</source>
         <translation>此账户只信任这一份证书，SHA-256：
@@ -596,7 +596,7 @@
         <translation>无：证书由受信任的证书颁发机构验证。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/form.py" line="+93"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+93"/>
         <source>Enter a full email address, such as name@example.com.</source>
         <translation>请输入完整的邮箱地址，例如 name@example.com。</translation>
     </message>
@@ -646,17 +646,17 @@
         <translation>此路径下没有文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/dialog.py" line="+25"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+25"/>
         <source>Cannot test yet:</source>
         <translation>暂时无法测试：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/tester.py" line="+34"/>
+        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+34"/>
         <source>The test itself failed:</source>
         <translation>测试本身出错：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/account_dialog/secret.py" line="+49"/>
+        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+49"/>
         <source>The password could not be saved in the system keyring, so nothing was saved. Unlock the keyring or untick “Remember password”, then try again. ({details})</source>
         <translation>无法将密码保存到系统密钥环，因此未保存任何内容。请解锁密钥环或取消勾选“记住密码”，然后重试。（{details}）</translation>
     </message>
@@ -669,7 +669,7 @@
 <context>
     <name>AttachmentList</name>
     <message>
-        <location filename="../../app/ui/widgets/attachments.py" line="+135"/>
+        <location filename="../../ui/widgets/attachments.py" line="+135"/>
         <source>Attachment</source>
         <extracomment>Where the last save went (QSettings key): the next Save starts there. Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
         <translation>附件</translation>
@@ -726,7 +726,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchController</name>
     <message>
-        <location filename="../../app/ui/workers/fetch_controller.py" line="+93"/>
+        <location filename="../../ui/workers/fetch_controller.py" line="+93"/>
         <source>the password for {account} is not stored; it must be given for this session</source>
         <extracomment>Set by the job&apos;s succeeded/failed signal; emitted once the thread has ended.</extracomment>
         <translation>未保存 {account} 的密码，需要在本次运行时输入</translation>
@@ -740,7 +740,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchStatus</name>
     <message>
-        <location filename="../../app/ui/widgets/fetch_status.py" line="+27"/>
+        <location filename="../../ui/widgets/fetch_status.py" line="+27"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -778,7 +778,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../app/ui/models/folder_model.py" line="+83"/>
+        <location filename="../../ui/models/folder_model.py" line="+83"/>
         <source>Trash</source>
         <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
         <translation>已删除</translation>
@@ -808,7 +808,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>HtmlMessageView</name>
     <message>
-        <location filename="../../app/ui/widgets/html_view.py" line="+314"/>
+        <location filename="../../ui/widgets/html_view.py" line="+314"/>
         <source>Copy</source>
         <extracomment>Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
         <translation>复制</translation>
@@ -827,9 +827,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../app/ui/models/message_rows.py" line="+120"/>
+        <location filename="../../ui/models/message_rows.py" line="+120"/>
         <source>Read</source>
-        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.</extracomment>
+        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.</extracomment>
         <translation>已读</translation>
     </message>
     <message>
@@ -898,7 +898,7 @@ Account: {account}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="+21"/>
+        <location filename="../../ui/actions.py" line="+21"/>
         <source>Unicode (UTF-8)</source>
         <extracomment>The &quot;Text encoding&quot; menu: (codec label, shown name, translated when the menu is built).</extracomment>
         <translation>Unicode（UTF-8）</translation>
@@ -1109,7 +1109,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="+327"/>
+        <location filename="../../ui/main_window.py" line="+327"/>
         <location line="+7"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1125,23 +1125,23 @@ Account: {account}</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="+58"/>
+        <location filename="../../ui/actions.py" line="+58"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/message_list.py" line="+32"/>
+        <location filename="../../ui/panes/message_list.py" line="+32"/>
         <source>Search messages</source>
         <extracomment>The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. Column widths before the user changes them (logical pixels); Subject takes the rest.</extracomment>
         <translation>搜索邮件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/info_bar.py" line="+32"/>
+        <location filename="../../ui/panes/info_bar.py" line="+32"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/welcome.py" line="+27"/>
+        <location filename="../../ui/panes/welcome.py" line="+27"/>
         <source>Welcome to Poplark</source>
         <extracomment>The welcome page&apos;s explanation wraps at this width (logical pixels).</extracomment>
         <translation>欢迎使用 Poplark</translation>
@@ -1157,13 +1157,13 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="+34"/>
+        <location filename="../../ui/tray.py" line="+34"/>
         <source>Show Poplark</source>
         <extracomment>How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location filename="../../app/ui/mailbox_actions.py" line="+91"/>
+        <location filename="../../ui/mailbox_actions.py" line="+91"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1188,22 +1188,22 @@ Account: {account}</source>
         <translation>清空已删除邮件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/operations/trash.py" line="+21"/>
+        <location filename="../../ui/operations/trash.py" line="+21"/>
         <source>Delete failed</source>
         <translation>删除失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/mailbox_actions.py" line="+38"/>
+        <location filename="../../ui/mailbox_actions.py" line="+38"/>
         <source>{0} message(s) deleted for good</source>
         <translation>已永久删除 {0} 封邮件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/status_bar.py" line="+45"/>
+        <location filename="../../ui/panes/status_bar.py" line="+45"/>
         <source>{0} message(s) will be deleted from the server at the next check</source>
         <translation>{0} 封邮件将在下次收信时从服务器删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/mailbox_actions.py" line="+16"/>
+        <location filename="../../ui/mailbox_actions.py" line="+16"/>
         <source>Import Messages</source>
         <translation>导入邮件</translation>
     </message>
@@ -1213,12 +1213,12 @@ Account: {account}</source>
         <translation>邮件 (*.eml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/operations/files.py" line="+33"/>
+        <location filename="../../ui/operations/files.py" line="+33"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/mailbox_actions.py" line="+11"/>
+        <location filename="../../ui/mailbox_actions.py" line="+11"/>
         <source>{0} message(s) imported</source>
         <translation>已导入 {0} 封邮件</translation>
     </message>
@@ -1228,13 +1228,13 @@ Account: {account}</source>
         <translation>将邮件导出到</translation>
     </message>
     <message>
-        <location filename="../../app/ui/operations/files.py" line="+15"/>
+        <location filename="../../ui/operations/files.py" line="+15"/>
         <location line="+22"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/mailbox_actions.py" line="+10"/>
+        <location filename="../../ui/mailbox_actions.py" line="+10"/>
         <source>Export Folder as mbox</source>
         <translation>将文件夹导出为 mbox</translation>
     </message>
@@ -1249,21 +1249,21 @@ Account: {account}</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="-71"/>
-        <location filename="../../app/ui/operations/flags.py" line="+25"/>
+        <location filename="../../ui/main_window.py" line="-71"/>
+        <location filename="../../ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
-        <location filename="../../app/ui/operations/trash.py" line="+26"/>
+        <location filename="../../ui/operations/trash.py" line="+26"/>
         <source>Mail store problem</source>
         <translation>邮件存储出现问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="+15"/>
+        <location filename="../../ui/tray.py" line="+15"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/fetch_outcomes.py" line="+118"/>
-        <location filename="../../app/ui/tray.py" line="+8"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+118"/>
+        <location filename="../../ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
         <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
         <translation>{0}：{1} 封新邮件</translation>
@@ -1274,12 +1274,12 @@ Account: {account}</source>
         <translation>{0}：没有新邮件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="-1"/>
+        <location filename="../../ui/tray.py" line="-1"/>
         <source>New mail</source>
         <translation>新邮件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/fetch_outcomes.py" line="+41"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+41"/>
         <source>Password not saved</source>
         <translation>密码未保存</translation>
     </message>
@@ -1313,7 +1313,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>MessageWindow</name>
     <message>
-        <location filename="../../app/ui/widgets/message_window.py" line="+24"/>
+        <location filename="../../ui/widgets/message_window.py" line="+24"/>
         <source>Attached Message</source>
         <translation>附带的邮件</translation>
     </message>
@@ -1321,7 +1321,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/password_dialog.py" line="+33"/>
+        <location filename="../../ui/dialogs/password_dialog.py" line="+33"/>
         <source>Password for {account}</source>
         <translation>{account} 的密码</translation>
     </message>
@@ -1359,7 +1359,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/preferences.py" line="+122"/>
+        <location filename="../../ui/dialogs/preferences.py" line="+122"/>
         <source>Preferences</source>
         <extracomment>QSettings key of the language choice; app.ui.application reads it before the first window. The longest delay offered before a shown message counts as read (seconds). Language choices: &quot;&quot; follows the system; the others are locale names of shipped translations. Seconds a message must stay shown before it counts as read; 0 marks it at once. What the account dialog proposes for a new account (minutes, 0 = only by hand). &quot;&quot; follows the system locale; otherwise one of LANGUAGES. Read at start-up.</extracomment>
         <translation>首选项</translation>
@@ -1463,7 +1463,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../app/ui/widgets/preview.py" line="+171"/>
+        <location filename="../../ui/widgets/preview.py" line="+171"/>
         <source>Subject:</source>
         <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
         <translation>主题：</translation>
@@ -1517,7 +1517,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>ProblemNote</name>
     <message>
-        <location filename="../../app/ui/widgets/message_notes.py" line="+83"/>
+        <location filename="../../ui/widgets/message_notes.py" line="+83"/>
         <source>This message is damaged, so parts of it may be missing or look wrong.</source>
         <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
     </message>
@@ -1548,7 +1548,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>SourceWindow</name>
     <message>
-        <location filename="../../app/ui/widgets/source_window.py" line="+49"/>
+        <location filename="../../ui/widgets/source_window.py" line="+49"/>
         <source>Source of “{0}”</source>
         <extracomment>Characters shown at most (about 4 MB of message, 0.2 s to lay out): more would freeze the window.</extracomment>
         <translation>“{0}”的源码</translation>
@@ -1577,7 +1577,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="+86"/>
+        <location filename="../../ui/errors.py" line="+86"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
