@@ -135,6 +135,10 @@ class Folder(enum.StrEnum):
 
     INBOX = "inbox"
     TRASH = "trash"
+    #: Messages sent through the outbox, byte-exact as the SMTP server received them.
+    SENT = "sent"
+    #: Messages being written (Bcc kept): saved as MIME, reopened to continue.
+    DRAFTS = "drafts"
 
 
 class SortColumn(enum.StrEnum):

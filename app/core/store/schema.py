@@ -110,6 +110,31 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX server_uids_deleted_locally ON server_uids(account_id) WHERE state = 'deleted_locally';
     """,
+    # 5 -> 6: the outbox (issue 16). A message to send is committed here before any connection;
+    # once the server's final 250 is in, the row moves into messages (folder 'sent') in one
+    # transaction, so it is always in exactly one of the two. Sent and Drafts are folders of
+    # the messages table, not tables of their own. final_dot_at is committed just before the
+    # final "." of DATA: a row left in 'sending' with it set may have been delivered, one without
+    # it was not (the server drops a DATA that never ended). app.core.send.outbox has the states.
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a late report must not hit a newcomer
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,                 -- queued | sending | failed | unsure (OutboxState)
+        raw BLOB NOT NULL,                   -- the exact octets for DATA (no Bcc); Sent gets these
+        envelope_from TEXT NOT NULL,
+        recipients TEXT NOT NULL,            -- JSON list of envelope recipients (To, Cc and Bcc)
+        subject TEXT NOT NULL DEFAULT '',
+        message_id TEXT NOT NULL DEFAULT '',
+        queued_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        attempt_started_at REAL,
+        final_dot_at REAL,
+        next_attempt_at REAL,                -- after a temporary failure: not before then
+        last_error TEXT                      -- what the server (or the link) said, for the user
+    );
+    CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
