@@ -21,6 +21,11 @@ def create_application() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
+        # As root, QtWebEngine needs its sandbox off or the first HTML message ends the process:
+        # decided here, before anything of QtWebEngine starts.
+        from app.ui.webengine_sandbox import prepare_webengine
+
+        prepare_webengine()
         # The HTML viewer's URL scheme: QtWebEngine accepts it only before the QApplication exists.
         from app.ui.widgets.mail_scheme import register_url_scheme
 

@@ -80,8 +80,8 @@ def run_self_test(profile_directory: str | None) -> int:
             if not window.isVisible():
                 raise SelfTestFailure("the main window did not become visible")
             step = "loading QtWebEngine (for HTML mail)"
-            # Import only: a web view as root needs its sandbox switched off, which the shipped
-            # app never does. The import proves the bundle carries the library.
+            # Import only: the import proves the bundle carries the library (a page would start
+            # Chromium, which takes seconds, and as root needs app/ui/webengine_sandbox.py).
             from PySide6 import QtWebEngineCore
 
             version: object = QtWebEngineCore.qWebEngineChromiumVersion()  # str at run time, bytes in the stubs

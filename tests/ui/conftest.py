@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 # QtWebEngine (the HTML message view) refuses to start as root with its sandbox on, and there
-# is no GPU here. Tests only: the shipped app keeps the sandbox. Set before any QApplication.
+# is no GPU here. The app decides the sandbox itself at start-up (app/ui/webengine_sandbox.py);
+# these tests build views without that start, so they set it here, before any QApplication.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-software-rasterizer")
 

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Tests only (run as root, no GPU): see tests/ui/conftest.py. The shipped app keeps the sandbox.
+# No GPU here; as root the app switches the sandbox off itself (app/ui/webengine_sandbox.py).
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-software-rasterizer")
 
