@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import sys
 from pathlib import Path
 
 from app.cli.presenter import EXIT_OK, describe_error, exit_code_for, format_fingerprint, report_failure
 from app.core import credentials
-from app.core.accounts import save_account
+from app.core.accounts import forget_secrets, save_account
 from app.core.errors import ConfigError, CredentialsError, TlsError, TlsPortWithoutTls
-from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.model import Account, LeaveMode, Security, ServerPolicy, SmtpSettings
 from app.core.pop3.capabilities import Capabilities
+from app.core.providers import provider_for_address
 from app.core.store import Profile, Store
 
 
@@ -43,12 +45,33 @@ def _account_from_arguments(arguments: argparse.Namespace) -> Account:
         policy = ServerPolicy(policy.leave_mode, policy.delete_after_days,
                               max_message_bytes=int(arguments.max_message_mb * 1024 * 1024))
     ca_file = str(Path(arguments.ca_file).resolve()) if arguments.ca_file else None
+    smtp = _smtp_from_arguments(arguments)
     return Account(
         name=arguments.name, host=arguments.host, port=arguments.port,
         security=Security(arguments.security), user=arguments.user, email=arguments.email,
         policy=policy, ca_file=ca_file, allow_insecure_auth=arguments.allow_insecure_auth,
         use_apop=arguments.apop, pipelining=not arguments.no_pipelining,
-        timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password)
+        timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password, smtp=smtp)
+
+
+def _smtp_from_arguments(arguments: argparse.Namespace) -> SmtpSettings | None:
+    """--smtp-* options, else the provider's preset for --email (or the user name, if an address)."""
+    separate = bool(arguments.smtp_password_stdin)
+    if arguments.smtp_host:
+        security = Security(arguments.smtp_security or Security.TLS.value)
+        return SmtpSettings(host=arguments.smtp_host, port=arguments.smtp_port, security=security,
+                            user=arguments.smtp_user or "", separate_password=separate)
+    provider = provider_for_address(arguments.email or arguments.user)
+    preset = provider.smtp_settings() if provider is not None else None
+    if preset is None:
+        if arguments.smtp_port or arguments.smtp_security or arguments.smtp_user or separate:
+            raise ConfigError("--smtp-port, --smtp-security, --smtp-user and --smtp-password-stdin need "
+                              "--smtp-host (no preset is known for this address)")
+        return None
+    return dataclasses.replace(
+        preset, port=arguments.smtp_port or preset.port,
+        security=Security(arguments.smtp_security) if arguments.smtp_security else preset.security,
+        user=arguments.smtp_user or "", separate_password=separate)
 
 
 def command_account(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
@@ -69,24 +92,33 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
                                                   f"Password for {account.user}@{account.host}: ")
         else:
             password = None  # given with --password-stdin at each fetch instead
-        saved = save_account(store, account, password)
+        smtp_password = None
+        if account.smtp is not None and account.smtp.separate_password and account.remember_password:
+            smtp_password = read_password(True, "")
+        saved = save_account(store, account, password, smtp_secret=smtp_password)
         print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
-              f"{saved.security.value}, {_describe_policy(saved.policy)})")
+              f"{saved.security.value}, {_describe_policy(saved.policy)}; {_describe_smtp(saved)})")
         return EXIT_OK
     if action == "list":
         for account in store.accounts():
             print(f"{account.name}\t{account.user}@{account.host}:{account.effective_port}\t"
-                  f"{account.security.value}\t{_describe_policy(account.policy)}")
+                  f"{account.security.value}\t{_describe_policy(account.policy)}\t{_describe_smtp(account)}")
         return EXIT_OK
     if action == "remove":
         account = store.account(arguments.name)
         store.remove_account(account.name)
-        credentials.delete_password(account.credential_key)
+        forget_secrets(account)
         print(f"removed account {account.name} and its messages")
         return EXIT_OK
     if action == "test":
         return _test_account(store, store.account(arguments.name), arguments.password_stdin)
     raise ConfigError(f"unknown account action {action!r}")
+
+
+def _describe_smtp(account: Account) -> str:
+    if account.smtp is None:
+        return "no SMTP server: cannot send"
+    return f"sends via {account.smtp.host}:{account.smtp.effective_port} {account.smtp.security.value}"
 
 
 def _describe_policy(policy: ServerPolicy) -> str:

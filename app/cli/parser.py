@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--no-pipelining", action="store_true", help="never pipeline commands with this server")
     add.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                      help="give up on a silent server after this long")
+    add.add_argument("--smtp-host", metavar="HOST",
+                     help="SMTP server for sending (default: the provider's, when the address is known)")
+    add.add_argument("--smtp-port", type=int, default=0, metavar="PORT",
+                     help="default: 465 for tls, 587 otherwise")
+    add.add_argument("--smtp-security", choices=[s.value for s in Security], default=None)
+    add.add_argument("--smtp-user", metavar="USER", help="default: the POP3 user")
+    add.add_argument("--smtp-password-stdin", action="store_true",
+                     help="the SMTP password differs from the POP3 one: read it from the next line of standard input")
     account_commands.add_parser("list", help="list accounts")
     remove = account_commands.add_parser("remove", help="remove an account, its messages and its stored password")
     remove.add_argument("name")

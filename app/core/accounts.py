@@ -23,21 +23,49 @@ from app.core.store import Store
 
 
 def save_account(store: Store, account: Account, secret: str | None, *,
-                 previous: Account | None = None) -> Account:
+                 previous: Account | None = None, smtp_secret: str | None = None) -> Account:
     """Save ``account`` (new when ``previous`` is None) and keep ``secret`` if it is to be remembered.
 
     ``secret`` is stored when ``account.remember_password`` is set and a secret is given; None (or
     empty) keeps whatever the keyring holds already. An edited account that stops remembering loses
     its stored secret. A new account that should remember its secret must come with one.
 
+    ``smtp_secret`` is the SMTP password of an account whose SMTP password is set apart
+    (``account.smtp.separate_password``), kept under its own keyring entry by the same rules;
+    otherwise SMTP uses ``secret``'s entry and ``smtp_secret`` is ignored.
+
     Returns the saved account (with its id, for a new one). Raises the store's errors before
     anything is written, and :class:`~app.core.errors.CredentialsError` after undoing the row
     when the keyring fails.
     """
     if previous is None:
-        return _add(store, account, secret)
+        saved = _add(store, account, secret)
+        try:
+            _keep_smtp_secret(saved, smtp_secret, None)
+        except BaseException:
+            store.remove_account(saved.name)
+            credentials.delete_password(saved.credential_key)
+            raise
+        return saved
     _update(store, account, secret, previous)
+    _keep_smtp_secret(account, smtp_secret, previous)
     return account
+
+
+def _keep_smtp_secret(account: Account, smtp_secret: str | None, previous: Account | None) -> None:
+    """Store (or forget) the SMTP password's own entry, after the account's row and secret."""
+    separate = account.smtp is not None and account.smtp.separate_password
+    if separate and account.remember_password and smtp_secret:
+        credentials.store_password(account.smtp_credential_key, smtp_secret)
+    elif not separate and previous is not None and previous.smtp is not None and previous.smtp.separate_password:
+        credentials.delete_password(previous.smtp_credential_key)
+
+
+def forget_secrets(account: Account) -> None:
+    """Delete every keyring entry of ``account`` (its password, and its SMTP one if set apart)."""
+    credentials.delete_password(account.credential_key)
+    if account.smtp_credential_key != account.credential_key:
+        credentials.delete_password(account.smtp_credential_key)
 
 
 def _add(store: Store, account: Account, secret: str | None) -> Account:

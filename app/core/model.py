@@ -52,6 +52,40 @@ class ServerPolicy:
             raise ValueError("max_message_bytes must be positive")
 
 
+#: SMTP ports: implicit TLS (RFC 8314 submissions), STARTTLS submission (RFC 6409), plain relay.
+DEFAULT_SMTP_TLS_PORT = 465
+DEFAULT_SMTP_SUBMISSION_PORT = 587
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How an account sends: its SMTP submission server. Holds no secret either.
+
+    The password is the account's own (its POP3 keyring entry) unless ``separate_password``:
+    then it has its own entry (:attr:`Account.smtp_credential_key`). ``ca_file``, the pin and
+    ``allow_insecure_auth`` are the account's, as for POP3.
+    """
+
+    host: str
+    port: int = 0  # 0 means the default port for ``security``
+    security: Security = Security.TLS
+    #: Empty: the account's POP3 user name.
+    user: str = ""
+    separate_password: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.host.strip():
+            raise ValueError("SMTP server host is empty")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"SMTP port {self.port} is out of range 1-65535")
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return DEFAULT_SMTP_TLS_PORT if self.security is Security.TLS else DEFAULT_SMTP_SUBMISSION_PORT
+
+
 @dataclass(frozen=True)
 class Account:
     """One POP3 mailbox. Holds no secret: the password lives in the keyring."""
@@ -77,6 +111,8 @@ class Account:
     pipelining: bool = True
     #: False when the user chose not to store the password; it is asked for each session.
     remember_password: bool = True
+    #: None: the account cannot send yet (profiles from before sending existed load so).
+    smtp: SmtpSettings | None = None
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -107,6 +143,17 @@ class Account:
         if self.id is None:
             raise ValueError("the account must be saved before its password")
         return f"poplark-account-{self.id}"
+
+    @property
+    def smtp_credential_key(self) -> str:
+        """The keyring entry of the SMTP password: its own only when set apart, else the account's."""
+        if self.smtp is not None and self.smtp.separate_password:
+            return self.credential_key + "-smtp"
+        return self.credential_key
+
+    @property
+    def smtp_user(self) -> str:
+        return (self.smtp.user if self.smtp is not None else "") or self.user
 
 
 @dataclass(frozen=True)

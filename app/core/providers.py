@@ -1,8 +1,8 @@
 """Server presets by mail domain, from ``resources/providers.json``.
 
-Typing an address fills in host, port and security; the user can still change them. Each preset
-carries the provider's note in English and Chinese (QQ and 163 need an authorization code, for
-example), because that is the first thing that goes wrong for new users.
+Typing an address fills in host, port and security (POP3, and SMTP for sending); the user can
+still change them. Each preset carries the provider's note in English and Chinese (QQ and 163 need
+an authorization code, for example), because that is the first thing that goes wrong for new users.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from app.core.model import Security
+from app.core.model import Security, SmtpSettings
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,16 @@ class Provider:
     note_zh: str
     #: False for providers that offer no POP3 at all (iCloud).
     pop3: bool = True
+    #: The SMTP submission server ("" when the table has none for this provider).
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: Security = Security.TLS
+
+    def smtp_settings(self) -> SmtpSettings | None:
+        """The provider's SMTP server as account settings, or None when the table has none."""
+        if not self.smtp_host:
+            return None
+        return SmtpSettings(host=self.smtp_host, port=self.smtp_port, security=self.smtp_security)
 
     def note_for(self, language: str) -> str:
         return self.note_zh if language.lower().startswith("zh") else self.note
@@ -53,7 +63,9 @@ def load_providers(path: Path | None = None) -> tuple[Provider, ...]:
         Provider(id=entry["id"], name=entry["name"], name_zh=entry.get("name_zh", entry["name"]),
                  domains=tuple(domain.lower() for domain in entry["domains"]), host=entry["host"],
                  port=int(entry["port"]), security=Security(entry["security"]), note=entry.get("note", ""),
-                 note_zh=entry.get("note_zh", entry.get("note", "")), pop3=bool(entry.get("pop3", True)))
+                 note_zh=entry.get("note_zh", entry.get("note", "")), pop3=bool(entry.get("pop3", True)),
+                 smtp_host=entry.get("smtp_host", ""), smtp_port=int(entry.get("smtp_port", 0)),
+                 smtp_security=Security(entry.get("smtp_security", "tls")))
         for entry in data["providers"])
 
 

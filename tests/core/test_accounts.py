@@ -135,3 +135,39 @@ def test_a_refused_secret_keeps_the_edited_account_as_it_was(store: Store, memor
         save_account(store, dataclasses.replace(saved, remember_password=False), None, previous=saved)
     assert store.account("work") == saved
     assert stored(memory_keyring, saved) == SECRET
+
+
+# -- SMTP settings (issue 16) ------------------------------------------------------------------------
+
+def test_smtp_settings_round_trip_and_old_profiles_load(store: Store, memory_keyring: MemoryKeyring) -> None:
+    from app.core.model import Security, SmtpSettings
+
+    smtp = SmtpSettings(host="smtp.example.com", security=Security.STARTTLS, user="alice@example.com")
+    saved = save_account(store, new_account(smtp=smtp), SECRET)
+    again = store.account("work")
+    assert again.smtp == smtp and again.smtp.effective_port == 587
+    assert again.smtp_user == "alice@example.com"
+    # The SMTP password is the account's own entry unless set apart.
+    assert again.smtp_credential_key == saved.credential_key
+    # A row written before sending existed (no "smtp" key) loads as an account that cannot send yet.
+    store.query("UPDATE accounts SET settings = ? WHERE id = ?",
+                ('{"host": "pop.example.com", "user": "alice", "security": "tls"}', saved.id))
+    old = store.account("work")
+    assert old.smtp is None and old.smtp_user == "alice"
+
+
+def test_a_separate_smtp_password_has_its_own_entry(store: Store, memory_keyring: MemoryKeyring) -> None:
+    from app.core.accounts import forget_secrets
+    from app.core.model import SmtpSettings
+
+    smtp = SmtpSettings(host="smtp.example.com", separate_password=True)
+    saved = save_account(store, new_account(smtp=smtp), SECRET, smtp_secret="smtp-secret")
+    assert saved.smtp_credential_key != saved.credential_key
+    assert memory_keyring.passwords[(credentials.SERVICE_NAME, saved.smtp_credential_key)] == "smtp-secret"
+    assert stored(memory_keyring, saved) == SECRET
+    # Back to the shared password: the SMTP entry is forgotten.
+    shared = dataclasses.replace(saved, smtp=SmtpSettings(host="smtp.example.com"))
+    save_account(store, shared, None, previous=saved)
+    assert (credentials.SERVICE_NAME, saved.smtp_credential_key) not in memory_keyring.passwords
+    forget_secrets(saved)
+    assert memory_keyring.passwords == {}

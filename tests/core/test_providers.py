@@ -44,3 +44,28 @@ def test_table_is_consistent() -> None:
 def test_icloud_says_it_has_no_pop3() -> None:
     provider = provider_for_address("me@icloud.com")
     assert provider is not None and not provider.pop3
+
+
+@pytest.mark.parametrize(("address", "host", "port", "security"), [
+    ("12345@qq.com", "smtp.qq.com", 465, Security.TLS),
+    ("li.lei@163.com", "smtp.163.com", 465, Security.TLS),
+    ("han@126.com", "smtp.126.com", 465, Security.TLS),
+    ("x@yeah.net", "smtp.yeah.net", 465, Security.TLS),
+    ("x@sina.com", "smtp.sina.com", 465, Security.TLS),
+    ("x@sohu.com", "smtp.sohu.com", 465, Security.TLS),
+    ("x@aliyun.com", "smtp.aliyun.com", 465, Security.TLS),
+    ("x@139.com", "smtp.139.com", 465, Security.TLS),
+    ("me@gmail.com", "smtp.gmail.com", 465, Security.TLS),
+    ("me@hotmail.com", "smtp-mail.outlook.com", 587, Security.STARTTLS),
+])
+def test_smtp_presets(address: str, host: str, port: int, security: Security) -> None:
+    provider = provider_for_address(address)
+    assert provider is not None
+    smtp = provider.smtp_settings()
+    assert smtp is not None
+    assert (smtp.host, smtp.effective_port, smtp.security) == (host, port, security)
+
+
+def test_every_provider_with_pop3_can_send() -> None:
+    for provider in load_providers():
+        assert (provider.smtp_settings() is not None) is provider.pop3, provider.id

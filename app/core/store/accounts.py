@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 from app.core.errors import ConfigError
-from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.model import Account, LeaveMode, Security, ServerPolicy, SmtpSettings
 from app.core.store.search_index import SearchIndexTable
 
 
@@ -22,6 +22,7 @@ def account_to_json(account: Account) -> str:
 def account_from_row(account_id: int, name: str, settings_json: str) -> Account:
     settings = json.loads(settings_json)
     policy = settings.pop("policy", {})
+    smtp = settings.pop("smtp", None)  # absent in profiles from before sending existed
     known = {field.name for field in dataclasses.fields(Account)}
     settings = {key: value for key, value in settings.items() if key in known}
     settings["security"] = Security(settings.get("security", "tls"))
@@ -31,7 +32,16 @@ def account_from_row(account_id: int, name: str, settings_json: str) -> Account:
             leave_mode=LeaveMode(policy.get("leave_mode", "keep")),
             delete_after_days=int(policy.get("delete_after_days", 0)),
             max_message_bytes=policy.get("max_message_bytes")),
+        smtp=_smtp_from_json(smtp),
         **settings)
+
+
+def _smtp_from_json(smtp: object) -> SmtpSettings | None:
+    if not isinstance(smtp, dict) or not smtp.get("host"):
+        return None
+    return SmtpSettings(host=str(smtp["host"]), port=int(smtp.get("port", 0)),
+                        security=Security(smtp.get("security", "tls")), user=str(smtp.get("user", "")),
+                        separate_password=bool(smtp.get("separate_password", False)))
 
 
 class AccountTable(SearchIndexTable):
