@@ -55,7 +55,8 @@ class FetchOutcomes(QObject):
         self.window = parent
         self.session_passwords: dict[int, str] = {}
         self.new_mail_counts: dict[str, int] = {}
-        self.last_summary: dict[str, str] = {}
+        # Per account: the short sentence for the status bar and the whole text behind "Details".
+        self.last_summary: dict[str, tuple[str, str]] = {}
         self.quitting = False
         controller.started.connect(self._fetch_started)
         controller.progress.connect(self._fetch_progress)
@@ -120,12 +121,11 @@ class FetchOutcomes(QObject):
                 self.tray.notify_new_mail(account_name, new)
         else:
             text = translate("MainWindow", "{0}: no new mail").format(account_name)
-        if report.warnings:
-            text += " — " + report.warnings[0]
+        details = text + "".join("\n" + warning for warning in report.warnings)
         if report.ignored_deletions:
             # Reported by the engine in one session only, so this shows once per account.
             self.info_bar.show_info(ignored_deletions_text(account_name, report.ignored_deletions))
-        self.last_summary[account_name] = text
+        self.last_summary[account_name] = (text, details)
         self.events.settle()  # counts and pending deletions now, not after the stream's pause
         self.search_indexer.request()  # bodies into the search index, after the fetch, not during it
 
@@ -134,7 +134,9 @@ class FetchOutcomes(QObject):
         if isinstance(error, PoplarkError):
             self.scheduler.record_failure(account_name, error)
         message = user_message(error, account_name)
-        self.last_summary[account_name] = message.text
+        # The bar has room for the account and the title; the whole sentence is behind "Details".
+        self.last_summary[account_name] = (QCoreApplication.translate("MainWindow", "{0}: {1}").format(
+            account_name, message.title), message.text)
         account = self.accounts().get(account_name)
         if message.quiet or account is None or self.quitting:
             return
@@ -188,10 +190,12 @@ class FetchOutcomes(QObject):
     @Slot(str)
     def _fetch_cancelled(self, account_name: str) -> None:
         self.scheduler.record_cancelled(account_name)
-        self.last_summary[account_name] = QCoreApplication.translate("MainWindow", "{0}: cancelled").format(
-            account_name)
+        text = QCoreApplication.translate("MainWindow", "{0}: cancelled").format(account_name)
+        self.last_summary[account_name] = (text, text)
 
     @Slot()
     def _fetch_idle(self) -> None:
-        self.fetch_status.set_idle("; ".join(self.last_summary.values()))
+        summaries = list(self.last_summary.values())
+        self.fetch_status.set_idle("; ".join(short for short, _ in summaries),
+                                   "\n\n".join(details for _, details in summaries))
         self.last_summary.clear()

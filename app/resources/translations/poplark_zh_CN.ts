@@ -724,6 +724,14 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>DetailsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/details_dialog.py" line="+22"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
     <name>FetchController</name>
     <message>
         <location filename="../../ui/workers/fetch_controller.py" line="+93"/>
@@ -740,17 +748,27 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchStatus</name>
     <message>
-        <location filename="../../ui/widgets/fetch_status.py" line="+27"/>
+        <location filename="../../ui/widgets/fetch_status.py" line="+40"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>{0}: downloading message {1} of {2}</source>
         <translation>{0}：正在下载第 {1} 封，共 {2} 封</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>{0}/{1} · {2} of {3}</source>
+        <translation>{0}/{1} · {2} / {3}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>{0}: connecting…</source>
         <translation>{0}：正在连接…</translation>
     </message>
@@ -980,6 +998,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+23"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+80"/>
         <source>Get Mail</source>
         <translation>收取邮件</translation>
     </message>
@@ -995,6 +1014,12 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+1"/>
+        <source>Remove Account…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -1109,7 +1134,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+327"/>
+        <location filename="../../ui/main_window.py" line="+348"/>
         <location line="+7"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1249,7 +1274,7 @@ Account: {account}</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="-71"/>
+        <location filename="../../ui/main_window.py" line="-81"/>
         <location filename="../../ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
         <location filename="../../ui/operations/trash.py" line="+26"/>
@@ -1262,7 +1287,7 @@ Account: {account}</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="+118"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+119"/>
         <location filename="../../ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
         <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
@@ -1279,7 +1304,12 @@ Account: {account}</source>
         <translation>新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="+41"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+15"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Password not saved</source>
         <translation>密码未保存</translation>
     </message>
@@ -1308,6 +1338,64 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+12"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_actions.py" line="+27"/>
+        <source>Remove the account “{0}” from Poplark?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its {0} message(s) on this computer, in every folder, will be deleted. This cannot be undone; export them first (File &gt; Export Folder as mbox) to keep a copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mail on the server is not touched. If you add the account again, the messages still on the server are downloaded again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Its password will be deleted from the system keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No password is stored for it; the one typed for this session is forgotten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+3"/>
+        <location line="+31"/>
+        <location line="+19"/>
+        <location filename="../../ui/operations/accounts.py" line="+55"/>
+        <source>Remove Account</source>
+        <extracomment>The account is gone from the store (its name); the window re-reads its accounts.
+----------
+Why the keyring kept a password (&quot;&quot; when every stored password is gone).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Poplark is getting mail for {0}. Cancel the fetch (Esc) or wait for it to end, then remove the account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Account {0} removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account {0} and its mail were removed, but its password could not be deleted from the system keyring ({1}). Delete the entry for Poplark in your keyring manager (Seahorse, KWallet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/panes/folder_pane.py" line="-2"/>
+        <source>Edit Account…</source>
+        <extracomment>(account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it.</extracomment>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1528,9 +1616,18 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     </message>
 </context>
 <context>
+    <name>QPlatformTheme</name>
+    <message>
+        <location filename="../../ui/self_test.py" line="+138"/>
+        <source>Cancel</source>
+        <extracomment>Seconds the event loop may run before the self-test gives up (a stuck keyring, a stuck platform).</extracomment>
+        <translation type="unfinished">取消</translation>
+    </message>
+</context>
+<context>
     <name>RemoteContentBar</name>
     <message>
-        <location line="-52"/>
+        <location filename="../../ui/widgets/message_notes.py" line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
