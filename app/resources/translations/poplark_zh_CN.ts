@@ -765,7 +765,7 @@ Choose another folder, or free some disk space, and try again.</source>
     <message>
         <location line="+8"/>
         <source>{0}/{1} · {2} of {3}</source>
-        <translation>{0}/{1} · {2} / {3}</translation>
+        <translation>{0}/{1} · {2}，共 {3}</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -1618,7 +1618,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>QPlatformTheme</name>
     <message>
-        <location filename="../../ui/self_test.py" line="+138"/>
+        <location filename="../../ui/self_test.py" line="+145"/>
         <source>Cancel</source>
         <extracomment>Seconds the event loop may run before the self-test gives up (a stuck keyring, a stuck platform).</extracomment>
         <translation type="unfinished">取消</translation>
