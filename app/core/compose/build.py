@@ -1,0 +1,245 @@
+"""A draft turned into the MIME bytes that are sent, stored in Sent, or saved in Drafts.
+
+Built with the standard library's ``email`` package under the SMTP policy: CRLF line ends, every
+header line 7-bit (RFC 2047 encoded words for names and subjects), bodies in UTF-8 as
+quoted-printable or base64 (never 8-bit, so no server needs 8BITMIME), attachment names as RFC
+2231 ``filename*`` and, for QQ Mail and Outlook which read only that, an RFC 2047 ``name=``.
+
+The bytes returned are exactly those given to DATA (before dot-stuffing) and stored in Sent, so
+what the recipient got and what Sent shows never differ. Bcc is in the envelope only; a saved
+draft keeps it as a header, since a draft is never sent as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.policy
+import email.utils
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+from app import __version__
+from app.core.compose.draft import Draft, DraftAttachment
+from app.core.errors import ConfigError
+
+#: RFC 5322 wants 78 characters a line; 7-bit so any server takes the bodies as they are.
+POLICY = email.policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+#: RFC 3676 section 4.2: flowed lines are wrapped before 78 characters, 72 recommended.
+FLOWED_WIDTH = 72
+#: UTF-8 bytes per RFC 2047 encoded word: base64 of 42 bytes is 56 characters; with the
+#: "=?utf-8?b?" "?=" wrapping (68, under RFC 2047's 75) and ' name="' before the first word the
+#: line stays under 78, so the email package writes the header as given instead of refolding it.
+_WORD_BYTES = 42
+
+
+@dataclass(frozen=True)
+class BuiltMessage:
+    raw: bytes
+    message_id: str          # with <>
+    sender: str              # the envelope sender (MAIL FROM)
+    recipients: list[str]    # the envelope recipients (RCPT TO): To, Cc and Bcc, each once
+
+
+def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | None = None,
+                  message_id: str | None = None) -> BuiltMessage:
+    """The message of ``draft``. Raises ConfigError for a missing sender or an invalid address.
+
+    ``for_draft``: keep Bcc as a header and allow no recipients yet (a draft in Drafts).
+    """
+    sender = _address(draft.from_name, draft.from_address, "From")
+    to, cc, bcc = (_addresses(values, label) for values, label in
+                   ((draft.to, "To"), (draft.cc, "Cc"), (draft.bcc, "Bcc")))
+    if not (to or cc or bcc) and not for_draft:
+        raise ConfigError("the message has no recipient: add one in To, Cc or Bcc")
+    message = EmailMessage(policy=POLICY)
+    message["Date"] = email.utils.format_datetime(date or datetime.now().astimezone())
+    message["From"] = sender
+    if to:
+        message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    if bcc and for_draft:
+        message["Bcc"] = bcc
+    message["Subject"] = draft.subject
+    identifier = message_id or make_message_id(sender.domain)
+    message["Message-ID"] = identifier
+    if draft.in_reply_to:
+        message["In-Reply-To"] = draft.in_reply_to
+    if draft.references:
+        message["References"] = " ".join(draft.references)
+    message["User-Agent"] = f"Poplark/{__version__}"
+    _set_body(message, draft)
+    for attachment in draft.attachments:
+        _attach(message, attachment)
+    if draft.forwarded is not None:
+        _attach_message(message, draft.forwarded, draft.forwarded_name)
+    raw = message.as_bytes(policy=POLICY)
+    recipients = _unique([address.addr_spec for address in (*to, *cc, *bcc)])
+    return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients)
+
+
+def make_message_id(domain: str) -> str:
+    """``<random@domain>``: unique without asking the system for its host name (slow, private)."""
+    return f"<{uuid.uuid4().hex}.poplark@{domain or 'poplark.invalid'}>"
+
+
+# -- addresses ------------------------------------------------------------------------------------
+
+
+def _address(name: str, address: str, label: str) -> Address:
+    address = address.strip()
+    if not address:
+        raise ConfigError(f"{label} has no address: set the account's email address")
+    local, at, domain = address.rpartition("@")
+    if (not at or not local or not domain or re.search(r"[\s<>,;]", address) or ".." in domain
+            or domain.startswith(".") or domain.endswith(".")):
+        raise ConfigError(f"{address!r} in {label} is not an email address: correct it and send again")
+    if not local.isascii():
+        raise ConfigError(f"{address!r} in {label} has non-ASCII letters before the @, which Poplark "
+                          "cannot send yet: use another address for this recipient")
+    try:
+        domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+        return Address(display_name=name.strip(), username=local, domain=domain)
+    except (UnicodeError, ValueError) as error:
+        raise ConfigError(f"{address!r} in {label} is not an email address: correct it and send "
+                          "again") from error
+
+
+def _addresses(values: list[str], label: str) -> list[Address]:
+    """Each value may hold several addresses ("a@b, Name <c@d>"), as people paste them."""
+    found: list[Address] = []
+    for value in values:
+        if not value.strip():
+            continue
+        for name, address in email.utils.getaddresses([value]):
+            if not address and not name:
+                # What the parser could not read comes back empty: never drop a recipient silently.
+                raise ConfigError(f"{value.strip()!r} in {label} is not an email address: correct it and "
+                                  "send again")
+            found.append(_address(name, address or name, label))
+    return found
+
+
+def _unique(addresses: list[str]) -> list[str]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for address in addresses:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            result.append(address)
+    return result
+
+
+# -- bodies ---------------------------------------------------------------------------------------
+
+
+def _set_body(message: EmailMessage, draft: Draft) -> None:
+    text = draft.text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    parameters = {}
+    if draft.flowed:
+        text = flow(text)
+        parameters = {"format": "flowed"}
+    message.set_content(text, subtype="plain", charset="utf-8", params=parameters)
+    if draft.html is not None:
+        message.add_alternative(draft.html, subtype="html", charset="utf-8")
+
+
+def flow(text: str, width: int = FLOWED_WIDTH) -> str:
+    """``text`` as format=flowed (RFC 3676): long lines broken after a space, which stays as the
+    "soft" line end; lines that would read as quotes or stuffing are space-stuffed. Quoted lines
+    ("> ...") are left as they are (their depth is their prefix)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line != "-- ":  # the signature separator keeps its space (RFC 3676 section 4.3)
+            line = line.rstrip(" ")  # a trailing space would join the line with the next
+        if line.startswith(">") or line == "-- ":
+            out.append(line)
+            continue
+        if line.startswith((" ", "From ")):
+            line = " " + line
+        while len(line) > width:
+            cut = line.rfind(" ", 1, width)
+            if cut <= 0:
+                break  # one long word (or CJK text without spaces): left long, still under 998
+            out.append(line[: cut + 1])
+            line = line[cut + 1:]
+            if line.startswith((" ", "From ", ">")):
+                line = " " + line
+        out.append(line)
+    return "\n".join(out)
+
+
+# -- attachments ----------------------------------------------------------------------------------
+
+
+def _attach(message: EmailMessage, attachment: DraftAttachment) -> None:
+    maintype, _, subtype = attachment.mime_type.partition("/")
+    if maintype in ("multipart", "message") or not subtype:
+        maintype, subtype = "application", "octet-stream"  # given as bytes: never parsed as MIME
+    message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    parts = message.get_payload()
+    assert isinstance(parts, list)
+    part = parts[-1]
+    assert isinstance(part, EmailMessage)
+    del part["MIME-Version"]  # add_attachment() puts one in every part; only the top needs it
+    _add_legacy_name(part, attachment.filename, f"{maintype}/{subtype}")
+
+
+def _attach_message(message: EmailMessage, raw: bytes, filename: str) -> None:
+    """The stored bytes as message/rfc822: forwarded byte-exact when 7-bit, else base64 (RFC 2046
+    forbids encoding message/rfc822, but 8-bit mail to a server without 8BITMIME would be
+    mangled; every client reads a base64 message/rfc822)."""
+    part = EmailMessage(policy=POLICY)
+    body = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if body.isascii() and all(len(line) <= 998 for line in body.split(b"\r\n")):
+        part.set_raw("Content-Type", "message/rfc822")
+        part.set_raw("Content-Transfer-Encoding", "7bit")
+        part.set_payload(body.decode("ascii"))
+    else:
+        part.set_raw("Content-Type", "message/rfc822")
+        part.set_raw("Content-Transfer-Encoding", "base64")
+        part.set_payload(base64.encodebytes(raw).decode("ascii"))
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    if message.get_content_maintype() != "multipart":
+        message.make_mixed()
+    message.attach(part)
+
+
+def _add_legacy_name(part: EmailMessage, filename: str, content_type: str) -> None:
+    """Content-Type's ``name=`` as RFC 2047 words, beside Content-Disposition's RFC 2231 name.
+
+    The email package would rewrite such a parameter into RFC 2231 form, so the header is set
+    pre-folded (set_raw: written as given, each line under 78 characters).
+    """
+    if filename.isascii():
+        value = f'{content_type};\r\n name="{_quote(filename)}"'
+    else:
+        words = [f"=?utf-8?b?{base64.b64encode(chunk).decode('ascii')}?=" for chunk in _utf8_chunks(filename)]
+        value = f'{content_type};\r\n name="' + "\r\n ".join(words) + '"'
+    del part["Content-Type"]
+    part.set_raw("Content-Type", value)
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _utf8_chunks(text: str) -> list[bytes]:
+    """UTF-8 of ``text`` in pieces of whole characters, each at most _WORD_BYTES long."""
+    chunks: list[bytes] = []
+    current = b""
+    for character in text:
+        encoded = character.encode("utf-8")
+        if len(current) + len(encoded) > _WORD_BYTES:
+            chunks.append(current)
+            current = b""
+        current += encoded
+    if current:
+        chunks.append(current)
+    return chunks
