@@ -63,6 +63,8 @@ class WindowActions:
         self.account_settings = _action(window, "accountSettingsAction",
                                         translate("MainWindow", "Account Settings…"), "Ctrl+Shift+E",
                                         standard_icon("settings"))
+        self.remove_account = _action(window, "removeAccountAction", translate("MainWindow", "Remove Account…"),
+                                      "Ctrl+Shift+D")  # always asks first
         self.delete = _action(window, "deleteAction", translate("MainWindow", "Delete"),
                               QKeySequence.StandardKey.Delete, standard_icon("delete"))
         self.mark_read = _action(window, "markReadAction", translate("MainWindow", "Mark as Read"), "Ctrl+R",
@@ -130,7 +132,7 @@ class WindowActions:
         bar = self.window.menuBar()
         file_menu = bar.addMenu(translate("MainWindow", "&File"))
         for action in (self.get_mail, self.cancel, None, self.import_messages, self.export_eml, self.export_mbox,
-                       None, self.new_account, self.account_settings, None, self.quit):
+                       None, self.new_account, self.account_settings, self.remove_account, None, self.quit):
             self._add(file_menu, action)
         edit_menu = bar.addMenu(translate("MainWindow", "&Edit"))
         for action in (self.delete, self.restore, self.empty_trash, None, self.mark_read, self.mark_unread,
@@ -189,8 +191,8 @@ class WindowActions:
 
     def enable_for(self, has_accounts: bool, folder: Folder | None) -> None:
         """Enable what makes sense with these accounts in this folder."""
-        for action in (self.get_mail, self.account_settings, self.mark_read, self.mark_unread, self.flag,
-                       self.export_eml, self.export_mbox, self.import_messages):
+        for action in (self.get_mail, self.account_settings, self.remove_account, self.mark_read,
+                       self.mark_unread, self.flag, self.export_eml, self.export_mbox, self.import_messages):
             action.setEnabled(has_accounts)
         # In Trash, Delete deletes for good (after asking), as in other mail programs.
         self.delete.setEnabled(has_accounts and folder in (Folder.INBOX, Folder.TRASH))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSplitter,
 from app.core.errors import StoreError
 from app.core.model import Account, Folder
 from app.core.store import Profile, Store
+from app.ui.account_actions import AccountActions
 from app.ui.actions import WindowActions
 from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
@@ -106,6 +107,9 @@ class MainWindow(QMainWindow):
             search_indexer=self.search_indexer, fetch_status=self.fetch_status, tray=self.tray,
             info_bar=self.info_bar, accounts=lambda: self.accounts, preferences=lambda: self.preferences,
             parent=self)
+        self.account_actions = AccountActions(
+            store, self.operations, self.events, self.controller.running,
+            lambda account: self.fetching.session_passwords.pop(account.id or 0, None), self.status.show_status, self)
         self._connect_signals()
         self._restore_state()
         self.reload_accounts()
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
                 (actions.get_mail, lambda: self.get_mail()),
                 (actions.new_account, self.new_account),
                 (actions.account_settings, self.edit_current_account),
+                (actions.remove_account, self.remove_current_account),
                 (actions.delete, mailbox.delete_selected),
                 (actions.mark_read, lambda: mailbox.mark_selected(True)),
                 (actions.mark_unread, lambda: mailbox.mark_selected(False)),
@@ -168,6 +173,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda checked=False, slot=slot: slot())
         self.welcome.add_account_requested.connect(self.new_account)
         self.folder_view.folder_opened.connect(self._folder_opened)
+        self.folder_view.edit_account_requested.connect(
+            lambda account_id: self._for_account(account_id, self.edit_account))
+        self.folder_view.get_mail_requested.connect(
+            lambda account_id: self._for_account(account_id, lambda account: self.get_mail(account.name)))
+        self.folder_view.remove_account_requested.connect(
+            lambda account_id: self._for_account(account_id, self.account_actions.remove))
         self.message_view.message_selected.connect(mailbox.update_flag_action)
         self.message_view.selection_state_changed.connect(mailbox.update_flag_action)
         self.message_view.flag_clicked.connect(mailbox.set_flagged)
@@ -207,7 +218,7 @@ class MainWindow(QMainWindow):
         menu = self.window_actions.get_mail_menu
         menu.clear()
         for account in accounts:
-            action = menu.addAction(account.display_name or account.name)
+            action = menu.addAction(account.name)  # as the folder tree names it
             action.triggered.connect(lambda checked=False, name=account.name: self.get_mail(name))
         self.scheduler.set_accounts(accounts)
         self.stack.setCurrentIndex(1 if accounts else 0)
@@ -296,6 +307,16 @@ class MainWindow(QMainWindow):
         account = self.current_account()
         if account is not None:
             self.edit_account(account)
+
+    def remove_current_account(self) -> None:
+        account = self.current_account()
+        if account is not None:
+            self.account_actions.remove(account)
+
+    def _for_account(self, account_id: int, act: Callable[[Account], object]) -> None:
+        account = next((account for account in self.accounts.values() if account.id == account_id), None)
+        if account is not None:
+            act(account)
 
     @Slot(object)
     def edit_account(self, account: Account) -> None:

@@ -998,7 +998,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+23"/>
-        <location filename="../../ui/panes/folder_pane.py" line="+80"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+86"/>
         <source>Get Mail</source>
         <translation>收取邮件</translation>
     </message>
@@ -1016,10 +1016,10 @@ Account: {account}</source>
         <location line="+2"/>
         <location filename="../../ui/panes/folder_pane.py" line="+1"/>
         <source>Remove Account…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除账户…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -1342,27 +1342,27 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     <message>
         <location filename="../../ui/account_actions.py" line="+27"/>
         <source>Remove the account “{0}” from Poplark?</source>
-        <translation type="unfinished"></translation>
+        <translation>要从 Poplark 中删除账户“{0}”吗？</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Its {0} message(s) on this computer, in every folder, will be deleted. This cannot be undone; export them first (File &gt; Export Folder as mbox) to keep a copy.</source>
-        <translation type="unfinished"></translation>
+        <translation>它在这台电脑上的 {0} 封邮件（所有文件夹中的）将被删除，且无法撤销；如需保留副本，请先导出（文件 &gt; 将文件夹导出为 mbox）。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mail on the server is not touched. If you add the account again, the messages still on the server are downloaded again.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器上的邮件不受影响。如果以后重新添加这个账户，仍在服务器上的邮件会被重新下载。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Its password will be deleted from the system keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>它的密码将从系统密钥环中删除。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No password is stored for it; the one typed for this session is forgotten.</source>
-        <translation type="unfinished"></translation>
+        <translation>它没有保存密码；本次会话中输入的密码将被忘记。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1374,27 +1374,46 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <extracomment>The account is gone from the store (its name); the window re-reads its accounts.
 ----------
 Why the keyring kept a password (&quot;&quot; when every stored password is gone).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>删除账户</translation>
     </message>
     <message>
         <location line="-19"/>
         <source>Poplark is getting mail for {0}. Cancel the fetch (Esc) or wait for it to end, then remove the account.</source>
-        <translation type="unfinished"></translation>
+        <translation>Poplark 正在为 {0} 收取邮件。请先取消收取（Esc）或等待它结束，然后再删除这个账户。</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Account {0} removed</source>
-        <translation type="unfinished"></translation>
+        <translation>账户 {0} 已删除</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The account {0} and its mail were removed, but its password could not be deleted from the system keyring ({1}). Delete the entry for Poplark in your keyring manager (Seahorse, KWallet).</source>
-        <translation type="unfinished"></translation>
+        <translation>账户 {0} 及其邮件已删除，但它的密码无法从系统密钥环中删除（{1}）。请在密钥环管理器（Seahorse、KWallet）中删除 Poplark 的这一条目。</translation>
     </message>
     <message>
         <location filename="../../ui/panes/folder_pane.py" line="-2"/>
         <source>Edit Account…</source>
-        <extracomment>(account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it.</extracomment>
+        <extracomment>(account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The folder last announced by folder_opened (the list shows it).</extracomment>
+        <translation>编辑账户…</translation>
+    </message>
+</context>
+<context>
+    <name>MessageList</name>
+    <message>
+        <location filename="../../ui/panes/message_list.py" line="+108"/>
+        <source>1 message</source>
+        <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No messages in this folder match “{0}”. Check the spelling, or search another folder.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1551,9 +1570,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../ui/widgets/preview.py" line="+171"/>
+        <location filename="../../ui/widgets/preview.py" line="+180"/>
         <source>Subject:</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title).</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked. Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title). What the search box held when the message was chosen: its words are marked in the body.</extracomment>
         <translation>主题：</translation>
     </message>
     <message>
