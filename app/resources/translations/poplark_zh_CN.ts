@@ -4,12 +4,12 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="+65"/>
+        <location filename="../../ui/dialogs/about.py" line="+63"/>
         <source>Public domain</source>
         <translation>公有领域</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>About Poplark</source>
         <translation>关于 Poplark</translation>
     </message>
@@ -1404,17 +1404,17 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <location filename="../../ui/panes/message_list.py" line="+108"/>
         <source>1 message</source>
         <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>1 封邮件</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>{0} messages</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 封邮件</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>No messages in this folder match “{0}”. Check the spelling, or search another folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>此文件夹中没有与“{0}”匹配的邮件。请检查拼写，或在其他文件夹中搜索。</translation>
     </message>
 </context>
 <context>

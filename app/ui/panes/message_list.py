@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QToolBar, QWidget
 
 from app.core.model import Folder, MessageSummary
 from app.core.store import Store
@@ -87,6 +87,8 @@ class MessageList(QTableView):
         self.search_timer.timeout.connect(lambda: self._search(self.search_box.text()))
         self.search_box.textChanged.connect(lambda text: self.search_timer.start())
 
+        self._build_search_feedback()
+
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self.clicked.connect(self._clicked)
         events.messages_changed.connect(self._messages_changed)
@@ -102,6 +104,57 @@ class MessageList(QTableView):
         self.search_timer.stop()
         self.contents_replaced.emit()
         self.inbox_model.set_search(text)
+
+    # -- what the search found ----------------------------------------------------------------
+
+    def _build_search_feedback(self) -> None:
+        """The number of results beside the search box, and a sentence in the empty list."""
+        self.result_count = QLabel(self)
+        self.result_count.setObjectName("searchResultCount")
+        self.result_count.setContentsMargins(6, 0, 6, 0)
+        self.result_count.hide()
+        # In the window's toolbar the count goes just before the box; a toolbar shows or hides its
+        # widgets through their actions (QWidget.hide() on them does nothing there).
+        self._result_count_action: QAction | None = None
+        toolbar = self.search_box.parentWidget()
+        if isinstance(toolbar, QToolBar):
+            for action in toolbar.actions():
+                if toolbar.widgetForAction(action) is self.search_box:
+                    self._result_count_action = toolbar.insertWidget(action, self.result_count)
+                    self._result_count_action.setVisible(False)
+        self.empty_state = QLabel(self.viewport())
+        self.empty_state.setObjectName("searchEmptyState")
+        self.empty_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setEnabled(False)  # drawn greyed, as a placeholder
+        self.empty_state.hide()
+        for signal in (self.inbox_model.modelReset, self.inbox_model.rowsInserted, self.inbox_model.rowsRemoved,
+                       self.inbox_model.layoutChanged):
+            signal.connect(self.update_search_feedback)
+
+    @Slot()
+    def update_search_feedback(self) -> None:
+        text = self.inbox_model.search.strip()
+        count = self.inbox_model.rowCount()
+        self.result_count.setText(self.tr("1 message") if count == 1 else self.tr("{0} messages").format(count))
+        if self._result_count_action is not None:
+            self._result_count_action.setVisible(bool(text))
+        else:
+            self.result_count.setVisible(bool(text))
+        self.empty_state.setText(self.tr("No messages in this folder match “{0}”. Check the spelling, or search "
+                                         "another folder.").format(text))
+        self.empty_state.setVisible(bool(text) and count == 0)
+        self._place_empty_state()
+
+    def _place_empty_state(self) -> None:
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        self.empty_state.setGeometry(area.x(), area.y(), area.width(),
+                                     max(self.empty_state.heightForWidth(area.width()), self.fontMetrics().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_empty_state()
 
     def focus_search(self) -> None:
         self.search_box.setFocus()

@@ -63,6 +63,7 @@ class Reader(QObject):
         self.cancel_pending_read()
         self.actions.reset_encoding()  # an encoding chosen for one message is not a guess for the next
         if summary is not None:
+            self.preview.search_text = self.message_list.inbox_model.search  # its words are marked
             self.preview.show_message(summary)
         else:
             self.preview.clear()

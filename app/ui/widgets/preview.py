@@ -63,6 +63,8 @@ class LoadedMessage:
     size: int
     #: ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints).
     guarded_html: str | None = None
+    #: Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked.
+    marks: tuple[tuple[int, int], ...] = ()
 
 
 def store_source(database_path: object, message_id: int) -> RawSource:
@@ -85,14 +87,17 @@ def inline_payloads(raw: bytes, view: MessageView) -> dict[str, tuple[bytes, str
             for content_id, index in view.inline_parts.items() if index in found}
 
 
-def load_message(raw: bytes, charset_override: str | None, token: str) -> LoadedMessage:
-    """Parse and prepare one message (pure, thread-safe)."""
+def load_message(raw: bytes, charset_override: str | None, token: str, search: str = "") -> LoadedMessage:
+    """Parse and prepare one message (pure, thread-safe); the words of ``search`` are marked."""
     # Imported here, in the worker thread that parses, so start-up does not pay for the parser.
+    from app.core.message import highlight
     from app.core.message.text import html_to_text
     from app.core.message.view import parse_message
 
     view = parse_message(raw, charset_override)
+    pattern = highlight.search_pattern(search)
     html = rewrite_cid_urls(view.html, token) if view.html is not None else None
+    html = highlight.mark_html(html, pattern) if html is not None else None
     guarded_html = neutralize_network_hints(html) if html is not None else None
     if view.plain_text is not None:
         text = view.plain_text
@@ -100,8 +105,10 @@ def load_message(raw: bytes, charset_override: str | None, token: str) -> Loaded
         text = html_to_text(view.html)
     else:
         text = ""
-    return LoadedMessage(view, html, inline_payloads(raw, view), prepare_text(text), token, len(raw),
-                         guarded_html)
+    prepared = prepare_text(text)
+    marks = highlight.utf16_spans(prepared.text, highlight.text_spans(prepared.text, pattern))
+    return LoadedMessage(view, html, inline_payloads(raw, view), prepared, token, len(raw), guarded_html,
+                         tuple(marks))
 
 
 #: Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list
@@ -154,6 +161,8 @@ class PreviewPane(QWidget):
         self.remote_allowed = False
         self.html_view: HtmlMessageView | None = None  # HtmlMessageView, created on the first HTML message
         self._title = ""
+        #: What the search box held when the message was chosen: its words are marked in the body.
+        self.search_text = ""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -272,14 +281,14 @@ class PreviewPane(QWidget):
         generation = self._generation
         source = self.source
         assert source is not None
-        override = self.charset_override
+        override, search = self.charset_override, self.search_text
         token = new_token()
         self.remote_allowed = False
         if self.loaded is None:
             self.body.setPlainText(self.tr("Loading…"))
 
         def load(report: ProgressCallback) -> LoadedMessage:
-            return load_message(source(), override, token)
+            return load_message(source(), override, token, search)
 
         job = BackgroundJob(load, self)
         job.succeeded.connect(lambda loaded: self._on_loaded(generation, loaded))
@@ -342,7 +351,7 @@ class PreviewPane(QWidget):
             self._update_remote_bar()
             return  # shown when the page has loaded (_html_rendered)
         self.remote_bar.hide()
-        self.body.show_prepared(loaded.text)
+        self.body.show_prepared(loaded.text, loaded.marks)
         if loaded.text.truncated:
             self.body.appendPlainText("\n" + self.tr("[The message is too long to show in full. "
                                                      "View > Message Source or export it to see the rest.]"))

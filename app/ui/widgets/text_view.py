@@ -10,11 +10,12 @@ the widget only inserts the prepared pieces.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QMouseEvent, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QMouseEvent, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
 
 #: Characters without whitespace after which the text view gets a break opportunity.
 PIECE = 1024
@@ -24,6 +25,8 @@ _UNBROKEN_RUN = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\
 MAX_SHOWN_CHARACTERS = 2_000_000
 
 _LINK = re.compile(r"""(?i)\b(?:https?://|mailto:|www\.)[^\s<>"'`\u3000-\u303f\uff01-\uff5e]+""")
+#: The background of a searched word: the yellow of HTML's <mark>, which the HTML view uses.
+MARK_BACKGROUND = "#ffff00"
 #: Punctuation that ends a sentence, not a URL ("see https://example.com.").
 _TRAILING = ".,;:!?)]}'\""
 
@@ -94,7 +97,8 @@ class PlainTextView(QPlainTextEdit):
         self._pressed_link = ""
         self._pressed_at = QPoint()
 
-    def show_prepared(self, prepared: PreparedText) -> None:
+    def show_prepared(self, prepared: PreparedText, marks: Sequence[tuple[int, int]] = ()) -> None:
+        """Show ``prepared``; ``marks`` (UTF-16 positions) are the searched words, highlighted."""
         self.clear()
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
@@ -111,7 +115,27 @@ class PlainTextView(QPlainTextEdit):
                 link.setToolTip(target)
                 cursor.insertText(piece, link)
         cursor.endEditBlock()
+        self.setExtraSelections(self._mark_selections(marks))
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _mark_selections(self, marks: Sequence[tuple[int, int]]) -> list[QTextEdit.ExtraSelection]:
+        # Extra selections colour the words without changing the document (copying gets plain text).
+        look = QTextCharFormat()
+        look.setBackground(QColor(MARK_BACKGROUND))
+        look.setForeground(QColor(Qt.GlobalColor.black))
+        selections: list[QTextEdit.ExtraSelection] = []
+        for start, end in marks:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = QTextCursor(self.document())
+            selection.cursor.setPosition(start)
+            selection.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.format = look
+            selections.append(selection)
+        return selections
+
+    def marked_words(self) -> list[str]:
+        """The highlighted words, in order (tests and screenshots check them)."""
+        return [selection.cursor.selectedText() for selection in self.extraSelections()]
 
     def link_at(self, event: QMouseEvent) -> str:
         return self.anchorAt(event.position().toPoint())
