@@ -41,7 +41,9 @@ from app.ui.mailbox_actions import MailboxActions
 from app.ui.operations.runner import OperationRunner
 from app.ui.panes.folder_pane import FolderPane, Location
 from app.ui.panes.info_bar import InfoBar
+from app.ui.panes.keyboard_flow import KeyboardFlow
 from app.ui.panes.message_list import MessageList, search_box
+from app.ui.panes.message_opener import MessageOpener
 from app.ui.panes.reader import Reader
 from app.ui.panes.status_bar import StatusArea
 from app.ui.panes.welcome import WelcomePage
@@ -100,6 +102,8 @@ class MainWindow(QMainWindow):
         # The parts that act.
         self.reader = Reader(self.preview, self.message_view, self.window_actions, self.operations, self.events,
                              self.settings, lambda: self.preferences, self)
+        self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences, self)
+        self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
                                       self.window_actions, lambda: self.accounts, self.status.show_status, self)
         self.fetching = FetchOutcomes(
@@ -420,6 +424,7 @@ class MainWindow(QMainWindow):
         self.fetching.quitting = True
         self.events.stop()
         self.reader.cancel_pending_read()
+        self.opener.close_all()
         self.scheduler.stop()
         self.controller.shutdown()
         self.search_indexer.stop()

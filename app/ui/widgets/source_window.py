@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
+from app.ui.widgets.screen_fit import fit_to_screen
 from app.ui.widgets.text_view import break_long_lines, monospace_font
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -47,7 +48,6 @@ class SourceWindow(QWidget):
         self.setObjectName("sourceWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("Source of “{0}”").format(title) if title else self.tr("Message Source"))
-        self.resize(860, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.text = QPlainTextEdit(self)
@@ -60,6 +60,7 @@ class SourceWindow(QWidget):
         layout.addWidget(self.text)
         for key in (QKeySequence.StandardKey.Close, QKeySequence(Qt.Key.Key_Escape)):
             QShortcut(key, self, self.close)
+        fit_to_screen(self, QSize(860, 640))
         cut_note = self.tr("[The message is longer than what is shown here. Export it as .eml to see all of it.]")
 
         def load(report: ProgressCallback) -> str:

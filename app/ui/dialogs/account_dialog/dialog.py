@@ -68,6 +68,8 @@ class AccountDialog(QDialog):
             self._autofill.follow_loaded(account)
         self.form.update_dependent_widgets()
         self._validate()
+        if account is None:
+            self.address_edit.setFocus()  # the first thing to type; the rest fills in from it
 
     # -- building -------------------------------------------------------------------------------
 
