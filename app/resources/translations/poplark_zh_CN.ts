@@ -107,7 +107,27 @@
         <translation>出现了问题。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>The server could not be reached.</source>
+        <translation>无法连接到服务器。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server did not accept the login.</source>
+        <translation>服务器不接受此登录。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The connection test failed.</source>
+        <translation>连接测试失败。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save anyway? Poplark will then fail to get mail until the settings or the server are right.</source>
+        <translation>仍要保存吗？在设置或服务器恢复正常之前，Poplark 将无法收取邮件。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Check the user name and password. Some providers (QQ, 163, 126, and Gmail with 2-step verification) need an authorization code or app password instead of your web password.</source>
         <translation>请检查用户名和密码。部分服务商（QQ、163、126，以及开启了两步验证的 Gmail）需要使用授权码或应用专用密码，而不是网页登录密码。</translation>
     </message>
@@ -310,15 +330,30 @@
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+57"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+62"/>
         <source>Add account</source>
-        <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it.</extracomment>
+        <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it. The settings of the last connection test that failed, and what to say about it.</extracomment>
         <translation>新建账户</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Account settings</source>
         <translation>账户设置</translation>
+    </message>
+    <message>
+        <location line="+172"/>
+        <source>Connection test failed</source>
+        <translation>连接测试失败</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save Anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the Settings</source>
+        <translation>返回设置</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="-76"/>
@@ -574,7 +609,7 @@
         <translation>不变（已保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+103"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="-72"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
@@ -1134,7 +1169,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+348"/>
+        <location filename="../../ui/main_window.py" line="+354"/>
         <location line="+7"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1287,10 +1322,9 @@ Account: {account}</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="+119"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+131"/>
         <location filename="../../ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
-        <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
         <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
@@ -1304,7 +1338,13 @@ Account: {account}</source>
         <translation>新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="+15"/>
+        <location filename="../../ui/fetch_outcomes.py" line="-37"/>
+        <source>The previous fetch of {0} was interrupted; it has been resumed.</source>
+        <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
+        <translation>{0} 上次的收信被中断了，现已继续收取。</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
@@ -1335,7 +1375,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>信任此证书</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
     </message>
@@ -1420,7 +1460,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>MessageWindow</name>
     <message>
-        <location filename="../../ui/widgets/message_window.py" line="+24"/>
+        <location filename="../../ui/widgets/message_window.py" line="+36"/>
         <source>Attached Message</source>
         <translation>附带的邮件</translation>
     </message>
@@ -1596,12 +1636,14 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>日期：</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location filename="../../ui/widgets/message_window.py" line="-1"/>
+        <location filename="../../ui/widgets/preview.py" line="+64"/>
         <source>(no subject)</source>
+        <extracomment>The size a message window asks for; the screen may give less.</extracomment>
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location filename="../../ui/widgets/preview.py" line="+40"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -1664,7 +1706,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>SourceWindow</name>
     <message>
-        <location filename="../../ui/widgets/source_window.py" line="+49"/>
+        <location filename="../../ui/widgets/source_window.py" line="+50"/>
         <source>Source of “{0}”</source>
         <extracomment>Characters shown at most (about 4 MB of message, 0.2 s to lay out): more would freeze the window.</extracomment>
         <translation>“{0}”的源码</translation>
@@ -1675,12 +1717,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>邮件源码</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>[The message is longer than what is shown here. Export it as .eml to see all of it.]</source>
         <translation>[邮件比这里显示的更长。请将其导出为 .eml 查看全部内容。]</translation>
     </message>

@@ -14,13 +14,15 @@ import itertools
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
+from app.core.connection_test import ConnectionReport
 from app.core.errors import PoplarkError
 from app.core.model import Account
 from app.core.store import Store
 from app.ui.dialogs.account_dialog.form import ADDRESS_PATTERN, AccountForm
 from app.ui.dialogs.account_dialog.presets import AddressAutoFill
+from app.ui.dialogs.account_dialog.report import failed_test_warning
 from app.ui.dialogs.account_dialog.secret import AccountSecret, save_error_text
 from app.ui.dialogs.account_dialog.style import HINT_COLOR, wrapped_label
 from app.ui.dialogs.account_dialog.tester import ConnectionTestPanel
@@ -54,6 +56,9 @@ class AccountDialog(QDialog):
         self._touched: set[str] = set()  # fields whose hint may show
         self._show_all_hints = account is not None
         self._fit_scheduled = False
+        #: The settings of the last connection test that failed, and what to say about it.
+        self._failed_test: tuple[dict[str, object], str] | None = None
+        self._tested_settings: dict[str, object] = {}
         self.setWindowTitle(self.tr("Add account") if account is None else self.tr("Account settings"))
         self.setMinimumWidth(580)
         self._build()
@@ -188,10 +193,13 @@ class AccountDialog(QDialog):
             self.test_panel.show_problem(self.tr("Cannot test yet:"), str(error))
             return
         typed = self.password_edit.text() or None
+        self._tested_settings = settings
         self.test_panel.start(account, typed, self._secret.key_for_test(typed))
 
     @Slot(object)
     def _on_test_ended(self, report: object) -> None:
+        warning = failed_test_warning(report) if isinstance(report, ConnectionReport) else None
+        self._failed_test = (self._tested_settings, warning) if warning else None
         self._validate()
         self.connection_tested.emit(report)
 
@@ -203,7 +211,7 @@ class AccountDialog(QDialog):
     # -- saving ---------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        if not self._ok_button.isEnabled():
+        if not self._ok_button.isEnabled() or not self._confirm_after_failed_test():
             return
         typed = self.password_edit.text()
         try:
@@ -218,6 +226,23 @@ class AccountDialog(QDialog):
         self.check_at_startup = self.form.startup_check.isChecked()
         self.session_password = self._secret.session_secret(saved, typed)
         super().accept()
+
+    def _confirm_after_failed_test(self) -> bool:
+        """Saving settings whose test just failed is allowed, after saying why it failed."""
+        if self._failed_test is None or self._failed_test[0] != self.form.connection_settings():
+            return True  # no test, a test that passed, or settings changed since
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Connection test failed"), self._failed_test[1],
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("failedTestQuestion")
+        save = box.addButton(self.tr("Save Anyway"), QMessageBox.ButtonRole.AcceptRole)
+        save.setObjectName("saveAnywayButton")
+        back = box.addButton(self.tr("Back to the Settings"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        confirmed = box.clickedButton() is save
+        box.deleteLater()
+        return confirmed
 
     def _show_save_error(self, text: str) -> None:
         self.save_error.setText(text)

@@ -80,6 +80,26 @@ def error_sentence(error: PoplarkError) -> str:
     return translate("AccountDialog", "Something went wrong.")
 
 
+def failed_test_warning(report: ConnectionReport | None) -> str | None:
+    """The question before saving settings whose connection test just failed (None: it passed).
+
+    ``report`` None means the test itself crashed: that says nothing about the server.
+    """
+    if report is None or report.error is None:
+        return None
+    error = report.error
+    if not report.reachable:
+        first = translate("AccountDialog", "The server could not be reached.")
+    elif report.login_ok is False:
+        first = translate("AccountDialog", "The server did not accept the login.")
+    else:
+        first = translate("AccountDialog", "The connection test failed.")
+    reason = " ".join(_sentence(part) for part in (error_sentence(error), _details(error)))
+    question = translate("AccountDialog", "Save anyway? Poplark will then fail to get mail until the "
+                                          "settings or the server are right.")
+    return f"{first} {reason}\n\n{question}"
+
+
 def login_hint(provider: Provider | None, language: str) -> str:
     """Advice after a refused login: the provider's own note, or the common causes."""
     if provider is not None and provider.note:
