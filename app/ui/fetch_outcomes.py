@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core import credentials
 from app.core.errors import PoplarkError, TlsError
+from app.core.fetch import interruption
 from app.core.fingerprint import format_fingerprint
 from app.core.model import Account, FetchProgress, FetchReport, Folder
 from app.core.store import Store
@@ -87,6 +88,17 @@ class FetchOutcomes(QObject):
             password = self.session_passwords.get(account.id)
         if self.controller.start(account, password):
             self.scheduler.mark_running(account.name)
+
+    def resume_interrupted(self) -> None:
+        """At start-up: fetches that a kill or a quit interrupted are said once and started again
+        (app/core/fetch/interruption.py); nothing of them was lost, so they go on where they stopped."""
+        accounts = {account.id: account for account in self.accounts().values() if account.id is not None}
+        for account_id in interruption.interrupted_accounts(self.controller.profile.lock_directory, accounts):
+            account = accounts[account_id]
+            self.info_bar.show_info(QCoreApplication.translate(
+                "MainWindow", "The previous fetch of {0} was interrupted; it has been resumed.").format(account.name))
+            self.scheduler.resume(account.name)
+            self.start_fetch(account)
 
     def remember_session_password(self, account: Account, password: str) -> None:
         """A password typed in the account dialog without "remember": good for this session."""
@@ -190,6 +202,10 @@ class FetchOutcomes(QObject):
     @Slot(str)
     def _fetch_cancelled(self, account_name: str) -> None:
         self.scheduler.record_cancelled(account_name)
+        account = self.accounts().get(account_name)
+        if not self.quitting and account is not None and account.id is not None:
+            # The user's own Cancel is no interruption to mention at the next start; quitting is.
+            interruption.forget(self.controller.profile.lock_directory, account.id)
         text = QCoreApplication.translate("MainWindow", "{0}: cancelled").format(account_name)
         self.last_summary[account_name] = (text, text)
 

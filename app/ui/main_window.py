@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
         self.tray.refresh_unread()
 
     def start(self) -> None:
-        """Begin scheduled checks (the first one at once: 'check at start-up')."""
+        """Begin scheduled checks (the first one at once: 'check at start-up'), after resuming the
+        fetches a kill or a quit interrupted (said once, in the info bar)."""
+        self.fetching.resume_interrupted()
         self.scheduler.start()
 
     # -- folders and selection ------------------------------------------------------------------

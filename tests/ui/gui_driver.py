@@ -65,7 +65,8 @@ def _commands_class() -> type:
         ``select N`` shows row N of the list in the reader; ``mark read|unread`` and ``delete`` act
         on the selection through the window's actions and note the stored result (``marked <id>
         seen=<0|1> ms=<time on the GUI thread>``, ``deleted <id> folder=<folder>``); ``fetch NAME`` is Get Mail for one
-        account; ``quit`` quits. Each command is noted as ``done <command>`` once carried out.
+        account; ``info`` notes what the info bar says; ``quit`` quits. Each command is noted as
+        ``done <command>`` once carried out.
         """
 
         received = Signal(str)
@@ -114,6 +115,11 @@ def _commands_class() -> type:
 
         def do_fetch(self, account_name: str) -> None:
             self.window.get_mail(account_name)
+
+        def do_info(self, _: str) -> None:
+            """Note what the info bar says now (``info <lines joined by |>``; ``info`` alone: nothing)."""
+            shown = self.window.info_bar.isVisible() and self.window.info_bar.label.text()
+            _note(("info " + " | ".join(shown.split("\n"))) if shown else "info")
 
         def do_quit(self, _: str) -> None:
             self.window.quit()

@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.errors import MessageTooLarge, OutOfStep, PermanentServerError, PipelineStalled, PoplarkError
+from app.core.errors import (
+    Cancelled,
+    MessageTooLarge,
+    OutOfStep,
+    PermanentServerError,
+    PipelineStalled,
+    PoplarkError,
+)
+from app.core.fetch import interruption
 from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
 from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
@@ -74,7 +82,19 @@ def fetch_account(store: Store, lock_directory: Path, account: Account, password
     with AccountLock(lock_directory, account.id, account.name):
         session = _Session(store, account, password, observer or FetchObserver(),
                            cancel or CancelToken(), clock, client_factory)
-        return session.run()
+        try:
+            interruption.mark_started(lock_directory, account.id)
+        except OSError as error:  # only a note for the next start: the fetch goes on without it
+            log.warning("cannot note the start of the fetch for %s: %s", account.name, error)
+        try:
+            report = session.run()
+        except Cancelled:
+            raise  # stopped from outside: the marker stays for whoever stopped it to judge
+        except Exception:  # ended by itself, badly (a KeyboardInterrupt is an interruption)
+            interruption.mark_ended(lock_directory, account.id)
+            raise
+        interruption.mark_ended(lock_directory, account.id)
+        return report
 
 
 class _Session:
