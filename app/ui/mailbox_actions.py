@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.core.model import Account, Folder, LeaveMode
@@ -20,6 +20,7 @@ from app.ui.operations import files, flags, trash
 from app.ui.operations.runner import OperationRunner
 from app.ui.panes.folder_pane import FolderPane
 from app.ui.panes.message_list import FLAG_STATE_ROWS, MessageList
+from app.ui.save_locations import remember_directory, start_directory
 
 
 class MailboxActions(QObject):
@@ -27,8 +28,9 @@ class MailboxActions(QObject):
 
     def __init__(self, store: Store, runner: OperationRunner, message_list: MessageList, folders: FolderPane,
                  actions: WindowActions, accounts: Callable[[], dict[str, Account]],
-                 show_status: Callable[[str], None], parent: QWidget) -> None:
+                 show_status: Callable[[str], None], parent: QWidget, *, settings: QSettings | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings or QSettings()
         self.store = store
         self.runner = runner
         self.message_list = message_list
@@ -165,8 +167,10 @@ class MailboxActions(QObject):
         if not ids:
             return
         directory = QFileDialog.getExistingDirectory(
-            self.window, QCoreApplication.translate("MainWindow", "Export Messages To"), str(Path.home()))
+            self.window, QCoreApplication.translate("MainWindow", "Export Messages To"),
+            str(start_directory(self.settings)))
         if directory:
+            remember_directory(self.settings, Path(directory))
             files.export_eml(self.runner, ids, Path(directory), done=self._exported)
 
     def export_folder(self) -> None:
@@ -176,9 +180,10 @@ class MailboxActions(QObject):
             return
         target, _ = QFileDialog.getSaveFileName(
             self.window, QCoreApplication.translate("MainWindow", "Export Folder as mbox"),
-            str(Path.home() / f"{location[1].value}.mbox"),
+            str(start_directory(self.settings) / f"{location[1].value}.mbox"),
             QCoreApplication.translate("MainWindow", "mbox files (*.mbox);;All files (*)"))
         if target:
+            remember_directory(self.settings, Path(target).parent)
             files.export_mbox(self.runner, ids, Path(target), done=self._exported)
 
     def _exported(self, paths: list[Path]) -> None:

@@ -105,7 +105,8 @@ class MainWindow(QMainWindow):
         self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences, self)
         self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
-                                      self.window_actions, lambda: self.accounts, self.status.show_status, self)
+                                      self.window_actions, lambda: self.accounts, self.status.show_status, self,
+                                      settings=self.settings)
         self.fetching = FetchOutcomes(
             store=store, events=self.events, controller=self.controller, scheduler=self.scheduler,
             search_indexer=self.search_indexer, fetch_status=self.fetch_status, tray=self.tray,
@@ -350,11 +351,14 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         from app.core import protocol_log
+        from app.ui.save_locations import remember_directory, start_directory
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Protocol Log"), "poplark-protocol.log",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Protocol Log"),
+                                              str(start_directory(self.settings) / "poplark-protocol.log"),
                                               self.tr("Log files (*.log *.txt)"))
         if not path:
             return
+        remember_directory(self.settings, Path(path).parent)
         try:
             protocol_log.write_private(Path(path), protocol_log.render())
         except OSError as error:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeDatabase, QSettings, QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QMimeDatabase, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,13 +37,12 @@ from PySide6.QtWidgets import (
 from app.core.filenames import unique_path
 from app.ui.errors import file_error_text
 from app.ui.formatting import human_size
+from app.ui.save_locations import remember_directory, start_directory
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 if TYPE_CHECKING:
     from app.core.message.view import Attachment
 
-#: Where the last save went (QSettings key): the next Save starts there.
-LAST_DIRECTORY_KEY = "attachments/lastDirectory"
 #: Rows shown before the list scrolls; the body keeps the rest of the pane.
 VISIBLE_ROWS = 4
 
@@ -194,11 +193,7 @@ class AttachmentList(QWidget):
     # -- actions ----------------------------------------------------------------------------------
 
     def last_directory(self) -> Path:
-        saved = self.settings.value(LAST_DIRECTORY_KEY)
-        if isinstance(saved, str) and saved and Path(saved).is_dir():
-            return Path(saved)
-        downloads = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
-        return Path(downloads or str(Path.home()))
+        return start_directory(self.settings)  # Downloads, then wherever the last save went
 
     def save_selected(self) -> None:
         chosen = self.selected()
@@ -214,7 +209,7 @@ class AttachmentList(QWidget):
         if not target:
             return
         path = Path(target)
-        self.settings.setValue(LAST_DIRECTORY_KEY, str(path.parent))
+        remember_directory(self.settings, path.parent)
         self._write([(attachment, path)], replace=True)
 
     def save_all(self, chosen: Sequence[Attachment] | None = None) -> None:
@@ -224,7 +219,7 @@ class AttachmentList(QWidget):
         directory = QFileDialog.getExistingDirectory(self, self.tr("Save Attachments To"), str(self.last_directory()))
         if not directory:
             return
-        self.settings.setValue(LAST_DIRECTORY_KEY, directory)
+        remember_directory(self.settings, Path(directory))
         self._write([(attachment, Path(directory)) for attachment in attachments], replace=False)
 
     def open_selected(self) -> None:
