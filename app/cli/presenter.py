@@ -55,7 +55,7 @@ def describe_error(error: PoplarkError) -> str:
     if isinstance(error, TemporaryServerError):
         return f"{text}. Try again later"
     if isinstance(error, StartTlsUnavailable):
-        return f"{text}: try SSL/TLS on port 995"
+        return f"{text}: try SSL/TLS on port {error.tls_port}"
     if isinstance(error, NotTlsPort):
         return f"{text}: is this port TLS? Try STARTTLS or port 110/995"
     if isinstance(error, TlsPortWithoutTls):

@@ -65,7 +65,9 @@ class TlsError(PoplarkError):
 
 class StartTlsUnavailable(TlsError):
     """STARTTLS was asked for, but the server does not offer STLS or refused it (no certificate
-    is involved: the fix is SSL/TLS on port 995)."""
+    is involved: the fix is SSL/TLS on port 995, or 465 for SMTP: :attr:`tls_port`)."""
+
+    tls_port: int = 995
 
 
 class NotTlsPort(TlsError):
