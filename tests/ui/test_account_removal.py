@@ -194,3 +194,15 @@ def test_the_menu_and_the_question_in_both_languages(
         assert box.grab().save(str(Path(keep) / f"remove-account-{suffix}.png"))
     box.close()
     box.deleteLater()
+
+
+def test_an_smtp_password_kept_apart_is_removed_too() -> None:
+    from app.core.model import SmtpSettings
+    from app.ui.operations.accounts import credential_keys
+
+    apart = Account(name="work", host="pop.example.com", user="alice", id=5,
+                    smtp=SmtpSettings(host="smtp.example.com", separate_password=True))
+    assert credential_keys(apart) == ["poplark-account-5", "poplark-account-5-smtp"]
+    shared = Account(name="work", host="pop.example.com", user="alice", id=5,
+                     smtp=SmtpSettings(host="smtp.example.com"))
+    assert credential_keys(shared) == ["poplark-account-5"]

@@ -34,7 +34,10 @@ class RemovedAccount:
 
 def credential_keys(account: Account) -> list[str]:
     """Every keyring entry the account has (a new kind of secret adds its key here)."""
-    return [account.credential_key]
+    keys = [account.credential_key]
+    if account.smtp_credential_key not in keys:
+        keys.append(account.smtp_credential_key)  # an SMTP password kept apart
+    return keys
 
 
 def remove_account(runner: OperationRunner, account: Account, *,
