@@ -17,7 +17,7 @@ from app.core.message.headers import message_headers
 from app.core.message.summary import summarize
 from app.core.message.text import readable_text, searchable_text
 from app.core.message.tree import parse_tree
-from app.core.message.view import parse_message, part_payload
+from app.core.message.view import body_texts, build_view, parse_message, part_payload
 from app.core.model import Account
 from app.core.store import Profile, Store
 
@@ -259,3 +259,11 @@ def test_charset_override_applies_to_the_body() -> None:
     assert latin.plain_text is not None and "其实是" not in latin.plain_text
     forced = parse_message(raw, charset_override="gbk")
     assert forced.plain_text is not None and "其实是 GBK" in forced.plain_text
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.rglob("*.eml")), ids=lambda path: path.name)
+def test_the_search_index_reads_the_body_the_viewer_shows(path: Path) -> None:
+    # searchable_text takes a shortcut (no headers, no attachment sizes): it must not change a word.
+    raw = path.read_bytes()
+    view = build_view(raw)
+    assert body_texts(raw) == (view.plain_text, view.html)

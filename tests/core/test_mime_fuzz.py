@@ -20,7 +20,7 @@ from app.core.filenames import MAX_FILENAME_BYTES, sanitize_filename
 from app.core.message.headers import decode_header_value
 from app.core.message.summary import summarize
 from app.core.message.text import readable_text, searchable_text
-from app.core.message.view import MessageView, parse_message, part_payload
+from app.core.message.view import MessageView, body_texts, build_view, parse_message, part_payload
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -118,6 +118,9 @@ def check(raw: bytes) -> MessageView:
         part_payload(raw, index)
     assert isinstance(searchable_text(raw), str)
     assert isinstance(readable_text(raw), str)
+    # The index's shortcut reads the body exactly as the viewer does (what is found is what is shown).
+    full = build_view(raw)
+    assert body_texts(raw) == (full.plain_text, full.html)
     assert summarize(raw).error is None
     return view
 

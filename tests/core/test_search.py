@@ -4,10 +4,14 @@ addresses, hostile query text, filters and sort order, the not-yet-indexed fallb
 from __future__ import annotations
 
 import base64
+import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.model import Account, Folder, SortColumn
 from app.core.store import Profile, Store
@@ -60,6 +64,36 @@ def test_index_text_turns_cjk_runs_into_bigrams() -> None:
     assert index_text("关于下周会议").split() == ["关于", "于下", "下周", "周会", "会议"]
     assert index_text("Q3会议plan").split() == ["Q3", "会议", "plan"]
     assert index_text("会 alone").split() == ["会", "alone"]
+
+
+def _reference_index_text(text: str) -> str:
+    """The definition, character by character: every maximal CJK run becomes its bigrams."""
+    out: list[str] = []
+    run = ""
+    for character in text + "\n":
+        if _is_cjk(character):
+            run += character
+            continue
+        if run:
+            out.append(" " + (run if len(run) == 1 else " ".join(run[i:i + 2] for i in range(len(run) - 1))) + " ")
+            run = ""
+        out.append(character)
+    return "".join(out)[:-1]
+
+
+def _is_cjk(character: str) -> bool:
+    code = ord(character)
+    return any(low <= code <= high for low, high in (
+        (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
+        (0xF900, 0xFAFF), (0x20000, 0x3134F)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é\n。、会议关于𠀀𱍏ｶ가힣ぁヿ\u303f\u3040\ud7b0") | st.characters(),
+               max_size=40))
+def test_index_text_matches_its_definition_on_any_text(text: str) -> None:
+    # The fast paths (ASCII, nothing above U+3040) and the split must not change a token.
+    assert index_text(text) == _reference_index_text(text)
 
 
 def test_two_character_chinese_word_inside_a_subject_is_found(store: Store, ids: dict[str, int]) -> None:
@@ -199,6 +233,10 @@ def test_indexed_text_is_kept_compressed_and_comes_back_exactly(store: Store, id
     subject, addresses, _ = _unpack_search_text(stored)
     assert subject == index_text("关于下周会议的安排")
     assert "zhang@example.cn" in addresses
+    # Rows packed by earlier versions (JSON) still come back, so their index rows can be forgotten.
+    legacy = zlib.compress(json.dumps(["s\x00", "a", body], ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    assert _unpack_search_text(legacy) == ("s\x00", "a", body)
+    assert _unpack_search_text(_pack_search_text("", "[", "")) == ("", "[", "")
 
 
 def test_a_message_deleted_while_its_text_is_extracted_gets_no_index_row(

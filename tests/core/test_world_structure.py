@@ -12,6 +12,7 @@ import struct
 
 import pytest
 
+from app.core.message.text import searchable_text
 from app.core.message.view import parse_message, part_payload
 
 
@@ -231,6 +232,7 @@ def test_files_inside_parts_are_offered_and_saved_byte_exact(raw: bytes, text: s
                                                              files: list[tuple[str, bytes]]) -> None:
     view = parse_message(raw)
     assert (view.plain_text or "").strip() == text
+    assert (searchable_text(raw) or "").strip() == text  # the index reads the same text, files left out
     assert [(item.filename, item.size) for item in view.attachments] == [(name, len(data)) for name, data in files]
     for item, (_, data) in zip(view.attachments, files, strict=True):
         assert part_payload(raw, item.part_index)[0] == data

@@ -102,14 +102,15 @@ def _is_tnef(part: Part) -> bool:
     return part.content_type == "application/octet-stream" and name.strip().lower() == "winmail.dat"
 
 
-def embedded_files(tree: Tree) -> list[Embedded]:
+def embedded_files(tree: Tree, *, only_part: int | None = None) -> list[Embedded]:
     """Every file found inside a part of this message (not inside an attached message), in order.
 
-    File ``n`` of this list is offered under part index ``len(tree.parts) + n``.
+    File ``n`` of this list is offered under part index ``len(tree.parts) + n``. ``only_part``
+    limits the search to that part (the numbering then means nothing).
     """
     files: list[Embedded] = []
     for part in tree.parts:
-        if part.inside_attached_message:
+        if part.inside_attached_message or (only_part is not None and part.index != only_part):
             continue
         if _carries_uuencode(tree, part):
             data, _ = payload(tree, part)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
-from app.core.message.view import build_view, parse_message
+from app.core.message.view import body_texts, parse_message
 
 
 def readable_text(raw: bytes) -> str:
@@ -30,11 +30,11 @@ def readable_text(raw: bytes) -> str:
 def searchable_text(raw: bytes, limit: int = 200_000) -> str:
     """Body text for the full-text index: the plain text, else the HTML as text. Never raises."""
     try:
-        view = build_view(raw, detect_remote=False)
-        if view.plain_text is not None:
-            text = view.plain_text
-        elif view.html is not None:
-            text = html_to_text(view.html[: limit * 4])
+        plain_text, html = body_texts(raw)
+        if plain_text is not None:
+            text = plain_text
+        elif html is not None:
+            text = html_to_text(html[: limit * 4])
         else:
             text = ""
         return text[:limit]

@@ -242,6 +242,43 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _decoded_bodies(tree: Tree, body: _Body, override: str | None, problems: list[str]
+                    ) -> tuple[str | None, str | None, str | None, str | None]:
+    """(plain text, HTML, charset label, how the charset was chosen) of the chosen body parts."""
+    plain_text = html = None
+    charset: str | None = None
+    charset_source: str | None = None
+    if body.html is not None:
+        html, codec, charset_source = _body_text(tree, body.html, override, problems)
+        charset = codec_label(codec)
+    if body.plain is not None:
+        plain_text, codec, source = _body_text(tree, body.plain, override, problems)
+        if charset is None:
+            charset, charset_source = codec_label(codec), source
+    return plain_text, html, charset, charset_source
+
+
+def body_texts(raw: bytes) -> tuple[str | None, str | None]:
+    """(plain text, HTML) of the body exactly as :func:`build_view` gives them, and nothing else.
+
+    For the search index, which needs neither the headers (the list's columns already hold them)
+    nor the attachments: sizing a message's base64 attachments alone costs more than reading its
+    text, and decoding its address headers about as much. Raises on a bug, like build_view.
+    """
+    tree = parse_tree(raw)
+    body = _Body()
+    _choose_body(tree, 0, body)
+    plain_text, html, _, _ = _decoded_bodies(tree, body, None, [])
+    if plain_text is not None and body.plain is not None and _body_has_uuencoded_files(tree, body.plain):
+        plain_text = strip_uuencoded(plain_text)
+    return plain_text, html
+
+
+def _body_has_uuencoded_files(tree: Tree, index: int) -> bool:
+    """Whether :func:`embedded_files` would list files from this part (so build_view strips them)."""
+    return any(file.source == index for file in embedded_files(tree, only_part=index))
+
+
 def parse_message(raw: bytes, charset_override: str | None = None) -> MessageView:
     """Everything the viewer shows about a raw message. Never raises."""
     try:
@@ -262,16 +299,7 @@ def build_view(raw: bytes, charset_override: str | None = None, *, detect_remote
     problems = list(tree.problems)
     body = _Body()
     _choose_body(tree, 0, body)
-    plain_text = html = None
-    charset: str | None = None
-    charset_source: str | None = None
-    if body.html is not None:
-        html, codec, charset_source = _body_text(tree, body.html, charset_override, problems)
-        charset = codec_label(codec)
-    if body.plain is not None:
-        plain_text, codec, source = _body_text(tree, body.plain, charset_override, problems)
-        if charset is None:
-            charset, charset_source = codec_label(codec), source
+    plain_text, html, charset, charset_source = _decoded_bodies(tree, body, charset_override, problems)
     inline_parts: dict[str, int] = {}
     for part in tree.parts:
         content_id = part.content_id

@@ -23,6 +23,7 @@ folder's display order.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,7 +45,9 @@ BROAD_SEARCH_HITS = 20_000
 #: spaces between words (Hangul has spaces, but its words still profit from bigrams).
 _CJK = (r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
         r"\U00020000-\U0003134f")
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_SPLIT = re.compile(f"([{_CJK}]+)")
+#: No character below this is in _CJK.
+_FIRST_CJK = "\u3040"
 #: What unicode61 keeps as token characters (letters and digits); underscore separates there too.
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 
@@ -52,12 +55,19 @@ _WORD_CHARACTER = re.compile(r"[^\W_]")
 def _bigrams(run: str) -> str:
     if len(run) == 1:
         return run
-    return " ".join(run[index:index + 2] for index in range(len(run) - 1))
+    return " ".join(map(operator.add, run, run[1:]))
 
 
 def index_text(text: str) -> str:
     """``text`` as it is stored in the index: each CJK run replaced by its bigrams, spaced off."""
-    return _CJK_RUN.sub(lambda match: " " + _bigrams(match.group()) + " ", text)
+    # Most mail has no CJK at all: two C-speed checks spare it a regex walk over every character
+    # (about 0.2 ms for a 6 KB body, as much as indexing it).
+    if text.isascii() or max(text) < _FIRST_CJK:
+        return text
+    pieces = _CJK_SPLIT.split(text)  # odd pieces are the CJK runs
+    for index in range(1, len(pieces), 2):
+        pieces[index] = " " + _bigrams(pieces[index]) + " "
+    return "".join(pieces)
 
 
 @dataclass(frozen=True)
