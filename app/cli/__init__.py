@@ -1,9 +1,9 @@
 """The headless command line: ``poplark <command>``. Never imports Qt (a test enforces it).
 
 One module per family of commands: :mod:`~app.cli.accounts`, :mod:`~app.cli.fetching`,
-:mod:`~app.cli.reading`; the grammar is :mod:`~app.cli.parser`, and every sentence about an error,
-with the exit codes, is :mod:`~app.cli.presenter`. A new command is a handler in one of them (or a
-new one) and a line in ``_HANDLERS``.
+:mod:`~app.cli.indexing`, :mod:`~app.cli.reading`; the grammar is :mod:`~app.cli.parser`, and every
+sentence about an error, with the exit codes, is :mod:`~app.cli.presenter`. A new command is a
+handler in one of them (or a new one) and a line in ``_HANDLERS``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.cli.accounts import command_account
 from app.cli.fetching import command_fetch
+from app.cli.indexing import command_index
 from app.cli.parser import build_parser
 from app.cli.presenter import (
     EXIT_CANCELLED,
@@ -32,6 +33,7 @@ from app.core.store import Profile, Store
 _HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
     "account": command_account,
     "fetch": command_fetch,
+    "index": command_index,
     "list": command_list,
     "show": command_show,
     "export": command_export,

@@ -1,4 +1,5 @@
-"""``poplark fetch``: every account (or the named ones), a progress line, then search indexing."""
+"""``poplark fetch``: every account (or the named ones), a progress line, and search indexing
+(beside a big download, see :mod:`app.cli.indexing`, else afterwards)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from types import FrameType
 from typing import TextIO
 
 from app.cli.accounts import password_for
+from app.cli.indexing import OverlappedIndexer, index_pending_mail
 from app.cli.presenter import EXIT_FAILED, EXIT_OK, describe_error, exit_code_for
 from app.core.cancel import CancelToken
 from app.core.errors import Cancelled, ConfigError, PoplarkError
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.model import FetchPhase, FetchProgress
+from app.core.model import Account, FetchPhase, FetchProgress
 from app.core.store import Profile, Store
 
 
@@ -57,11 +59,24 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
     if arguments.password_stdin and len(accounts) != 1:
         raise ConfigError("--password-stdin needs exactly one account name")
     cancel = CancelToken()
-    _cancel_on_signals(cancel)
+    cancel_on_signals(cancel)
+    indexer = OverlappedIndexer(profile)
+    try:
+        worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer)
+    finally:
+        indexer.finish(cancelled=cancel.cancelled)
+    if not cancel.cancelled:
+        index_pending_mail(store, cancel)  # what the indexer beside the fetch left, or all of a small fetch
+    return worst
+
+
+def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arguments: argparse.Namespace,
+                    cancel: CancelToken, indexer: OverlappedIndexer) -> int:
     show_progress = not arguments.quiet and sys.stderr.isatty()
     worst = EXIT_OK
     for account in accounts:
-        observer = TerminalProgress(sys.stderr) if show_progress else FetchObserver()
+        shown = TerminalProgress(sys.stderr) if show_progress else FetchObserver()
+        observer = indexer.observing(shown)
         try:
             password = password_for(account, arguments.password_stdin)
             report = fetch_account(store, profile.lock_directory, account, password,
@@ -69,15 +84,15 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
         except Cancelled:
             raise
         except PoplarkError as error:
-            if isinstance(observer, TerminalProgress):
-                observer.finish()
+            if isinstance(shown, TerminalProgress):
+                shown.finish()
             print(f"poplark: {account.name}: {describe_error(error)}", file=sys.stderr)
             code = exit_code_for(error)
             worst = code if worst == EXIT_OK or code == EXIT_FAILED else worst
             continue
         finally:
-            if isinstance(observer, TerminalProgress):
-                observer.finish()
+            if isinstance(shown, TerminalProgress):
+                shown.finish()
         summary = f"{account.name}: {report.new_messages} new message(s)"
         if report.new_messages:
             summary += f" ({report.new_bytes / 1048576:.1f} MB)"
@@ -92,19 +107,10 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
                   "it had agreed to delete, so it ignores deletions; Poplark will not ask again. To have "
                   "mail removed, allow clients to delete mail in the provider's web settings",
                   file=sys.stderr)
-    _index_for_search(store, cancel)
     return worst
 
 
-def _index_for_search(store: Store, cancel: CancelToken) -> None:
-    """Index new mail for search once the sessions are over, so fetching never waits for it."""
-    from app.core.store.search import index_pending
-
-    while not cancel.cancelled and index_pending(store):
-        pass
-
-
-def _cancel_on_signals(cancel: CancelToken) -> None:
+def cancel_on_signals(cancel: CancelToken) -> None:
     def handler(signal_number: int, frame: FrameType | None) -> None:
         cancel.cancel()
 

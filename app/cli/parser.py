@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--protocol-log", metavar="FILE", type=Path,
                        help="write the POP3 conversation here for a bug report (passwords redacted)")
 
+    index = commands.add_parser("index", help="make stored mail searchable now (fetch does this by itself)")
+    index.add_argument("--quiet", action="store_true", help="print nothing")
+    # Used by fetch to index beside a big download (app.cli.indexing): not for people.
+    index.add_argument("--until-input-closes", action="store_true", help=argparse.SUPPRESS)
+
     listing = commands.add_parser("list", help="list stored messages, newest first")
     listing.add_argument("--account", metavar="NAME")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -1,0 +1,186 @@
+"""Search indexing for the command line: ``poplark index``, and beside a big ``poplark fetch``.
+
+``poplark fetch`` returns with the new mail searchable. Indexing costs more CPU than the
+download itself (the text of every message is extracted and tokenized into FTS5), and Python
+runs one thread at a time, so done after the download it doubled a fetch's time. A fetch that
+plans at least :data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index
+--until-input-closes`` as a second process as soon as the download begins: it indexes each
+group the fetch commits, on the other core, while the fetch reads the next one. When the
+sessions are over the fetch closes the child's standard input; the child indexes what is left
+and exits, and the fetch indexes anything still pending itself (nothing, unless the child
+failed or was killed). Small fetches index in-process afterwards: starting an interpreter
+costs more than indexing a few dozen messages.
+
+Both processes write through their own connections; the store's transactions are short
+(docs/architecture.md, the shared store), and the index rows are matched to messages by id and
+SHA-256, so neither can index a message twice or index a message that changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import tempfile
+import threading
+from typing import IO
+
+from app.core.cancel import CancelToken
+from app.core.fetch.engine import FetchObserver
+from app.core.model import FetchPhase, FetchProgress, MessageSummary
+from app.core.store import Profile, Store
+
+log = logging.getLogger("poplark.index")
+
+#: A fetch planning this many messages indexes them in a second process while it downloads.
+OVERLAP_FROM_MESSAGES = 200
+#: Messages per indexing transaction in the child: small, so it follows the fetch closely and
+#: holds the write lock for tens of milliseconds at most.
+FOLLOW_BATCH = 100
+#: How often the child looks for newly committed mail when it has caught up.
+FOLLOW_POLL_SECONDS = 0.05
+#: How long a finished fetch waits for the child before it indexes the rest itself.
+CHILD_FINISH_TIMEOUT_SECONDS = 600.0
+
+
+def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500) -> int:
+    """Index every message not indexed yet (until cancelled); return how many."""
+    from app.core.store.search import index_pending
+
+    total = 0
+    while cancel is None or not cancel.cancelled:
+        done = index_pending(store, batch)
+        if not done:
+            break
+        total += done
+    return total
+
+
+def command_index(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    """``poplark index``: make all stored mail searchable now."""
+    if arguments.until_input_closes:
+        _follow_until_input_closes(store)
+        return 0
+    cancel = CancelToken()
+    from app.cli.fetching import cancel_on_signals
+
+    cancel_on_signals(cancel)
+    done = index_pending_mail(store, cancel)
+    if not arguments.quiet:
+        print(f"{done} message(s) indexed for search")
+    return 0
+
+
+def _follow_until_input_closes(store: Store) -> None:
+    """The child of a fetch: index what the fetch commits until it closes our input, then the rest."""
+    from app.core.store.search import index_pending
+
+    parent_done = threading.Event()
+
+    def wait_for_end_of_input() -> None:
+        # Blocks until the fetch closes the pipe or dies (the kernel closes it then): portable,
+        # where select() on a pipe is not (Windows).
+        try:
+            sys.stdin.buffer.read()
+        finally:
+            parent_done.set()
+
+    threading.Thread(target=wait_for_end_of_input, name="poplark-index-input", daemon=True).start()
+    try:
+        while True:
+            if index_pending(store, FOLLOW_BATCH):
+                continue
+            if parent_done.wait(FOLLOW_POLL_SECONDS):
+                # The fetch has committed its last message: index what arrived since the last look.
+                while index_pending(store, FOLLOW_BATCH):
+                    pass
+                return
+    except KeyboardInterrupt:
+        return  # Ctrl-C reaches the whole process group: the parent reports it
+
+
+def _index_command(profile: Profile) -> list[str]:
+    """How to start this program again on the same profile, installed, frozen or from source."""
+    program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
+    return [*program, "--profile", str(profile.directory), "index", "--until-input-closes"]
+
+
+class OverlappedIndexer:
+    """Runs the search indexer beside a big download (see the module doc), for one ``poplark fetch``."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.child: subprocess.Popen[bytes] | None = None
+        self.child_errors: IO[bytes] | None = None
+        self.unavailable = False
+
+    def observing(self, inner: FetchObserver) -> FetchObserver:
+        """An observer for one account's session: forwards to ``inner``, starts the child when due."""
+        return _StartsIndexer(self, inner)
+
+    def start(self) -> None:
+        if self.child is not None or self.unavailable:
+            return
+        try:
+            # The child's complaints go to a file, not the terminal: whatever it leaves undone,
+            # this process does next, so only a log line should tell of it.
+            self.child_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish()
+            self.child = subprocess.Popen(_index_command(self.profile), stdin=subprocess.PIPE,
+                                          stdout=subprocess.DEVNULL, stderr=self.child_errors)
+        except OSError as error:  # no second process: the fetch indexes afterwards, as small ones do
+            log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
+            self.unavailable = True
+
+    def finish(self, cancelled: bool) -> None:
+        """The sessions are over: let the child index the rest and wait for it (stop it when cancelled)."""
+        child, self.child = self.child, None
+        if child is None:
+            return
+        _close_quietly(child.stdin)
+        if cancelled:
+            child.terminate()
+        try:
+            code = child.wait(timeout=CHILD_FINISH_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            code = child.wait()
+        if code != 0 and not cancelled:
+            log.warning("the search indexer beside the fetch ended with status %s (%s); indexing the rest here",
+                        code, self._child_error_text())
+        if self.child_errors is not None:
+            self.child_errors.close()
+            self.child_errors = None
+
+    def _child_error_text(self) -> str:
+        if self.child_errors is None:
+            return ""
+        self.child_errors.seek(0)
+        return self.child_errors.read()[-2000:].decode("utf-8", "replace").strip()
+
+
+class _StartsIndexer(FetchObserver):
+    def __init__(self, indexer: OverlappedIndexer, inner: FetchObserver) -> None:
+        self.indexer = indexer
+        self.inner = inner
+
+    def progress(self, progress: FetchProgress) -> None:
+        if (progress.phase is FetchPhase.DOWNLOADING and progress.messages_done == 0
+                and progress.messages_total >= OVERLAP_FROM_MESSAGES):
+            self.indexer.start()
+        self.inner.progress(progress)
+
+    def messages_stored(self, summaries: list[MessageSummary]) -> None:
+        self.inner.messages_stored(summaries)
+
+
+def _close_quietly(stream: IO[bytes] | None) -> None:
+    if stream is None:
+        return
+    try:
+        stream.close()
+    except OSError:
+        pass  # the child is gone already: its end of the pipe closed with it
+
+
+__all__ = ["OVERLAP_FROM_MESSAGES", "OverlappedIndexer", "command_index", "index_pending_mail"]

@@ -1,0 +1,132 @@
+"""Search indexing on the command line: beside a big ``poplark fetch`` in a second process, and
+``poplark index``. Real processes, a real store file and the fake server on 127.0.0.1.
+
+What a user relies on: when ``poplark fetch`` returns, every new message is searchable, however
+the indexer beside it ended (finished, killed, never started).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer, index_pending_mail
+from app.core.model import Account
+from app.core.store import Profile, Store
+from tests.conftest import ServerFactory
+from tests.fakes.certs import TestCertificates
+from tests.fakes.pop3_server import crlf
+from tests.protocol.test_cli import Poplark, one_line
+
+DEFAULT_MODE = "tls"  # what tests.protocol.test_cli.Poplark.add_account sets up
+
+
+def numbered_message(number: int) -> bytes:
+    # A word only this message has, in the body, and Chinese text every fifth message.
+    chinese = "关于下周会议的通知\n" if number % 5 == 0 else ""
+    return crlf(f"From: Sender {number} <sender{number}@example.com>\n"
+                "To: alice@example.com\n"
+                f"Subject: Report {number}\n"
+                f"Message-ID: <report-{number}@example.com>\n"
+                "Content-Type: text/plain; charset=utf-8\n"
+                "\n"
+                f"Numbers for quarter q{number}x.\n{chinese}")
+
+
+def pending_and_rows(database: Path) -> tuple[int, int]:
+    with sqlite3.connect(database) as db:
+        pending = db.execute("SELECT count(*) FROM messages WHERE indexed = 0").fetchone()[0]
+        rows = db.execute("SELECT count(*) FROM message_search_text").fetchone()[0]
+    return int(pending), int(rows)
+
+
+@pytest.fixture
+def poplark(cli_environment: dict[str, str], certificates: TestCertificates) -> Poplark:
+    return Poplark(cli_environment, certificates)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Profile, Store, Account]:
+    profile = Profile(tmp_path / "profile").ensure()
+    opened = Store.open(profile)
+    account = opened.add_account(Account(name="work", host="127.0.0.1", user="alice"))
+    return profile, opened, account
+
+
+def store_numbered(store: Store, account: Account, numbers: range) -> None:
+    store.add_messages(account, [(f"uid-{number}", numbered_message(number), 0.0) for number in numbers])
+
+
+def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
+        store: tuple[Profile, Store, Account]) -> None:
+    profile, opened, account = store
+    indexer = OverlappedIndexer(profile)
+    indexer.start()
+    child = indexer.child
+    assert child is not None
+    for start in range(0, 300, 100):  # three group commits, as a fetch makes them
+        store_numbered(opened, account, range(start, start + 100))
+    indexer.finish(cancelled=False)
+    # Nothing was indexed in this process: the child did all of it and ended cleanly.
+    assert child.returncode == 0
+    assert opened.pending_search_count() == 0
+    assert pending_and_rows(profile.database_path) == (0, 300)
+    assert opened.message_ids(None, "inbox", text="q299x")  # the last commit, made just before the end
+
+
+def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Store, Account],
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    profile, opened, account = store
+    indexer = OverlappedIndexer(profile)
+    indexer.start()
+    assert indexer.child is not None
+    indexer.child.kill()
+    store_numbered(opened, account, range(50))
+    with caplog.at_level(logging.WARNING, logger="poplark.index"):
+        indexer.finish(cancelled=False)
+    assert "indexing the rest here" in caplog.text
+    assert index_pending_mail(opened) == 50  # what command_fetch does after finish()
+    assert opened.pending_search_count() == 0
+
+
+def test_a_cancelled_fetch_stops_its_indexer(store: tuple[Profile, Store, Account]) -> None:
+    profile, opened, account = store
+    store_numbered(opened, account, range(20))
+    indexer = OverlappedIndexer(profile)
+    indexer.start()
+    child = indexer.child
+    assert child is not None
+    indexer.finish(cancelled=True)
+    assert child.returncode is not None  # waited for: no indexer outlives a cancelled fetch
+
+
+def test_a_big_fetch_returns_with_every_message_searchable(poplark: Poplark, serve: ServerFactory) -> None:
+    count = OVERLAP_FROM_MESSAGES + 50
+    server = serve([numbered_message(number) for number in range(count)])
+    poplark.add_account_ok(server.address[1], "--leave-on-server")
+    assert f"{count} new message(s)" in poplark.fetch_ok()
+    assert pending_and_rows(poplark.profile / "poplark.sqlite3") == (0, count)
+    for word in ("q0x", f"q{count - 1}x", "会议"):
+        found = poplark.run("search", word, "--json")
+        assert found.returncode == 0, found.stderr
+        assert found.stdout.strip(), word
+    assert len(poplark.run("search", "会议", "--json").stdout.splitlines()) == len(range(0, count, 5))
+
+
+def test_a_small_fetch_indexes_in_process_and_poplark_index_catches_up(poplark: Poplark, serve: ServerFactory) -> None:
+    server = serve([numbered_message(number) for number in range(3)])
+    poplark.add_account_ok(server.address[1], "--leave-on-server")
+    assert "3 new message(s)" in poplark.fetch_ok()
+    database = poplark.profile / "poplark.sqlite3"
+    assert pending_and_rows(database) == (0, 3)
+    with sqlite3.connect(database) as db:  # as after an import, or a fetch cancelled before indexing
+        db.execute("INSERT INTO message_search (message_search) VALUES ('delete-all')")
+        db.execute("DELETE FROM message_search_text")
+        db.execute("UPDATE messages SET indexed = 0")
+    result = poplark.run("index")
+    assert result.returncode == 0, result.stderr
+    assert one_line(result.stdout) == "3 message(s) indexed for search"
+    assert pending_and_rows(database)[0] == 0
