@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import subprocess
 import sys
-import tempfile
 import threading
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from app.core.cancel import CancelToken
 from app.core.fetch.engine import FetchObserver
 from app.core.model import FetchPhase, FetchProgress, MessageSummary
 from app.core.store import Profile, Store
+
+if TYPE_CHECKING:
+    import subprocess
 
 log = logging.getLogger("poplark.index")
 
@@ -122,6 +123,10 @@ class OverlappedIndexer:
     def start(self) -> None:
         if self.child is not None or self.unavailable:
             return
+        # Imported here: a fetch that starts no indexer (most cron checks) needs neither.
+        import subprocess
+        import tempfile
+
         try:
             # The child's complaints go to a file, not the terminal: whatever it leaves undone,
             # this process does next, so only a log line should tell of it.
@@ -137,6 +142,8 @@ class OverlappedIndexer:
         child, self.child = self.child, None
         if child is None:
             return
+        import subprocess
+
         _close_quietly(child.stdin)
         if cancelled:
             child.terminate()

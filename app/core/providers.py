@@ -7,8 +7,6 @@ an authorization code, for example), because that is the first thing that goes w
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -51,12 +49,18 @@ def resources_directory() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
+    # Imported here: importlib.resources brings tempfile, shutil and random, which the command
+    # line's start-up (poplark fetch from cron) has no use for.
+    import importlib.resources
+
     # Wheels install unzipped, so the package's files are real paths (Qt needs file names for icons).
     return Path(str(importlib.resources.files("app") / "resources"))
 
 
 @cache
 def load_providers(path: Path | None = None) -> tuple[Provider, ...]:
+    import json
+
     source = path or resources_directory() / "providers.json"
     data = json.loads(source.read_text("utf-8"))
     return tuple(

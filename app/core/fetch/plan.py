@@ -83,10 +83,17 @@ def assign_keys(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid])
     groups: dict[str, list[ServerMessage]] = {}
     for message in listing:
         groups.setdefault(message.uidl, []).append(message)
+    # The usual case, a UIDL listed once that was never shared: its key is the UIDL, which is
+    # what each listed message holds already. Checking that costs one string format per
+    # message (a no-op check of a big mailbox is mostly this loop).
+    never_shared = not any(SHARED_KEY_SEPARATOR in key for key in known)
     keyed: dict[int, ServerMessage] = {}
     for uidl, members in groups.items():
         if len(members) == 1:
             message = members[0]
+            if never_shared and message.key == uidl and not message.guessed:
+                keyed[message.number] = message
+                continue
             alone = shared_key(uidl, message.size, 1)
             if alone in known:
                 # Its twin of the same size may have been the one held under this key.
