@@ -14,7 +14,8 @@ message content: what cannot be decoded is shown as written.
   bytes before decoding, 8-bit bytes inside them kept); :func:`parse_parameters` (RFC 2045
   ``name=value``, RFC 2231 continuations and ``charset'lang'%XX``, RFC 2047 inside quoted values).
 - Addresses: :func:`format_addresses` for the one-line list column, :func:`format_address_list`
-  for the viewer (names decoded after the list is split, long lists counted).
+  for the viewer (names decoded after the list is split, long lists counted), :func:`address_pairs`
+  for the address book.
 - Dates: :func:`parse_date` and :func:`format_date`.
 """
 
@@ -393,6 +394,35 @@ def _unmark(text: str, words: list[str]) -> str:
                           else match.group(0), text)
 
 
+def _decoded_pairs(text: str, hints: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """(name, address) of each mailbox of an unfolded header, names decoded after the split;
+    None when the address parser gives up."""
+    marked, words = _mark_words(text)
+    try:
+        pairs = email.utils.getaddresses([marked])
+    except (ValueError, IndexError, TypeError):
+        return None
+    decoded: list[tuple[str, str]] = []
+    for name, address in pairs:
+        if "\ue000" in address:  # an encoded word is no address: "=?..?= <a@b>" all in one word
+            name, address = f"{name} {address}", ""
+        name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogateescape"), hints)
+        name = name.strip().strip('"').strip()
+        address = _raw_text(address, hints)  # raw 8-bit bytes in an address: decoded, never kept as escapes
+        decoded.append((name, address))
+    return decoded
+
+
+def address_pairs(raw_value: bytes, hints: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(decoded name, address) of every mailbox with an address in a From/To/Cc value, for the
+    address book; a header longer than the parser's limit is read up to it."""
+    unfolded = _unfold(raw_value)
+    text = (decode_bytes(unfolded) if unfolded.isascii() else unfolded.decode("ascii", "surrogateescape")).strip()
+    if len(text) > _MAX_ADDRESS_HEADER_CHARACTERS:
+        text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
+    return [(name, address) for name, address in _decoded_pairs(text, hints) or () if address]
+
+
 def format_address_list(raw_value: bytes, hints: tuple[str, ...] = ()) -> str:
     """'Name <a@b>, c@d' as a person reads it: names decoded after the list is split, so an
     encoded name containing a comma stays one name; long lists end with a count of the rest.
@@ -406,18 +436,11 @@ def format_address_list(raw_value: bytes, hints: tuple[str, ...] = ()) -> str:
         total = text.count("@")
         text = text[:_MAX_ADDRESS_HEADER_CHARACTERS].rsplit(",", 1)[0]
         hidden = max(0, total - text.count("@"))
-    marked, words = _mark_words(text)
-    try:
-        pairs = email.utils.getaddresses([marked])
-    except (ValueError, IndexError, TypeError):
+    pairs = _decoded_pairs(text, hints)
+    if pairs is None:
         return decode_header_value(text.encode("utf-8", "surrogateescape"), hints)
     shown: list[str] = []
     for name, address in pairs:
-        if "\ue000" in address:  # an encoded word is no address: "=?..?= <a@b>" all in one word
-            name, address = f"{name} {address}", ""
-        name = decode_header_value(_unmark(name, words).encode("utf-8", "surrogateescape"), hints)
-        name = name.strip().strip('"').strip()
-        address = _raw_text(address, hints)  # raw 8-bit bytes in an address: decoded, never kept as escapes
         if name and address and name != address:
             shown.append(f"{name} <{address}>")
         elif address or name:

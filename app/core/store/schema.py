@@ -135,6 +135,58 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);
     """,
+    # 6 -> 7: the address book (issue 16; app.core.contacts). A contact's addresses keep their
+    # order (position 0 is the primary one); a group is a name on its members, no row of its own.
+    # contact_keys and seen_address_keys hold the prefixes completion looks up (names, pinyin,
+    # initials, addresses: app.core.contacts.keys), computed when a row is written, so a
+    # keystroke is one index range scan however many contacts there are. Addresses seen in mail
+    # are gathered after the fetch, like the search index: rows stored before start at 0.
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',       -- the full name as shown (vCard FN)
+        family_name TEXT NOT NULL DEFAULT '',
+        given_name TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE contact_addresses (
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,           -- 0: the primary address
+        address TEXT NOT NULL,
+        address_key TEXT NOT NULL,           -- the address case-folded, as seen_addresses has it
+        label TEXT NOT NULL DEFAULT '',      -- home, work, other or a program's own
+        PRIMARY KEY (contact_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_addresses_by_key ON contact_addresses(address_key);
+    CREATE TABLE contact_groups (
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (contact_id, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_groups_by_name ON contact_groups(name COLLATE NOCASE);
+    CREATE TABLE contact_keys (
+        key TEXT NOT NULL,                   -- folded (no case, no accents), at most 80 characters
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, contact_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_keys_by_contact ON contact_keys(contact_id);
+    CREATE TABLE seen_addresses (
+        address_key TEXT PRIMARY KEY,        -- the address case-folded
+        address TEXT NOT NULL,               -- as first seen
+        name TEXT NOT NULL DEFAULT '',       -- the newest name it came with
+        times_seen INTEGER NOT NULL,         -- messages it was in (From, To or Cc)
+        last_seen REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE seen_address_keys (
+        key TEXT NOT NULL,
+        address_key TEXT NOT NULL,
+        PRIMARY KEY (key, address_key)
+    ) WITHOUT ROWID;
+    ALTER TABLE messages ADD COLUMN addresses_seen INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX messages_pending_addresses ON messages(id) WHERE addresses_seen = 0;
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -2,8 +2,9 @@
 
 The fetch stores messages as fast as the server sends them; extracting their text for the
 full-text index would slow it down, so the window runs ``index_pending`` here afterwards, in a
-:class:`BackgroundJob` with its own Store connection, batch by batch until nothing is left. A
-request while a run is going on only marks that another run is due.
+:class:`BackgroundJob` with its own Store connection, batch by batch until nothing is left; then the
+addresses of the new mail are read for completion (:mod:`app.core.contacts.harvest`). A request
+while a run is going on only marks that another run is due.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SearchIndexer(QObject):
         indexer = self
 
         def run(report: ProgressCallback) -> int:
+            from app.core.contacts.harvest import harvest_pending
             from app.core.store.search import index_pending
 
             total = 0
@@ -53,6 +55,9 @@ class SearchIndexer(QObject):
                     if not done:
                         break
                     total += done
+                # The addresses of the same new mail, for completion (app.core.contacts.harvest).
+                while not indexer.stopped and harvest_pending(store, BATCH):
+                    pass
             return total
 
         self._job = BackgroundJob(run, self)
