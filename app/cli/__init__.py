@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.cli.accounts import command_account
+from app.cli.contacts import command_contacts
 from app.cli.fetching import command_fetch
 from app.cli.indexing import command_index
 from app.cli.parser import build_parser
@@ -38,6 +39,7 @@ _HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
     "show": command_show,
     "export": command_export,
     "search": command_search,
+    "contacts": command_contacts,
 }
 
 

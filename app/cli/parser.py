@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from app import __version__
+from app.cli.contacts import add_contacts_parser
 from app.core.model import Security
 
 
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="one JSON object: decoded headers, the body's charset, its text, the attachments")
     show.add_argument("--charset", metavar="LABEL",
                       help="read the body and raw 8-bit headers in this charset (e.g. big5, euc-kr)")
+
+    add_contacts_parser(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")
