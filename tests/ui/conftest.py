@@ -26,6 +26,19 @@ register_url_scheme()  # QtWebEngine's rule: custom schemes before the QApplicat
 TRANSLATIONS = resources_directory() / "translations"
 
 
+@pytest.fixture(autouse=True)
+def no_discovery_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An address typed in an account dialog looks its domain up (autodiscovery): in tests never
+    on the real network. The discovery tests point the dialog at their own loopback servers."""
+    from app.core.discovery.discover import DiscoveryNetwork
+    from app.core.discovery.dns_lookup import DnsResolver
+    from app.ui.dialogs.account_dialog import discovery
+
+    nowhere = DiscoveryNetwork(resolver=DnsResolver(("127.0.0.1", 9), timeout=0.5), autoconfig_urls=(),
+                               probe_ports=(), timeout=0.5)
+    monkeypatch.setattr(discovery, "DEFAULT_NETWORK", nowhere)
+
+
 def translation_file(language: str, suffix: str) -> Path:
     return TRANSLATIONS / f"poplark_{language}.{suffix}"
 

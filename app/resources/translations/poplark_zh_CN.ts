@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="+63"/>
+        <location filename="../../ui/dialogs/about.py" line="+65"/>
         <source>Public domain</source>
         <translation>公有领域</translation>
     </message>
@@ -330,10 +330,10 @@
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+62"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+63"/>
         <source>Add account</source>
         <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it. The settings of the last connection test that failed, and what to say about it.</extracomment>
-        <translation>新建账户</translation>
+        <translation>添加账户</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -341,7 +341,7 @@
         <translation>账户设置</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>Connection test failed</source>
         <translation>连接测试失败</translation>
     </message>
@@ -407,17 +407,66 @@
         <translation>服务器：</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+35"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+6"/>
         <source>SSL/TLS</source>
+        <extracomment>Wait this long after the last keystroke in the address before looking (ms). Where discovery looks unless told otherwise (the real world; tests replace it).</extracomment>
         <translation>SSL/TLS</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+1"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>no encryption</source>
+        <translation>不加密</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No server settings were found for {0}. Enter the POP3 server your provider gives (often pop.{0}, port 995).</source>
+        <translation>没有找到 {0} 的服务器设置。请填写邮件服务商提供的 POP3 服务器（通常是 pop.{0}，端口 995）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}, port {1}, {2}</source>
+        <translation>{0}，端口 {1}，{2}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Found in the settings file {0} publishes ({1}): {2}. Sure: the domain itself says so.</source>
+        <translation>在 {0} 发布的设置文件中找到（{1}）：{2}。可以确定：这是该域名自己给出的设置。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Found in the settings file {0} publishes, read over an unencrypted connection ({1}): {2}. Probably right; Test connection checks it.</source>
+        <translation>在 {0} 发布的设置文件中找到，但是通过未加密的连接读取的（{1}）：{2}。应该没错；“测试连接”可以核实。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Found in the DNS records of {0} ({1}): {2}. Probably right; Test connection checks it.</source>
+        <translation>在 {0} 的 DNS 记录中找到（{1}）：{2}。应该没错；“测试连接”可以核实。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Guessed: {0} answers as a POP3 server. Not sure: Test connection checks it, and your provider&apos;s help pages say for certain.</source>
+        <translation>猜测：{0} 作为 POP3 服务器有应答。不能确定：“测试连接”可以核实，邮件服务商的帮助页面会给出确切设置。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>It offers no encryption: ask your provider for a secure server before sending your password to it.</source>
+        <translation>该服务器不提供加密：在向它发送密码之前，请向邮件服务商索取安全的服务器地址。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Looking up the mail servers of {0}…</source>
+        <extracomment>A search for the address still in the field has ended and its note is shown (the answer, or None). The last answer shown (None: none yet, or nothing found).</extracomment>
+        <translation>正在查找 {0} 的邮件服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+1"/>
         <source>None (not encrypted)</source>
         <translation>无（不加密）</translation>
     </message>
@@ -542,9 +591,14 @@
         <translation>额外的 CA 证书：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+47"/>
+        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+55"/>
         <source>Stop trusting it</source>
         <translation>不再信任</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>This account trusts exactly one certificate, SHA-256:</source>
+        <translation>此账户只信任这一份证书，SHA-256：</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+4"/>
@@ -619,14 +673,7 @@
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+15"/>
-        <source>This account trusts exactly one certificate, SHA-256:
-{fingerprint}</source>
-        <translation>此账户只信任这一份证书，SHA-256：
-{fingerprint}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location filename="../../ui/dialogs/account_dialog/certificates.py" line="+7"/>
         <source>None: certificates are checked against the trusted authorities.</source>
         <translation>无：证书由受信任的证书颁发机构验证。</translation>
     </message>
@@ -704,9 +751,9 @@
 <context>
     <name>AttachmentList</name>
     <message>
-        <location filename="../../ui/widgets/attachments.py" line="+135"/>
+        <location filename="../../ui/widgets/attachments.py" line="+134"/>
         <source>Attachment</source>
-        <extracomment>Where the last save went (QSettings key): the next Save starts there. Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
+        <extracomment>Rows shown before the list scrolls; the body keeps the rest of the pane. Files written (Save, Save All, Open), once each job is done. An attached message to show in a window of its own: (raw bytes, file name). A file handed to the system to open.</extracomment>
         <translation>附件</translation>
     </message>
     <message>
@@ -735,7 +782,7 @@
         <translation>打开</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+55"/>
         <source>Save Attachment</source>
         <translation>保存附件</translation>
     </message>
@@ -831,7 +878,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../ui/models/folder_model.py" line="+83"/>
+        <location filename="../../ui/models/folder_model.py" line="+87"/>
         <source>Trash</source>
         <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
         <translation>已删除</translation>
@@ -1032,9 +1079,10 @@ Account: {account}</source>
         <translation>中欧（ISO-8859-2）</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+42"/>
         <location filename="../../ui/panes/folder_pane.py" line="+86"/>
         <source>Get Mail</source>
+        <extracomment>The dynamic property holding the untranslated text of an action or menu (retranslate() reads it).</extracomment>
         <translation>收取邮件</translation>
     </message>
     <message>
@@ -1048,18 +1096,18 @@ Account: {account}</source>
         <translation>账户设置…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <location filename="../../ui/panes/folder_pane.py" line="+1"/>
         <source>Remove Account…</source>
         <translation>删除账户…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Mark as Read</source>
         <translation>标为已读</translation>
     </message>
@@ -1069,7 +1117,7 @@ Account: {account}</source>
         <translation>标为未读</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Flag</source>
         <translation>旗标</translation>
     </message>
@@ -1079,7 +1127,7 @@ Account: {account}</source>
         <translation>恢复到收件箱</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Empty Trash…</source>
         <translation>清空已删除邮件…</translation>
     </message>
@@ -1089,7 +1137,7 @@ Account: {account}</source>
         <translation>导入邮件…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Export Selected Messages…</source>
         <translation>导出所选邮件…</translation>
     </message>
@@ -1104,17 +1152,17 @@ Account: {account}</source>
         <translation>邮件源码</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Show Message as Plain Text</source>
         <translation>以纯文本显示邮件</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-22"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
@@ -1139,7 +1187,7 @@ Account: {account}</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1164,32 +1212,33 @@ Account: {account}</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-50"/>
         <source>Save Protocol Log…</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+354"/>
-        <location line="+7"/>
+        <location filename="../../ui/main_window.py" line="+384"/>
+        <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>Log files (*.log *.txt)</source>
         <translation>日志文件 (*.log *.txt)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>The log could not be saved: %1. Choose another folder.</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="+58"/>
+        <location filename="../../ui/actions.py" line="+65"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="-29"/>
         <location filename="../../ui/panes/message_list.py" line="+32"/>
         <source>Search messages</source>
         <extracomment>The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. Column widths before the user changes them (logical pixels); Subject takes the rest.</extracomment>
@@ -1201,18 +1250,18 @@ Account: {account}</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/panes/welcome.py" line="+27"/>
+        <location filename="../../ui/panes/welcome.py" line="+52"/>
         <source>Welcome to Poplark</source>
         <extracomment>The welcome page&apos;s explanation wraps at this width (logical pixels).</extracomment>
         <translation>欢迎使用 Poplark</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Add your mail account to start. Type your address (QQ, 163, Gmail, your company…) and Poplark fills in the server settings.</source>
         <translation>添加你的邮箱账户即可开始。输入邮箱地址（QQ、163、Gmail、公司邮箱…），Poplark 会自动填写服务器设置。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
         <source>Add an account…</source>
         <translation>添加账户…</translation>
     </message>
@@ -1223,7 +1272,7 @@ Account: {account}</source>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location filename="../../ui/mailbox_actions.py" line="+91"/>
+        <location filename="../../ui/mailbox_actions.py" line="+93"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1294,7 +1343,7 @@ Account: {account}</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../ui/mailbox_actions.py" line="+10"/>
+        <location filename="../../ui/mailbox_actions.py" line="+12"/>
         <source>Export Folder as mbox</source>
         <translation>将文件夹导出为 mbox</translation>
     </message>
@@ -1304,7 +1353,7 @@ Account: {account}</source>
         <translation>mbox 文件 (*.mbox);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>{0} file(s) written</source>
         <translation>已写入 {0} 个文件</translation>
     </message>
@@ -1409,7 +1458,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <location line="+3"/>
         <location line="+31"/>
         <location line="+19"/>
-        <location filename="../../ui/operations/accounts.py" line="+55"/>
+        <location filename="../../ui/operations/accounts.py" line="+58"/>
         <source>Remove Account</source>
         <extracomment>The account is gone from the store (its name); the window re-reads its accounts.
 ----------
@@ -1506,7 +1555,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/dialogs/preferences.py" line="+122"/>
+        <location filename="../../ui/dialogs/preferences.py" line="+121"/>
         <source>Preferences</source>
         <extracomment>QSettings key of the language choice; app.ui.application reads it before the first window. The longest delay offered before a shown message counts as read (seconds). Language choices: &quot;&quot; follows the system; the others are locale names of shipped translations. Seconds a message must stay shown before it counts as read; 0 marks it at once. What the account dialog proposes for a new account (minutes, 0 = only by hand). &quot;&quot; follows the system locale; otherwise one of LANGUAGES. Read at start-up.</extracomment>
         <translation>首选项</translation>
@@ -1528,8 +1577,8 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location line="+1"/>
-        <source>A new language takes effect after Poplark is restarted.</source>
-        <translation>更改语言后需重新启动 Poplark 才能生效。</translation>
+        <source>The new language applies as soon as you press OK.</source>
+        <translation>按下“确定”后，新的语言立即生效。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1610,13 +1659,13 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../ui/widgets/preview.py" line="+180"/>
+        <location filename="../../ui/widgets/preview.py" line="+211"/>
         <source>Subject:</source>
         <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked. Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title). What the search box held when the message was chosen: its words are marked in the body.</extracomment>
         <translation>主题：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>From:</source>
         <translation>发件人：</translation>
     </message>
@@ -1626,7 +1675,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>收件人：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Cc:</source>
         <translation>抄送：</translation>
     </message>
@@ -1637,7 +1686,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location filename="../../ui/widgets/message_window.py" line="-1"/>
-        <location filename="../../ui/widgets/preview.py" line="+64"/>
+        <location filename="../../ui/widgets/preview.py" line="+47"/>
         <source>(no subject)</source>
         <extracomment>The size a message window asks for; the screen may give less.</extracomment>
         <translation>（无主题）</translation>
@@ -1901,7 +1950,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account} 的服务器提供的证书无法验证（{detail}）。其 SHA-256 指纹为 {fingerprint}。只有在服务商或管理员确认此指纹后，才可信任这一份证书；否则请不要连接，因为可能有人在窃听。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <location line="+5"/>
         <source>Secure connection failed</source>
         <translation>安全连接失败</translation>

@@ -20,6 +20,7 @@ from app.core.connection_test import ConnectionReport
 from app.core.errors import PoplarkError
 from app.core.model import Account
 from app.core.store import Store
+from app.ui.dialogs.account_dialog.discovery import ServerDiscovery
 from app.ui.dialogs.account_dialog.form import ADDRESS_PATTERN, AccountForm
 from app.ui.dialogs.account_dialog.presets import AddressAutoFill
 from app.ui.dialogs.account_dialog.report import failed_test_warning
@@ -81,6 +82,7 @@ class AccountDialog(QDialog):
     def _build(self) -> None:
         self.form = AccountForm()
         self._autofill = AddressAutoFill(self.form)
+        self.server_discovery = ServerDiscovery(self.form, self._autofill)  # for domains the table lacks
         self.test_panel = ConnectionTestPanel()
         self.save_error = wrapped_label("saveError", f"color: {HINT_COLOR};")
         self.save_error.hide()
@@ -250,6 +252,7 @@ class AccountDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.test_panel.release()
+        self.server_discovery.release()
         super().done(result)
 
     # -- size -----------------------------------------------------------------------------------
