@@ -129,3 +129,11 @@ def test_a_file_that_is_not_a_contacts_export_says_so(data: bytes) -> None:
     if data:
         with pytest.raises(ConfigError, match="names no column"):
             read_contacts(data, ContactFormat.CSV)
+
+
+def test_a_quote_never_closed_is_reported_with_its_line() -> None:
+    from app.core.errors import ConfigError
+
+    data = b'Name,E-mail Address\r\nAl,a@example.com\r\n"Bob,b@example.com\r\n' + b"x" * 200_000
+    with pytest.raises(ConfigError, match="the row starting on line 3 is not CSV"):
+        read_contacts(data, ContactFormat.CSV)

@@ -78,3 +78,17 @@ def test_a_known_contact_written_as_vcard_30() -> None:
         "BEGIN:VCARD", "VERSION:3.0", "FN:Smith\\, Alice", "N:Smith;Alice;;;",
         "EMAIL;TYPE=INTERNET,work,pref:alice@example.com", "EMAIL;TYPE=INTERNET:a@home.example",
         "NOTE:first line\\nsecond\\, with\\; a \\\\ backslash", "CATEGORIES:Team A,朋友", "END:VCARD", ""]
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=400) | st.lists(st.sampled_from([
+    b"BEGIN:VCARD", b"END:VCARD", b"VERSION:2.1", b"FN:x", b"EMAIL;PREF=x:a@b", b"N;CHARSET=nope:a;b",
+    b"NOTE;ENCODING=QUOTED-PRINTABLE:=E5=", b"=", b" folded", b"item1.X-ABLabel:_$!<", b"KIND:group",
+    b"MEMBER:urn:uuid:", b'EMAIL;TYPE="a,b:c":x@y', b"\xff\xfe", b"\x00", b"Name,E-mail Address", b'"a""b', b";;;",
+]), max_size=20).map(b"\r\n".join))
+def test_any_bytes_read_without_an_unexpected_error(data: bytes) -> None:
+    read_vcards(data)
+    try:
+        read_csv(data)
+    except ValueError:
+        pass  # said to the user as "cannot be read as CSV: ..."

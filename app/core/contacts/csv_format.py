@@ -131,7 +131,16 @@ def _contact(row: Sequence[str], columns: _Columns) -> Contact | None:
 def read_csv(data: bytes, encoding: str | None = None) -> list[Contact]:
     """The contacts of a CSV export; raises ValueError when no column holds names or addresses."""
     text = decode_csv(data, encoding)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[str]] = []
+    last_line = 0
+    try:
+        for row in reader:
+            rows.append(row)
+            last_line = reader.line_num
+    except csv.Error as error:  # e.g. a quote never closed makes the rest of the file one field
+        raise ValueError(f"the row starting on line {last_line + 1} is not CSV ({error}); is a quote left "
+                         "open there?") from error
     if not rows:
         return []
     columns = _columns(rows[0])

@@ -176,7 +176,7 @@ def _split_escaped(text: str, separator: str) -> list[str]:
 
 def _cards(data: bytes) -> list[_Card]:
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        data = data.decode("utf-16").encode("utf-8")
+        data = data.decode("utf-16", "replace").encode("utf-8", "replace")
     data = data.removeprefix(codecs.BOM_UTF8)
     charset = _file_charset(data)
     cards: list[_Card] = []
