@@ -111,6 +111,8 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
         print(f"removed account {account.name} and its messages")
         return EXIT_OK
     if action == "test":
+        if arguments.smtp:
+            return _test_smtp(store.account(arguments.name), arguments.password_stdin)
         return _test_account(store, store.account(arguments.name), arguments.password_stdin)
     raise ConfigError(f"unknown account action {action!r}")
 
@@ -143,6 +145,52 @@ def password_for(account: Account, from_stdin: bool) -> str:
         raise CredentialsError(f"no password is stored for {account.name}: remove and add the account "
                                "again, or give it for this run with --password-stdin")
     return password
+
+
+def smtp_password_for(account: Account, from_stdin: bool) -> str:
+    """The SMTP password: its own keyring entry when set apart, else the account's password."""
+    if from_stdin:
+        return read_password(True, "")
+    if not account.remember_password:
+        return read_password(False, f"SMTP password for {account.smtp_user}: ")
+    password = credentials.load_password(account.smtp_credential_key)
+    if password is None:
+        raise CredentialsError(f"no SMTP password is stored for {account.name}: give it for this run with "
+                               "--password-stdin, or add the account again")
+    return password
+
+
+def _test_smtp(account: Account, password_from_stdin: bool) -> int:
+    """``account test NAME --smtp``: connect, TLS, what the server announces, whether login works."""
+    from app.core.send.smtp import SmtpSession
+
+    if account.smtp is None:
+        raise ConfigError(f"{account.name} has no SMTP server: add the account again with --smtp-host")
+    smtp = account.smtp
+    password = smtp_password_for(account, password_from_stdin)
+    print(f"SMTP server: {smtp.host}:{smtp.effective_port} ({smtp.security.value})")
+    session = SmtpSession(smtp.host, smtp.effective_port, smtp.security, timeout=account.timeout_seconds,
+                          ca_file=account.ca_file, pinned_cert_sha256=account.pinned_cert_sha256)
+    with session:
+        try:
+            session.connect()
+        except TlsError as error:
+            print(f"TLS: FAILED: {error}")
+            if error.fingerprint_sha256:
+                print(f"     certificate SHA-256 fingerprint: {format_fingerprint(error.fingerprint_sha256)}")
+            return report_failure(error)
+        print(f"Greeting: {session.greeting}")
+        if session.tls is not None:
+            pinned = " (trusted by pin)" if session.tls.pinned else ""
+            print(f"TLS: {session.tls.version}, {session.tls.cipher}{pinned}")
+            print(f"Certificate SHA-256: {format_fingerprint(session.tls.fingerprint_sha256)}")
+        else:
+            print("TLS: none (the connection is not encrypted)")
+        limit = session.size_limit
+        print(f"Largest message: {f'{limit:,} bytes' if limit else 'not announced'}")
+        session.login(account.smtp_user, password, allow_insecure_auth=account.allow_insecure_auth)
+        print(f"Login: OK ({account.smtp_user})")
+    return EXIT_OK
 
 
 def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:

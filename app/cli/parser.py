@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli.contacts import add_contacts_parser
+from app.cli.sending import add_send_commands
 from app.core.model import Security
 
 
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = account_commands.add_parser("test", help="connect and report TLS, capabilities and whether login works")
     test.add_argument("name")
     test.add_argument("--password-stdin", action="store_true")
+    test.add_argument("--smtp", action="store_true", help="test the SMTP server (sending) instead of POP3")
     test.add_argument("--protocol-log", metavar="FILE", type=Path,
                       help="write the POP3 conversation here for a bug report (passwords redacted)")
 
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="read the body and raw 8-bit headers in this charset (e.g. big5, euc-kr)")
 
     add_contacts_parser(commands)
+    add_send_commands(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")

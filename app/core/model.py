@@ -242,3 +242,38 @@ class FetchReport:
     ignored_deletions: int = 0
     #: Messages deleted here whose DELE is still queued for a later session (mirror mode).
     pending_server_deletions: int = 0
+
+
+class OutboxState(enum.StrEnum):
+    """Where a message waiting to be sent stands (docs/architecture.md, "Sending mail").
+
+    queued -> sending -> (moved into Sent). A row in ``sending`` whose sender died is settled by the
+    next sender: without a recorded final dot it is queued again (the server dropped the DATA that
+    never ended), with one it becomes ``unsure``. ``failed`` and ``unsure`` wait for the user.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    #: The server refused it for good (its words in ``last_error``): fix, then retry or remove.
+    FAILED = "failed"
+    #: The link ended between the final dot and the server's reply: it may have been delivered.
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message in the outbox (its bytes are read separately: they can be large)."""
+
+    id: int
+    account_id: int
+    account: str
+    state: OutboxState
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    message_id: str
+    size: int
+    queued_at: float
+    attempts: int
+    next_attempt_at: float | None
+    last_error: str
