@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
-from types import FrameType
 from typing import TextIO
 
 from app.cli.accounts import password_for
 from app.cli.indexing import OverlappedIndexer, index_pending_mail
+from app.cli.interrupts import cancel_on_signals
 from app.cli.presenter import EXIT_FAILED, EXIT_OK, describe_error, exit_code_for
 from app.core.cancel import CancelToken
 from app.core.errors import Cancelled, ConfigError, PoplarkError
@@ -109,11 +108,3 @@ def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arg
                   file=sys.stderr)
     return worst
 
-
-def cancel_on_signals(cancel: CancelToken) -> None:
-    def handler(signal_number: int, frame: FrameType | None) -> None:
-        cancel.cancel()
-
-    signal.signal(signal.SIGINT, handler)
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, handler)

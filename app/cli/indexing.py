@@ -1,5 +1,9 @@
 """Search indexing for the command line: ``poplark index``, and beside a big ``poplark fetch``.
 
+"Indexing" here is all the work new mail leaves for after it is stored: its text into the
+full-text index (:mod:`app.core.store.search`) and its addresses into completion
+(:mod:`app.core.contacts.harvest`).
+
 ``poplark fetch`` returns with the new mail searchable. Indexing costs more CPU than the
 download itself (the text of every message is extracted and tokenized into FTS5), and Python
 runs one thread at a time, so done after the download it doubled a fetch's time. A fetch that
@@ -24,6 +28,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
+from app.cli.interrupts import cancel_on_signals
 from app.core.cancel import CancelToken
 from app.core.fetch.engine import FetchObserver
 from app.core.model import FetchPhase, FetchProgress, MessageSummary
@@ -45,16 +50,24 @@ FOLLOW_POLL_SECONDS = 0.05
 CHILD_FINISH_TIMEOUT_SECONDS = 600.0
 
 
-def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500) -> int:
-    """Index every message not indexed yet (until cancelled); return how many."""
+def index_some(store: Store, batch: int) -> tuple[int, int]:
+    """One step of the work new mail leaves: (messages indexed for search, messages whose
+    addresses were gathered), at most ``batch`` of each; (0, 0) when nothing was left."""
+    from app.core.contacts.harvest import harvest_pending
     from app.core.store.search import index_pending
 
+    return index_pending(store, batch), harvest_pending(store, batch)
+
+
+def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500) -> int:
+    """Index every message not indexed yet, and gather its addresses (until cancelled); return
+    how many were indexed for search."""
     total = 0
     while cancel is None or not cancel.cancelled:
-        done = index_pending(store, batch)
-        if not done:
+        indexed, harvested = index_some(store, batch)
+        if not indexed and not harvested:
             break
-        total += done
+        total += indexed
     return total
 
 
@@ -64,8 +77,6 @@ def command_index(store: Store, profile: Profile, arguments: argparse.Namespace)
         _follow_until_input_closes(store)
         return 0
     cancel = CancelToken()
-    from app.cli.fetching import cancel_on_signals
-
     cancel_on_signals(cancel)
     done = index_pending_mail(store, cancel)
     if not arguments.quiet:
@@ -75,8 +86,6 @@ def command_index(store: Store, profile: Profile, arguments: argparse.Namespace)
 
 def _follow_until_input_closes(store: Store) -> None:
     """The child of a fetch: index what the fetch commits until it closes our input, then the rest."""
-    from app.core.store.search import index_pending
-
     parent_done = threading.Event()
 
     def wait_for_end_of_input() -> None:
@@ -90,11 +99,11 @@ def _follow_until_input_closes(store: Store) -> None:
     threading.Thread(target=wait_for_end_of_input, name="poplark-index-input", daemon=True).start()
     try:
         while True:
-            if index_pending(store, FOLLOW_BATCH):
+            if any(index_some(store, FOLLOW_BATCH)):
                 continue
             if parent_done.wait(FOLLOW_POLL_SECONDS):
                 # The fetch has committed its last message: index what arrived since the last look.
-                while index_pending(store, FOLLOW_BATCH):
+                while any(index_some(store, FOLLOW_BATCH)):
                     pass
                 return
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -308,6 +309,36 @@ def test_migration_marks_existing_messages_pending(tmp_path: Path) -> None:
         assert store.message_ids(None, text="old") == [1]
         assert index_all(store) == 1
         assert store.message_ids(None, text="hi") == [1]
+
+
+def test_schema_8_remakes_the_index_with_a_one_character_prefix_index(store: Store, ids: dict[str, int]) -> None:
+    """A store indexed under schema 7 (prefixes of 1 and 2) is indexed again, and found the same."""
+    from app.core.store import schema
+
+    index_all(store)
+    store.purge_search_index()
+    path = store.path
+    store.close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    # Back to the schema 7 index, with a deleted message's row still to forget, as a user has it.
+    connection.execute("DROP TABLE message_search")
+    schema_3 = schema._MIGRATIONS[2]
+    connection.execute(schema_3[schema_3.index("CREATE VIRTUAL TABLE"):].split(";")[0])  # prefix = '1 2'
+    connection.execute("UPDATE messages SET indexed = 1")
+    connection.execute("INSERT INTO message_search_deleted (message_id) VALUES (999)")
+    connection.execute("PRAGMA user_version = 7")
+    connection.close()
+    with Store(path) as again:
+        definition = again.db.execute("SELECT sql FROM sqlite_master WHERE name = 'message_search'").fetchone()[0]
+        assert "prefix = '1'" in definition and "'1 2'" not in definition
+        assert again.pending_search_count() == len(ids)
+        assert again.db.execute("SELECT count(*) FROM message_search_text").fetchone()[0] == 0
+        assert search(again, "Friday") == {ids["lunch"]}  # by subject while pending
+        assert index_all(again) == len(ids)
+        assert search(again, "准时") == {ids["meeting"]}  # body text, indexed again
+        assert search(again, "caf") == {ids["lunch"]}  # a word still being typed
+        assert search(again, "会") == {ids["meeting"], ids["report"]}  # one CJK character: the prefix index
+        assert_index_consistent(again)
 
 
 def test_cli_search_indexes_first_and_lists_matches(store: Store, ids: dict[str, int],

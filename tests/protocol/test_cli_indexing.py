@@ -43,6 +43,14 @@ def pending_and_rows(database: Path) -> tuple[int, int]:
     return int(pending), int(rows)
 
 
+def addresses_pending_and_seen(database: Path) -> tuple[int, set[str]]:
+    """Messages whose addresses are not gathered yet, and the addresses gathered (for completion)."""
+    with sqlite3.connect(database) as db:
+        pending = db.execute("SELECT count(*) FROM messages WHERE addresses_seen = 0").fetchone()[0]
+        seen = {address for (address,) in db.execute("SELECT address FROM seen_addresses")}
+    return int(pending), seen
+
+
 @pytest.fixture
 def poplark(cli_environment: dict[str, str], certificates: TestCertificates) -> Poplark:
     return Poplark(cli_environment, certificates)
@@ -75,6 +83,8 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert opened.pending_search_count() == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
     assert opened.message_ids(None, "inbox", text="q299x")  # the last commit, made just before the end
+    pending, seen = addresses_pending_and_seen(profile.database_path)  # and their senders complete
+    assert pending == 0 and {"sender0@example.com", "sender299@example.com"} <= seen
 
 
 def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Store, Account],
@@ -109,6 +119,8 @@ def test_a_big_fetch_returns_with_every_message_searchable(poplark: Poplark, ser
     poplark.add_account_ok(server.address[1], "--leave-on-server")
     assert f"{count} new message(s)" in poplark.fetch_ok()
     assert pending_and_rows(poplark.profile / "poplark.sqlite3") == (0, count)
+    pending, seen = addresses_pending_and_seen(poplark.profile / "poplark.sqlite3")
+    assert pending == 0 and f"sender{count - 1}@example.com" in seen
     for word in ("q0x", f"q{count - 1}x", "会议"):
         found = poplark.run("search", word, "--json")
         assert found.returncode == 0, found.stderr
