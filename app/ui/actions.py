@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QMenuBar, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.core.model import Folder
 from app.ui.icons import standard_icon
@@ -39,9 +39,28 @@ TEXT_ENCODINGS: tuple[tuple[str, object], ...] = (
 Shortcut = QKeySequence | QKeySequence.StandardKey | str
 
 
-def _action(parent: QObject, name: str, text: str, shortcut: Shortcut | None = None,
+#: The dynamic property holding the untranslated text of an action or menu (retranslate() reads it).
+SOURCE_TEXT = "sourceText"
+
+
+def _translated(item: QAction | QMenu | QToolBar, source: object) -> None:
+    """Show ``source`` (a text marked with QT_TRANSLATE_NOOP("MainWindow", ...)) in the current
+    language, and keep it for the next language change."""
+    item.setProperty(SOURCE_TEXT, str(source))
+    text = QCoreApplication.translate("MainWindow", str(source))
+    if isinstance(item, QMenu):
+        item.setTitle(text)
+    elif isinstance(item, QToolBar):
+        item.setWindowTitle(text)
+    else:
+        item.setText(text)
+
+
+def _action(parent: QObject, name: str, source: object, shortcut: Shortcut | None = None,
             icon: QIcon | None = None) -> QAction:
-    action = QAction(text, parent)
+    """An action showing ``source`` (a QT_TRANSLATE_NOOP("MainWindow", ...) text) translated."""
+    action = QAction(parent)
+    _translated(action, source)
     action.setObjectName(name)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -54,70 +73,79 @@ class WindowActions:
     """Every action of the main window, built once, with the menus and the toolbar around them."""
 
     def __init__(self, window: QMainWindow, *, plain_text: bool) -> None:
-        translate = QCoreApplication.translate
         self.window = window
-        self.get_mail = _action(window, "getMailAction", translate("MainWindow", "Get Mail"), "F5",
-                                standard_icon("get_mail"))
-        self.new_account = _action(window, "newAccountAction", translate("MainWindow", "New Account…"),
+        self.get_mail = _action(window, "getMailAction",
+                                QT_TRANSLATE_NOOP("MainWindow", "Get Mail"), "F5", standard_icon("get_mail"))
+        self.new_account = _action(window, "newAccountAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "New Account…"),
                                    "Ctrl+Shift+N", standard_icon("new_account"))
         self.account_settings = _action(window, "accountSettingsAction",
-                                        translate("MainWindow", "Account Settings…"), "Ctrl+Shift+E",
-                                        standard_icon("settings"))
-        self.remove_account = _action(window, "removeAccountAction", translate("MainWindow", "Remove Account…"),
+                                        QT_TRANSLATE_NOOP("MainWindow", "Account Settings…"),
+                                        "Ctrl+Shift+E", standard_icon("settings"))
+        self.remove_account = _action(window, "removeAccountAction",
+                                      QT_TRANSLATE_NOOP("MainWindow", "Remove Account…"),
                                       "Ctrl+Shift+D")  # always asks first
-        self.delete = _action(window, "deleteAction", translate("MainWindow", "Delete"),
+        self.delete = _action(window, "deleteAction",
+                              QT_TRANSLATE_NOOP("MainWindow", "Delete"),
                               QKeySequence.StandardKey.Delete, standard_icon("delete"))
-        self.mark_read = _action(window, "markReadAction", translate("MainWindow", "Mark as Read"), "Ctrl+R",
-                                 standard_icon("read"))
-        self.mark_unread = _action(window, "markUnreadAction", translate("MainWindow", "Mark as Unread"),
+        self.mark_read = _action(window, "markReadAction",
+                                 QT_TRANSLATE_NOOP("MainWindow", "Mark as Read"), "Ctrl+R", standard_icon("read"))
+        self.mark_unread = _action(window, "markUnreadAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "Mark as Unread"),
                                    "Ctrl+Shift+U", standard_icon("unread"))
-        self.flag = _action(window, "flagAction", translate("MainWindow", "Flag"), "Ctrl+Shift+F",
-                            standard_icon("flag"))
+        self.flag = _action(window, "flagAction",
+                            QT_TRANSLATE_NOOP("MainWindow", "Flag"), "Ctrl+Shift+F", standard_icon("flag"))
         # Checked while every selected message is flagged: the toolbar button shows the state,
         # and triggering it then unflags.
         self.flag.setCheckable(True)
-        self.restore = _action(window, "restoreAction", translate("MainWindow", "Restore to Inbox"), "Ctrl+Shift+R")
-        self.empty_trash = _action(window, "emptyTrashAction", translate("MainWindow", "Empty Trash…"),
-                                   "Ctrl+Shift+Del")
-        self.import_messages = _action(window, "importAction", translate("MainWindow", "Import Messages…"), "Ctrl+I")
-        self.export_eml = _action(window, "exportEmlAction", translate("MainWindow", "Export Selected Messages…"),
-                                  "Ctrl+S")
-        self.export_mbox = _action(window, "exportMboxAction", translate("MainWindow", "Export Folder as mbox…"),
-                                   "Ctrl+Shift+S")
-        self.view_source = _action(window, "viewSourceAction", translate("MainWindow", "Message Source"), "Ctrl+U")
-        self.plain_text = _action(window, "plainTextAction", translate("MainWindow", "Show Message as Plain Text"),
-                                  "Ctrl+Shift+P")
+        self.restore = _action(window, "restoreAction",
+                               QT_TRANSLATE_NOOP("MainWindow", "Restore to Inbox"), "Ctrl+Shift+R")
+        self.empty_trash = _action(window, "emptyTrashAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "Empty Trash…"), "Ctrl+Shift+Del")
+        self.import_messages = _action(window, "importAction",
+                                       QT_TRANSLATE_NOOP("MainWindow", "Import Messages…"), "Ctrl+I")
+        self.export_eml = _action(window, "exportEmlAction",
+                                  QT_TRANSLATE_NOOP("MainWindow", "Export Selected Messages…"), "Ctrl+S")
+        self.export_mbox = _action(window, "exportMboxAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "Export Folder as mbox…"), "Ctrl+Shift+S")
+        self.view_source = _action(window, "viewSourceAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "Message Source"), "Ctrl+U")
+        self.plain_text = _action(window, "plainTextAction",
+                                  QT_TRANSLATE_NOOP("MainWindow", "Show Message as Plain Text"), "Ctrl+Shift+P")
         self.plain_text.setCheckable(True)
         self.plain_text.setChecked(plain_text)
         self.encoding_group = self._encodings(window)
-        self.preferences = _action(window, "preferencesAction", translate("MainWindow", "Preferences…"),
+        self.preferences = _action(window, "preferencesAction",
+                                   QT_TRANSLATE_NOOP("MainWindow", "Preferences…"),
                                    QKeySequence.StandardKey.Preferences)
         if self.preferences.shortcut().isEmpty():
             # Most Linux desktops define no standard key for it; Ctrl+, is what GNOME apps use.
             self.preferences.setShortcut(QKeySequence("Ctrl+,"))
         self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.about = _action(window, "aboutAction", translate("MainWindow", "About Poplark"))
+        self.about = _action(window, "aboutAction", QT_TRANSLATE_NOOP("MainWindow", "About Poplark"))
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
-        self.quit = _action(window, "quitAction", translate("MainWindow", "Quit"), "Ctrl+Q")
-        self.cancel = _action(window, "cancelAction", translate("MainWindow", "Cancel Fetch"), "Esc")
-        self.search = _action(window, "searchAction", translate("MainWindow", "Search"), "Ctrl+F")
+        self.quit = _action(window, "quitAction", QT_TRANSLATE_NOOP("MainWindow", "Quit"), "Ctrl+Q")
+        self.cancel = _action(window, "cancelAction", QT_TRANSLATE_NOOP("MainWindow", "Cancel Fetch"), "Esc")
+        self.search = _action(window, "searchAction", QT_TRANSLATE_NOOP("MainWindow", "Search"), "Ctrl+F")
         window.addAction(self.search)
         # The POP3 conversation of the last session per account, for a bug report (secrets redacted).
         self.save_protocol_log = _action(window, "saveProtocolLogAction",
-                                         translate("MainWindow", "Save Protocol Log…"), "Ctrl+Shift+L")
+                                         QT_TRANSLATE_NOOP("MainWindow", "Save Protocol Log…"), "Ctrl+Shift+L")
         self.get_mail_menu = QMenu(window)
 
     @staticmethod
     def _encodings(window: QMainWindow) -> QActionGroup:
         group = QActionGroup(window)
         group.setExclusive(True)
-        automatic = QAction(QCoreApplication.translate("MainWindow", "Automatic"), window)
+        automatic = QAction(window)
+        _translated(automatic, QT_TRANSLATE_NOOP("MainWindow", "Automatic"))
         automatic.setCheckable(True)
         automatic.setChecked(True)
         automatic.setData("")
         group.addAction(automatic)
         for label, name in TEXT_ENCODINGS:
-            action = QAction(QCoreApplication.translate("MainWindow", str(name)), window)
+            action = QAction(window)
+            _translated(action, str(name))
             action.setCheckable(True)
             action.setData(label)
             group.addAction(action)
@@ -127,20 +155,24 @@ class WindowActions:
         """Back to "Automatic": an encoding chosen for one message is not a guess for the next."""
         self.encoding_group.actions()[0].setChecked(True)
 
+    def _menu(self, parent: QMenuBar | QMenu, source: object) -> QMenu:
+        menu = parent.addMenu("")
+        _translated(menu, source)
+        return menu
+
     def build_menus(self) -> None:
-        translate = QCoreApplication.translate
         bar = self.window.menuBar()
-        file_menu = bar.addMenu(translate("MainWindow", "&File"))
+        file_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&File"))
         for action in (self.get_mail, self.cancel, None, self.import_messages, self.export_eml, self.export_mbox,
                        None, self.new_account, self.account_settings, self.remove_account, None, self.quit):
             self._add(file_menu, action)
-        edit_menu = bar.addMenu(translate("MainWindow", "&Edit"))
+        edit_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&Edit"))
         for action in (self.delete, self.restore, self.empty_trash, None, self.mark_read, self.mark_unread,
                        self.flag, None, self.search, self.preferences):
             self._add(edit_menu, action)
-        view_menu = bar.addMenu(translate("MainWindow", "&View"))
+        view_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&View"))
         view_menu.addAction(self.plain_text)
-        self.encoding_menu = view_menu.addMenu(translate("MainWindow", "Text Encoding"))
+        self.encoding_menu = self._menu(view_menu, QT_TRANSLATE_NOOP("MainWindow", "Text Encoding"))
         self.encoding_menu.setObjectName("textEncodingMenu")
         encodings = self.encoding_group.actions()
         self.encoding_menu.addAction(encodings[0])
@@ -148,7 +180,7 @@ class WindowActions:
         self.encoding_menu.addActions(encodings[1:])
         view_menu.addSeparator()
         view_menu.addAction(self.view_source)
-        help_menu = bar.addMenu(translate("MainWindow", "&Help"))
+        help_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&Help"))
         help_menu.addAction(self.about)
         help_menu.addAction(self.save_protocol_log)
 
@@ -162,7 +194,8 @@ class WindowActions:
             menu.addAction(action)
 
     def build_toolbar(self, search_box: QLineEdit) -> None:
-        toolbar = self.window.addToolBar(QCoreApplication.translate("MainWindow", "Main"))
+        toolbar = self.window.addToolBar("")
+        _translated(toolbar, QT_TRANSLATE_NOOP("MainWindow", "Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(22, 22))
@@ -188,6 +221,14 @@ class WindowActions:
         for action in (self.mark_read, self.mark_unread, self.flag, None, self.delete, self.restore, None,
                        self.export_eml, self.view_source):
             self._add(widget, action)
+
+    def retranslate(self) -> None:
+        """The language changed: every action, menu and the toolbar show their text in it."""
+        for item in self.window.findChildren(QAction) + self.window.findChildren(QMenu) \
+                + self.window.findChildren(QToolBar):
+            source = item.property(SOURCE_TEXT)
+            if isinstance(source, str) and source:
+                _translated(item, source)
 
     def enable_for(self, has_accounts: bool, folder: Folder | None) -> None:
         """Enable what makes sense with these accounts in this folder."""

@@ -116,25 +116,12 @@ def _open_store(profile: Profile) -> Store | None:
 
 
 def _install_translations(application: QApplication, locale: QLocale) -> list[QTranslator]:
-    """Qt's own strings and Poplark's, for the user's language, when the files exist.
+    """Qt's own strings and Poplark's for the language chosen in Preferences
+    (``preferences/language``; "" follows ``locale``, the system's), and the default QLocale for
+    dates and sizes (see app/ui/language.py, which Preferences also uses to switch live)."""
+    from PySide6.QtCore import QSettings
 
-    A language chosen in Preferences (``preferences/language``) overrides ``locale`` (the
-    system's); it also becomes the default QLocale, so dates and sizes follow the same choice.
-    """
-    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-
-    from app.core.providers import resources_directory
     from app.ui.dialogs.preferences import saved_language
+    from app.ui.language import apply_language
 
-    chosen = saved_language(QSettings())
-    if chosen:
-        locale = QLocale(chosen)
-        QLocale.setDefault(locale)
-    installed: list[QTranslator] = []
-    for name, directory in (("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                            ("poplark", str(resources_directory() / "translations"))):
-        translator = QTranslator()
-        if translator.load(locale, name, "_", directory):
-            application.installTranslator(translator)
-            installed.append(translator)
-    return installed
+    return apply_language(application, saved_language(QSettings()), locale)

@@ -210,7 +210,9 @@ def _tls_message(error: TlsError, name: str) -> UserMessage:
                                       "({detail}). Its SHA-256 fingerprint is {fingerprint}. Trust this exact "
                                       "certificate only if your provider or administrator confirms that "
                                       "fingerprint; otherwise do not connect, as someone may be listening in."),
-                  account=name, detail=_detail(error), fingerprint=format_fingerprint(error.fingerprint_sha256)),
+                  account=name, detail=_detail(error),
+                  # Two lines of 16 pairs: one 95-character "word" cannot wrap and was cut off.
+                  fingerprint=format_fingerprint(error.fingerprint_sha256, pairs_per_line=16)),
             Remedy.TRUST_CERTIFICATE, quiet=False)
     if isinstance(error, StartTlsUnavailable):
         return UserMessage(

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
@@ -37,6 +37,7 @@ from app.ui.dialogs.preferences import Preferences, PreferencesDialog
 from app.ui.errors import store_action_text
 from app.ui.fetch_outcomes import FetchOutcomes
 from app.ui.icons import application_icon
+from app.ui.language import apply_language
 from app.ui.mailbox_actions import MailboxActions
 from app.ui.operations.runner import OperationRunner
 from app.ui.panes.folder_pane import FolderPane, Location
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.accounts: dict[str, Account] = {}
         self.quitting = False
         self._shut = False
+        self._retranslation_pending = False
         self.setWindowTitle("Poplark")
         self.setWindowIcon(application_icon())
         self.setObjectName("mainWindow")
@@ -336,9 +338,35 @@ class MainWindow(QMainWindow):
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.preferences, self)
         if dialog.exec():
+            previous_language = self.preferences.language
             self.preferences = dialog.preferences()
             self.preferences.save(self.settings)
             self.preview.remote_content = self.preferences.remote_content
+            application = QCoreApplication.instance()
+            if self.preferences.language != previous_language and application is not None:
+                # At once: Qt sends every widget a LanguageChange (see changeEvent).
+                apply_language(application, self.preferences.language)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # One retranslation for the burst of LanguageChange events a switch sends (one per
+        # translator removed or installed); none once the window has shut down.
+        if event.type() == QEvent.Type.LanguageChange and not (self._retranslation_pending or self._shut):
+            self._retranslation_pending = True
+            QTimer.singleShot(0, self.retranslate)
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The language changed: set again the texts that were built once (the panes that own
+        their texts answer LanguageChange themselves); dates follow the new default locale."""
+        self._retranslation_pending = False
+        if self._shut:
+            return
+        self.window_actions.retranslate()
+        self.search_box.setPlaceholderText(QCoreApplication.translate("MainWindow", "Search messages"))
+        self.folder_model.retranslate()
+        self.folder_view.refresh_counts()
+        self.inbox_model.retranslate()
+        self.status.update_pending_deletions()
 
     def show_about(self) -> None:
         dialog = AboutDialog(self)

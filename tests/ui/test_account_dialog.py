@@ -458,7 +458,7 @@ def test_editing_the_host_forgets_a_trusted_certificate(qtbot: QtBot, store: Sto
                                       email="alice@example.org", pinned_cert_sha256="ab" * 32))
     credentials.store_password(saved.credential_key, "pw")
     dialog = open_dialog(qtbot, store, saved)
-    assert "AB:AB:AB" in child(dialog, QLabel, "pinLabel").text()
+    assert "AB:AB:AB" in child(dialog, QLabel, "pinFingerprint").text()
     assert not dialog.forget_pin_button.isHidden()  # on the Advanced tab, so not visible yet
     qtbot.keyClicks(dialog.host_edit, "x")
     qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
@@ -567,7 +567,7 @@ def test_screenshot_of_a_qq_account_in_each_language(qtbot: QtBot, store: Store,
         request.getfixturevalue("chinese_ui")
     dialog, picture = _qq_account_picture(qtbot, store)
     if language == "zh_CN":
-        assert dialog.windowTitle() == "新建账户"
+        assert dialog.windowTitle() == "添加账户"  # as the welcome page says it (添加账户…)
         assert "授权码" in child(dialog, QLabel, "providerNote").text()
     else:
         assert dialog.windowTitle() == "Add account"

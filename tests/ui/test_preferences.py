@@ -73,7 +73,7 @@ def test_the_dialog_shows_and_returns_every_field(qtbot: QtBot) -> None:
     changed = dialog.preferences()
     assert (changed.mark_read_when_shown, changed.language, changed.remote_content,
             changed.default_check_interval_minutes) == (False, "en", RemoteContent.NEVER, 0)
-    assert "restart" in dialog.language_note.text()
+    assert "as soon as you press OK" in dialog.language_note.text()
 
 
 def qapp_instance() -> QApplication:

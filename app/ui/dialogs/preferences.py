@@ -1,8 +1,7 @@
 """Preferences that are about the UI only (kept in QSettings, never anything secret).
 
-The language is read before any window exists (app.ui.application), so a change takes effect at
-the next start: retranslating every open window live would need a ``changeEvent`` in each one
-for a choice made once.
+The language is read before any window exists (app.ui.application); a new choice applies at once
+(the main window installs it through app.ui.language, and the windows retranslate themselves).
 """
 
 from __future__ import annotations
@@ -132,7 +131,7 @@ class PreferencesDialog(QDialog):
             self.language_combo.addItem(label, code)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(preferences.language)))
         general_form.addRow(self.tr("Language:"), self.language_combo)
-        self.language_note = QLabel(self.tr("A new language takes effect after Poplark is restarted."), general)
+        self.language_note = QLabel(self.tr("The new language applies as soon as you press OK."), general)
         self.language_note.setObjectName("languageNote")
         self.language_note.setWordWrap(True)
         self.language_note.setEnabled(False)  # drawn greyed: a remark, not a field

@@ -48,6 +48,10 @@ class FolderModel(QStandardItemModel):
             self._shape = shape
         self._update_counts(counts)
 
+    def retranslate(self) -> None:
+        """The language changed: the next refresh builds the items again, with their names in it."""
+        self._shape = None
+
     def folder_at(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, Folder] | None:
         """(account id or None for all accounts, folder) of an item; None for an invalid index."""
         if not index.isValid() or index.model() is not self:

@@ -343,6 +343,15 @@ class InboxModel(QAbstractTableModel):
             return None
         return self._presenter.header_data(section, role)
 
+    def retranslate(self) -> None:
+        """The language changed: headers, cell texts and dates are built again in the new one."""
+        self._presenter = RowPresenter()
+        self._role_handlers = self._presenter.role_handlers
+        self._cache.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, COLUMN_COUNT - 1))
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

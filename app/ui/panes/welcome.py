@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.icons import application_icon
@@ -16,7 +16,6 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        translate = QCoreApplication.translate
         self.setObjectName("welcomePage")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -24,15 +23,14 @@ class WelcomePage(QWidget):
         logo.setPixmap(application_icon().pixmap(96, 96))
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(logo)
-        title = QLabel(translate("MainWindow", "Welcome to Poplark"), self)
+        self.title = title = QLabel(self)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
-        text = QLabel(translate("MainWindow", "Add your mail account to start. Type your address (QQ, 163, Gmail, "
-                                              "your company…) and Poplark fills in the server settings."), self)
+        self.text = text = QLabel(self)
         text.setObjectName("welcomeText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -40,11 +38,24 @@ class WelcomePage(QWidget):
         # given: fix the width and ask for the height the wrapped lines need (Chinese wraps into
         # more lines than English at the same width).
         text.setFixedWidth(WELCOME_TEXT_WIDTH)
-        text.setMinimumHeight(text.heightForWidth(WELCOME_TEXT_WIDTH))
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        button = QPushButton(translate("MainWindow", "Add an account…"), self)
+        self.button = button = QPushButton(self)
         button.setObjectName("welcomeAddAccountButton")
         button.setDefault(True)
         button.clicked.connect(self.add_account_requested)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        translate = QCoreApplication.translate
+        self.title.setText(translate("MainWindow", "Welcome to Poplark"))
+        self.text.setText(translate("MainWindow", "Add your mail account to start. Type your address (QQ, 163, "
+                                                  "Gmail, your company…) and Poplark fills in the server settings."))
+        self.text.setMinimumHeight(self.text.heightForWidth(WELCOME_TEXT_WIDTH))
+        self.button.setText(translate("MainWindow", "Add an account…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -177,11 +177,9 @@ class PreviewPane(QWidget):
         self.recipients_label = self._header_label(header)
         self.cc_label = self._header_label(header)
         self.date_label = self._header_label(header)
-        self.form.addRow(self.tr("Subject:"), self.subject_label)
-        self.form.addRow(self.tr("From:"), self.sender_label)
-        self.form.addRow(self.tr("To:"), self.recipients_label)
-        self.form.addRow(self.tr("Cc:"), self.cc_label)
-        self.form.addRow(self.tr("Date:"), self.date_label)
+        for label in (self.subject_label, self.sender_label, self.recipients_label, self.cc_label, self.date_label):
+            self.form.addRow(QLabel(header), label)  # named by _name_header_rows
+        self._name_header_rows()
         layout.addWidget(header)
         self.problem_note = ProblemNote(self)
         self.problem_note.source_requested.connect(self._source_requested)
@@ -207,6 +205,20 @@ class PreviewPane(QWidget):
         self.link_label.hide()
         layout.addWidget(self.link_label)
         self.clear()
+
+    def _name_header_rows(self) -> None:
+        """The names of the header rows, in the current language (again after a language change)."""
+        for label, name in ((self.subject_label, self.tr("Subject:")), (self.sender_label, self.tr("From:")),
+                            (self.recipients_label, self.tr("To:")), (self.cc_label, self.tr("Cc:")),
+                            (self.date_label, self.tr("Date:"))):
+            row_name = self.form.labelForField(label)
+            if isinstance(row_name, QLabel):
+                row_name.setText(name)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_header_rows()
+        super().changeEvent(event)
 
     def _header_label(self, parent: QWidget, *, bold: bool = False) -> QLabel:
         label = QLabel(parent)
@@ -444,7 +456,6 @@ class PreviewPane(QWidget):
             bottom = page.scrollPosition().y() + self.html_view.height()
             if bottom + 1 >= page.contentsSize().height():
                 return False
-            from PySide6.QtCore import QEvent
             from PySide6.QtGui import QKeyEvent
 
             target = self.html_view.focusProxy() or self.html_view

@@ -11,10 +11,12 @@ from __future__ import annotations
 import ssl
 import time
 
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.fingerprint import format_fingerprint as core_format_fingerprint
 from app.ui.dialogs.account_dialog.style import row, translate, wrapped_label
+from app.ui.widgets.text_view import monospace_font
 
 
 def format_fingerprint(fingerprint: str) -> str:
@@ -44,6 +46,12 @@ class CertificatePin(QWidget):
         self.pinned_sha256: str | None = None
         self._pinned_host = ""
         self.pin_label = wrapped_label("pinLabel")
+        # The fingerprint never wraps (its pairs have no spaces to wrap at) and is never narrower
+        # than its longest line: a word-wrapped label cut its last character off.
+        self.fingerprint_label = QLabel()
+        self.fingerprint_label.setObjectName("pinFingerprint")
+        self.fingerprint_label.setFont(monospace_font())
+        self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.forget_pin_button = QPushButton(translate("AccountDialog", "Stop trusting it"))
         self.forget_pin_button.setObjectName("forgetPinButton")
         self.forget_pin_button.clicked.connect(lambda: self.set_pin(None, self._pinned_host))
@@ -52,6 +60,7 @@ class CertificatePin(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.pin_label)
+        layout.addWidget(self.fingerprint_label)
         layout.addWidget(row(self.forget_pin_button))
 
     def set_pin(self, fingerprint: str | None, host: str) -> None:
@@ -59,13 +68,17 @@ class CertificatePin(QWidget):
         self.pinned_sha256 = fingerprint or None
         self._pinned_host = host
         if self.pinned_sha256:
-            self.pin_label.setText(translate(
-                "AccountDialog", "This account trusts exactly one certificate, SHA-256:\n{fingerprint}").format(
-                    fingerprint=format_fingerprint(self.pinned_sha256)))
+            self.pin_label.setText(translate("AccountDialog", "This account trusts exactly one certificate, SHA-256:"))
+            shown = format_fingerprint(self.pinned_sha256)
+            self.fingerprint_label.setText(shown)
+            metrics = self.fingerprint_label.fontMetrics()
+            self.fingerprint_label.setMinimumWidth(max(metrics.horizontalAdvance(line) for line in shown.splitlines())
+                                                   + 2 * self.fingerprint_label.margin() + 2)
         else:
             self.pin_label.setText(translate(
                 "AccountDialog", "None: certificates are checked against the trusted authorities."))
         self.forget_pin_button.setVisible(self.pinned_sha256 is not None)
+        self.fingerprint_label.setVisible(self.pinned_sha256 is not None)
 
     def follow_host(self, host: str) -> None:
         """The server changed: a certificate seen on another server is not trusted for this one."""
