@@ -94,6 +94,8 @@ def _is_quoted_printable(line: bytes) -> bool:
 
 
 def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    if '"' not in text:
+        return text.split(separator)
     parts: list[str] = []
     current: list[str] = []
     quoted = False
@@ -112,16 +114,20 @@ def _split_outside_quotes(text: str, separator: str) -> list[str]:
 def _parse_line(line: bytes, default_charset: str) -> _Property | None:
     # The colon that ends the name part, outside quoted parameter values. Found on bytes: 0x3A is
     # never part of a multi-byte character in UTF-8 or GB18030.
-    quoted = False
-    colon = -1
-    for index, byte in enumerate(line):
-        if byte == 0x22:
-            quoted = not quoted
-        elif byte == 0x3A and not quoted:
-            colon = index
-            break
+    colon = line.find(b":")
     if colon < 0:
         return None
+    if b'"' in line[:colon]:  # a quoted parameter value may hold a colon: walk it
+        quoted = False
+        colon = -1
+        for index, byte in enumerate(line):
+            if byte == 0x22:
+                quoted = not quoted
+            elif byte == 0x3A and not quoted:
+                colon = index
+                break
+        if colon < 0:
+            return None
     head = line[:colon].decode(default_charset, "replace")
     raw_value = line[colon + 1:]
     name_part, *parameter_parts = _split_outside_quotes(head, ";")
