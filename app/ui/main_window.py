@@ -466,4 +466,4 @@ class MainWindow(QMainWindow):
         self.preview.wait_for_jobs()
         self.operations.shut_down()
         self.save_state()
-        self.tray.hide()
+        self.tray.shut_down()

@@ -1,4 +1,5 @@
-"""The tray icon: its menu, the unread count of the Inboxes (from the store), new-mail notices."""
+"""The tray icon: its menu, the unread count of the Inboxes (from the store), new-mail notices
+(through the desktop's notification service where there is one: app/ui/notifications.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 from app.core.model import Folder
 from app.core.store import Store
 from app.ui.icons import application_icon
+from app.ui.notifications import Notifier
 from app.ui.store_events import StoreEvents
 
 #: How long a new-mail notice stays (ms).
@@ -30,6 +32,7 @@ class Tray(QSystemTrayIcon):
         self.setObjectName("trayIcon")
         self.unread_total = 0
         self.last_notification: tuple[str, int] | None = None
+        self.notifier = Notifier(self._balloon, self)
         menu = QMenu(parent)
         show_action = menu.addAction(QCoreApplication.translate("MainWindow", "Show Poplark"))
         show_action.triggered.connect(self.show_requested)
@@ -51,12 +54,22 @@ class Tray(QSystemTrayIcon):
         self.unread_changed.emit(unread)
 
     def notify_new_mail(self, account_name: str, count: int) -> None:
+        """A notice on the desktop: through its notification service, even without a tray
+        (app/ui/notifications.py), else as the tray icon's balloon."""
         self.last_notification = (account_name, count)
+        translate = QCoreApplication.translate
+        body = (translate("MainWindow", "{0}: 1 new message").format(account_name) if count == 1
+                else translate("MainWindow", "{0}: {1} new messages").format(account_name, count))
+        self.notifier.notify(translate("MainWindow", "New mail"), body, NOTICE_MS)
+
+    def _balloon(self, title: str, body: str) -> None:
         if self.isVisible():
-            self.showMessage(QCoreApplication.translate("MainWindow", "New mail"),
-                             QCoreApplication.translate("MainWindow", "{0}: {1} new message(s)").format(
-                                 account_name, count),
-                             QSystemTrayIcon.MessageIcon.Information, NOTICE_MS)
+            self.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, NOTICE_MS)
+
+    def shut_down(self) -> None:
+        """Hide the icon and let a notice still on its way arrive (its thread must end first)."""
+        self.hide()
+        self.notifier.wait_for_jobs()
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

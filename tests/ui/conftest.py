@@ -39,6 +39,15 @@ def no_discovery_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discovery, "DEFAULT_NETWORK", nowhere)
 
 
+@pytest.fixture(autouse=True)
+def no_desktop_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New-mail notices go to the tray's balloon in tests, never to the desktop of whoever runs
+    them; tests/ui/test_notifications.py brings its own notification daemon and turns this off."""
+    from app.ui import notifications
+
+    monkeypatch.setattr(notifications, "session_bus_available", lambda: False)
+
+
 def translation_file(language: str, suffix: str) -> Path:
     return TRANSLATIONS / f"poplark_{language}.{suffix}"
 

@@ -407,7 +407,7 @@
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+35"/>
+        <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+37"/>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+6"/>
         <source>SSL/TLS</source>
         <extracomment>Wait this long after the last keystroke in the address before looking (ms). Where discovery looks unless told otherwise (the real world; tests replace it).</extracomment>
@@ -430,7 +430,7 @@
         <translation>没有找到 {0} 的服务器设置。请填写邮件服务商提供的 POP3 服务器（通常是 pop.{0}，端口 995）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>{0}, port {1}, {2}</source>
         <translation>{0}，端口 {1}，{2}</translation>
     </message>
@@ -1266,10 +1266,20 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="+34"/>
+        <location filename="../../ui/tray.py" line="+37"/>
         <source>Show Poplark</source>
         <extracomment>How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{0}: 1 new message</source>
+        <translation>{0}：1 封新邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}: {1} new messages</source>
+        <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
         <location filename="../../ui/mailbox_actions.py" line="+93"/>
@@ -1366,13 +1376,12 @@ Account: {account}</source>
         <translation>邮件存储出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="+15"/>
+        <location filename="../../ui/tray.py" line="-10"/>
         <source>Poplark: {0} unread</source>
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
         <location filename="../../ui/fetch_outcomes.py" line="+131"/>
-        <location filename="../../ui/tray.py" line="+8"/>
         <source>{0}: {1} new message(s)</source>
         <translation>{0}：{1} 封新邮件</translation>
     </message>
@@ -1382,7 +1391,7 @@ Account: {account}</source>
         <translation>{0}：没有新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="-1"/>
+        <location filename="../../ui/tray.py" line="+11"/>
         <source>New mail</source>
         <translation>新邮件</translation>
     </message>
