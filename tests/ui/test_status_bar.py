@@ -3,10 +3,12 @@ Details link to the whole text; the progress figures keep one line and are never
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -52,7 +54,41 @@ def test_a_failed_fetch_is_one_short_sentence_with_its_details(
     assert text_view.isReadOnly()
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == full
+    if width == 1400:
+        keep_picture(window, dialog, "status-bar-error-details-en")
     dialog.reject()
+
+
+def test_the_error_and_its_details_in_chinese(qtbot: QtBot, chinese_ui: object,
+                                             mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window()
+    window.resize(1100, 700)
+    with qtbot.waitSignal(window.controller.idle, timeout=20000):
+        window.get_mail("test")
+    status = window.fetch_status
+    qtbot.waitUntil(lambda: status.details_link.isVisible())
+    assert status.label.text() == "test：无法连接服务器"
+    assert fits(status.label)
+    assert "详细信息" in status.details_link.text()
+    status.show_details()
+    dialog = status.details_dialog
+    assert isinstance(dialog, DetailsDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.text_view.toPlainText() == status.details and "test" in status.details
+    keep_picture(window, dialog, "status-bar-error-details-zh_CN")
+    dialog.reject()
+
+
+def keep_picture(window: MainWindow, dialog: DetailsDialog, name: str) -> None:
+    """The window with its status bar, and the Details dialog drawn over its lower part."""
+    picture = window.grab()
+    painter = QPainter(picture)
+    details = dialog.grab()
+    painter.drawPixmap(picture.width() - details.width() - 40, picture.height() - details.height() - 60, details)
+    painter.end()
+    keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
+    if keep:
+        assert picture.save(str(Path(keep) / f"{name}.png"))
 
 
 def test_a_sentence_wider_than_the_bar_is_elided_not_wrapped(

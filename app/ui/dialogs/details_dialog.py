@@ -3,6 +3,7 @@ so an error can be read in full and pasted into a bug report."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -16,6 +17,8 @@ class DetailsDialog(QDialog):
         self.text_view = QPlainTextEdit(self)
         self.text_view.setObjectName("detailsText")
         self.text_view.setReadOnly(True)
+        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         self.text_view.setPlainText(text)
         layout.addWidget(self.text_view)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

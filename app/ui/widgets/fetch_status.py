@@ -39,8 +39,9 @@ class FetchStatus(QWidget):
         self.cancel_button.setObjectName("cancelFetchButton")
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_requested)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.details_link)
+        layout.addWidget(self.label)
+        layout.addWidget(self.details_link)  # right after the sentence it explains
+        layout.addStretch(1)
         layout.addWidget(self.progress_text)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.cancel_button)
