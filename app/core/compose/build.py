@@ -64,7 +64,7 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
         message["Cc"] = cc
     if bcc and for_draft:
         message["Bcc"] = bcc
-    message["Subject"] = draft.subject
+    message["Subject"] = single_line(draft.subject)
     identifier = message_id or make_message_id(sender.domain)
     message["Message-ID"] = identifier
     if draft.in_reply_to:
@@ -80,6 +80,15 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
     raw = message.as_bytes(policy=POLICY)
     recipients = _unique([address.addr_spec for address in (*to, *cc, *bcc)])
     return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients)
+
+
+def single_line(text: str) -> str:
+    """A header value as one line: line breaks and other controls become spaces, runs of white
+    space one space (a value must never end a header or start another: header injection)."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def make_message_id(domain: str) -> str:
@@ -103,7 +112,7 @@ def _address(name: str, address: str, label: str) -> Address:
                           "cannot send yet: use another address for this recipient")
     try:
         domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
-        return Address(display_name=name.strip(), username=local, domain=domain)
+        return Address(display_name=single_line(name), username=local, domain=domain)
     except (UnicodeError, ValueError) as error:
         raise ConfigError(f"{address!r} in {label} is not an email address: correct it and send "
                           "again") from error
@@ -138,7 +147,8 @@ def _unique(addresses: list[str]) -> list[str]:
 
 
 def _set_body(message: EmailMessage, draft: Draft) -> None:
-    text = draft.text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL is no text (Cyrus refuses mail with it); CR alone or CRLF become the one line end.
+    text = draft.text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         text += "\n"
     parameters = {}
@@ -179,16 +189,17 @@ def flow(text: str, width: int = FLOWED_WIDTH) -> str:
 
 
 def _attach(message: EmailMessage, attachment: DraftAttachment) -> None:
+    filename = single_line(attachment.filename) or "attachment"
     maintype, _, subtype = attachment.mime_type.partition("/")
     if maintype in ("multipart", "message") or not subtype:
         maintype, subtype = "application", "octet-stream"  # given as bytes: never parsed as MIME
-    message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=filename)
     parts = message.get_payload()
     assert isinstance(parts, list)
     part = parts[-1]
     assert isinstance(part, EmailMessage)
     del part["MIME-Version"]  # add_attachment() puts one in every part; only the top needs it
-    _add_legacy_name(part, attachment.filename, f"{maintype}/{subtype}")
+    _add_legacy_name(part, filename, f"{maintype}/{subtype}")
 
 
 def _attach_message(message: EmailMessage, raw: bytes, filename: str) -> None:
@@ -205,7 +216,7 @@ def _attach_message(message: EmailMessage, raw: bytes, filename: str) -> None:
         part.set_raw("Content-Type", "message/rfc822")
         part.set_raw("Content-Transfer-Encoding", "base64")
         part.set_payload(base64.encodebytes(raw).decode("ascii"))
-    part.add_header("Content-Disposition", "attachment", filename=filename)
+    part.add_header("Content-Disposition", "attachment", filename=single_line(filename) or "message.eml")
     if message.get_content_maintype() != "multipart":
         message.make_mixed()
     message.attach(part)
