@@ -2,8 +2,9 @@
 
 Used by the package tests (the installed .deb, the frozen bundle) and by users reporting problems.
 It opens the profile's store, builds and shows the main window, turns the event loop, checks that the
-bundled resources are there, and reports which password store is in use. A missing keyring is not a
-failure: the app then asks for passwords per session, and the line says so.
+bundled resources and translations (Poplark's and Qt's) are there, and reports which password store is
+in use. A missing keyring is not a failure: the app then asks for passwords per session, and the line
+says so. With POPLARK_SELF_TEST_HTML=1 it also renders an HTML message (app/ui/self_test_html.py).
 
 It never hangs: the checks run from the event loop inside ``try/finally`` that always ends the loop
 (an exception in a slot does not stop Qt's loop by itself), and a watchdog timer ends it regardless.
@@ -87,6 +88,11 @@ def run_self_test(profile_directory: str | None) -> int:
             version: object = QtWebEngineCore.qWebEngineChromiumVersion()  # str at run time, bytes in the stubs
             shown = version.decode() if isinstance(version, bytes) else str(version)
             _say(f"webengine: QtWebEngine {shown} available")
+            from app.ui import self_test_html
+
+            if self_test_html.wanted():  # POPLARK_SELF_TEST_HTML=1: the package tests
+                step = "rendering an HTML message"
+                _say(self_test_html.render_check())
             step = "checking the keyring"
             _say(_keyring_line())
             state["rc"] = 0
@@ -122,6 +128,23 @@ def _check_resources() -> None:
     if not load_providers():
         raise SelfTestFailure(f"the provider table in {directory} is empty")
     _say(f"resources: {directory}")
+    _say(_check_translations(directory / "translations"))
+
+
+def _check_translations(directory: Path) -> str:
+    """Poplark's Chinese strings and Qt's own (standard buttons, file dialogs) both load."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    ours = QTranslator()
+    if not ours.load(QLocale("zh_CN"), "poplark", "_", str(directory)) or ours.isEmpty():
+        raise SelfTestFailure(f"Poplark's Chinese translation is missing from {directory}")
+    qt_directory = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator()
+    # The bundle keeps Qt's English and Chinese files only (packaging/poplark.spec): Chinese must be there.
+    loaded = qt.load(QLocale("zh_CN"), "qtbase", "_", qt_directory)
+    if not loaded or qt.translate("QPlatformTheme", "Cancel") != "取消":
+        raise SelfTestFailure(f"Qt's Chinese translation (qtbase_zh_CN.qm) is missing from {qt_directory}")
+    return f"translations: poplark zh_CN, qtbase zh_CN ({qt_directory})"
 
 
 def _keyring_line() -> str:
