@@ -74,6 +74,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
 
     from app.core.model import Account, Folder, Security
     from app.core.store import Profile, Store
+    from app.core.contacts.harvest import harvest_all
     from app.core.store.search import index_all
     from app.ui.models.inbox_model import InboxModel
     from app.ui.workers.fetch_controller import FetchController
@@ -97,6 +98,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             ui_bench.build_store(profile, options.list_messages)
             with Store.open(profile) as store:
                 index_all(store)  # the list's own mail is searchable already, as in a window in use
+                harvest_all(store)  # and its addresses gathered
                 account = store.add_account(Account(
                     name="bench", host="127.0.0.1", port=dovecot.pop3_port, user=user, security=Security.NONE,
                     allow_insecure_auth=True, remember_password=False))

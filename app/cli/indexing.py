@@ -33,6 +33,7 @@ from app.core.cancel import CancelToken
 from app.core.fetch.engine import FetchObserver
 from app.core.model import FetchPhase, FetchProgress, MessageSummary
 from app.core.store import Profile, Store
+from app.core.store.index_process import index_command
 
 if TYPE_CHECKING:
     import subprocess
@@ -110,12 +111,6 @@ def _follow_until_input_closes(store: Store) -> None:
         return  # Ctrl-C reaches the whole process group: the parent reports it
 
 
-def _index_command(profile: Profile) -> list[str]:
-    """How to start this program again on the same profile, installed, frozen or from source."""
-    program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
-    return [*program, "--profile", str(profile.directory), "index", "--until-input-closes"]
-
-
 class OverlappedIndexer:
     """Runs the search indexer beside a big download (see the module doc), for one ``poplark fetch``."""
 
@@ -140,7 +135,8 @@ class OverlappedIndexer:
             # The child's complaints go to a file, not the terminal: whatever it leaves undone,
             # this process does next, so only a log line should tell of it.
             self.child_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish()
-            self.child = subprocess.Popen(_index_command(self.profile), stdin=subprocess.PIPE,
+            self.child = subprocess.Popen(index_command(self.profile.directory, "--until-input-closes"),
+                                          stdin=subprocess.PIPE,
                                           stdout=subprocess.DEVNULL, stderr=self.child_errors)
         except OSError as error:  # no second process: the fetch indexes afterwards, as small ones do
             log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
