@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app import __version__
+from app.core.components import about_components
 from app.ui.dialogs.about import AboutDialog, bundled_components
 
 
@@ -24,7 +25,10 @@ def test_every_bundled_component_is_listed_with_its_licence(qtbot: QtBot) -> Non
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     rows = table_rows(dialog)
-    assert set(rows) == {"Python", "Qt", "PySide6", "keyring", "platformdirs", "SQLite", "OpenSSL"}
+    assert set(rows) == {"Python", "Qt", "PySide6", "keyring", "platformdirs", "charset-normalizer", "SecretStorage",
+                         "jeepney", "cryptography", "SQLite", "OpenSSL"}
+    # One table (app/core/components.py) for this box and the .deb's copyright file.
+    assert list(rows) == [component.name for component in about_components()]
     assert rows["PySide6"] == (PySide6.__version__, "LGPLv3")
     assert rows["Qt"][1] == "LGPLv3"
     assert rows["SQLite"] == (sqlite3.sqlite_version, "Public domain")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.components import about_components
 from app.ui.icons import application_icon
 
 
@@ -39,7 +40,9 @@ class Component:
     licence: str
 
 
-def _distribution_version(name: str) -> str:
+def _distribution_version(name: str = "") -> str:
+    if not name:
+        return ""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -53,18 +56,17 @@ def _openssl_version() -> str:
 
 
 def bundled_components() -> list[Component]:
-    """The third-party parts a Poplark build ships, with the versions actually loaded."""
+    """The third-party parts a Poplark build ships (app/core/components.py, the table the .deb's
+    copyright file is made from too), with the versions actually loaded."""
     import PySide6
 
-    return [
-        Component("Python", platform.python_version(), "PSF License 2.0"),
-        Component("Qt", qVersion(), "LGPLv3"),
-        Component("PySide6", PySide6.__version__, "LGPLv3"),
-        Component("keyring", _distribution_version("keyring"), "MIT"),
-        Component("platformdirs", _distribution_version("platformdirs"), "MIT"),
-        Component("SQLite", sqlite3.sqlite_version, QCoreApplication.translate("AboutDialog", "Public domain")),
-        Component("OpenSSL", _openssl_version(), "Apache-2.0"),
-    ]
+    loaded = {"Python": platform.python_version(), "Qt": qVersion(), "PySide6": PySide6.__version__,
+              "SQLite": sqlite3.sqlite_version, "OpenSSL": _openssl_version()}
+    public_domain = QCoreApplication.translate("AboutDialog", "Public domain")
+    return [Component(component.name,
+                      loaded.get(component.name) or _distribution_version(*component.distributions[:1]),
+                      public_domain if component.licence == "Public domain" else component.licence)
+            for component in about_components()]
 
 
 class AboutDialog(QDialog):
