@@ -110,6 +110,10 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
         forget_secrets(account)
         print(f"removed account {account.name} and its messages")
         return EXIT_OK
+    if action == "discover":
+        from app.cli import discovering  # only this command needs dnspython
+
+        return discovering.run(arguments.address, arguments.json)
     if action == "test":
         if arguments.smtp:
             return _test_smtp(store.account(arguments.name), arguments.password_stdin)

@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     account_commands.add_parser("list", help="list accounts")
     remove = account_commands.add_parser("remove", help="remove an account, its messages and its stored password")
     remove.add_argument("name")
+    discover = account_commands.add_parser(
+        "discover", help="find the servers of an address's domain (provider table, autoconfig, DNS SRV, probing)")
+    discover.add_argument("address")
+    discover.add_argument("--json", action="store_true", help="one JSON object")
     test = account_commands.add_parser("test", help="connect and report TLS, capabilities and whether login works")
     test.add_argument("name")
     test.add_argument("--password-stdin", action="store_true")

@@ -4,11 +4,13 @@ trust, each source read right, hostile XML refused, and a cancel that returns at
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 
 import pytest
 
+from app.cli import discovering
 from app.core.cancel import CancelToken
 from app.core.discovery import autoconfig
 from app.core.discovery.discover import DiscoveryNetwork, discover
@@ -16,7 +18,7 @@ from app.core.discovery.dns_lookup import DnsResolver
 from app.core.discovery.result import Confidence, FoundServer, Source
 from app.core.errors import Cancelled
 from app.core.model import Security
-from tests.conftest import ServerFactory
+from tests.conftest import ServerFactory, run_cli
 from tests.fakes.dns_server import FakeDnsServer
 from tests.fakes.http_server import FakeHttpServer
 
@@ -205,3 +207,36 @@ def test_a_cancel_ends_the_search(network: DiscoveryNetwork, http_server: FakeHt
     finally:
         never.set()
         autoconfig_fetch.undo()
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+def test_the_cli_prints_what_it_found_and_how_to_add_it(network: DiscoveryNetwork, http_server: FakeHttpServer,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    http_server.pages[AUTOCONFIG_PATH] = ISPDB
+    assert discovering.run(ADDRESS, network=network) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{ADDRESS}: found in the domain's autoconfig file (http://127.0.0.1:")
+    assert lines[0].endswith("; probably right; `poplark account test` checks it")
+    assert lines[1:4] == ["incoming\tpop3.example.test:995\ttls", "outgoing\tsmtp.example.test:587\tstarttls",
+                          "user\tli.wei"]
+    assert lines[4] == ("add it with:\tpoplark account add example --host pop3.example.test --port 995 "
+                        "--security tls --user li.wei --email li.wei@example.test")
+    assert discovering.run(ADDRESS, as_json=True, network=network) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["incoming"] == {"host": "pop3.example.test", "port": 995, "security": "tls"}
+    assert found["source"] == "autoconfig" and found["confidence"] == "medium"
+
+
+def test_the_cli_says_when_nothing_was_found(network: DiscoveryNetwork, capsys: pytest.CaptureFixture[str]) -> None:
+    assert discovering.run(ADDRESS, network=network) == 1
+    assert capsys.readouterr().out.strip() == (
+        f"{ADDRESS}: no POP3 server found for example.test; ask your provider which server to use "
+        "(often pop.example.test, port 995), then `poplark account add`")
+
+
+def test_poplark_account_discover_for_a_known_provider(cli_environment: dict[str, str]) -> None:
+    result = run_cli(cli_environment, "account", "discover", "xiaoming@163.com", "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["source"] == "provider-table" and found["incoming"]["host"] == "pop.163.com"
