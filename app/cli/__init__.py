@@ -29,7 +29,7 @@ from app.cli.presenter import (
     exit_code_for,
 )
 from app.cli.reading import command_export, command_list, command_search, command_show
-from app.cli.sending import command_outbox, command_send
+from app.cli.sending import command_outbox, command_reply, command_send
 from app.core.errors import Cancelled, PoplarkError
 from app.core.store import Profile, Store
 
@@ -44,6 +44,7 @@ _HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
     "contacts": command_contacts,
     "send": command_send,
     "outbox": command_outbox,
+    "reply": command_reply,
 }
 
 

@@ -1,4 +1,4 @@
-"""``poplark send`` and ``poplark outbox list|send|retry|mark-sent|remove``.
+"""``poplark send``, ``poplark reply ID`` and ``poplark outbox list|send|retry|mark-sent|remove``.
 
 ``send`` builds the message (or takes an .eml), commits it to the outbox, then sends it at once
 unless ``--queue-only``; whatever happens, the message is in the outbox or in Sent. Exit codes as
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,18 @@ def add_send_commands(commands: Any) -> None:
     send.add_argument("--queue-only", action="store_true", help="put it in the outbox without sending now")
     send.add_argument("--password-stdin", action="store_true", help="read the SMTP password from standard input")
 
+    answer = commands.add_parser("reply", help="reply to a stored message, quoting it (sent via the outbox)")
+    answer.add_argument("id", type=int, metavar="ID")
+    answer.add_argument("--account", metavar="NAME", required=True, help="the account that sends the reply")
+    answer.add_argument("--all", action="store_true", help="reply to every recipient (except your own address)")
+    answer.add_argument("--body-file", metavar="FILE", required=True,
+                        help="your text, in UTF-8, put above the quote ('-': standard input)")
+    answer.add_argument("--attach", action="append", default=[], metavar="FILE", type=Path)
+    answer.add_argument("--language", metavar="LANG", default=None,
+                        help="of the attribution line: en or zh (default: from $LANG)")
+    answer.add_argument("--queue-only", action="store_true", help="put it in the outbox without sending now")
+    answer.add_argument("--password-stdin", action="store_true", help="read the SMTP password from standard input")
+
     outbox = commands.add_parser("outbox", help="list, send, retry or remove messages waiting to be sent")
     actions = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
     listing = actions.add_parser("list", help="what waits, failed or may have been sent (the default)")
@@ -59,8 +72,24 @@ def add_send_commands(commands: Any) -> None:
 
 def command_send(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     account = store.account(arguments.account)
+    return _queue_and_send(store, profile, account, _message_from_arguments(store, account, arguments), arguments)
+
+
+def command_reply(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    """``poplark reply ID``: the reader's text of the message quoted under the attribution line,
+    the user's text above it, threading headers, Re: once."""
+    account = store.account(arguments.account)
+    language = arguments.language or os.environ.get("LC_ALL") or os.environ.get("LANG") or "en"
+    draft = reply(store.raw(arguments.id), [account.email], language, reply_all=arguments.all)
+    draft.from_address, draft.from_name = account.email, account.display_name
+    draft.text = _body_text(arguments.body_file).rstrip("\n") + "\n\n" + draft.text.lstrip("\n")
+    draft.attachments = [_attachment(path) for path in arguments.attach]
+    return _queue_and_send(store, profile, account, build_message(draft), arguments)
+
+
+def _queue_and_send(store: Store, profile: Profile, account: Account, built: BuiltMessage,
+                    arguments: argparse.Namespace) -> int:
     assert account.id is not None
-    built = _message_from_arguments(store, account, arguments)
     outbox_id = store.queue(account.id, built.raw, built.sender, built.recipients,
                             subject=_subject_of(built.raw), message_id=built.message_id)
     if arguments.queue_only:
@@ -171,18 +200,23 @@ def _message_from_arguments(store: Store, account: Account, arguments: argparse.
         draft.subject = arguments.subject if arguments.subject is not None else original.subject
     if arguments.body_file is None:
         raise ConfigError("give the text with --body-file FILE (or --body-file - to read standard input)")
-    data = sys.stdin.buffer.read() if arguments.body_file == "-" else _read(Path(arguments.body_file))
-    try:
-        draft.text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError("the body is not UTF-8 text: convert it (iconv -t UTF-8), then send again") from error
-    draft.attachments = [DraftAttachment.from_path(path) if path.is_file() else _missing(path)
-                         for path in arguments.attach]
+    draft.text = _body_text(arguments.body_file)
+    draft.attachments = [_attachment(path) for path in arguments.attach]
     return build_message(draft)
 
 
-def _missing(path: Path) -> DraftAttachment:
-    raise ConfigError(f"cannot attach {path}: there is no such file")
+def _body_text(body_file: str) -> str:
+    data = sys.stdin.buffer.read() if body_file == "-" else _read(Path(body_file))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError("the body is not UTF-8 text: convert it (iconv -t UTF-8), then send again") from error
+
+
+def _attachment(path: Path) -> DraftAttachment:
+    if not path.is_file():
+        raise ConfigError(f"cannot attach {path}: there is no such file")
+    return DraftAttachment(filename=path.name, data=_read(path))
 
 
 def _read(path: Path) -> bytes:

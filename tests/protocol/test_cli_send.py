@@ -191,3 +191,25 @@ def test_account_test_smtp_reports_tls_size_and_login(cli: Cli, server: FakeSmtp
     wrong = cli.run("account", "test", "work", "--smtp", "--password-stdin", input_text="wrong\n")
     assert wrong.returncode == EXIT_FAILED
     assert "login failed" in wrong.stderr and "535" in wrong.stderr
+
+
+def test_reply_quotes_the_stored_message_and_threads(cli: Cli, server: FakeSmtpServer) -> None:
+    original = ("From: =?gbk?b?1cXI/Q==?= <zhang.san@example.cn>\r\nTo: alice@example.org, li@example.cn\r\n"
+                "Subject: =?gbk?b?u+HS6Q==?=\r\nDate: Tue, 01 Dec 2026 20:15:00 +0800\r\n"
+                "Message-ID: <m2@example.cn>\r\nContent-Type: text/plain; charset=gbk\r\n\r\n").encode("ascii")
+    original += "明天开会。\r\n".encode("gbk")
+    with Store(Path(cli.environment["POPLARK_HOME"]) / DATABASE_FILE_NAME) as store:
+        account = store.account("work")
+        assert account.id is not None
+        message_id = store.import_message(account.id, original)
+    result = cli.run("reply", str(message_id), "--account", "work", "--all", "--language", "zh_CN",
+                     "--body-file", "-", input_text="好的，我会参加。\n")
+    assert result.returncode == EXIT_OK, result.stderr
+    [received] = server.received
+    assert received.rcpt_tos == ["zhang.san@example.cn", "li@example.cn"]  # not alice: that is us
+    assert b"\r\nIn-Reply-To: <m2@example.cn>\r\nReferences: <m2@example.cn>\r\n" in received.data
+    view = parse_message(received.data)
+    assert view.subject == "回复：会议"
+    assert view.plain_text is not None
+    assert view.plain_text.startswith("好的，我会参加。\n\n在 2026年12月1日 ")
+    assert "，张三 写道：\n> 明天开会。" in view.plain_text
