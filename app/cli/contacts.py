@@ -23,8 +23,10 @@ def add_contacts_parser(commands: Any) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     add = actions.add_parser("add", help="add a contact")
     add.add_argument("name", nargs="?", default="", help="the full name, e.g. 张三 or 'Alice Smith'")
-    add.add_argument("--email", action="append", required=True, metavar="ADDR",
+    add.add_argument("--email", action="append", default=[], metavar="ADDR",
                      help="an address (repeat for more; the first is the primary one)")
+    add.add_argument("--from-message", type=int, metavar="ID",
+                     help="add the sender of stored message ID (see 'poplark list') instead")
     add.add_argument("--group", action="append", default=[], metavar="NAME", help="a group to put it in (repeatable)")
     add.add_argument("--note", default="")
     add.add_argument("--json", action="store_true", help="print the saved contact as JSON")
@@ -77,6 +79,10 @@ def _list(store: Store, arguments: argparse.Namespace) -> int:
 def _add(store: Store, arguments: argparse.Namespace) -> int:
     from app.core.contacts.addresses import is_valid_address
 
+    if arguments.from_message is not None:
+        return _add_sender(store, arguments)
+    if not arguments.email:
+        raise ConfigError("give the contact's address with --email ADDR (or --from-message ID)")
     invalid = [address for address in arguments.email if not is_valid_address(address.strip())]
     if invalid:
         raise ConfigError(f"{', '.join(invalid)}: not an e-mail address; write it as name@example.com "
@@ -88,6 +94,22 @@ def _add(store: Store, arguments: argparse.Namespace) -> int:
         print(json.dumps(_contact_json(saved), ensure_ascii=False))
     else:
         print(f"added contact {saved.id}: {saved.display_name} <{saved.primary_address}>")
+    return EXIT_OK
+
+
+def _add_sender(store: Store, arguments: argparse.Namespace) -> int:
+    from app.core.contacts.from_message import add_sender
+
+    if arguments.email or arguments.name or arguments.group or arguments.note:
+        raise ConfigError("--from-message takes the name and address from the message: leave out the name, "
+                          "--email, --group and --note (change the contact afterwards)")
+    contact, added = add_sender(store, arguments.from_message)
+    if arguments.json:
+        print(json.dumps(_contact_json(contact), ensure_ascii=False))
+    elif added:
+        print(f"added contact {contact.id}: {contact.display_name} <{contact.primary_address}>")
+    else:
+        print(f"{contact.primary_address} is already contact {contact.id} ({contact.display_name}): nothing changed")
     return EXIT_OK
 
 

@@ -99,3 +99,23 @@ def test_import_of_a_missing_or_foreign_file_says_what_to_do(profile: str, tmp_p
     foreign.write_text("Phone,Address\r\n123,Main St\r\n", encoding="utf-8")
     code, _, err = run(profile, capsys, "import", str(foreign))
     assert code == 1 and "names no column" in err
+
+
+def test_add_the_sender_of_a_stored_message_once(profile: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(Profile(Path(profile))) as store:
+        account = store.add_account(Account(name="a", host="h", user="u"))
+        gbk_sender = "From: 赵六 <zhao@example.cn>\r\nContent-Type: text/plain; charset=gbk\r\n\r\nhi\r\n"
+        first = store.add_message(account, "1", gbk_sender.encode("gbk")).id
+        no_sender = store.add_message(account, "2", b"From: undisclosed\r\nSubject: x\r\n\r\nhi\r\n").id
+        store.commit()
+    code, out, _ = run(profile, capsys, "add", "--from-message", str(first))
+    assert code == 0 and out.startswith("added contact") and "赵六 <zhao@example.cn>" in out
+    code, out, _ = run(profile, capsys, "add", "--from-message", str(first))
+    assert code == 0 and "is already contact" in out and "nothing changed" in out
+    assert run(profile, capsys, "list")[1].count("\n") == 1
+    code, _, err = run(profile, capsys, "add", "--from-message", str(no_sender))
+    assert code == 1 and "no sender address" in err
+    code, _, err = run(profile, capsys, "add", "--from-message", "999999")
+    assert code == 1 and "there is no message 999999" in err
+    code, _, err = run(profile, capsys, "add", "X")
+    assert code == 1 and "--email ADDR" in err
