@@ -10,10 +10,11 @@ runs one thread at a time, so done after the download it doubled a fetch's time.
 plans at least :data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index
 --until-input-closes`` as a second process as soon as the download begins: it indexes each
 group the fetch commits, on the other core, while the fetch reads the next one. When the
-sessions are over the fetch closes the child's standard input; the child indexes what is left
-and exits, and the fetch indexes anything still pending itself (nothing, unless the child
-failed or was killed). Small fetches index in-process afterwards: starting an interpreter
-costs more than indexing a few dozen messages.
+sessions are over, the fetch gathers the new mail's addresses for completion while the child
+catches up, then closes the child's standard input; the child indexes what is left and exits,
+and the fetch indexes anything still pending itself (nothing, unless the child failed or was
+killed). Small fetches index in-process afterwards: starting an interpreter costs more than
+indexing a few dozen messages.
 
 Both processes write through their own connections; the store's transactions are short
 (docs/architecture.md, the shared store), and the index rows are matched to messages by id and
@@ -87,6 +88,8 @@ def command_index(store: Store, profile: Profile, arguments: argparse.Namespace)
 
 def _follow_until_input_closes(store: Store) -> None:
     """The child of a fetch: index what the fetch commits until it closes our input, then the rest."""
+    from app.core.store.search import index_pending
+
     parent_done = threading.Event()
 
     def wait_for_end_of_input() -> None:
@@ -100,11 +103,13 @@ def _follow_until_input_closes(store: Store) -> None:
     threading.Thread(target=wait_for_end_of_input, name="poplark-index-input", daemon=True).start()
     try:
         while True:
-            if any(index_some(store, FOLLOW_BATCH)):
+            # Search only: the fetch gathers the addresses itself once its download is over
+            # (OverlappedIndexer.share_the_rest), so both cores work until the end.
+            if index_pending(store, FOLLOW_BATCH):
                 continue
             if parent_done.wait(FOLLOW_POLL_SECONDS):
                 # The fetch has committed its last message: index what arrived since the last look.
-                while any(index_some(store, FOLLOW_BATCH)):
+                while index_pending(store, FOLLOW_BATCH):
                     pass
                 return
     except KeyboardInterrupt:
@@ -141,6 +146,16 @@ class OverlappedIndexer:
         except OSError as error:  # no second process: the fetch indexes afterwards, as small ones do
             log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
             self.unavailable = True
+
+    def share_the_rest(self, store: Store, cancel: CancelToken) -> None:
+        """The download is over: while the child finishes the search index, gather the new mail's
+        addresses here (the child does only the index), so the work ends about together."""
+        if self.child is None:
+            return
+        from app.core.contacts.harvest import harvest_pending
+
+        while not cancel.cancelled and harvest_pending(store, FOLLOW_BATCH):
+            pass
 
     def finish(self, cancelled: bool) -> None:
         """The sessions are over: let the child index the rest and wait for it (stop it when cancelled)."""

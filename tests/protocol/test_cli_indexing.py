@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer, index_pending_mail
+from app.core.cancel import CancelToken
 from app.core.model import Account
 from app.core.store import Profile, Store
 from tests.conftest import ServerFactory
@@ -77,8 +78,9 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert child is not None
     for start in range(0, 300, 100):  # three group commits, as a fetch makes them
         store_numbered(opened, account, range(start, start + 100))
+    indexer.share_the_rest(opened, CancelToken())  # as command_fetch does when its download is over
     indexer.finish(cancelled=False)
-    # Nothing was indexed in this process: the child did all of it and ended cleanly.
+    # Nothing was indexed for search in this process: the child did all of it and ended cleanly.
     assert child.returncode == 0
     assert opened.pending_search_count() == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
