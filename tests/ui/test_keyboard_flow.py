@@ -154,6 +154,7 @@ def test_an_attached_message_window_fits_a_small_screen(qtbot: QtBot) -> None:
     qtbot.addWidget(opened)
     opened.show()
     assert_on_screen(opened)
+    opened.close()  # waits for its reading job: qtbot holds it weakly, and a running job must not die with it
 
 
 @pytest.mark.parametrize(("wanted", "available", "near"), [
