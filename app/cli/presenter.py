@@ -57,9 +57,9 @@ def describe_error(error: PoplarkError) -> str:
     if isinstance(error, StartTlsUnavailable):
         return f"{text}: try SSL/TLS on port {error.tls_port}"
     if isinstance(error, NotTlsPort):
-        return f"{text}: is this port TLS? Try STARTTLS or port 110/995"
+        return f"{text}: is this port TLS? Try STARTTLS or port {error.ports}"
     if isinstance(error, TlsPortWithoutTls):
-        return f"{text}: it may be a TLS port; choose SSL/TLS (usually port 995)"
+        return f"{text}: it may be a TLS port; choose SSL/TLS (usually port {error.tls_port})"
     if isinstance(error, TlsError):
         if not error.fingerprint_sha256:
             return f"{text}. Check the port and security setting"

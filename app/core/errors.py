@@ -71,12 +71,17 @@ class StartTlsUnavailable(TlsError):
 
 
 class NotTlsPort(TlsError):
-    """The TLS handshake was answered with something that is not TLS: a plain POP3 port."""
+    """The TLS handshake was answered with something that is not TLS: a plain POP3 port (or, for
+    SMTP, a submission port: :attr:`ports` names the usual ones)."""
+
+    ports: str = "110/995"
 
 
 class TlsPortWithoutTls(TlsError):
-    """Connected without TLS to a port that expects TLS from the start (995): no greeting came,
-    and a TLS handshake on that port works."""
+    """Connected without TLS to a port that expects TLS from the start (995, or 465 for SMTP:
+    :attr:`tls_port`): no greeting came, and a TLS handshake on that port works."""
+
+    tls_port: int = 995
 
 
 class ConnectError(PoplarkError):

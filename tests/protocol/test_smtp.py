@@ -194,3 +194,22 @@ def test_cancel_ends_a_stalled_data_at_once(smtp_serve: SmtpFactory, certificate
     with pytest.raises(Cancelled):
         send(server, certificates, big, cancel=cancel)
     assert server.held == []
+
+
+def test_the_wrong_security_for_the_port_says_which_port(smtp_serve: SmtpFactory,
+                                                          certificates: TestCertificates) -> None:
+    from app.cli.presenter import describe_error
+    from app.core.send.replies import SmtpNotTlsPort, SmtpTlsPortWithoutTls
+
+    implicit, submission = smtp_serve("tls"), smtp_serve("starttls")
+    # STARTTLS to an implicit-TLS port: no greeting ever comes; found out after a short probe.
+    waiting = SmtpSession("localhost", implicit.port, Security.STARTTLS, timeout=30, ca_file=str(certificates.ca_pem))
+    with pytest.raises(SmtpTlsPortWithoutTls) as silent:
+        waiting.connect()
+    assert "usually port 465" in describe_error(silent.value)
+    # SSL/TLS to a submission port: it answers in plain text.
+    plain = SmtpSession("localhost", submission.port, Security.TLS, timeout=5, ca_file=str(certificates.ca_pem))
+    with pytest.raises(SmtpNotTlsPort) as answered:
+        plain.connect()
+    assert "587 (STARTTLS)" in describe_error(answered.value)
+    assert implicit.logins == [] and submission.logins == []

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from app.core.errors import (
     MessageTooLarge,
+    NotTlsPort,
     PermanentServerError,
     PoplarkError,
     StartTlsUnavailable,
     TemporaryServerError,
+    TlsPortWithoutTls,
 )
 
 
@@ -41,6 +43,18 @@ class RecipientsDeferred(TemporaryServerError):
 class SmtpStartTlsUnavailable(StartTlsUnavailable):
     """STARTTLS was asked for and the SMTP server does not offer it (or refused it): never sent in
     clear text instead; the fix is SSL/TLS on port 465."""
+
+    tls_port = 465
+
+
+class SmtpNotTlsPort(NotTlsPort):
+    """SSL/TLS was chosen and the port answered in plain text: a submission port (587, STARTTLS)."""
+
+    ports = "587 (STARTTLS) or 465 (SSL/TLS)"
+
+
+class SmtpTlsPortWithoutTls(TlsPortWithoutTls):
+    """STARTTLS or no security was chosen and the port waits for a TLS handshake: 465."""
 
     tls_port = 465
 

@@ -17,24 +17,36 @@ from __future__ import annotations
 
 import base64
 import re
+import select
 import smtplib
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import TypeVar
 
 from app.core.cancel import CancelToken
-from app.core.errors import AuthError, ConfigError, ConnectError, MessageTooLarge, ServerTimeout, TlsError
+from app.core.errors import (
+    AuthError,
+    ConfigError,
+    ConnectError,
+    MessageTooLarge,
+    NotTlsPort,
+    ServerTimeout,
+    TlsError,
+)
 from app.core.model import Security
 from app.core.pop3.connection import (
+    GREETING_PROBE_SECONDS,
     CertificateRejected,
     TlsInfo,
     handshake,
     make_tls_context,
     open_tcp,
+    speaks_tls,
     tls_info,
     unverified_context,
 )
@@ -42,7 +54,9 @@ from app.core.send.replies import (
     DeliveryUnknown,
     RecipientsDeferred,
     RecipientsRefused,
+    SmtpNotTlsPort,
     SmtpStartTlsUnavailable,
+    SmtpTlsPortWithoutTls,
     reply_error,
 )
 
@@ -152,9 +166,17 @@ class SmtpSession:
         self.tls = None
         sock = open_tcp(self.host, self.port, self.timeout, self.cancel)
         if self.security is Security.TLS:
-            secured = handshake(sock, self.host, self.port, context, self.timeout, self.cancel)
+            try:
+                secured = handshake(sock, self.host, self.port, context, self.timeout, self.cancel)
+            except NotTlsPort as error:
+                raise SmtpNotTlsPort(f"the TLS handshake with {self.host}:{self.port} was answered in plain text",
+                                     server_text=error.server_text) from error
             self.tls = tls_info(secured)
             sock = secured
+        elif self._silent_tls_port(sock):
+            sock.close()
+            raise SmtpTlsPortWithoutTls(f"connected to {self.host}:{self.port}, but the server sent no greeting: "
+                                        "that port expects TLS from the start")
         self._smtp = smtp = _Smtp(sock, self.host, self.timeout)
         try:
             code, text = self._step(smtp.connect, self.host, self.port)
@@ -167,6 +189,19 @@ class SmtpSession:
         except BaseException:
             self.close()
             raise
+
+    def _silent_tls_port(self, sock: socket.socket) -> bool:
+        """No greeting within a few seconds, and a TLS handshake works on the port: 465 reached
+        with STARTTLS (it would wait for our handshake until the timeout)."""
+        wait = min(GREETING_PROBE_SECONDS, self.timeout)
+        deadline = time.monotonic() + wait
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            readable, _, _ = select.select([sock], [], [], min(remaining, 0.25))
+            if readable:
+                return False
+        return speaks_tls(self.host, self.port, wait, self.cancel)
 
     def _ehlo(self) -> None:
         smtp = self._required
