@@ -25,6 +25,7 @@ def addresses(contact: Contact) -> list[str]:
 
 def test_every_corpus_file_has_expectations_here() -> None:
     tested = {"foxmail-gbk.csv", "outlook-zh_CN-gbk.csv", "outlook-en-cp1252.csv", "google-contacts.csv",
+              "google-contacts-2024.csv",
               "thunderbird-bom.csv", "android-2.1.vcf", "apple-3.0.vcf", "nextcloud-4.0.vcf", "phone-gb2312.vcf"}
     assert {path.name for path in CORPUS.iterdir() if path.suffix in (".csv", ".vcf")} == tested
 
@@ -74,6 +75,17 @@ def test_google_csv_values_labels_and_system_groups() -> None:
     assert wang.groups == ("Friends",)  # "* myContacts" is Google's own, not a group of the user's
     assert found["赵六"].groups == ("Friends", "家人")
     assert found["Bob O'Neil"].groups == ()
+
+
+def test_google_csv_of_today_first_and_last_name_labels_and_a_note_over_two_lines() -> None:
+    found = contacts_of("google-contacts-2024.csv")
+    wang = found["王芳"]
+    assert (wang.family_name, wang.given_name) == ("王", "芳")
+    assert wang.addresses == (ContactAddress("wangfang@example.cn", "home"),
+                              ContactAddress("fang.wang@corp.example", "work"))
+    assert wang.note == '第一行,带逗号\n第二行 "引号"'
+    assert wang.groups == ("同学",)
+    assert found["Li Lei"].groups == ()  # * starred and * myContacts are Google's own
 
 
 def test_thunderbird_utf8_with_bom() -> None:
