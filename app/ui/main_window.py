@@ -367,6 +367,7 @@ class MainWindow(QMainWindow):
         self.folder_view.refresh_counts()
         self.inbox_model.retranslate()
         self.status.update_pending_deletions()
+        self.tray.refresh_unread()  # its tooltip, and the window title with the count
 
     def show_about(self) -> None:
         dialog = AboutDialog(self)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from app.core.model import Folder
 from app.core.store import Store
+from app.ui.actions import SOURCE_TEXT
 from app.ui.icons import application_icon
 from app.ui.notifications import Notifier
 from app.ui.store_events import StoreEvents
@@ -35,6 +36,8 @@ class Tray(QSystemTrayIcon):
         self.notifier = Notifier(self._balloon, self)
         menu = QMenu(parent)
         show_action = menu.addAction(QCoreApplication.translate("MainWindow", "Show Poplark"))
+        show_action.setObjectName("showPoplarkAction")
+        show_action.setProperty(SOURCE_TEXT, "Show Poplark")  # WindowActions.retranslate() renames it
         show_action.triggered.connect(self.show_requested)
         menu.addAction(get_mail)
         menu.addSeparator()

@@ -79,15 +79,23 @@ def texts(window: MainWindow) -> dict[str, str]:
         "subject row": subject_name.text(),
         "search": window.search_box.placeholderText(),
         "welcome": window.welcome.button.text(),
+        "cancel fetch": window.fetch_status.cancel_button.text(),
+        "details": window.fetch_status.details_link.text(),
+        "show poplark": window.tray.contextMenu().actions()[0].text(),
+        "close info": window.info_bar.close_button.toolTip(),
     }
 
 
 ENGLISH = {"get mail": "Get Mail", "remove account": "Remove Account…", "file menu": "&File",
            "encoding": "Text Encoding", "automatic": "Automatic", "inbox": "Trash", "from column": "From",
-           "subject row": "Subject:", "search": "Search messages", "welcome": "Add an account…"}
+           "subject row": "Subject:", "search": "Search messages", "welcome": "Add an account…",
+           "cancel fetch": "Cancel", "details": '<a href="details">Details</a>', "show poplark": "Show Poplark",
+           "close info": "Close"}
 CHINESE = {"get mail": "收取邮件", "remove account": "删除账户…", "file menu": "文件(&F)",
            "encoding": "文字编码", "automatic": "自动", "inbox": "已删除", "from column": "发件人",
-           "subject row": "主题：", "search": "搜索邮件", "welcome": "添加账户…"}
+           "subject row": "主题：", "search": "搜索邮件", "welcome": "添加账户…",
+           "cancel fetch": "取消", "details": '<a href="details">详细信息</a>', "show poplark": "显示 Poplark",
+           "close info": "关闭"}
 
 
 def test_switching_to_chinese_and_back_applies_at_once(qtbot: QtBot, qapp: QApplication,

@@ -808,7 +808,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/details_dialog.py" line="+22"/>
+        <location filename="../../ui/dialogs/details_dialog.py" line="+25"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -830,12 +830,12 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchStatus</name>
     <message>
-        <location filename="../../ui/widgets/fetch_status.py" line="+40"/>
+        <location filename="../../ui/widgets/fetch_status.py" line="+54"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+21"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
@@ -1217,7 +1217,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+384"/>
+        <location filename="../../ui/main_window.py" line="+385"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1238,14 +1238,14 @@ Account: {account}</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="-29"/>
+        <location filename="../../ui/main_window.py" line="-30"/>
         <location filename="../../ui/panes/message_list.py" line="+32"/>
         <source>Search messages</source>
         <extracomment>The search box waits this long after the last keystroke before it queries (ms). The Flag button shows &quot;checked&quot; for a selection of at most this many messages, all flagged. Column widths before the user changes them (logical pixels); Subject takes the rest.</extracomment>
         <translation>搜索邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/panes/info_bar.py" line="+32"/>
+        <location filename="../../ui/panes/info_bar.py" line="+38"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1266,13 +1266,13 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="+37"/>
+        <location filename="../../ui/tray.py" line="+38"/>
         <source>Show Poplark</source>
         <extracomment>How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>{0}: 1 new message</source>
         <translation>{0}：1 封新邮件</translation>
     </message>

@@ -3,7 +3,7 @@ ignores deletions); it stays until the user closes it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 
@@ -25,14 +25,22 @@ class InfoBar(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label, 1)
-        close = QToolButton(self)
+        self.close_button = close = QToolButton(self)
         close.setObjectName("infoBarCloseButton")
         close.setAutoRaise(True)
         close.setText("\u2715")
-        close.setToolTip(QCoreApplication.translate("MainWindow", "Close"))
         close.clicked.connect(self.close_bar)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self._name_controls()
         self.hide()
+
+    def _name_controls(self) -> None:
+        self.close_button.setToolTip(QCoreApplication.translate("MainWindow", "Close"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_controls()
+        super().changeEvent(event)
 
     def show_info(self, text: str) -> None:
         """Add a line (each line once) and show the bar."""

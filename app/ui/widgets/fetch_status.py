@@ -8,7 +8,7 @@ figures have one fixed format and keep the width of the widest they will show fo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from app.core.model import FetchPhase, FetchProgress
@@ -27,7 +27,6 @@ class FetchStatus(QWidget):
         self.label.setObjectName("fetchStatusLabel")
         self.details_link = QLabel(self)
         self.details_link.setObjectName("fetchDetailsLink")
-        self.details_link.setText(f'<a href="details">{self.tr("Details")}</a>')
         self.details_link.linkActivated.connect(self.show_details)
         self.progress_text = ElidedLabel(self)
         self.progress_text.setObjectName("fetchProgressText")
@@ -37,7 +36,6 @@ class FetchStatus(QWidget):
         self.progress_bar.setTextVisible(False)  # the figures are in progress_text, which cannot wrap
         self.cancel_button = QToolButton(self)
         self.cancel_button.setObjectName("cancelFetchButton")
-        self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         layout.addWidget(self.label)
         layout.addWidget(self.details_link)  # right after the sentence it explains
@@ -47,7 +45,18 @@ class FetchStatus(QWidget):
         layout.addWidget(self.cancel_button)
         self.details = ""
         self.details_dialog: QWidget | None = None
+        self._name_controls()
         self.set_idle("")
+
+    def _name_controls(self) -> None:
+        """The link's and the button's words, in the current language (again after a change)."""
+        self.details_link.setText(f'<a href="details">{self.tr("Details")}</a>')
+        self.cancel_button.setText(self.tr("Cancel"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_controls()
+        super().changeEvent(event)
 
     def set_idle(self, summary: str, details: str = "") -> None:
         """Show ``summary`` (one short sentence); ``details``, when it says more, behind the link."""
