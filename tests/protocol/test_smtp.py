@@ -213,3 +213,18 @@ def test_the_wrong_security_for_the_port_says_which_port(smtp_serve: SmtpFactory
         plain.connect()
     assert "587 (STARTTLS)" in describe_error(answered.value)
     assert implicit.logins == [] and submission.logins == []
+
+
+def test_the_final_reply_may_take_longer_than_the_session_timeout(smtp_serve: SmtpFactory,
+                                                                  certificates: TestCertificates) -> None:
+    hold = threading.Event()
+    server = smtp_serve("tls", hold_data=hold)
+    # The server scans the message for 2.5 s before answering; every other wait is 1 s at most.
+    threading.Thread(target=lambda: server.data_complete.wait(10) and not hold.wait(2.5) and hold.set(),
+                     daemon=True).start()
+    message = chinese_message()
+    with SmtpSession("localhost", server.port, Security.TLS, timeout=1, ca_file=str(certificates.ca_pem)) as session:
+        session.connect()
+        session.login(DEFAULT_USER, DEFAULT_PASSWORD)
+        assert "queued" in session.send(message.sender, message.recipients, message.raw)
+    assert [received.data for received in server.received] == [message.raw]

@@ -64,6 +64,8 @@ _T = TypeVar("_T")
 
 #: DATA goes out in pieces of this size, so a cancel or a stalled server is noticed between them.
 DATA_CHUNK = 64 * 1024
+#: How long the server may take to answer the final dot (RFC 5321 section 4.5.3.2.6).
+FINAL_REPLY_SECONDS = 600.0
 #: The name given in EHLO: a literal, not the host's name, which would tell every server it.
 EHLO_NAME = "[127.0.0.1]"
 
@@ -311,10 +313,19 @@ class SmtpSession:
         before_final_dot()
         try:
             self._step(smtp.send, b".\r\n")
+            # RFC 5321 section 4.5.3.2.6: servers may scan the whole message before answering; a
+            # client gives them 10 minutes. Giving up sooner would only make the message "unsure".
+            smtp.timeout = max(self.timeout, FINAL_REPLY_SECONDS)
+            if smtp.sock is not None:
+                smtp.sock.settimeout(smtp.timeout)
             code, text = self._step(smtp.getreply)
         except (ConnectError, ServerTimeout) as error:
             raise DeliveryUnknown(f"the connection ended after the whole message was handed over and before the "
                                   f"server confirmed it ({error}); it may have been delivered") from error
+        finally:
+            smtp.timeout = self.timeout
+            if smtp.sock is not None:
+                smtp.sock.settimeout(self.timeout)
         if code != 250:
             raise reply_error(code, _text(text), "the end of DATA")
         return _text(text)
