@@ -72,9 +72,9 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
     ui_bench = load_bench_module("ui_bench")
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
 
+    from app.core.contacts.harvest import harvest_all
     from app.core.model import Account, Folder, Security
     from app.core.store import Profile, Store
-    from app.core.contacts.harvest import harvest_all
     from app.core.store.search import index_all
     from app.ui.models.inbox_model import InboxModel
     from app.ui.workers.fetch_controller import FetchController
