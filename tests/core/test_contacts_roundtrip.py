@@ -92,3 +92,10 @@ def test_any_bytes_read_without_an_unexpected_error(data: bytes) -> None:
         read_csv(data)
     except ValueError:
         pass  # said to the user as "cannot be read as CSV: ..."
+
+
+def test_a_contact_without_a_name_is_written_under_its_address_and_read_back_without_one() -> None:
+    contact = Contact("", (ContactAddress("nameless@example.com"),))
+    data = write_vcards([contact])
+    assert b"\r\nFN:nameless@example.com\r\n" in data
+    assert read_vcards(data) == [contact]

@@ -97,9 +97,12 @@ def normalized(contact: Contact) -> Contact:
             addresses.append(ContactAddress(address, clean_label(entry.label)))
     groups = sorted({group for group in map(clean_group, contact.groups) if group}, key=str.casefold)
     family_name, given_name = _single_line(contact.family_name), _single_line(contact.given_name)
+    name = _single_line(contact.name) or joined_name(family_name, given_name)
+    if addresses and name.casefold() == addresses[0].address.casefold():
+        name = ""  # the address as a name says nothing more (and vCard writes it as FN when there is none)
     return Contact(
         # A contact always has the name it is shown by when it has any (vCard requires FN).
-        name=_single_line(contact.name) or joined_name(family_name, given_name), addresses=tuple(addresses),
+        name=name, addresses=tuple(addresses),
         family_name=family_name, given_name=given_name,
         groups=tuple(groups), note=_CONTROL.sub("", contact.note.replace("\r\n", "\n").replace("\r", "\n")).strip(),
         id=contact.id)

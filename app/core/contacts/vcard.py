@@ -307,7 +307,9 @@ def write_vcards(contacts: Sequence[Contact], version: str = "3.0") -> bytes:
         raise ValueError(f"vCard version {version} cannot be written; use 3.0 or 4.0")
     lines: list[str] = []
     for contact in map(normalized, contacts):
-        lines += ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{_escape(contact.name)}"]
+        # FN must not be empty (RFC 6350 section 6.2.1; iOS refuses such a card): a contact
+        # without a name is written under its address, which reads back as no name.
+        lines += ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{_escape(contact.display_name)}"]
         lines.append(f"N:{_escape(contact.family_name)};{_escape(contact.given_name)};;;")
         for position, entry in enumerate(contact.addresses):
             types = [_parameter(entry.label)] if entry.label else []
