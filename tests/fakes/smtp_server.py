@@ -13,7 +13,9 @@ Faults, set on :class:`Faults` before or during a test:
 - ``drop_mid_data``: after 354 and ``mid_data_octets`` octets, the connection is closed;
 - ``stall_mid_data``: after 354 and ``mid_data_octets`` octets the server stops reading (TCP
   back-pressure then blocks the sender before its final dot); ``mid_data`` is set when reached;
-- ``no_starttls``: STARTTLS is not offered (a stripping attacker, or a misconfigured server).
+- ``no_starttls``: STARTTLS is not offered (a stripping attacker, or a misconfigured server);
+- ``data_reply_delay``: seconds before the reply to the final dot (the message is delivered even
+  if the client is gone by then, as with a real server).
 
 ``received`` holds every message accepted with 250, its bytes exactly as the server stored them
 (dot-unstuffed); ``held`` those that arrived whole, whatever the reply.
@@ -47,6 +49,8 @@ class Faults:
     stall_mid_data: bool = False
     mid_data_octets: int = 1024
     no_starttls: bool = False
+    #: Seconds the server takes to answer the final dot (as a real one scanning for viruses does).
+    data_reply_delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class _Handler:
         if faults.hold_data is not None:
             while not faults.hold_data.is_set() and not self.server.stopping:
                 await asyncio.sleep(0.05)
+        if faults.data_reply_delay:
+            await asyncio.sleep(faults.data_reply_delay)
         if faults.drop_after_data:
             server.transport.close()
             return "421 closing"  # never reaches the client: the transport is closed
