@@ -25,6 +25,7 @@ from tests.fakes.smtp_server import DEFAULT_PASSWORD as SMTP_PASSWORD
 from tests.fakes.smtp_server import DEFAULT_USER, FakeSmtpServer
 
 DEFAULT_MODE = "tls"
+SUBJECT = "关于第四季度财务报告的说明：请各部门负责人于本周五之前审阅并回复意见"
 ATTACHMENT = "二〇二六年第四季度财务报告及下一年度预算草案（最终版本，请勿外传）.pdf"
 
 
@@ -48,7 +49,7 @@ def test_send_then_fetch_gives_back_the_bytes_in_sent(cli_environment: dict[str,
         document = tmp_path / ATTACHMENT
         document.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 400)
         run("send", "--account", "home", "--to", "张三 <alice@example.org>", "--cc", "李四 <li.si@example.cn>",
-            "--subject", "关于第四季度财务报告的说明：请各部门负责人于本周五之前审阅并回复意见",
+            "--subject", SUBJECT,
             "--body-file", "-", "--attach", str(document), input_text="各位：\n\n报告见附件。\n-- \n王五\n")
         [received] = smtp.received
         pop3.add_message(received.data)
@@ -57,7 +58,7 @@ def test_send_then_fetch_gives_back_the_bytes_in_sent(cli_environment: dict[str,
             [sent] = store.messages("home", folder=Folder.SENT.value)
             [fetched] = store.messages("home")
             assert store.raw(fetched.id) == store.raw(sent.id) == received.data
-            assert fetched.subject == sent.subject == "关于第四季度财务报告的说明：请各部门负责人于本周五之前审阅并回复意见"
+            assert fetched.subject == sent.subject == SUBJECT
             assert fetched.sender == sent.sender
             assert fetched.has_attachments
         view = parse_message(received.data)
