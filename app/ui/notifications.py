@@ -67,6 +67,7 @@ class Notifier(QObject):
         super().__init__(parent)
         self.fallback = fallback
         self._jobs: set[BackgroundJob] = set()
+        self._pending: dict[BackgroundJob, tuple[str, str]] = {}  # each job's notice, for the fallback
 
     def notify(self, title: str, body: str, timeout_ms: int) -> None:
         if not session_bus_available():
@@ -76,10 +77,11 @@ class Notifier(QObject):
         def send(_report: ProgressCallback) -> int:
             return send_notification(title, body, timeout_ms)
 
-        job = BackgroundJob(send, self)
+        job = BackgroundJob(send)  # no parent: only the set below ends its life, after its thread
         job.succeeded.connect(self._delivered)
-        job.failed.connect(lambda error: self._failed(title, body, error))
-        job.finished.connect(lambda: self._jobs.discard(job))
+        self._pending[job] = (title, body)
+        job.failed.connect(self._failed)
+        job.finished.connect(self._ended)
         self._jobs.add(job)
         job.start()
 
@@ -87,10 +89,21 @@ class Notifier(QObject):
     def _delivered(self, notification_id: object) -> None:
         self.delivered.emit(int(str(notification_id)))
 
-    def _failed(self, title: str, body: str, error: object) -> None:
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        job = self.sender()
+        title, body = self._pending.get(job, ("", "")) if isinstance(job, BackgroundJob) else ("", "")
         log.info("no notification service (%s); using the tray", error)
-        self.fallback(title, body)
+        if title:
+            self.fallback(title, body)
         self.failed.emit(str(error))
+
+    @Slot()
+    def _ended(self) -> None:
+        job = self.sender()
+        if isinstance(job, BackgroundJob):
+            self._jobs.discard(job)
+            self._pending.pop(job, None)
 
     def wait_for_jobs(self, milliseconds: int = 5000) -> None:
         for job in list(self._jobs):

@@ -30,7 +30,8 @@ DISCOVERY_DELAY_MS = 700
 #: Where discovery looks unless told otherwise (the real world; tests replace it).
 DEFAULT_NETWORK = DiscoveryNetwork()
 
-_orphaned_jobs: set[BackgroundJob] = set()
+#: Every search whose thread has not ended, whatever became of its dialog.
+_running_jobs: set[BackgroundJob] = set()
 
 
 def security_name(security: Security) -> str:
@@ -83,6 +84,7 @@ class ServerDiscovery(QObject):
         self.network = DEFAULT_NETWORK
         self._job: BackgroundJob | None = None
         self._cancel: CancelToken | None = None
+        self._address = ""  # the address being looked up
         #: The last answer shown (None: none yet, or nothing found).
         self.found: Discovery | None = None
         self.timer = QTimer(self)
@@ -118,17 +120,24 @@ class ServerDiscovery(QObject):
         def look(_report: ProgressCallback) -> Discovery | None:
             return discover(address, network, cancel=cancel)
 
-        job = self._job = BackgroundJob(look, self)
-        job.succeeded.connect(lambda found: self._found(address, found))
-        job.failed.connect(lambda error: self._failed(address, error))
+        # No parent, and referenced by the module until its thread ends: a dialog deleted while
+        # the search runs must not take a running QThread with it (that aborts the process).
+        job = self._job = BackgroundJob(look)
+        self._address = address
+        # Bound methods of this QObject: Qt drops the connections if the dialog goes first.
+        job.succeeded.connect(self._found)
+        job.failed.connect(self._failed)
         job.finished.connect(self._ended)
+        _running_jobs.add(job)
+        job.finished.connect(lambda: _running_jobs.discard(job))
         job.start()
 
     def _still_wanted(self, address: str) -> bool:
         return self._form.address_edit.text().strip() == address
 
-    @Slot()
-    def _found(self, address: str, found: Discovery | None) -> None:
+    @Slot(object)
+    def _found(self, found: Discovery | None) -> None:
+        address = self._address
         if not self._still_wanted(address):
             return
         self.found = found
@@ -153,8 +162,9 @@ class ServerDiscovery(QObject):
                 self._form.user_edit.setText(found.user)
         self._autofill.touched.emit("host")  # the dialog re-checks the form
 
-    @Slot()
-    def _failed(self, address: str, error: object) -> None:
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        address = self._address
         if isinstance(error, Cancelled) or not self._still_wanted(address):
             return
         self._show(describe(None, address.rpartition("@")[2].lower()))
@@ -185,10 +195,9 @@ class ServerDiscovery(QObject):
             return
         for signal in (job.succeeded, job.failed, job.finished):
             signal.disconnect()
-        _orphaned_jobs.add(job)
-        job.finished.connect(lambda: _orphaned_jobs.discard(job))
+        job.finished.connect(lambda: _running_jobs.discard(job))  # still referenced until then
 
 
 def unfinished_jobs() -> list[BackgroundJob]:
-    """Searches still ending for dialogs that were closed or moved on to another address."""
-    return list(_orphaned_jobs)
+    """Searches still running, for dialogs open or closed."""
+    return list(_running_jobs)
