@@ -31,6 +31,7 @@ from app.core.errors import (
 )
 from app.core.fetch import interruption
 from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
+from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
 from app.core.pop3.client import Pop3Client
@@ -108,12 +109,20 @@ class _Session:
         self.clock = clock
         self.client = client_factory(account, cancel)
         self.report = FetchReport(account=account.name)
-        #: Messages received but not yet written: (uidl, raw, received_at). Written as one group.
+        #: Messages received but not yet handed to the writer: (uidl, raw, received_at), one group.
         self.uncommitted: list[tuple[str, bytes, float]] = []
         self.uncommitted_bytes = 0
         self.last_commit = time.monotonic()
+        #: Commits groups on its own thread while the next one is read (app.core.fetch.writer).
+        self.writer = GroupWriter(store.path, account)
 
     def run(self) -> FetchReport:
+        try:
+            return self._run()
+        finally:
+            self.writer.close()
+
+    def _run(self) -> FetchReport:
         assert self.account.id is not None
         try:
             self._progress(FetchPhase.CONNECTING)
@@ -137,6 +146,7 @@ class _Session:
             self._note_plan(decided)
             retrieved = self._retrieve(decided, pipelined)
             self._commit()
+            self._flush()  # invariant 1: every message is committed before any DELE
             self._delete(list(decided.delete) + (retrieved if decided.delete_after_retrieve else []),
                          pipelined)
         except OutOfStep as error:
@@ -195,8 +205,10 @@ class _Session:
         """Keep what was fully received, then end the session deleting nothing (invariant 2)."""
         try:
             self._commit()
-        except PoplarkError:
-            log.exception("could not store the messages received before the session failed")
+            self._flush()
+        except PoplarkError as error:
+            if error is not reason:  # the writer's own failure ends the session: said once, by the caller
+                log.exception("could not store the messages received before the session failed")
         self.client.abort(reason)
 
     # -- listing ------------------------------------------------------------------------------
@@ -278,6 +290,7 @@ class _Session:
                 stored.append(message)
                 if self._commit_due():
                     self._commit()
+            self._report_stored()
             self._progress(FetchPhase.DOWNLOADING, done, total, done_bytes, total_bytes)
         return stored
 
@@ -294,11 +307,25 @@ class _Session:
                 or time.monotonic() - self.last_commit >= COMMIT_EVERY_SECONDS)
 
     def _commit(self) -> None:
-        """Write the received group in one durable transaction; only then may DELE follow."""
+        """Hand the received group to the writer, which commits it in one durable transaction
+        while the next group is read; DELE waits for :meth:`_flush`."""
         self.last_commit = time.monotonic()
         if self.uncommitted:
             group, self.uncommitted, self.uncommitted_bytes = self.uncommitted, [], 0
-            self.observer.messages_stored(self.store.add_messages(self.account, group))
+            self.writer.submit(group)
+        self._report_stored()
+
+    def _flush(self) -> None:
+        """Wait until every group handed over is committed (raises the writer's error)."""
+        try:
+            self.writer.flush()
+        finally:
+            self._report_stored()
+
+    def _report_stored(self) -> None:
+        """Tell the observer, on this thread, about the groups the writer has committed."""
+        for summaries in self.writer.stored():
+            self.observer.messages_stored(summaries)
 
     # -- deleting -----------------------------------------------------------------------------
 
