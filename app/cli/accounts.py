@@ -166,35 +166,37 @@ def smtp_password_for(account: Account, from_stdin: bool) -> str:
 
 def _test_smtp(account: Account, password_from_stdin: bool) -> int:
     """``account test NAME --smtp``: connect, TLS, what the server announces, whether login works."""
-    from app.core.send.smtp import SmtpSession
+    from app.core.send.check import check_smtp
 
     if account.smtp is None:
         raise ConfigError(f"{account.name} has no SMTP server: add the account again with --smtp-host")
     smtp = account.smtp
-    password = smtp_password_for(account, password_from_stdin)
+    report = check_smtp(account, smtp_password_for(account, password_from_stdin))
     print(f"SMTP server: {smtp.host}:{smtp.effective_port} ({smtp.security.value})")
-    session = SmtpSession(smtp.host, smtp.effective_port, smtp.security, timeout=account.timeout_seconds,
-                          ca_file=account.ca_file, pinned_cert_sha256=account.pinned_cert_sha256)
-    with session:
-        try:
-            session.connect()
-        except TlsError as error:
-            print(f"TLS: FAILED: {error}")
-            if error.fingerprint_sha256:
-                print(f"     certificate SHA-256 fingerprint: {format_fingerprint(error.fingerprint_sha256)}")
-            return report_failure(error)
-        print(f"Greeting: {session.greeting}")
-        if session.tls is not None:
-            pinned = " (trusted by pin)" if session.tls.pinned else ""
-            print(f"TLS: {session.tls.version}, {session.tls.cipher}{pinned}")
-            print(f"Certificate SHA-256: {format_fingerprint(session.tls.fingerprint_sha256)}")
-        else:
-            print("TLS: none (the connection is not encrypted)")
-        limit = session.size_limit
-        print(f"Largest message: {f'{limit:,} bytes' if limit else 'not announced'}")
-        session.login(account.smtp_user, password, allow_insecure_auth=account.allow_insecure_auth)
+    if report.error is not None and not report.reachable:
+        print("Reachable: no")
+        return report_failure(report.error)
+    print("Reachable: yes")
+    if isinstance(report.error, TlsError):
+        print(f"TLS: FAILED: {report.error}")
+        if report.rejected_certificate_sha256:
+            print(f"     certificate SHA-256 fingerprint: {format_fingerprint(report.rejected_certificate_sha256)}")
+        return report_failure(report.error)
+    print(f"Greeting: {report.greeting}")
+    if report.tls is not None:
+        pinned = " (trusted by pin)" if report.tls.pinned else ""
+        print(f"TLS: {report.tls.version}, {report.tls.cipher}{pinned}")
+        print(f"Certificate SHA-256: {format_fingerprint(report.tls.fingerprint_sha256)}")
+    else:
+        print("TLS: none (the connection is not encrypted)")
+    print(f"Largest message: {f'{report.size_limit:,} bytes' if report.size_limit else 'not announced'}")
+    print("Extensions: " + ", ".join(report.extensions))
+    if report.login_ok:
         print(f"Login: OK ({account.smtp_user})")
-    return EXIT_OK
+        return EXIT_OK
+    assert report.error is not None
+    print(f"Login: FAILED: {describe_error(report.error)}")
+    return exit_code_for(report.error)
 
 
 def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:

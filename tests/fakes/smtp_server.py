@@ -193,7 +193,10 @@ class FakeSmtpServer:
         return self
 
     def stop(self) -> None:
+        """Close the listener and every session; a second call does nothing."""
         self.stopping = True
+        if not self._thread.is_alive():
+            return
         if self._server is not None:
             server = self._server
 

@@ -190,7 +190,7 @@ def test_account_test_smtp_reports_tls_size_and_login(cli: Cli, server: FakeSmtp
     assert "TLS: TLSv1." in result.stdout and f"Login: OK ({DEFAULT_USER})" in result.stdout
     wrong = cli.run("account", "test", "work", "--smtp", "--password-stdin", input_text="wrong\n")
     assert wrong.returncode == EXIT_FAILED
-    assert "login failed" in wrong.stderr and "535" in wrong.stderr
+    assert "Login: FAILED: login failed" in wrong.stdout and "535" in wrong.stdout
 
 
 def test_reply_quotes_the_stored_message_and_threads(cli: Cli, server: FakeSmtpServer) -> None:

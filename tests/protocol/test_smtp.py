@@ -228,3 +228,26 @@ def test_the_final_reply_may_take_longer_than_the_session_timeout(smtp_serve: Sm
         session.login(DEFAULT_USER, DEFAULT_PASSWORD)
         assert "queued" in session.send(message.sender, message.recipients, message.raw)
     assert [received.data for received in server.received] == [message.raw]
+
+
+def test_the_connection_check_reports_each_step(smtp_serve: SmtpFactory, certificates: TestCertificates) -> None:
+    from app.core.model import Account, SmtpSettings
+    from app.core.send.check import check_smtp
+
+    server = smtp_serve("tls", size_limit=5_000_000)
+
+    def account(port: int, ca_file: str | None = str(certificates.ca_pem)) -> Account:
+        return Account(name="work", host="pop.example.org", user="alice", ca_file=ca_file, timeout_seconds=5,
+                       smtp=SmtpSettings(host="localhost", port=port, user=DEFAULT_USER))
+
+    good = check_smtp(account(server.port), DEFAULT_PASSWORD)
+    assert good.reachable and good.login_ok and good.error is None
+    assert good.tls is not None and good.size_limit == 5_000_000 and "AUTH LOGIN PLAIN" in good.extensions
+    refused = check_smtp(account(server.port), "wrong")
+    assert refused.reachable and refused.login_ok is False and isinstance(refused.error, AuthError)
+    untrusted = check_smtp(account(server.port, ca_file=None), DEFAULT_PASSWORD)
+    assert untrusted.reachable and untrusted.login_ok is None and len(untrusted.rejected_certificate_sha256) == 64
+    server.stop()
+    gone = check_smtp(account(server.port), DEFAULT_PASSWORD)
+    assert not gone.reachable and isinstance(gone.error, ConnectError)
+    assert server.received == []

@@ -267,6 +267,12 @@ class SmtpSession:
     # -- sending --------------------------------------------------------------------------------
 
     @property
+    def extensions(self) -> list[str]:
+        """What the server announced after EHLO, e.g. ["8BITMIME", "AUTH PLAIN LOGIN", "SIZE 1000"]."""
+        features = self._required.esmtp_features
+        return [" ".join(f"{name.upper()} {value}".split()) for name, value in features.items()]
+
+    @property
     def size_limit(self) -> int | None:
         """The largest message the server takes (RFC 1870 SIZE), or None when it does not say."""
         value = self._required.esmtp_features.get("size", "")
