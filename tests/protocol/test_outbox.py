@@ -161,3 +161,21 @@ def test_drafts_are_saved_replaced_and_leave_when_queued(store: Store, smtp_serv
     store.queue(account.id, built.raw, built.sender, built.recipients, replaces_draft=second)
     assert store.messages("work", folder=Folder.DRAFTS.value) == []
     assert len(store.outbox()) == 1
+
+
+def test_sent_and_drafts_come_back_from_trash_where_they_were(store: Store, smtp_serve: SmtpFactory,
+                                                              certificates: TestCertificates) -> None:
+    server = smtp_serve("tls")
+    account = account_for(store, server, certificates)
+    assert account.id is not None
+    queue(store, account, "sent one")
+    [sent_id] = run(store, account).sent.values()
+    draft_id = store.save_draft(account.id, build_message(Draft(from_address=DEFAULT_USER), for_draft=True).raw)
+    received_id = store.import_message(account.id, b"Subject: received\r\n\r\nhello\r\n")
+    store.move_to_folder([sent_id, draft_id, received_id], Folder.TRASH)
+    assert {summary.id for summary in store.messages("work", folder=Folder.TRASH.value)} == {
+        sent_id, draft_id, received_id}
+    store.restore([sent_id, draft_id, received_id])
+    assert [summary.id for summary in store.messages("work", folder=Folder.SENT.value)] == [sent_id]
+    assert [summary.id for summary in store.messages("work", folder=Folder.DRAFTS.value)] == [draft_id]
+    assert [summary.id for summary in store.messages("work")] == [received_id]

@@ -14,6 +14,7 @@ from typing import Any
 from app.core.errors import ConfigError
 from app.core.model import Folder
 from app.core.store.messages import MessageTable
+from app.core.store.outbox import DRAFT_UIDL_PREFIX, SENT_UIDL_PREFIX
 from app.core.store.search_index import SearchIndexTable
 from app.core.store.uid_state import UidState
 
@@ -32,6 +33,14 @@ _UIDL_ROWS = ("account_id IN (SELECT account_id FROM messages WHERE {where})"
               " AND uidl IN (SELECT uidl FROM messages WHERE {where})")
 
 
+#: Folders of the messages Poplark wrote, by their UIDL prefix.
+_WRITTEN_FOLDERS = ((SENT_UIDL_PREFIX, Folder.SENT), (DRAFT_UIDL_PREFIX, Folder.DRAFTS))
+
+
+def _origin(uidl: str) -> Folder:
+    return next((folder for prefix, folder in _WRITTEN_FOLDERS if uidl.startswith(prefix)), Folder.INBOX)
+
+
 class MailboxActions(MessageTable, SearchIndexTable):
     """What the user does to stored mail."""
 
@@ -42,7 +51,7 @@ class MailboxActions(MessageTable, SearchIndexTable):
         self._update_messages("flagged = ?", int(flagged), ids)
 
     def move_to_folder(self, ids: Sequence[int], folder: Folder) -> None:
-        """Move messages between Inbox and Trash.
+        """Move messages between a folder and Trash.
 
         Moving to Trash marks their UIDLs DELETED_LOCALLY, which the "delete from the server when
         I delete it here" policy acts on at the next fetch; restoring undoes that if the server
@@ -71,9 +80,17 @@ class MailboxActions(MessageTable, SearchIndexTable):
             raise
 
     def restore(self, ids: Sequence[int]) -> None:
-        """Move messages from Trash back to the Inbox; their pending server DELE is cancelled
-        (unless the server has deleted them already)."""
-        self.move_to_folder(ids, Folder.INBOX)
+        """Move messages from Trash back where they came from: the Inbox, or Sent and Drafts for
+        what Poplark wrote (known by their UIDL); a pending server DELE is cancelled (unless the
+        server has deleted them already)."""
+        origins: dict[Folder, list[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            rows = self._execute(f"SELECT id, uidl FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for message_id, uidl in rows:
+                origins.setdefault(_origin(str(uidl)), []).append(int(message_id))
+        for folder, found in origins.items():
+            self.move_to_folder(found, folder)
 
     def empty_trash(self, account_id: int | None = None) -> int:
         """Delete the messages in Trash for good (rows, raw bytes and search index); return how many.
