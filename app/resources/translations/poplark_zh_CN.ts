@@ -407,10 +407,10 @@
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+37"/>
+        <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+38"/>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+6"/>
         <source>SSL/TLS</source>
-        <extracomment>Wait this long after the last keystroke in the address before looking (ms). Where discovery looks unless told otherwise (the real world; tests replace it).</extracomment>
+        <extracomment>Wait this long after the last keystroke in the address before looking (ms). Where discovery looks unless told otherwise (the real world; tests replace it). Every search whose thread has not ended, whatever became of its dialog.</extracomment>
         <translation>SSL/TLS</translation>
     </message>
     <message>
@@ -460,7 +460,7 @@
         <translation>该服务器不提供加密：在向它发送密码之前，请向邮件服务商索取安全的服务器地址。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Looking up the mail servers of {0}…</source>
         <extracomment>A search for the address still in the field has ended and its note is shown (the answer, or None). The last answer shown (None: none yet, or nothing found).</extracomment>
         <translation>正在查找 {0} 的邮件服务器…</translation>
@@ -908,9 +908,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>HtmlMessageView</name>
     <message>
-        <location filename="../../ui/widgets/html_view.py" line="+314"/>
+        <location filename="../../ui/widgets/html_view.py" line="+322"/>
         <source>Copy</source>
-        <extracomment>Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL).</extracomment>
+        <extracomment>Normalized content id -&gt; (bytes, content type) of the parts the body may show. Content ids the view asked for, in order (tests assert on it). ``neutralize_network_hints(html)``, served while remote content is blocked; the viewer prepares it in its background job (it costs about 0.5 s for 10 MB of HTML). A request was blocked (its URL); the pane shows the remote-content bar. The rendered message that ``allow_remote`` is for: the page of the previous message goes on asking for its images until the next one replaces it, and must not get them. Set by :meth:`HtmlMessageView.show_document` for the one load it starts. Navigations refused (URL strings), for tests and debugging. A link the user clicked (never followed here). The link under the mouse (&quot;&quot; when none): the pane shows the real target. The current message finished loading (its images, allowed or blocked, are settled). Something was blocked (its URL). The page&apos;s render process ended abnormally (crashed, killed, out of memory): the reason.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
@@ -1668,9 +1668,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../ui/widgets/preview.py" line="+211"/>
+        <location filename="../../ui/widgets/preview.py" line="+185"/>
         <source>Subject:</source>
-        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked. Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list must leave room for the body). Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title). What the search box held when the message was chosen: its words are marked in the body.</extracomment>
+        <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked. Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title). What the search box held when the message was chosen: its words are marked in the body.</extracomment>
         <translation>主题：</translation>
     </message>
     <message>
@@ -1694,8 +1694,13 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>日期：</translation>
     </message>
     <message>
+        <location line="+190"/>
+        <source>[The HTML view stopped ({0}); this is the message&apos;s text version.]</source>
+        <translation>[HTML 视图已停止（{0}）；以下是这封邮件的纯文本版本。]</translation>
+    </message>
+    <message>
         <location filename="../../ui/widgets/message_window.py" line="-1"/>
-        <location filename="../../ui/widgets/preview.py" line="+47"/>
+        <location filename="../../ui/widgets/preview.py" line="-143"/>
         <source>(no subject)</source>
         <extracomment>The size a message window asks for; the screen may give less.</extracomment>
         <translation>（无主题）</translation>

@@ -246,6 +246,8 @@ class HtmlMessageView(QWebEngineView):
     rendered = Signal()
     #: Something was blocked (its URL).
     blocked = Signal(str)
+    #: The page's render process ended abnormally (crashed, killed, out of memory): the reason.
+    failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,6 +264,7 @@ class HtmlMessageView(QWebEngineView):
         self.mail_page.link_clicked.connect(self.link_clicked)
         self.mail_page.linkHovered.connect(self.link_hovered)
         self.mail_page.loadFinished.connect(self._load_finished)
+        self.mail_page.renderProcessTerminated.connect(self._render_process_ended)
         self.guard.blocked.connect(self.blocked)
         self.document: MailDocument | None = None
         self._loading_token = ""
@@ -307,6 +310,11 @@ class HtmlMessageView(QWebEngineView):
     def _load_finished(self, ok: bool) -> None:
         if self._loading_token and self.mail_page.url().host() == self._loading_token:
             self.rendered.emit()
+
+    def _render_process_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus, exit_code: int) -> None:
+        # Chromium starts a new render process with the next page; this message is lost to it.
+        if status != QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            self.failed.emit(f"{status.name}, exit code {exit_code}")
 
     @Slot(QPoint)
     def _context_menu(self, position: QPoint) -> None:

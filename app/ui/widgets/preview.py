@@ -11,8 +11,6 @@ chosen "Always for this sender" (kept in QSettings) while the Preferences say "A
 
 from __future__ import annotations
 
-import email.utils
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from app.core.store import Store
 from app.ui.dialogs.preferences import RemoteContent
 from app.ui.formatting import format_long_timestamp
 from app.ui.widgets.attachments import AttachmentList
+from app.ui.widgets.header_addresses import SHOWN_ADDRESS_CHARACTERS, sender_address, shorten_addresses
 from app.ui.widgets.message_notes import ProblemNote, RemoteContentBar
 from app.ui.widgets.text_view import PlainTextView, PreparedText, open_in_browser, prepare_text
 from app.ui.workers.background import BackgroundJob, ProgressCallback
@@ -109,31 +108,6 @@ def load_message(raw: bytes, charset_override: str | None, token: str, search: s
     marks = highlight.utf16_spans(prepared.text, highlight.text_spans(prepared.text, pattern))
     return LoadedMessage(view, html, inline_payloads(raw, view), prepared, token, len(raw), guarded_html,
                          tuple(marks))
-
-
-#: Characters of a To/Cc list shown in the header; the rest is counted (a 10,000-recipient list
-#: must leave room for the body).
-SHOWN_ADDRESS_CHARACTERS = 300
-_HIDDEN_COUNT = re.compile(r",? … \(\+(\d+)\)$")
-
-
-def shorten_addresses(text: str, limit: int = SHOWN_ADDRESS_CHARACTERS) -> tuple[str, int]:
-    """The start of an address list that fits ``limit`` characters, and how many addresses were left out."""
-    hidden = 0
-    counted = _HIDDEN_COUNT.search(text)
-    if counted:
-        hidden = int(counted.group(1))
-        text = text[:counted.start()]
-    if len(text) > limit:
-        cut = text.rfind(", ", 0, limit)
-        cut = cut if cut > 0 else limit
-        hidden += max(1, text.count("@", cut)) if "@" in text[cut:] else 1
-        text = text[:cut]
-    return text, hidden
-
-
-def sender_address(sender: str) -> str:
-    return email.utils.parseaddr(sender)[1].lower()
 
 
 class PreviewPane(QWidget):
@@ -385,6 +359,7 @@ class PreviewPane(QWidget):
             view.link_clicked.connect(self._link_clicked)
             view.link_hovered.connect(self._link_hovered)
             view.rendered.connect(self._html_rendered)
+            view.failed.connect(self._html_failed)
             view.blocked.connect(lambda url: self._update_remote_bar())
             self.body_stack.addWidget(view)
             self.html_view = view
@@ -394,6 +369,15 @@ class PreviewPane(QWidget):
     def _html_rendered(self) -> None:
         self._update_remote_bar()
         self._announce()
+
+    @Slot(str)
+    def _html_failed(self, reason: str) -> None:  # the HTML engine's process ended: the text, never a crash
+        if self.loaded is not None and self.body_stack.currentWidget() is self.html_view:
+            self.body.show_prepared(self.loaded.text)
+            note = self.tr("[The HTML view stopped ({0}); this is the message's text version.]")
+            self.body.appendPlainText("\n" + note.format(reason))
+            self.body_stack.setCurrentWidget(self.body)
+            self._announce()
 
     def _update_remote_bar(self) -> None:
         loaded = self.loaded
