@@ -19,6 +19,7 @@ out on the GUI thread through the window's own actions, as a user's clicks would
 
 - ``fetch-failed <account> <error>`` when a fetch fails (instead of a dialog);
 - ``read-ok <id>`` / ``read-failed <id> <text>`` when the reader shows a message or fails to;
+- ``html-shown <id>`` when an HTML message's page has rendered in the reader;
 - ``store-failure <text>`` when a mailbox action fails in the store (instead of a dialog).
 
 Usage: ``python -m tests.ui.gui_driver [poplark arguments]``.
@@ -174,6 +175,7 @@ def install_hooks() -> None:
     if os.environ.get("POPLARK_TEST_COMMANDS") == "1":
         original_loaded = PreviewPane._on_loaded
         original_failed = PreviewPane._on_failed
+        original_rendered = PreviewPane._html_rendered
 
         def fetch_failed(self: FetchOutcomes, account_name: str, error: Exception) -> None:
             self.scheduler.record_failure(account_name, error)  # as the app does, without the dialog
@@ -191,6 +193,10 @@ def install_hooks() -> None:
             if current:
                 _note(f"read-failed {self.message_id} {_one_line(error)}")
 
+        def rendered(self: PreviewPane) -> None:
+            original_rendered(self)
+            _note(f"html-shown {self.message_id}")
+
         def store_failure(self: MainWindow, error: Exception) -> None:
             _note(f"store-failure {type(error).__name__}: {_one_line(error)}")
 
@@ -198,6 +204,7 @@ def install_hooks() -> None:
         MainWindow.show_store_failure = store_failure  # type: ignore[method-assign]
         PreviewPane._on_loaded = loaded  # type: ignore[method-assign]
         PreviewPane._on_failed = failed  # type: ignore[method-assign]
+        PreviewPane._html_rendered = rendered  # type: ignore[method-assign]
 
     SingleInstance.listen = listen  # type: ignore[method-assign]
     MainWindow.show_from_tray = show_from_tray  # type: ignore[method-assign]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.model import Account, Security
+from app.core.store import Profile, Store
 from app.ui.webengine_sandbox import ROOT_NOTICE, prepare_webengine, sandbox_already_off, sandbox_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +100,33 @@ def test_the_app_renders_html_mail_as_root() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "page-text: Hello from root" in result.stdout
     assert result.stderr.count(ROOT_NOTICE) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="shows what happens as root; CI runs the tests as root")
+def test_the_whole_app_shows_html_mail_as_root(cli_environment: dict[str, str], tmp_path: Path) -> None:
+    """``make run`` as root: the real entry point (through tests/ui/gui_driver.py) opens a stored
+    HTML message in the reader, and says once in its log why the sandbox is off."""
+    from tests.fakes.app_process import AppProcess
+
+    profile = Profile(Path(cli_environment["POPLARK_HOME"])).ensure()
+    with Store.open(profile) as store:
+        account = store.add_account(Account(name="root-test", host="127.0.0.1", port=1, security=Security.NONE,
+                                            user="root", remember_password=False, check_interval_minutes=0))
+        store.add_message(account, "uid-1", b"From: News <news@example.com>\r\nSubject: Monthly news\r\n"
+                          b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                          b"<html><body><p>Rendered as root</p></body></html>\r\n")
+        store.commit()
+    environment = {name: value for name, value in cli_environment.items() if not name.startswith("QTWEBENGINE_")}
+    # Empty, so the driver's own default stays unset and the app decides, as with `make run`.
+    environment.update(QTWEBENGINE_DISABLE_SANDBOX="",
+                       QTWEBENGINE_CHROMIUM_FLAGS="--disable-gpu --disable-software-rasterizer")
+    app = AppProcess(environment, tmp_path / "marker").start()
+    try:
+        before = app.send("select 0")
+        shown = app.wait_for(lambda line: line.startswith(("html-shown ", "read-failed ")), 60, before)
+    finally:
+        exit_code = app.stop()
+    assert shown.startswith("html-shown "), shown
+    assert app.stderr_tail(100_000).count(ROOT_NOTICE) == 1
+    assert exit_code == 0
