@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.core.model import Account
 from app.core.store import Store
 from app.ui.operations import accounts as account_operations
-from app.ui.operations.accounts import RemovedAccount
+from app.ui.operations.accounts import RemovedAccount, credential_keys
 from app.ui.operations.runner import OperationRunner
 from app.ui.store_events import StoreEvents
 
 
-def removal_text(account: Account, message_count: int) -> str:
-    """The question before removing ``account``: what goes, what stays (see operations/accounts.py)."""
+def removal_text(account: Account, message_count: int, unsent_count: int = 0) -> str:
+    """The question before removing ``account``: what goes, what stays (see operations/accounts.py).
+    ``unsent_count``: its messages in the outbox, which go with it (ON DELETE CASCADE)."""
     translate = QCoreApplication.translate
     parts = [
         translate("MainWindow", "Remove the account “{0}” from Poplark?").format(account.name),
@@ -31,7 +32,13 @@ def removal_text(account: Account, message_count: int) -> str:
         translate("MainWindow", "Mail on the server is not touched. If you add the account again, the "
                                 "messages still on the server are downloaded again."),
     ]
-    if account.remember_password:
+    if unsent_count:
+        parts.append(translate("MainWindow", "{0} message(s) in its outbox, not sent yet, will be deleted "
+                                             "too.").format(unsent_count))
+    if len(credential_keys(account)) > 1:
+        parts.append(translate("MainWindow", "Its passwords for receiving and for sending will be deleted "
+                                             "from the system keyring."))
+    elif account.remember_password:
         parts.append(translate("MainWindow", "Its password will be deleted from the system keyring."))
     else:
         parts.append(translate("MainWindow", "No password is stored for it; the one typed for this "
@@ -39,11 +46,13 @@ def removal_text(account: Account, message_count: int) -> str:
     return "\n\n".join(parts)
 
 
-def removal_question(parent: QWidget | None, account: Account, message_count: int) -> QMessageBox:
+def removal_question(parent: QWidget | None, account: Account, message_count: int,
+                     unsent_count: int = 0) -> QMessageBox:
     """The confirmation box (not shown yet); its accept button is named "removeAccountButton"."""
     translate = QCoreApplication.translate
     box = QMessageBox(QMessageBox.Icon.Warning, translate("MainWindow", "Remove Account"),
-                      removal_text(account, message_count), QMessageBox.StandardButton.NoButton, parent)
+                      removal_text(account, message_count, unsent_count), QMessageBox.StandardButton.NoButton,
+                      parent)
     box.setObjectName("removeAccountQuestion")
     remove = box.addButton(translate("MainWindow", "Remove Account"), QMessageBox.ButtonRole.DestructiveRole)
     remove.setObjectName("removeAccountButton")
@@ -80,7 +89,8 @@ class AccountActions(QObject):
                 "MainWindow", "Poplark is getting mail for {0}. Cancel the fetch (Esc) or wait for it to "
                               "end, then remove the account.").format(account.name))
             return
-        box = removal_question(self.window, account, self.store.message_count(account.name))
+        unsent = len(self.store.outbox(account.id)) if account.id is not None else 0
+        box = removal_question(self.window, account, self.store.message_count(account.name), unsent)
         box.exec()
         confirmed = box.buttonRole(box.clickedButton()) is QMessageBox.ButtonRole.DestructiveRole
         box.deleteLater()

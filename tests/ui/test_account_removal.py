@@ -206,3 +206,18 @@ def test_an_smtp_password_kept_apart_is_removed_too() -> None:
     shared = Account(name="work", host="pop.example.com", user="alice", id=5,
                      smtp=SmtpSettings(host="smtp.example.com"))
     assert credential_keys(shared) == ["poplark-account-5"]
+
+
+def test_unsent_mail_in_the_outbox_is_named_and_goes_with_the_account(
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window()
+    account = window.accounts["test"]
+    assert account.id is not None
+    window.store.queue(account.id, b"From: me@example.com\r\nTo: you@example.com\r\nSubject: later\r\n\r\nhi\r\n",
+                       "me@example.com", ["you@example.com"], subject="later")
+    seen: list[str] = []
+    answer_question("removeAccountButton", seen)
+    with qtbot.waitSignal(window.account_actions.removed, timeout=10000):
+        window.window_actions.remove_account.trigger()
+    assert "1 message(s) in its outbox, not sent yet, will be deleted too." in seen[0]
+    assert window.store.outbox() == []

@@ -1438,7 +1438,7 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>{0}：已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/account_actions.py" line="+27"/>
+        <location filename="../../ui/account_actions.py" line="+28"/>
         <source>Remove the account “{0}” from Poplark?</source>
         <translation>要从 Poplark 中删除账户“{0}”吗？</translation>
     </message>
@@ -1454,6 +1454,16 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
     </message>
     <message>
         <location line="+4"/>
+        <source>{0} message(s) in its outbox, not sent yet, will be deleted too.</source>
+        <translation>它发件箱中尚未发送的 {0} 封邮件也将被删除。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Its passwords for receiving and for sending will be deleted from the system keyring.</source>
+        <translation>它用于收信和发信的密码将从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Its password will be deleted from the system keyring.</source>
         <translation>它的密码将从系统密钥环中删除。</translation>
     </message>
@@ -1463,10 +1473,10 @@ Trust this exact certificate for {1} only if your provider confirms this fingerp
         <translation>它没有保存密码；本次会话中输入的密码将被忘记。</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+3"/>
+        <location line="+9"/>
+        <location line="+4"/>
         <location line="+31"/>
-        <location line="+19"/>
+        <location line="+20"/>
         <location filename="../../ui/operations/accounts.py" line="+58"/>
         <source>Remove Account</source>
         <extracomment>The account is gone from the store (its name); the window re-reads its accounts.
@@ -1475,12 +1485,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>删除账户</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-20"/>
         <source>Poplark is getting mail for {0}. Cancel the fetch (Esc) or wait for it to end, then remove the account.</source>
         <translation>Poplark 正在为 {0} 收取邮件。请先取消收取（Esc）或等待它结束，然后再删除这个账户。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Account {0} removed</source>
         <translation>账户 {0} 已删除</translation>
     </message>
