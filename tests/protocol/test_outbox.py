@@ -179,3 +179,36 @@ def test_sent_and_drafts_come_back_from_trash_where_they_were(store: Store, smtp
     assert [summary.id for summary in store.messages("work", folder=Folder.SENT.value)] == [sent_id]
     assert [summary.id for summary in store.messages("work", folder=Folder.DRAFTS.value)] == [draft_id]
     assert [summary.id for summary in store.messages("work")] == [received_id]
+
+
+def test_an_unreachable_server_delays_more_each_time_and_never_fails_the_message(
+        store: Store, smtp_serve: SmtpFactory, certificates: TestCertificates) -> None:
+    server = smtp_serve("tls")
+    account = account_for(store, server, certificates)
+    outbox_id = queue(store, account)
+    server.stop()
+    store.query("UPDATE outbox SET queued_at = queued_at - 30 * 86400")  # queued a month ago
+    delays = []
+    for _ in range(3):
+        report = run(store, account)
+        assert report.error is not None and list(report.retry_later) == [outbox_id]
+        item = store.outbox_item(outbox_id)
+        assert item.state is OutboxState.QUEUED and item.next_attempt_at is not None
+        delays.append(item.next_attempt_at - time.time())
+        store.query("UPDATE outbox SET next_attempt_at = 0")  # as if the delay had passed
+    assert store.outbox_item(outbox_id).attempts == 3
+    assert delays[0] < delays[1] < delays[2] and delays[0] > 30
+
+
+def test_a_server_that_says_not_now_for_days_fails_the_message(store: Store, smtp_serve: SmtpFactory,
+                                                               certificates: TestCertificates) -> None:
+    server = smtp_serve("tls", mail_reply="452 4.3.1 mailbox full, try later")
+    account = account_for(store, server, certificates)
+    fresh, old = queue(store, account, "fresh"), queue(store, account, "old")
+    store.query("UPDATE outbox SET queued_at = queued_at - 5 * 86400 WHERE id = ?", (old,))
+    report = run(store, account)  # a 4xx to one message: the session goes on to the next
+    assert list(report.retry_later) == [fresh] and list(report.failed) == [old]
+    assert store.outbox_item(fresh).state is OutboxState.QUEUED
+    item = store.outbox_item(old)
+    assert item.state is OutboxState.FAILED
+    assert "has not taken the message since" in item.last_error and "mailbox full" in item.last_error

@@ -23,7 +23,13 @@ from app.core.errors import (
     TlsError,
 )
 from app.core.model import Security
-from app.core.send.replies import DeliveryUnknown, RecipientsDeferred, RecipientsRefused, SmtpStartTlsUnavailable
+from app.core.send.replies import (
+    DeliveryUnknown,
+    RecipientsDeferred,
+    RecipientsRefused,
+    ServiceClosing,
+    SmtpStartTlsUnavailable,
+)
 from app.core.send.smtp import SmtpSession
 from tests.fakes.certs import TestCertificates
 from tests.fakes.smtp_server import DEFAULT_PASSWORD, DEFAULT_USER, FakeSmtpServer, Faults
@@ -152,6 +158,7 @@ def test_a_recipient_deferred_is_temporary(smtp_serve: SmtpFactory, certificates
 
 @pytest.mark.parametrize(("faults", "kind"), [
     ({"mail_reply": "451 4.3.0 try again later"}, TemporaryServerError),
+    ({"mail_reply": "421 4.3.2 shutting down"}, ServiceClosing),
     ({"mail_reply": "553 5.7.1 sender not allowed"}, PermanentServerError),
     ({"data_reply": "554 5.7.1 rejected as spam"}, PermanentServerError),
     ({"data_reply": "452 4.3.1 insufficient storage"}, TemporaryServerError),

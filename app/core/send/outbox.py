@@ -12,8 +12,9 @@ its process). Holding it, the worker first settles what a dead sender left in "s
 4. the server's 250: ``mark_sent`` moves it into Sent, byte-exact, in one transaction.
 
 A temporary failure (4xx, a lost link before the final dot) puts the message back in the queue
-with a growing delay; a permanent one (5xx, a refused recipient, too large) marks it failed with
-the server's words, for the user.
+with a growing delay (a server that answers 4xx for days fails it, as mail servers bounce; an
+unreachable one never does); a permanent one (5xx, a refused recipient, too large) marks it failed
+with the server's words, for the user.
 """
 
 from __future__ import annotations
@@ -25,15 +26,22 @@ from pathlib import Path
 
 from app.core.cancel import CancelToken
 from app.core.error_policy import Recovery, recovery_for
-from app.core.errors import FetchInProgress, PoplarkError
+from app.core.errors import FetchInProgress, PoplarkError, TemporaryServerError
 from app.core.locking import AccountLock
 from app.core.model import Account, SmtpSettings
-from app.core.send.replies import DeliveryUnknown
+from app.core.send.replies import DeliveryUnknown, ServiceClosing
 from app.core.send.smtp import SmtpSession
 from app.core.store import Store
 
 #: Delays after the 1st, 2nd, ... temporary failure; the last repeats.
 RETRY_DELAYS_SECONDS = (60, 300, 900, 1800, 3600)
+#: A message the server keeps answering with 4xx fails after this long, as mail servers bounce
+#: after some days (RFC 5321 section 4.5.4.1 suggests 4-5). An unreachable server never fails it.
+GIVE_UP_SECONDS = 4 * 24 * 3600
+
+
+def _day(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
 def retry_delay(attempts: int) -> float:
@@ -145,9 +153,17 @@ def _send_one(store: Store, session: SmtpSession, outbox_id: int, report: SendRe
             store.mark_failed(outbox_id, str(error))
             report.failed[outbox_id] = error
             return True  # refused for this message only: the session is still in step (RSET)
+        if isinstance(error, TemporaryServerError) and time.time() - item.queued_at > GIVE_UP_SECONDS:
+            # The server itself has said "not now" for days: as a mail server would, stop and say so.
+            store.mark_failed(outbox_id, f"the server has not taken the message since {_day(item.queued_at)}, "
+                                         f"the last time saying: {error}")
+            report.failed[outbox_id] = error
+            return True
         store.mark_retry(outbox_id, str(error), time.time() + retry_delay(item.attempts))  # claimed: counted
         report.retry_later[outbox_id] = error
-        return False
+        # A 4xx to this message leaves the session in step (RSET): the next message may go. A lost
+        # link, a timeout or a 421 ends it.
+        return isinstance(error, TemporaryServerError) and not isinstance(error, ServiceClosing)
     except BaseException:
         if dot_sent:
             store.mark_unsure(outbox_id, "Poplark stopped after handing the whole message to the server: it may "
@@ -166,7 +182,9 @@ def _put_back(store: Store, ids: Sequence[int], error: PoplarkError | None, repo
             continue  # untouched: still queued, tried at the next run
         item = store.outbox_item(outbox_id)
         if recovery_for(error) is Recovery.RETRY_SOON:
-            store.mark_retry(outbox_id, str(error), time.time() + retry_delay(item.attempts + 1))
+            # Unreachable, busy: the delays grow, but never give up (a laptop offline for a week
+            # still sends when it is back).
+            store.mark_retry(outbox_id, str(error), time.time() + retry_delay(item.attempts + 1), count_attempt=True)
             report.retry_later[outbox_id] = error
         else:
             # Login refused, certificate, settings: the message is fine; it waits, queued, until

@@ -59,6 +59,10 @@ class SmtpTlsPortWithoutTls(TlsPortWithoutTls):
     tls_port = 465
 
 
+class ServiceClosing(TemporaryServerError):
+    """421: the server is closing the connection (shutting down, too many errors); later."""
+
+
 class DeliveryUnknown(PoplarkError):
     """The link ended after the final "." of DATA and before the server's reply: the message may
     have been delivered. It is never resent by itself; the user decides."""
@@ -71,6 +75,9 @@ def reply_error(code: int, text: str, during: str) -> PoplarkError:
                                                            or "size" in lowered)):
         return MessageTooLarge(f"the server refused the message as too large ({code} to {during}); remove or "
                                "shrink attachments, or send them as links, then send it again", server_text=text)
+    if code == 421:
+        return ServiceClosing(f"the server is closing the connection ({code} to {during}); the message waits in "
+                              "the outbox and is tried again later", server_text=text)
     if 400 <= code < 500:
         return TemporaryServerError(f"the server cannot take the message right now ({code} to {during}); it "
                                     "waits in the outbox and is tried again later", server_text=text)

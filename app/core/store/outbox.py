@@ -128,9 +128,12 @@ class OutboxTable(MessageTable, SearchIndexTable):
         """Committed just before the final dot: from here on a crash means "may have been sent"."""
         self._commit_update("UPDATE outbox SET final_dot_at = ? WHERE id = ?", (time.time(), outbox_id))
 
-    def mark_retry(self, outbox_id: int, error: str, next_attempt_at: float) -> None:
-        self._commit_update("UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, final_dot_at = NULL"
-                            " WHERE id = ?", (OutboxState.QUEUED.value, error, next_attempt_at, outbox_id))
+    def mark_retry(self, outbox_id: int, error: str, next_attempt_at: float, *, count_attempt: bool = False) -> None:
+        """Back to the queue, not before ``next_attempt_at``; ``count_attempt`` for a try that never
+        claimed the message (the connection failed first), so the delays grow all the same."""
+        self._commit_update("UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, final_dot_at = NULL,"
+                            " attempts = attempts + ? WHERE id = ?",
+                            (OutboxState.QUEUED.value, error, next_attempt_at, int(count_attempt), outbox_id))
 
     def mark_failed(self, outbox_id: int, error: str) -> None:
         self._commit_update("UPDATE outbox SET state = ?, last_error = ? WHERE id = ?",
