@@ -103,7 +103,7 @@ def test_headers_of_a_reply_and_the_date() -> None:
 
 
 @pytest.mark.parametrize("address", ["no-at-sign", "a b@example.com", "a@@b.org", "a@",
-                                     "x@example..org", "用户@example.com"])
+                                     "x@example..org", "用户 名@example.com"])
 def test_an_invalid_address_is_refused_with_its_field(address: str) -> None:
     with pytest.raises(ConfigError, match="in Cc"):
         build_message(Draft(from_address="me@example.org", to=["ok@example.com"], cc=[address], text="x"))
@@ -228,3 +228,12 @@ def dataclass_replace(draft: Draft, **changes: object) -> Draft:
     for name, value in changes.items():
         setattr(draft, name, value)
     return draft
+
+
+def test_a_non_ascii_mailbox_makes_a_utf8_message() -> None:
+    built = build_message(Draft(from_address="me@example.org", to=["张三 <用户@例子.中国>"], subject="你好", text="x"))
+    assert built.smtputf8 and built.recipients == ["用户@xn--fsqu00a.xn--fiqs8s"]
+    head = built.raw[: built.raw.index(b"\r\n\r\n")].decode("utf-8")
+    assert "To: 张三 <用户@xn--fsqu00a.xn--fiqs8s>" in head and "Subject: 你好" in head
+    assert parse_message(built.raw).to == "张三 <用户@xn--fsqu00a.xn--fiqs8s>"
+    assert not build_message(Draft(from_address="me@example.org", to=["a@例子.中国"], text="x")).smtputf8

@@ -49,6 +49,8 @@ class Faults:
     stall_mid_data: bool = False
     mid_data_octets: int = 1024
     no_starttls: bool = False
+    #: Offer SMTPUTF8 (RFC 6531): addresses with non-ASCII letters before the @.
+    smtputf8: bool = True
     #: Seconds the server takes to answer the final dot (as a real one scanning for viruses does).
     data_reply_delay: float = 0.0
 
@@ -179,7 +181,8 @@ class FakeSmtpServer:
             return _Smtp(self, data_size_limit=self.faults.size_limit, hostname="smtp.test",
                          tls_context=context if self.mode == "starttls" else None,
                          require_starttls=self.mode == "starttls", authenticator=self._authenticate,
-                         auth_required=True, auth_require_tls=self.mode == "starttls", loop=self._loop)
+                         auth_required=True, auth_require_tls=self.mode == "starttls",
+                         enable_SMTPUTF8=self.faults.smtputf8, loop=self._loop)
 
     def start(self) -> FakeSmtpServer:
         self._thread.start()

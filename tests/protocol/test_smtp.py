@@ -258,3 +258,17 @@ def test_the_connection_check_reports_each_step(smtp_serve: SmtpFactory, certifi
     gone = check_smtp(account(server.port), DEFAULT_PASSWORD)
     assert not gone.reachable and isinstance(gone.error, ConnectError)
     assert server.received == []
+
+
+def test_a_non_ascii_mailbox_goes_with_smtputf8_or_not_at_all(smtp_serve: SmtpFactory,
+                                                               certificates: TestCertificates) -> None:
+    message = chinese_message(to=["张三 <用户@例子.中国>"], bcc=[])
+    assert message.smtputf8
+    server = smtp_serve("tls")
+    send(server, certificates, message)
+    [received] = server.received
+    assert received.rcpt_tos == ["用户@xn--fsqu00a.xn--fiqs8s"] and received.data == message.raw
+    old = smtp_serve("tls", smtputf8=False)
+    with pytest.raises(PermanentServerError, match="SMTPUTF8"):
+        send(old, certificates, message)
+    assert old.held == []

@@ -1,7 +1,8 @@
 """A draft turned into the MIME bytes that are sent, stored in Sent, or saved in Drafts.
 
 Built with the standard library's ``email`` package under the SMTP policy: CRLF line ends, every
-header line 7-bit (RFC 2047 encoded words for names and subjects), bodies in UTF-8 as
+header line 7-bit (RFC 2047 encoded words for names and subjects; UTF-8 only when an address has
+non-ASCII letters before its @, which RFC 6531's SMTPUTF8 carries), bodies in UTF-8 as
 quoted-printable or base64 (never 8-bit, so no server needs 8BITMIME), attachment names as RFC
 2231 ``filename*`` and, for QQ Mail and Outlook which read only that, an RFC 2047 ``name=``.
 
@@ -42,6 +43,8 @@ class BuiltMessage:
     message_id: str          # with <>
     sender: str              # the envelope sender (MAIL FROM)
     recipients: list[str]    # the envelope recipients (RCPT TO): To, Cc and Bcc, each once
+    #: UTF-8 headers for an address with non-ASCII letters before the @ (RFC 6531): needs SMTPUTF8.
+    smtputf8: bool = False
 
 
 def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | None = None,
@@ -55,7 +58,11 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
                    ((draft.to, "To"), (draft.cc, "Cc"), (draft.bcc, "Bcc")))
     if not (to or cc or bcc) and not for_draft:
         raise ConfigError("the message has no recipient: add one in To, Cc or Bcc")
-    message = EmailMessage(policy=POLICY)
+    # RFC 6531: a mailbox with non-ASCII letters before the @ (用户@例子.中国) cannot be written in
+    # RFC 2047; the message then carries UTF-8 headers and needs a server with SMTPUTF8.
+    utf8 = any(not address.username.isascii() for address in (sender, *to, *cc, *bcc))
+    policy = POLICY.clone(utf8=True) if utf8 else POLICY
+    message = EmailMessage(policy=policy)
     message["Date"] = email.utils.format_datetime(date or datetime.now().astimezone())
     message["From"] = sender
     if to:
@@ -77,9 +84,10 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
         _attach(message, attachment)
     if draft.forwarded is not None:
         _attach_message(message, draft.forwarded, draft.forwarded_name)
-    raw = message.as_bytes(policy=POLICY)
+    raw = message.as_bytes(policy=policy)
     recipients = _unique([address.addr_spec for address in (*to, *cc, *bcc)])
-    return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients)
+    return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients,
+                        smtputf8=utf8)
 
 
 def single_line(text: str) -> str:
@@ -107,9 +115,6 @@ def _address(name: str, address: str, label: str) -> Address:
     if (not at or not local or not domain or re.search(r"[\s<>,;]", address) or ".." in domain
             or domain.startswith(".") or domain.endswith(".")):
         raise ConfigError(f"{address!r} in {label} is not an email address: correct it and send again")
-    if not local.isascii():
-        raise ConfigError(f"{address!r} in {label} has non-ASCII letters before the @, which Poplark "
-                          "cannot send yet: use another address for this recipient")
     try:
         domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
         return Address(display_name=single_line(name), username=local, domain=domain)

@@ -35,6 +35,7 @@ from app.core.errors import (
     ConnectError,
     MessageTooLarge,
     NotTlsPort,
+    PermanentServerError,
     ServerTimeout,
     TlsError,
 )
@@ -294,6 +295,12 @@ class SmtpSession:
         options = [f"SIZE={len(raw)}"] if smtp.has_extn("size") else []
         if not raw.isascii() and smtp.has_extn("8bitmime"):
             options.append("BODY=8BITMIME")
+        if not sender.isascii() or not all(recipient.isascii() for recipient in recipients):
+            if not smtp.has_extn("smtputf8"):
+                raise PermanentServerError(
+                    "the SMTP server cannot send to or from an address with non-ASCII letters before the @ (it does "
+                    "not offer SMTPUTF8), so nothing was sent; use another address of that person, then send again")
+            options.append("SMTPUTF8")  # RFC 6531; smtplib then writes the commands in UTF-8
         code, text = self._step(smtp.mail, sender, options)
         if code != 250:
             self._reset()
