@@ -272,3 +272,22 @@ def test_a_non_ascii_mailbox_goes_with_smtputf8_or_not_at_all(smtp_serve: SmtpFa
     with pytest.raises(PermanentServerError, match="SMTPUTF8"):
         send(old, certificates, message)
     assert old.held == []
+
+
+def test_cancel_still_works_on_a_link_trusted_by_pin(smtp_serve: SmtpFactory, certificates: TestCertificates) -> None:
+    server = smtp_serve("starttls", stall_mid_data=True, mid_data_octets=1024)
+    probe = SmtpSession("localhost", server.port, Security.STARTTLS, timeout=5)
+    with pytest.raises(TlsError) as caught:
+        probe.connect()  # the test CA is not trusted: rejected, then read for its fingerprint
+    cancel = CancelToken()
+    big = chinese_message(attachments=[DraftAttachment("big.bin", bytes(range(256)) * 40_000)])
+    threading.Thread(target=lambda: server.mid_data.wait(10) and cancel.cancel(), daemon=True).start()
+    with pytest.raises(Cancelled):
+        # A session timeout longer than the test's own: only the cancel can end this send.
+        with SmtpSession("localhost", server.port, Security.STARTTLS, timeout=3600, cancel=cancel,
+                         pinned_cert_sha256=caught.value.fingerprint_sha256) as session:
+            session.connect()
+            assert session.tls is not None and session.tls.pinned
+            session.login(DEFAULT_USER, DEFAULT_PASSWORD)
+            session.send(big.sender, big.recipients, big.raw)
+    assert server.held == []

@@ -136,6 +136,13 @@ class SmtpSession:
         if self.cancel is not None:
             threading.Thread(target=self._watch_cancel, name="smtp-cancel", daemon=True).start()
         try:
+            self._connect()
+        except BaseException:
+            self.close()  # also ends the cancel watcher
+            raise
+
+    def _connect(self) -> None:
+        try:
             self._open(make_tls_context(self.ca_file))
         except CertificateRejected as rejected:
             self._open(unverified_context())
@@ -190,7 +197,7 @@ class SmtpSession:
             if self.security is Security.STARTTLS:
                 self._start_tls(context)
         except BaseException:
-            self.close()
+            self._drop()  # not close(): connect() may try again (a pinned certificate), still cancellable
             raise
 
     def _silent_tls_port(self, sock: socket.socket) -> bool:
@@ -380,6 +387,9 @@ class SmtpSession:
 
     def close(self) -> None:
         self._closed.set()
+        self._drop()
+
+    def _drop(self) -> None:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
             smtp.close()
