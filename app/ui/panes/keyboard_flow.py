@@ -51,10 +51,10 @@ class KeyboardFlow(QObject):
                 return True
             if event.type() == QEvent.Type.KeyPress:
                 self.search_box.clear()
-                self._search_now()
+                self.message_list.search_now()
                 return True
         if event.type() == QEvent.Type.KeyPress and (key == Qt.Key.Key_Down or key in _ENTER):
-            self._search_now()
+            self.message_list.search_now()
             self.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
             if not self.message_list.selected_rows():
                 self.select_top()
@@ -70,13 +70,6 @@ class KeyboardFlow(QObject):
             self.select_top()
             return True
         return False
-
-    def _search_now(self) -> None:
-        """Run the pending search at once (the box waits SEARCH_DEBOUNCE_MS after each key)."""
-        timer = self.message_list.search_timer
-        if timer.isActive() or self.search_box.text() != self.message_list.inbox_model.search:
-            timer.stop()
-            self.message_list._search(self.search_box.text())  # its own slot, run now rather than later
 
     def select_top(self) -> None:
         if self.message_list.inbox_model.rowCount():

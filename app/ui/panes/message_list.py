@@ -160,6 +160,11 @@ class MessageList(QTableView):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
+    def search_now(self) -> None:
+        """Run the search the box holds at once, instead of after the pause (Enter, Down, Esc)."""
+        if self.search_timer.isActive() or self.search_box.text() != self.inbox_model.search:
+            self._search(self.search_box.text())
+
     def restore_header(self, settings: QSettings, key: str) -> None:
         header = self.horizontalHeader()
         state = settings.value(key)
