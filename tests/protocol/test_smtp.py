@@ -282,12 +282,12 @@ def test_cancel_still_works_on_a_link_trusted_by_pin(smtp_serve: SmtpFactory, ce
     cancel = CancelToken()
     big = chinese_message(attachments=[DraftAttachment("big.bin", bytes(range(256)) * 40_000)])
     threading.Thread(target=lambda: server.mid_data.wait(10) and cancel.cancel(), daemon=True).start()
-    with pytest.raises(Cancelled):
-        # A session timeout longer than the test's own: only the cancel can end this send.
-        with SmtpSession("localhost", server.port, Security.STARTTLS, timeout=3600, cancel=cancel,
-                         pinned_cert_sha256=caught.value.fingerprint_sha256) as session:
-            session.connect()
-            assert session.tls is not None and session.tls.pinned
-            session.login(DEFAULT_USER, DEFAULT_PASSWORD)
-            session.send(big.sender, big.recipients, big.raw)
+    # A session timeout longer than the test's own: only the cancel can end this send.
+    session = SmtpSession("localhost", server.port, Security.STARTTLS, timeout=3600, cancel=cancel,
+                          pinned_cert_sha256=caught.value.fingerprint_sha256)
+    with pytest.raises(Cancelled), session:
+        session.connect()
+        assert session.tls is not None and session.tls.pinned
+        session.login(DEFAULT_USER, DEFAULT_PASSWORD)
+        session.send(big.sender, big.recipients, big.raw)
     assert server.held == []
