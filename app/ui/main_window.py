@@ -39,6 +39,7 @@ from app.ui.fetch_outcomes import FetchOutcomes
 from app.ui.icons import application_icon
 from app.ui.language import apply_language
 from app.ui.mailbox_actions import MailboxActions
+from app.ui.operations import flags
 from app.ui.operations.runner import OperationRunner
 from app.ui.panes.folder_pane import FolderPane, Location
 from app.ui.panes.info_bar import InfoBar
@@ -104,7 +105,8 @@ class MainWindow(QMainWindow):
         # The parts that act.
         self.reader = Reader(self.preview, self.message_view, self.window_actions, self.operations, self.events,
                              self.settings, lambda: self.preferences, self)
-        self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences, self)
+        self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences,
+                                    lambda message_id: flags.mark_seen(self.operations, [message_id], True), self)
         self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
                                       self.window_actions, lambda: self.accounts, self.status.show_status, self,

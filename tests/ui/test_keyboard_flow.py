@@ -3,6 +3,7 @@ window of its own with Enter or a double click (item 3), with QTest key and mous
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +119,23 @@ def test_enter_opens_the_selected_message_in_its_own_window(
     assert opened.windowTitle() == summary.subject
     assert opened.preview.subject_label.text() == summary.subject
     assert_on_screen(opened)
+    opened.close()
+
+
+@pytest.mark.parametrize("mark_when_shown", [True, False])
+def test_a_message_opened_in_its_window_counts_as_read_as_the_preferences_say(
+        qtbot: QtBot, mailbox_window: Callable[..., MainWindow], mark_when_shown: bool) -> None:
+    window = mailbox_window()
+    window.preferences = dataclasses.replace(window.preferences, mark_read_when_shown=mark_when_shown,
+                                             mark_read_delay_seconds=30)
+    window.message_view.clearSelection()
+    message_id = window.inbox_model.message_id(3)
+    assert not window.inbox_model.summary(3).seen
+    opened = window.opener.open_row(3)
+    assert opened is not None
+    with qtbot.waitSignal(opened.preview.shown, timeout=10000):
+        pass
+    assert window.store.message(message_id).seen is mark_when_shown  # at once: it was asked for
     opened.close()
 
 

@@ -1,7 +1,9 @@
 """Opening stored messages in windows of their own: Enter or a double-click in the message list.
 
 The window is app/ui/widgets/message_window.py (the same viewer as the preview pane, sized to the
-screen); this keeps the open windows referenced until they close.
+screen); this keeps the open windows referenced until they close. A message opened this way has
+been asked for: it counts as read once its window shows it, when the Preferences mark shown
+messages read (without their delay).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ class MessageOpener(QObject):
     """Opens the messages of the list in windows; one instance per main window."""
 
     def __init__(self, message_list: MessageList, database_path: object, settings: QSettings,
-                 preferences: Callable[[], Preferences], parent: QWidget) -> None:
+                 preferences: Callable[[], Preferences], mark_read: Callable[[int], None], parent: QWidget) -> None:
         super().__init__(parent)
+        self.mark_read = mark_read
         self.message_list = message_list
         self.database_path = database_path
         self.settings = settings
@@ -51,9 +54,15 @@ class MessageOpener(QObject):
                                remote_content=self.preferences().remote_content,
                                database_path=self.database_path, summary=summary)
         self.windows.append(window)
+        window.preview.shown.connect(self._shown)
         window.destroyed.connect(lambda _object=None, window=window: self._forget(window))
         window.show()
         return window
+
+    @Slot(int)
+    def _shown(self, message_id: int) -> None:
+        if self.preferences().mark_read_when_shown:
+            self.mark_read(message_id)
 
     def _forget(self, window: MessageWindow) -> None:
         if window in self.windows:
