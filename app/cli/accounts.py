@@ -99,6 +99,8 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
         print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
               f"{saved.security.value}, {_describe_policy(saved.policy)}; {_describe_smtp(saved)})")
         return EXIT_OK
+    if action == "smtp":
+        return _set_smtp(store, store.account(arguments.name), arguments)
     if action == "list":
         for account in store.accounts():
             print(f"{account.name}\t{account.user}@{account.host}:{account.effective_port}\t"
@@ -119,6 +121,22 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
             return _test_smtp(store.account(arguments.name), arguments.password_stdin)
         return _test_account(store, store.account(arguments.name), arguments.password_stdin)
     raise ConfigError(f"unknown account action {action!r}")
+
+
+def _set_smtp(store: Store, account: Account, arguments: argparse.Namespace) -> int:
+    """``account smtp NAME``: give an existing account (one from before sending, say) its SMTP server."""
+    arguments.email, arguments.user = account.email, account.user
+    smtp = _smtp_from_arguments(arguments)
+    if smtp is None:
+        raise ConfigError(f"no SMTP preset is known for {account.email or account.user}: give --smtp-host "
+                          "(and --smtp-port, --smtp-security if they differ from 465 with SSL/TLS)")
+    updated = dataclasses.replace(account, smtp=smtp)
+    smtp_password = None
+    if smtp.separate_password and account.remember_password:
+        smtp_password = read_password(True, "")
+    save_account(store, updated, None, previous=account, smtp_secret=smtp_password)
+    print(f"{account.name} {_describe_smtp(updated)}")
+    return EXIT_OK
 
 
 def _describe_smtp(account: Account) -> str:
@@ -169,7 +187,7 @@ def _test_smtp(account: Account, password_from_stdin: bool) -> int:
     from app.core.send.check import check_smtp
 
     if account.smtp is None:
-        raise ConfigError(f"{account.name} has no SMTP server: add the account again with --smtp-host")
+        raise ConfigError(f"{account.name} has no SMTP server: set one with 'poplark account smtp {account.name}'")
     smtp = account.smtp
     report = check_smtp(account, smtp_password_for(account, password_from_stdin))
     print(f"SMTP server: {smtp.host}:{smtp.effective_port} ({smtp.security.value})")

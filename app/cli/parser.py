@@ -11,6 +11,16 @@ from app.cli.sending import add_send_commands
 from app.core.model import Security
 
 
+def _add_smtp_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--smtp-host", metavar="HOST",
+                        help="SMTP server for sending (default: the provider's, when the address is known)")
+    parser.add_argument("--smtp-port", type=int, default=0, metavar="PORT", help="default: 465 for tls, 587 otherwise")
+    parser.add_argument("--smtp-security", choices=[s.value for s in Security], default=None)
+    parser.add_argument("--smtp-user", metavar="USER", help="default: the POP3 user")
+    parser.add_argument("--smtp-password-stdin", action="store_true",
+                        help="the SMTP password differs from the POP3 one: read it from a line of standard input")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="poplark", description="Poplark POP3 mail client (headless commands).")
     parser.add_argument("--profile", metavar="DIR",
@@ -44,14 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--no-pipelining", action="store_true", help="never pipeline commands with this server")
     add.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                      help="give up on a silent server after this long")
-    add.add_argument("--smtp-host", metavar="HOST",
-                     help="SMTP server for sending (default: the provider's, when the address is known)")
-    add.add_argument("--smtp-port", type=int, default=0, metavar="PORT",
-                     help="default: 465 for tls, 587 otherwise")
-    add.add_argument("--smtp-security", choices=[s.value for s in Security], default=None)
-    add.add_argument("--smtp-user", metavar="USER", help="default: the POP3 user")
-    add.add_argument("--smtp-password-stdin", action="store_true",
-                     help="the SMTP password differs from the POP3 one: read it from the next line of standard input")
+    _add_smtp_options(add)
+    smtp = account_commands.add_parser(
+        "smtp", help="set how an account sends (its SMTP server); without --smtp-host, the provider's")
+    smtp.add_argument("name")
+    _add_smtp_options(smtp)
     account_commands.add_parser("list", help="list accounts")
     remove = account_commands.add_parser("remove", help="remove an account, its messages and its stored password")
     remove.add_argument("name")

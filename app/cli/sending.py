@@ -90,6 +90,9 @@ def command_reply(store: Store, profile: Profile, arguments: argparse.Namespace)
 def _queue_and_send(store: Store, profile: Profile, account: Account, built: BuiltMessage,
                     arguments: argparse.Namespace) -> int:
     assert account.id is not None
+    if account.smtp is None and not arguments.queue_only:
+        raise ConfigError(f"{account.name} has no SMTP server, so nothing was queued: set one with 'poplark "
+                          f"account smtp {account.name}' (the provider's, or --smtp-host), then send again")
     outbox_id = store.queue(account.id, built.raw, built.sender, built.recipients,
                             subject=_subject_of(built.raw), message_id=built.message_id)
     if arguments.queue_only:

@@ -213,3 +213,26 @@ def test_reply_quotes_the_stored_message_and_threads(cli: Cli, server: FakeSmtpS
     assert view.plain_text is not None
     assert view.plain_text.startswith("好的，我会参加。\n\n在 2026年12月1日 ")
     assert "，张三 写道：\n> 明天开会。" in view.plain_text
+
+
+def test_an_account_from_before_sending_gets_its_smtp_server(cli: Cli, server: FakeSmtpServer) -> None:
+    added = cli.run("account", "add", "old", "--host", "127.0.0.1", "--port", "1", "--user", "bob",
+                    "--email", "bob@example.org", "--ca-file", str(cli.certificates.ca_pem), "--password-stdin",
+                    input_text=DEFAULT_PASSWORD + "\n")
+    assert added.returncode == EXIT_OK and "no SMTP server: cannot send" in added.stdout
+    refused = cli.run("send", "--account", "old", "--to", "x@example.com", "--subject", "s", "--body-file", "-",
+                      input_text="x\n")
+    assert refused.returncode == EXIT_FAILED and "poplark account smtp old" in refused.stderr
+    assert cli.outbox() == []  # nothing was queued
+    unknown = cli.run("account", "smtp", "old")
+    assert unknown.returncode == EXIT_FAILED and "--smtp-host" in unknown.stderr
+    set_ = cli.run("account", "smtp", "old", "--smtp-host", "localhost", "--smtp-port", str(server.port),
+                   "--smtp-security", "tls", "--smtp-user", DEFAULT_USER, "--smtp-password-stdin",
+                   input_text=DEFAULT_PASSWORD + "\n")
+    assert set_.returncode == EXIT_OK and f"old sends via localhost:{server.port} tls" in set_.stdout
+    sent = cli.run("send", "--account", "old", "--to", "x@example.com", "--subject", "s", "--body-file", "-",
+                   input_text="x\n")
+    assert sent.returncode == EXIT_OK, sent.stderr
+    assert server.received[0].rcpt_tos == ["x@example.com"]
+    preset = cli.run("account", "add", "qq", "--host", "pop.qq.com", "--user", "12345@qq.com", "--no-store-password")
+    assert preset.returncode == EXIT_OK and "sends via smtp.qq.com:465 tls" in preset.stdout

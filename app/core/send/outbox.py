@@ -100,7 +100,7 @@ def send_queued(store: Store, account: Account, password: str, lock_directory: P
             from app.core.errors import ConfigError
 
             raise ConfigError(f"{account.name} has no SMTP server: set one in the account settings (poplark "
-                              "account add --smtp-host), then send from the outbox")
+                              f"account smtp {account.name}), then send from the outbox")
         session = session_factory(account, account.smtp, cancel)
         try:
             session.connect()
