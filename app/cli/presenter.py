@@ -64,7 +64,7 @@ def describe_error(error: PoplarkError) -> str:
         if not error.fingerprint_sha256:
             return f"{text}. Check the port and security setting"
         return (f"{text}. If you trust this server, check its certificate with "
-                "'poplark account test NAME' and ask your provider")
+                f"'{error.test_command}' and ask your provider")
     if isinstance(error, ServerTimeout):
         return (f"{text}. Mail received so far is kept and nothing unsaved was deleted; run the fetch "
                 "again later, and if this keeps happening, check the network connection")

@@ -34,6 +34,18 @@ class AuthError(PoplarkError):
     mechanism: str = ""
 
 
+class TokenRejected(AuthError):
+    """The server refused an OAuth2 access token (RFC 7628 "invalid_token", Google's "401"): it
+    expired or is not valid. A fresh token from the refresh token is tried once before the user
+    is asked for anything (``app/core/oauth/tokens.py``)."""
+
+
+class SignInAgain(AuthError):
+    """The OAuth2 grant is gone: the provider revoked the refresh token, it expired, or it does not
+    cover mail (RFC 7628 "insufficient_scope"). Only a new sign-in in the browser fixes it, so the
+    account waits in a "sign in again" state (``poplark account authorize NAME``)."""
+
+
 class MailboxBusy(PoplarkError):
     """[IN-USE] or [LOGIN-DELAY]: another client holds the mailbox, or we checked too soon.
 
@@ -55,6 +67,9 @@ class TlsError(PoplarkError):
     ``fingerprint_sha256`` is the SHA-256 of the rejected certificate when it could be read, so
     the user can compare it and choose to trust that exact certificate (a pin).
     """
+
+    #: The command that shows the certificate (the SMTP kinds add --smtp).
+    test_command: str = "poplark account test NAME"
 
     def __init__(self, message: str, *, server_text: str = "", fingerprint_sha256: str = "",
                  subject: str = "") -> None:

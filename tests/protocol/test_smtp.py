@@ -114,6 +114,9 @@ def test_an_untrusted_certificate_is_refused_with_its_fingerprint_then_trusted_b
         session.connect()
     fingerprint = caught.value.fingerprint_sha256
     assert len(fingerprint) == 64 and server.logins == []
+    from app.cli.presenter import describe_error
+
+    assert "'poplark account test NAME --smtp'" in describe_error(caught.value)
     pinned = SmtpSession("localhost", server.port, Security.TLS, timeout=5, pinned_cert_sha256=fingerprint)
     with pinned:
         pinned.connect()

@@ -14,6 +14,7 @@ from app.core.errors import (
     PoplarkError,
     StartTlsUnavailable,
     TemporaryServerError,
+    TlsError,
     TlsPortWithoutTls,
 )
 
@@ -45,6 +46,12 @@ class SmtpStartTlsUnavailable(StartTlsUnavailable):
     clear text instead; the fix is SSL/TLS on port 465."""
 
     tls_port = 465
+
+
+class SmtpCertificateRejected(TlsError):
+    """The SMTP server's certificate is not trusted (its fingerprint kept, as for POP3)."""
+
+    test_command = "poplark account test NAME --smtp"
 
 
 class SmtpNotTlsPort(NotTlsPort):

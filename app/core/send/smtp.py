@@ -37,7 +37,6 @@ from app.core.errors import (
     NotTlsPort,
     PermanentServerError,
     ServerTimeout,
-    TlsError,
 )
 from app.core.model import Security
 from app.core.pop3.connection import (
@@ -55,6 +54,7 @@ from app.core.send.replies import (
     DeliveryUnknown,
     RecipientsDeferred,
     RecipientsRefused,
+    SmtpCertificateRejected,
     SmtpNotTlsPort,
     SmtpStartTlsUnavailable,
     SmtpTlsPortWithoutTls,
@@ -153,8 +153,8 @@ class SmtpSession:
             fingerprint, subject = self.tls.fingerprint_sha256, self.tls.subject
             self.close()
             changed = " and it is not the certificate you chose to trust" if self.pinned_cert_sha256 else ""
-            raise TlsError(f"the SMTP server's certificate is not trusted: {rejected.reason}{changed}",
-                           fingerprint_sha256=fingerprint, subject=subject) from None
+            raise SmtpCertificateRejected(f"the SMTP server's certificate is not trusted: {rejected.reason}{changed}",
+                                          fingerprint_sha256=fingerprint, subject=subject) from None
 
     def _watch_cancel(self) -> None:
         assert self.cancel is not None
