@@ -237,3 +237,23 @@ def test_a_non_ascii_mailbox_makes_a_utf8_message() -> None:
     assert "To: 张三 <用户@xn--fsqu00a.xn--fiqs8s>" in head and "Subject: 你好" in head
     assert parse_message(built.raw).to == "张三 <用户@xn--fsqu00a.xn--fiqs8s>"
     assert not build_message(Draft(from_address="me@example.org", to=["a@例子.中国"], text="x")).smtputf8
+
+
+def test_pasted_images_travel_inline_with_the_html_and_come_back_with_the_draft() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    draft = Draft(from_address="me@example.org", to=["a@example.com"], subject="图", text="see the image",
+                  html='<p>see <img src="cid:paste1@poplark"></p>',
+                  attachments=[DraftAttachment("报告.pdf", b"%PDF"),
+                               DraftAttachment("paste1.png", png, "image/png", content_id="paste1@poplark")])
+    raw = build_message(draft, for_draft=True).raw
+    assert raw.count(b"MIME-Version:") == 1
+    assert b"Content-Type: multipart/related" in raw and b"Content-ID: <paste1@poplark>" in raw
+    view = parse_message(raw)
+    assert [attachment.filename for attachment in view.attachments] == ["报告.pdf"]
+    assert part_payload(raw, view.inline_parts["paste1@poplark"])[0] == png
+    again = reopen_draft(raw)
+    assert again.html is not None and "cid:paste1@poplark" in again.html
+    assert [(a.data, a.content_id, a.mime_type) for a in again.attachments] == [
+        (b"%PDF", "", "application/pdf"), (png, "paste1@poplark", "image/png")]
+    # Rebuilt from the reopened draft: the same structure again.
+    assert parse_message(build_message(again).raw).inline_parts.keys() == {"paste1@poplark"}

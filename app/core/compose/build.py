@@ -81,9 +81,13 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
     message["User-Agent"] = f"Poplark/{__version__}"
     _set_body(message, draft)
     for attachment in draft.attachments:
-        _attach(message, attachment)
+        if not (attachment.content_id and draft.html is not None):
+            _attach(message, attachment)
     if draft.forwarded is not None:
         _attach_message(message, draft.forwarded, draft.forwarded_name)
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]  # the email package puts one in some parts; only the top needs it
     raw = message.as_bytes(policy=policy)
     recipients = _unique([address.addr_spec for address in (*to, *cc, *bcc)])
     return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients,
@@ -161,8 +165,17 @@ def _set_body(message: EmailMessage, draft: Draft) -> None:
         text = flow(text)
         parameters = {"format": "flowed"}
     message.set_content(text, subtype="plain", charset="utf-8", params=parameters)
-    if draft.html is not None:
-        message.add_alternative(draft.html, subtype="html", charset="utf-8")
+    if draft.html is None:
+        return
+    message.add_alternative(draft.html, subtype="html", charset="utf-8")
+    html = message.get_body(("html",))
+    assert isinstance(html, EmailMessage)
+    for image in (attachment for attachment in draft.attachments if attachment.content_id):
+        # multipart/related around the HTML: the images it shows by cid: travel with it.
+        maintype, _, subtype = image.mime_type.partition("/")
+        html.add_related(image.data, maintype=maintype or "application", subtype=subtype or "octet-stream",
+                         cid=f"<{single_line(image.content_id).strip('<>')}>", disposition="inline",
+                         filename=single_line(image.filename) or "image")
 
 
 def flow(text: str, width: int = FLOWED_WIDTH) -> str:
@@ -203,7 +216,6 @@ def _attach(message: EmailMessage, attachment: DraftAttachment) -> None:
     assert isinstance(parts, list)
     part = parts[-1]
     assert isinstance(part, EmailMessage)
-    del part["MIME-Version"]  # add_attachment() puts one in every part; only the top needs it
     _add_legacy_name(part, filename, f"{maintype}/{subtype}")
 
 

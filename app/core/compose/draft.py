@@ -19,6 +19,9 @@ class DraftAttachment:
     data: bytes
     #: Empty: guessed from the file name (application/octet-stream when unknown).
     content_type: str = ""
+    #: For an image the HTML shows as ``cid:<content_id>`` (a pasted image): sent inline beside
+    #: the HTML (multipart/related), not as an attachment. Without <>.
+    content_id: str = ""
 
     @property
     def mime_type(self) -> str:

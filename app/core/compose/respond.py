@@ -85,7 +85,7 @@ def _reopen(raw: bytes, *, keep_thread: bool) -> Draft:
         to=[_format(pair) for pair in headers.pairs("to")], cc=[_format(pair) for pair in headers.pairs("cc")],
         bcc=[_format(pair) for pair in headers.pairs("bcc")] if keep_thread else [],
         subject=view.subject, text=view.plain_text if view.plain_text is not None else _text(view),
-        html=view.html, attachments=attachments_of(raw, view))
+        html=view.html, attachments=attachments_of(raw, view) + _inline_images(raw, view))
     if keep_thread:
         draft.in_reply_to = _first_id(headers.text("in-reply-to"))
         draft.references = _MESSAGE_ID.findall(headers.text("references"))
@@ -101,6 +101,21 @@ def attachments_of(raw: bytes, view: MessageView | None = None) -> list[DraftAtt
         data, _ = payloads.get(attachment.part_index, (b"", ""))
         content_type = "application/octet-stream" if attachment.is_message else attachment.content_type
         found.append(DraftAttachment(filename=attachment.filename, data=data, content_type=content_type))
+    return found
+
+
+def _inline_images(raw: bytes, view: MessageView) -> list[DraftAttachment]:
+    """The parts the HTML shows by cid: (pasted images), kept with their Content-ID."""
+    if view.html is None or not view.inline_parts:
+        return []
+    listed = {attachment.part_index for attachment in view.attachments}
+    wanted = {content_id: index for content_id, index in view.inline_parts.items() if index not in listed}
+    payloads = part_payloads(raw, list(wanted.values()))
+    found: list[DraftAttachment] = []
+    for content_id, index in wanted.items():
+        data, content_type = payloads.get(index, (b"", ""))
+        found.append(DraftAttachment(filename=f"{content_id.split('@')[0] or 'image'}", data=data,
+                                     content_type=content_type, content_id=content_id))
     return found
 
 
