@@ -5,7 +5,8 @@ Modes: ``plain``, ``starttls`` (STARTTLS offered and required before AUTH) and `
 TLS), with the test CA's certificates (tests/fakes/certs.py). AUTH PLAIN and LOGIN against one user.
 Faults, set on :class:`Faults` before or during a test:
 
-- ``mail_reply`` / ``rcpt_replies`` / ``data_reply``: a reply instead of 250 (e.g. "451 4.3.0 later");
+- ``greeting_reply``, ``auth_reply``, ``mail_reply`` / ``rcpt_replies`` / ``data_command_reply`` /
+  ``data_reply``: a reply instead of the good one at that step (e.g. "451 4.3.0 later");
 - ``size_limit``: the SIZE the server announces and enforces;
 - ``hold_data``: the whole message arrived (after the final dot) and the reply is held until the
   event is set, so a test can kill the sender in the "may have been sent" window;
@@ -51,6 +52,12 @@ class Faults:
     no_starttls: bool = False
     #: Offer SMTPUTF8 (RFC 6531): addresses with non-ASCII letters before the @.
     smtputf8: bool = True
+    #: Instead of "220 ...": the greeting, after which the server hangs up (e.g. "554 no service").
+    greeting_reply: str | None = None
+    #: The answer to any AUTH, whatever the password (e.g. "454 4.7.0 try later").
+    auth_reply: str | None = None
+    #: The answer to the DATA command instead of 354.
+    data_command_reply: str | None = None
     #: Seconds the server takes to answer the final dot (as a real one scanning for viruses does).
     data_reply_delay: float = 0.0
 
@@ -124,8 +131,20 @@ class _Smtp(SMTP):
             return
         await super().smtp_STARTTLS(arg)
 
+    async def _handle_client(self) -> None:
+        reply = self.fake.faults.greeting_reply
+        if reply is None:
+            await super()._handle_client()
+            return
+        await self.push(reply)
+        assert self.transport is not None
+        self.transport.close()
+
     async def smtp_DATA(self, arg: str) -> None:
         faults = self.fake.faults
+        if faults.data_command_reply and self.envelope and self.envelope.rcpt_tos:
+            await self.push(faults.data_command_reply)
+            return
         if not (faults.drop_mid_data or faults.stall_mid_data) or not self.envelope or not self.envelope.rcpt_tos:
             await super().smtp_DATA(arg)
             return
@@ -166,6 +185,8 @@ class FakeSmtpServer:
         self._server: asyncio.AbstractServer | None = None
 
     def _authenticate(self, server: SMTP, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if self.faults.auth_reply:
+            return AuthResult(success=False, handled=False, message=self.faults.auth_reply)
         ok = (isinstance(data, LoginPassword) and data.login.decode("utf-8") == self.user
               and data.password.decode("utf-8") == self.password)
         if ok:

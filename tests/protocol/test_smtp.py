@@ -160,6 +160,11 @@ def test_a_recipient_deferred_is_temporary(smtp_serve: SmtpFactory, certificates
 
 
 @pytest.mark.parametrize(("faults", "kind"), [
+    ({"greeting_reply": "554 5.3.2 no service for you"}, PermanentServerError),
+    ({"greeting_reply": "421 4.3.2 too busy, come back later"}, ServiceClosing),
+    ({"auth_reply": "454 4.7.0 temporary authentication failure"}, TemporaryServerError),
+    ({"data_command_reply": "451 4.3.0 local error in processing"}, TemporaryServerError),
+    ({"data_command_reply": "554 5.5.1 no valid recipients"}, PermanentServerError),
     ({"mail_reply": "451 4.3.0 try again later"}, TemporaryServerError),
     ({"mail_reply": "421 4.3.2 shutting down"}, ServiceClosing),
     ({"mail_reply": "553 5.7.1 sender not allowed"}, PermanentServerError),
