@@ -20,6 +20,7 @@ from app.core.errors import (
     OutOfStep,
     PoplarkError,
     ServerTimeout,
+    SignInAgain,
     StartTlsUnavailable,
     StoreBusy,
     StoreChanged,
@@ -31,6 +32,7 @@ from app.core.errors import (
     TemporaryServerError,
     TlsError,
     TlsPortWithoutTls,
+    TokenRejected,
 )
 from app.core.fingerprint import format_fingerprint
 from app.core.providers import needs_authorization_code
@@ -45,6 +47,12 @@ EXIT_CANCELLED = 130
 def describe_error(error: PoplarkError) -> str:
     """One line: what happened and what to do next."""
     text = str(error)
+    if isinstance(error, SignInAgain):
+        return f"login failed: {text}. Sign in again with 'poplark account authorize NAME'"
+    if isinstance(error, TokenRejected):
+        return (f"login failed: {text}. A fresh token was refused too: check the user name (the full "
+                "address) and that POP is switched on for the account, then sign in again with "
+                "'poplark account authorize NAME'")
     if isinstance(error, AuthError):
         if needs_authorization_code(error.host) and error.mechanism != "APOP":
             return (f"login failed: {text}. Check the user name and password; QQ, 163 and 126 need an "

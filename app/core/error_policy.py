@@ -52,6 +52,8 @@ class Recovery(enum.Enum):
 #: ConnectError, NoSecureStorage a CredentialsError) inherit it on purpose.
 POLICY: tuple[tuple[type[BaseException], Recovery], ...] = (
     (Cancelled, Recovery.SILENT),
+    # TokenRejected is retried once with a refreshed token before it gets here; SignInAgain needs
+    # the browser. Both are AuthErrors on purpose: only the user can fix them.
     (AuthError, Recovery.ASK_USER),
     (CredentialsError, Recovery.ASK_USER),
     (TlsError, Recovery.ASK_USER),

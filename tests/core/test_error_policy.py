@@ -15,6 +15,8 @@ from tests.conftest import error_vocabulary
 EXPECTED: dict[type[BaseException], Recovery] = {
     errors.Cancelled: Recovery.SILENT,
     errors.AuthError: Recovery.ASK_USER,
+    errors.TokenRejected: Recovery.ASK_USER,
+    errors.SignInAgain: Recovery.ASK_USER,
     errors.CredentialsError: Recovery.ASK_USER,
     errors.NoSecureStorage: Recovery.ASK_USER,
     errors.TlsError: Recovery.ASK_USER,

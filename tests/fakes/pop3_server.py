@@ -1,8 +1,9 @@
 """A fake POP3 server for protocol tests: real sockets on loopback, scriptable faults.
 
 It speaks enough of RFC 1939 (POP3), RFC 2449 (CAPA, response codes, PIPELINING), RFC 2595 (STLS),
-RFC 3206 ([SYS/*] and [AUTH] codes) and RFC 5034 (AUTH PLAIN and LOGIN) to exercise a client end to
-end, and it can be told to misbehave in the ways real servers do (see :class:`Faults`).
+RFC 3206 ([SYS/*] and [AUTH] codes) and RFC 5034 (AUTH PLAIN and LOGIN; XOAUTH2 and OAUTHBEARER,
+RFC 7628, when given a ``token_checker``) to exercise a client end to end, and it can be told to
+misbehave in the ways real servers do (see :class:`Faults`).
 
 Typical use::
 
@@ -43,6 +44,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal, NoReturn
+
+from tests.fakes.oauth_sasl import OAUTH_MECHANISMS, TokenChecker, error_challenge, parse_bearer_message
 
 SecurityMode = Literal["plain", "stls", "tls"]
 
@@ -637,7 +640,7 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
             capabilities += ["USER", "RESP-CODES", "AUTH-RESP-CODE"]
             if self.server.pipelining or faults.out_of_step_pipelining:
                 capabilities.append("PIPELINING")
-            capabilities.append("SASL " + " ".join(_SASL_MECHANISMS))
+            capabilities.append("SASL " + " ".join(self.server.sasl_mechanisms))
             if faults.login_delay is not None:
                 capabilities.append(f"LOGIN-DELAY {faults.login_delay}")
             if faults.expire is not None:
@@ -720,7 +723,7 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
     def cmd_AUTH(self, argument: bytes) -> None:
         if not argument:
             # Without a mechanism many servers list what they support (the RFC 1734 habit).
-            self._write_multiline("+OK Supported mechanisms follow", _SASL_MECHANISMS)
+            self._write_multiline("+OK Supported mechanisms follow", self.server.sasl_mechanisms)
             return
         mechanism_bytes, _, initial_response = argument.partition(b" ")
         mechanism = mechanism_bytes.decode("latin-1").upper()
@@ -728,6 +731,8 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
             self._auth_plain(initial_response)
         elif mechanism == "LOGIN":
             self._auth_login(initial_response)
+        elif mechanism in OAUTH_MECHANISMS and self.server.token_checker is not None:
+            self._auth_bearer(mechanism, initial_response)
         else:
             self._write_line("-ERR Unsupported authentication mechanism")
 
@@ -754,6 +759,33 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         if password is None:
             return
         self._finish_login(self._credentials_match(user, password))
+
+    def _auth_bearer(self, mechanism: str, initial_response: bytes) -> None:
+        # XOAUTH2 and OAUTHBEARER: one response with the token. A refused token gets the JSON
+        # error challenge (unless the server is told to answer like Microsoft's, with a bare -ERR),
+        # the client's dummy response to it, then the failure reply.
+        server = self.server
+        assert server.token_checker is not None
+        if initial_response and server.oauth_two_line_only:
+            self._write_line("-ERR Send the token after the continuation, not on the AUTH line")
+            return
+        payload = self._sasl_response(initial_response, challenge=b"")
+        if payload is None:
+            return
+        login = parse_bearer_message(mechanism, payload)
+        if login is None:
+            self._write_line("-ERR [AUTH] Malformed OAuth2 message")
+            return
+        verdict = server.token_checker(login.user, login.token)
+        if verdict is None and login.user == server.user:
+            self._finish_login(True)
+            return
+        if server.oauth_json_errors:
+            challenge = error_challenge(verdict or "invalid_token", server.oauth_scope)
+            self._write(b"+ " + base64.b64encode(challenge) + b"\r\n")
+            self._flush()
+            server.oauth_error_acks.append(self._read_continuation())
+        self._write_line(server.auth_failure_reply)
 
     def _sasl_response(self, initial_response: bytes, challenge: bytes) -> bytes | None:
         """Return the client's decoded response, or None after writing the -ERR that ends AUTH.
@@ -962,7 +994,9 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
     once unavailable). ``greeting_timestamp`` is the APOP timestamp in the greeting; None leaves it
     out and disables APOP, and a malformed one such as "<abc>" tests a client's strict check.
     With ``exclusive`` a second concurrent login gets "-ERR [IN-USE]" (RFC 2449 §8). With
-    ``shared_uidls`` two messages may have one UIDL, as popa3d gives them.
+    ``shared_uidls`` two messages may have one UIDL, as popa3d gives them. ``token_checker``
+    offers XOAUTH2 and OAUTHBEARER; ``oauth_two_line_only`` refuses the token on the AUTH line and
+    ``oauth_json_errors=False`` refuses a token with a bare -ERR (both as Microsoft's server).
     """
 
     daemon_threads = True
@@ -989,6 +1023,10 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
         handler_timeout: float = DEFAULT_HANDLER_TIMEOUT_SECONDS,
         in_use_wait_seconds: float = DEFAULT_IN_USE_WAIT_SECONDS,
         shared_uidls: bool = False,
+        token_checker: TokenChecker | None = None,
+        oauth_two_line_only: bool = False,
+        oauth_json_errors: bool = True,
+        oauth_scope: str = "https://mail.example/pop",
     ) -> None:
         if mode not in ("plain", "stls", "tls"):
             raise ValueError(f"unknown mode {mode!r}")
@@ -1011,6 +1049,14 @@ class FakePop3Server(socketserver.ThreadingTCPServer):
         self.auth_failure_reply = auth_failure_reply
         self.handler_timeout = handler_timeout
         self.in_use_wait_seconds = in_use_wait_seconds
+        # XOAUTH2 and OAUTHBEARER are offered only with a token checker (tests/fakes/oauth_sasl.py).
+        self.token_checker = token_checker
+        self.oauth_two_line_only = oauth_two_line_only
+        self.oauth_json_errors = oauth_json_errors
+        self.oauth_scope = oauth_scope
+        #: The client's answers to the JSON error challenge, for tests to check.
+        self.oauth_error_acks: list[bytes] = []
+        self.sasl_mechanisms = _SASL_MECHANISMS + (OAUTH_MECHANISMS if token_checker is not None else ())
         self.mailbox = Mailbox()
         self.mailbox.shared_uidls = shared_uidls
         for index, raw in enumerate(messages):

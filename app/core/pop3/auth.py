@@ -1,7 +1,7 @@
 """Logging in: the secret, one class per login mechanism, and the pure choice between them.
 
-A :class:`Secret` is what the user proves themselves with: a password today, an OAuth2 access
-token when XOAUTH2 and OAUTHBEARER arrive (issue 17). Each :class:`Mechanism` says which kinds of
+A :class:`Secret` is what the user proves themselves with: a password, or an OAuth2 access token
+that XOAUTH2 and OAUTHBEARER (RFC 7628) send. Each :class:`Mechanism` says which kinds of
 secret it can send and whether it exposes the secret to anyone who reads the link, and runs its own
 exchange over the session's :class:`~app.core.pop3.wire.Wire`. :func:`choose_mechanism` decides,
 with no I/O, from what the server offers, the account's settings and the kind of secret.
@@ -21,7 +21,15 @@ from enum import Enum
 from hashlib import md5
 from typing import ClassVar
 
-from app.core.errors import AuthError, ConfigError, ProtocolError
+from app.core.errors import AuthError, ConfigError, PoplarkError, ProtocolError
+from app.core.oauth.sasl import (
+    OAUTHBEARER_ERROR_ACK,
+    XOAUTH2_ERROR_ACK,
+    failure_error,
+    oauthbearer_message,
+    parse_failure,
+    xoauth2_message,
+)
 from app.core.pop3.capabilities import Capabilities
 from app.core.pop3.responses import Status, error_for, parse_status
 from app.core.pop3.wire import MAX_COMMAND_OCTETS, Wire
@@ -35,8 +43,7 @@ class SecretKind(Enum):
     """What a secret is; the value names it in sentences ("refusing to send the password ...")."""
 
     PASSWORD = "password"
-    #: An OAuth2 access token (RFC 6750). No mechanism takes one yet: XOAUTH2 and OAUTHBEARER
-    #: (RFC 7628) will, with issue 17.
+    #: An OAuth2 access token (RFC 6750), sent by XOAUTH2 or OAUTHBEARER (RFC 7628).
     BEARER_TOKEN = "access token"
 
 
@@ -50,6 +57,10 @@ class Secret:
     @classmethod
     def password(cls, text: str) -> Secret:
         return cls(SecretKind.PASSWORD, text)
+
+    @classmethod
+    def bearer_token(cls, token: str) -> Secret:
+        return cls(SecretKind.BEARER_TOKEN, token)
 
 
 def as_secret(secret: str | Secret) -> Secret:
@@ -125,6 +136,14 @@ class SaslMechanism(Mechanism):
     def exchange(self, wire: Wire, user: str, secret: Secret) -> Status:
         return sasl_exchange(wire, self, user, secret)
 
+    def sends_initial_response(self) -> bool:
+        """Whether the first response goes on the AUTH line (when it fits there)."""
+        return self.initial_response
+
+    def failure(self, error: PoplarkError) -> PoplarkError:
+        """The error for a failed exchange; ``error`` is what the -ERR line alone says."""
+        return error
+
 
 @dataclass(frozen=True)
 class Plain(SaslMechanism):
@@ -159,22 +178,89 @@ class Login(SaslMechanism):
         return None
 
 
+@dataclass
+class _BearerMechanism(SaslMechanism):
+    """An OAuth2 mechanism: the token in one response; an error challenge answered with a dummy
+    response and decoded into the error (:mod:`app.core.oauth.sasl`).
+
+    ``two_line``: send "AUTH name", then the response after the server's "+", even when it would
+    fit on the AUTH line; Microsoft's POP3 server documents only that form. Instances live for one
+    login: the error challenge is kept on them between :meth:`respond` and :meth:`failure`.
+    """
+
+    secret_kinds: ClassVar[frozenset[SecretKind]] = frozenset({SecretKind.BEARER_TOKEN})
+    #: A bearer token replays like a password for as long as it lives.
+    exposes_secret: ClassVar[bool] = True
+    #: The answer to the server's error challenge.
+    error_ack: ClassVar[bytes]
+    two_line: bool = False
+    error_challenge: bytes | None = field(default=None, repr=False)
+
+    @abstractmethod
+    def message(self, user: str, token: str) -> bytes:
+        """The one response that carries the token."""
+
+    def sends_initial_response(self) -> bool:
+        return not self.two_line
+
+    def respond(self, user: str, secret: Secret, step: int, challenge: bytes) -> bytes | None:
+        if step == 0:
+            return self.message(user, secret.value)
+        if step == 1:
+            # The only challenge after the token is the JSON error; the dummy answer lets the
+            # server finish with its -ERR.
+            self.error_challenge = challenge
+            return self.error_ack
+        return None
+
+    def failure(self, error: PoplarkError) -> PoplarkError:
+        if self.error_challenge is None and not isinstance(error, AuthError):
+            # No JSON, and [SYS/TEMP], [IN-USE] or the like: nothing was said about the token.
+            return error
+        # The JSON error is definitive, whatever response code (or none) the -ERR carries.
+        parsed = parse_failure(self.error_challenge) if self.error_challenge is not None else None
+        return failure_error(parsed, error.server_text)
+
+
+@dataclass
+class XOAuth2(_BearerMechanism):
+    """Google's XOAUTH2, which Microsoft's servers take too."""
+
+    name: ClassVar[str] = "XOAUTH2"
+    error_ack: ClassVar[bytes] = XOAUTH2_ERROR_ACK
+
+    def message(self, user: str, token: str) -> bytes:
+        return xoauth2_message(user, token)
+
+
+@dataclass
+class OAuthBearer(_BearerMechanism):
+    """OAUTHBEARER (RFC 7628), the standard one (Dovecot, Gmail)."""
+
+    name: ClassVar[str] = "OAUTHBEARER"
+    error_ack: ClassVar[bytes] = OAUTHBEARER_ERROR_ACK
+
+    def message(self, user: str, token: str) -> bytes:
+        return oauthbearer_message(user, token)
+
+
 #: SASL mechanisms, most preferred first: the first that the server offers (CAPA's SASL line)
-#: and that can send the secret is used. XOAUTH2 and OAUTHBEARER go at the front (issue 17): they
-#: take only tokens, so a password still picks PLAIN.
-SASL_PREFERENCE: tuple[type[SaslMechanism], ...] = (Plain, Login)
+#: and that can send the secret is used. The token mechanisms come first, and take only tokens,
+#: so a password still picks PLAIN; the standard OAUTHBEARER before XOAUTH2.
+SASL_PREFERENCE: tuple[type[SaslMechanism], ...] = (OAuthBearer, XOAuth2, Plain, Login)
 
 
 def choose_mechanism(capabilities: Capabilities, secret_kind: SecretKind, *, encrypted: bool,
                      apop_timestamp: bytes | None, use_apop: bool,
-                     allow_insecure_auth: bool) -> Mechanism:
+                     allow_insecure_auth: bool, two_line: bool = False) -> Mechanism:
     """The mechanism to log in with. Pure: table-tested in ``tests/core/test_auth_choice.py``.
 
     Order: APOP when the user switched it on (it takes a password only); then the SASL
     mechanisms of :data:`SASL_PREFERENCE` that the server offers; then USER/PASS, which every
     RFC 1939 server has. Raises :class:`ConfigError` for APOP without a valid timestamp in the
     greeting, for a mechanism that exposes the secret on an unencrypted link unless the account
-    allows it, and when no mechanism can send this kind of secret.
+    allows it, and when no mechanism can send this kind of secret. ``two_line``: a token
+    mechanism sends its token after the "+", never on the AUTH line (Microsoft's form).
     """
     chosen: Mechanism | None = None
     if use_apop and secret_kind in Apop.secret_kinds:
@@ -184,8 +270,12 @@ def choose_mechanism(capabilities: Capabilities, secret_kind: SecretKind, *, enc
         chosen = Apop(apop_timestamp)
     else:
         offered = capabilities.sasl_mechanisms
-        chosen = next((mechanism() for mechanism in SASL_PREFERENCE
-                       if mechanism.name in offered and secret_kind in mechanism.secret_kinds), None)
+        kind = next((mechanism for mechanism in SASL_PREFERENCE
+                     if mechanism.name in offered and secret_kind in mechanism.secret_kinds), None)
+        if kind is not None and issubclass(kind, _BearerMechanism):
+            chosen = kind(two_line=two_line)
+        elif kind is not None:
+            chosen = kind()
         if chosen is None and secret_kind in UserPass.secret_kinds:
             chosen = UserPass()
     if chosen is None:
@@ -214,6 +304,8 @@ def authenticate(wire: Wire, mechanism: Mechanism, user: str, secret: Secret, *,
     status = mechanism.exchange(wire, user, secret)
     if not status.ok:
         error = error_for(status, during="login", auth_phase=True, auth_resp_code=auth_resp_code)
+        if isinstance(mechanism, SaslMechanism):
+            error = mechanism.failure(error)
         if isinstance(error, AuthError):
             error.host, error.mechanism = host, mechanism.name
         raise error
@@ -225,8 +317,8 @@ def sasl_exchange(wire: Wire, mechanism: SaslMechanism, user: str, secret: Secre
     step = 0
     # The first response, when it had to wait for the first challenge (too long for the line).
     waiting: str | None = None
-    if mechanism.initial_response:
-        first = _encoded(mechanism.respond(user, secret, 0, b""))
+    if mechanism.sends_initial_response():
+        first = _encoded(mechanism.respond(user, secret, 0, b""), initial=True)
         step = 1
         if first is not None and len(command) + 1 + len(first) + 2 <= MAX_COMMAND_OCTETS:
             wire.send_line(f"{command} {first}", secret=True)
@@ -262,10 +354,13 @@ def sasl_exchange(wire: Wire, mechanism: SaslMechanism, user: str, secret: Secre
         return parse_status(line)
 
 
-def _encoded(response: bytes | None) -> str | None:
+def _encoded(response: bytes | None, *, initial: bool = False) -> str | None:
+    # "=" stands for an empty initial response only (RFC 5034 section 4); an empty answer to a
+    # challenge is an empty line, as XOAUTH2's error acknowledgement must be.
     if response is None:
         return None
-    return base64.b64encode(response).decode("ascii") or "="
+    encoded = base64.b64encode(response).decode("ascii")
+    return encoded or ("=" if initial else "")
 
 
 def _challenge(line: bytes) -> bytes:

@@ -67,11 +67,14 @@ from app.core.protocol_log import ProtocolLog, remember
 log = logging.getLogger("poplark.pop3")
 
 #: Messages in flight at once when pipelining (RFC 2449 section 6.6), each RETR with its LIST
-#: sentinel. mpop keeps 100 commands in flight; the send side stays a few KB, well under any socket
-#: buffer, so the client never deadlocks on send.
-PIPELINE_WINDOW = 100
+#: sentinel. The refill is sent while half the window is still to be read: reading 150 replies
+#: takes longer than a round trip of tens of milliseconds, so the link never idles (with 100 and
+#: 25, a 20 ms link stalled at every refill, as mpop's window of 100 commands does). A batch is
+#: at most 300 x "RETR n" + "LIST n", about 7 KB: under the smallest socket send buffer (8 KB
+#: on old Windows), so a send can never wait on a server that waits for us to read.
+PIPELINE_WINDOW = 300
 #: Refill the window when this few replies are still outstanding.
-PIPELINE_REFILL_AT = 25
+PIPELINE_REFILL_AT = 150
 #: On abort, spend at most this long reading replies still in flight before RSET and QUIT.
 ABORT_DRAIN_SECONDS = 3.0
 #: Bounds on multi-line replies other than messages, so a hostile server cannot fill memory.
@@ -202,13 +205,14 @@ class Pop3Client:
                                    f"certificate {self.tls.subject} (SHA-256 {self.tls.fingerprint_sha256})")
 
     def login(self, user: str, secret: str | Secret, *, allow_insecure_auth: bool = False,
-              use_apop: bool = False) -> str:
+              use_apop: bool = False, two_line_auth: bool = False) -> str:
         """Authenticate with the strongest mechanism offered; returns its name.
 
         ``secret``: a :class:`Secret`, or a ``str`` that is a password. The mechanism comes from
         :func:`~app.core.pop3.auth.choose_mechanism`: APOP when the user enabled it; SASL PLAIN;
-        SASL LOGIN; USER/PASS. Sending a password in clear text over an unencrypted link needs
-        ``allow_insecure_auth``.
+        SASL LOGIN; USER/PASS; for an access token OAUTHBEARER or XOAUTH2, with the token after
+        the "+" when ``two_line_auth`` (Microsoft's form). Sending a password in clear text over an
+        unencrypted link needs ``allow_insecure_auth``.
         """
         secret = as_secret(secret)
         previous_label = self.protocol_log.label
@@ -217,7 +221,7 @@ class Pop3Client:
         self._enable_utf8()
         mechanism = choose_mechanism(self.capabilities, secret.kind, encrypted=self.tls is not None,
                                      apop_timestamp=self._apop_timestamp, use_apop=use_apop,
-                                     allow_insecure_auth=allow_insecure_auth)
+                                     allow_insecure_auth=allow_insecure_auth, two_line=two_line_auth)
         authenticate(self._io, mechanism, user, secret, host=self.host,
                      auth_resp_code=self.capabilities.has("AUTH-RESP-CODE"))
         self.mechanism = mechanism.name
