@@ -8,7 +8,7 @@ VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproje
 ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB := dist/poplark_$(VERSION)_$(ARCH).deb
 
-.PHONY: nsis-wine-test translations run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis
+.PHONY: nsis-wine-test translations run test lint typecheck check bench clean system-run system-test system-package bundle deb package-test nsis wheel-test
 
 run: system-run $(STAMP) translations
 	$(BIN)/poplark
@@ -51,16 +51,23 @@ bundle: system-package $(PACKAGE_STAMP) translations
 	rm -rf dist/poplark
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
 	  packaging/poplark.spec
+	packaging/linux/check_bundle.sh dist/poplark
 	rm -rf build/self-test-profile
-	timeout 60 env QT_QPA_PLATFORM=offscreen POPLARK_HOME=build/self-test-profile dist/poplark/poplark --self-test
+	timeout 120 env QT_QPA_PLATFORM=offscreen POPLARK_SELF_TEST_HTML=1 POPLARK_HOME=build/self-test-profile \
+	  dist/poplark/poplark --self-test
 
 deb: bundle
 	rm -f dist/poplark_*.deb
 	packaging/linux/build_deb.sh $(VERSION) dist/poplark dist
 
-# Installs the .deb on this machine (root or sudo), self-tests the installed app, removes it again.
+# Installs the .deb on this machine (root or sudo), self-tests the installed app, removes it again; lintian first.
 package-test: deb
 	packaging/linux/package_test.sh $(DEB)
+
+# The wheel and the sdist (python -m build), the wheel installed with pip and with pipx outside the source
+# tree, self-tested, and fetching from the fake POP3 server (packaging/wheel_test.sh).
+wheel-test: system-package $(PACKAGE_STAMP) translations
+	packaging/wheel_test.sh dist
 
 # A syntax and build check of the Windows installer with a placeholder payload (the real payload is a
 # PyInstaller bundle built on Windows: makensis -DSRCDIR=... -DVERSION=... packaging/windows/poplark.nsi).

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Poplark needs: `run` for the app, `test` for the test suite
 # (adds Dovecot, a real keyring, Xvfb, mpop for the benchmark, and the desktop-file/AppStream
-# validators the packaging tests use), `package` for building and checking the .deb and the Windows
-# installer (binutils: PyInstaller's objdump). Uses sudo when not root, and does nothing when
+# validators the packaging tests use, zsh and groff to check the generated completion and man page), `package`
+# for building and checking the .deb and the Windows installer (binutils: PyInstaller's objdump; patchelf,
+# lintian: build_deb.sh and package_test.sh; pipx: make wheel-test). Uses sudo when not root, and does nothing when
 # everything is already there.
 set -euo pipefail
 
 run_packages=(python3 python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
   libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 fonts-noto-cjk)
-test_packages=(dovecot-pop3d dbus gnome-keyring xvfb mpop dunst desktop-file-utils appstream)
+test_packages=(dovecot-pop3d dbus gnome-keyring xvfb mpop dunst desktop-file-utils appstream zsh groff-base)
 # PyInstaller copies the Qt runtime libraries above into the bundle, so `package` includes `run`.
-package_packages=(binutils desktop-file-utils appstream dpkg-dev nsis)
+package_packages=(binutils desktop-file-utils appstream dpkg-dev nsis patchelf lintian pipx)
 
 wanted=("${run_packages[@]}")
 case "${1:-run}" in

@@ -101,11 +101,30 @@ def test_self_test_runs_offscreen(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("self-test: ok"), result.stdout
     assert any(line.startswith("webengine: QtWebEngine ") for line in lines), result.stdout
+    # Poplark's and Qt's own Chinese strings load (Qt's from PySide6's translations folder).
+    assert any(line.startswith("translations: poplark zh_CN, qtbase zh_CN") for line in lines), result.stdout
+    assert not any(line.startswith("html: ") for line in lines)  # rendering is for the package tests only
     keyring_lines = [line for line in lines if line.startswith("keyring: ")]
     assert len(keyring_lines) == 1, result.stdout
     assert keyring_lines[0].endswith("(secure)") or "none available" in keyring_lines[0]
     assert (profile / "poplark.sqlite3").is_file()
     assert not list(profile.glob("*.ini")), "the self-test left its settings file behind"
+
+
+def test_self_test_renders_html_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The package tests set this: only a rendered page proves a slimmed bundle still has what QtWebEngine loads.
+    monkeypatch.setenv("POPLARK_SELF_TEST_HTML", "1")
+    result = _self_test(profile=tmp_path / "profile")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "html: a message rendered in the HTML view" in result.stdout.splitlines()
+
+
+def test_the_packaging_scripts_parse() -> None:
+    for script in ("wheel_test.sh", "linux/build_deb.sh", "linux/package_test.sh", "linux/check_bundle.sh"):
+        path = REPOSITORY / "packaging" / script
+        assert os.access(path, os.X_OK), script
+        result = subprocess.run(["sh", "-n", str(path)], capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, (script, result.stderr)
 
 
 def test_self_test_reports_a_failure_in_one_line(tmp_path: Path) -> None:
