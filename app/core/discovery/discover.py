@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.core.cancel import CancelToken
-from app.core.discovery import autoconfig, probe, srv
+from app.core.discovery import autoconfig, probe, srv, threads
 from app.core.discovery.dns_lookup import DnsResolver
 from app.core.discovery.result import Confidence, Discovery, FoundServer, Source
 from app.core.model import Security
@@ -64,9 +64,8 @@ def discover(address: str, network: DiscoveryNetwork | None = None, *, cancel: C
         lambda: _srv(domain, network),
         lambda: _probe(domain, network, finished),
     ]
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(steps), thread_name_prefix="discovery")
     try:
-        futures = [pool.submit(step) for step in steps]
+        futures = [threads.start(step, "discovery") for step in steps]
         for future in futures:  # in order of trust
             while True:
                 cancel.raise_if_cancelled()
@@ -79,8 +78,7 @@ def discover(address: str, network: DiscoveryNetwork | None = None, *, cancel: C
                 return found
         return None
     finally:
-        finished.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
+        finished.cancel()  # steps still waiting are forgotten (daemon threads: see threads.py)
 
 
 def _autoconfig(address: str, template: str, network: DiscoveryNetwork) -> Discovery | None:

@@ -9,13 +9,14 @@ connection" shows it.
 
 from __future__ import annotations
 
+import functools
 import socket
 import ssl
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 from app.core.cancel import CancelToken
+from app.core.discovery import threads
 from app.core.discovery.dns_lookup import DnsResolver
 from app.core.discovery.result import FoundServer
 from app.core.model import Security
@@ -39,19 +40,15 @@ def probe(domain: str, resolver: DnsResolver, *, ports: Sequence[tuple[int, Secu
     if not tried:
         return None
     cancel = cancel or CancelToken()
-    pool = ThreadPoolExecutor(max_workers=len(tried), thread_name_prefix="probe")
-    try:
-        futures = [pool.submit(_try, host, port, security, resolver, timeout, cancel)
-                   for host, port, security in tried]
-        # In order of preference: a worse one that answered first does not beat a better one.
-        for future in futures:
-            found = future.result()
-            if found is not None:
-                return found
-        return None
-    finally:
-        # Probes still connecting end by their own timeout; nobody waits for them.
-        pool.shutdown(wait=False, cancel_futures=True)
+    futures = [threads.start(functools.partial(_try, host, port, security, resolver, timeout, cancel), "probe")
+               for host, port, security in tried]
+    # In order of preference: a worse one that answered first does not beat a better one. Probes
+    # still connecting are forgotten once one answers; they end by their own timeout.
+    for future in futures:
+        found = future.result()
+        if found is not None:
+            return found
+    return None
 
 
 def _try(host: str, port: int, security: Security, resolver: DnsResolver, timeout: float,
