@@ -1,7 +1,8 @@
 """The headless command line: ``poplark <command>``. Never imports Qt (a test enforces it).
 
 One module per family of commands: :mod:`~app.cli.accounts`, :mod:`~app.cli.fetching`,
-:mod:`~app.cli.indexing`, :mod:`~app.cli.reading`, :mod:`~app.cli.contacts`, :mod:`~app.cli.sending`;
+:mod:`~app.cli.indexing`, :mod:`~app.cli.reading`, :mod:`~app.cli.contacts`, :mod:`~app.cli.sending`,
+:mod:`~app.cli.remote`;
 the grammar is :mod:`~app.cli.parser`, and every sentence about an error, with the exit codes, is
 :mod:`~app.cli.presenter`. A new command is a handler in one of them (or a new one) and a line in
 ``_HANDLERS``.
@@ -29,6 +30,7 @@ from app.cli.presenter import (
     exit_code_for,
 )
 from app.cli.reading import command_export, command_list, command_search, command_show
+from app.cli.remote import command_remote
 from app.cli.sending import command_outbox, command_reply, command_send
 from app.core.errors import Cancelled, PoplarkError
 from app.core.store import Profile, Store
@@ -45,6 +47,7 @@ _HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
     "send": command_send,
     "outbox": command_outbox,
     "reply": command_reply,
+    "remote": command_remote,
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli.contacts import add_contacts_parser
+from app.cli.remote import add_remote_parser
 from app.cli.sending import add_send_commands
 from app.core.model import Security
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_contacts_parser(commands)
     add_send_commands(commands)
+    add_remote_parser(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")
