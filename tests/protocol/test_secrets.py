@@ -236,7 +236,8 @@ def test_the_protocol_log_is_written_when_the_fetch_fails(
 #: Network entry points, and the only places allowed to use each (mail servers only).
 NETWORK_CALLS = {
     # urllib.parse is string handling; urllib.request is the network.
-    r"\burllib\.request\b|\burlopen\(|\burllib3\b|from urllib import request": set(),
+    # The OAuth2 sign-in's token endpoint (issue 17), only where the provider table points.
+    r"\burllib\.request\b|\burlopen\(|\burllib3\b|from urllib import request": {"app/core/oauth/http.py"},
     r"\bhttp\.client\b|\bhttplib\b": set(),
     r"\brequests\b\s*\.|\bimport requests\b|\bhttpx\b|\baiohttp\b": set(),
     r"socket\.create_connection|socket\.getaddrinfo|\bgetaddrinfo\(|socket\.socket\(": {"app/core/pop3/connection.py"},
