@@ -34,6 +34,7 @@ class Tray(QSystemTrayIcon):
         self.unread_total = 0
         self.last_notification: tuple[str, int] | None = None
         self.notifier = Notifier(self._balloon, self)
+        self.notifier.clicked.connect(self.show_requested)  # a click on a new-mail notice
         menu = QMenu(parent)
         show_action = menu.addAction(QCoreApplication.translate("MainWindow", "Show Poplark"))
         show_action.setObjectName("showPoplarkAction")
@@ -72,7 +73,7 @@ class Tray(QSystemTrayIcon):
     def shut_down(self) -> None:
         """Hide the icon and let a notice still on its way arrive (its thread must end first)."""
         self.hide()
-        self.notifier.wait_for_jobs()
+        self.notifier.shut_down()
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-TOOLS = ("dbus-daemon", "dbus-send", "Xvfb", "dunst")
+TOOLS = ("dbus-daemon", "dbus-send", "Xvfb", "dunst", "dunstctl")
 START_TIMEOUT_SECONDS = 20.0
 
 
@@ -27,6 +27,7 @@ class NotificationDaemon:
         self.directory = directory
         self.log = directory / "notifications.log"
         self.address = ""
+        self.environment: dict[str, str] = {}
         self._processes: list[subprocess.Popen[bytes]] = []
 
     def __enter__(self) -> NotificationDaemon:
@@ -64,6 +65,7 @@ class NotificationDaemon:
                           f'    script = {script}\n')
         environment = dict(os.environ, DISPLAY=f":{number}", DBUS_SESSION_BUS_ADDRESS=self.address,
                            POPLARK_NOTIFY_LOG=str(self.log))
+        self.environment = environment
         dunst = subprocess.Popen(["dunst", "-config", str(config)], env=environment,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._processes.append(dunst)
@@ -83,6 +85,11 @@ class NotificationDaemon:
                 raise AssertionError(f"dunst ended at start: {error}")
             time.sleep(0.05)
         raise AssertionError("dunst did not take org.freedesktop.Notifications")
+
+    def click_first(self) -> None:
+        """A click on the notice on top, as a person would (dunst's default action)."""
+        subprocess.run(["dunstctl", "action", "0"], env=self.environment, check=True, capture_output=True,
+                       timeout=10)
 
     def seen(self) -> list[tuple[str, ...]]:
         """(application, summary, body, urgency) of every notification shown so far."""

@@ -50,6 +50,18 @@ def test_new_mail_is_shown_by_the_desktop_without_a_tray(qtbot: QtBot, daemon: N
     assert daemon.seen() == [("Poplark", "New mail", "test: 3 new messages", "NORMAL")]
 
 
+# Showing the window raises it, which the offscreen platform of the tests cannot do and says so.
+@pytest.mark.qt_log_ignore(r"^This plugin does not support raise\(\)$")
+def test_a_click_on_the_notice_shows_the_window(qtbot: QtBot, daemon: NotificationDaemon,
+                                               mailbox_window: Callable[..., MainWindow]) -> None:
+    with FakePop3Server(MESSAGES) as server:
+        window = fetch_new_mail(qtbot, mailbox_window, server)
+    window.hide()  # closed to the tray, say
+    with qtbot.waitSignal(window.tray.show_requested, timeout=WAIT_MS):
+        daemon.click_first()
+    assert window.isVisible()
+
+
 def test_one_message_and_chinese(qtbot: QtBot, daemon: NotificationDaemon, chinese_ui: object,
                                  mailbox_window: Callable[..., MainWindow]) -> None:
     with FakePop3Server(MESSAGES[:1]) as server:
