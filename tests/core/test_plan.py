@@ -145,3 +145,11 @@ def test_keep_mode_never_deletes_what_was_deleted_here() -> None:
     held = dict([known("uid-a", 400, UidState.DELETED_LOCALLY)])
     decided = plan([A], held, ServerPolicy(LeaveMode.KEEP_FOREVER), NOW)
     assert (decided.retrieve, decided.delete) == ((), ())
+
+
+@pytest.mark.parametrize("mode", list(LeaveMode))
+def test_a_partial_message_is_neither_fetched_again_nor_deleted_by_any_policy(mode: LeaveMode) -> None:
+    # Only its headers are stored here (headers only, issue 18): the rest is on the server alone.
+    decided = plan([A], dict([known("uid-a", 400, UidState.PARTIAL)]),
+                   ServerPolicy(mode, delete_after_days=7 if mode is LeaveMode.DELETE_AFTER_DAYS else 0), NOW)
+    assert (decided.retrieve, decided.delete, decided.undeletable) == ((), (), ())

@@ -142,6 +142,9 @@ def plan(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid], policy
 
 def _should_delete(held: KnownUid, policy: ServerPolicy, now: float) -> bool:
     mode = policy.leave_mode
+    if held.state is UidState.PARTIAL:
+        # Only its headers are stored here: the rest exists on the server alone.
+        return False
     if held.state is UidState.DELETED_ON_SERVER:
         # We deleted it and the server confirmed, yet it is listed again: the server ignores
         # DELE (QQ can be set to). Asking again each session would never help.

@@ -161,6 +161,8 @@ def _download(session: RemoteSession, store: Store, account: Account, messages: 
     # engine's memory-safety limit.
     limit = HARD_MESSAGE_LIMIT
     wanted = {message.number: message for message in messages}
+    assert account.id is not None
+    partial = store.partial_ids(account.id)
     group: list[tuple[str, bytes, float]] = []
     group_bytes = 0
     stored: set[str] = set()
@@ -172,6 +174,11 @@ def _download(session: RemoteSession, store: Store, account: Account, messages: 
         message = wanted[item.number]
         if item.data is None:
             report.refused.append((message.uidl, f"it could not be downloaded: {item.error}"))
+            continue
+        if message.key in partial:
+            # Only its headers were stored (headers only): the whole takes their place, in place.
+            store.complete_message(partial[message.key], item.data)
+            stored.add(message.uidl)
             continue
         group.append((message.key, item.data, session.clock()))
         pending.append(message.uidl)

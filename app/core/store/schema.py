@@ -209,6 +209,13 @@ _MIGRATIONS: tuple[str, ...] = (
         prefix = '1'
     );
     """,
+    # 8 -> 9: partial messages (issue 18): "download headers only" stores the header block of a
+    # message and leaves the rest on the server. whole_size is the LIST size of the whole message
+    # (NULL once the message is whole), so the reader can say how much is left; its server_uids
+    # row is in state 'partial', which no policy deletes from the server.
+    """
+    ALTER TABLE messages ADD COLUMN whole_size INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -4,7 +4,8 @@ Each family lives in its own module: :mod:`~app.core.store.accounts`,
 :mod:`~app.core.store.uid_state`, :mod:`~app.core.store.messages`, :mod:`~app.core.store.listing`,
 :mod:`~app.core.store.folders` (mailbox actions), :mod:`~app.core.store.search_index`,
 :mod:`~app.core.store.contacts` and :mod:`~app.core.store.seen_addresses` (the address book),
-:mod:`~app.core.store.outbox` (the outbox, Sent and Drafts), all on
+:mod:`~app.core.store.outbox` (the outbox, Sent and Drafts), :mod:`~app.core.store.partial`
+(messages stored with their headers only), all on
 :class:`~app.core.store.base.StoreBase` (the connection and transactions). :class:`Store` only
 puts them together, so callers keep one object per thread.
 """
@@ -16,12 +17,14 @@ from app.core.store.contacts import ContactTable
 from app.core.store.folders import DELETE_CHUNK, IMPORTED_UIDL_PREFIX, MailboxActions
 from app.core.store.listing import MessageListing
 from app.core.store.outbox import OutboxTable
+from app.core.store.partial import PartialMessages
 from app.core.store.profile import Profile
 from app.core.store.seen_addresses import SeenAddressTable
 from app.core.store.uid_state import KnownUid, UidState, UidStateTable
 
 
-class Store(UidStateTable, MessageListing, MailboxActions, ContactTable, SeenAddressTable, OutboxTable):
+class Store(UidStateTable, MessageListing, MailboxActions, ContactTable, SeenAddressTable, OutboxTable,
+            PartialMessages):
     """The mail store of one profile."""
 
     @classmethod

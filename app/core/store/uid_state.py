@@ -25,6 +25,10 @@ class UidState(enum.StrEnum):
     #: deleted it, or the provider lists only recent mail). Nothing is queued; should it be
     #: listed again, it is treated as DELETED_LOCALLY.
     GONE_FROM_SERVER = "gone_from_server"
+    #: Only the header block is stored here (headers only, app.core.remote.partial): the rest is
+    #: still only on the server, so no policy deletes it there, and a fetch does not download it
+    #: again; completing it (``poplark complete ID``) makes it STORED.
+    PARTIAL = "partial"
 
 
 @dataclass(frozen=True)
