@@ -8,11 +8,13 @@ import getpass
 import sys
 from pathlib import Path
 
+from app.cli.oauth import describe_auth, keep_client_secret, oauth2_settings
 from app.cli.presenter import EXIT_OK, describe_error, exit_code_for, format_fingerprint, report_failure
 from app.core import credentials
 from app.core.accounts import forget_secrets, save_account
 from app.core.errors import ConfigError, CredentialsError, TlsError, TlsPortWithoutTls
-from app.core.model import Account, LeaveMode, Security, ServerPolicy, SmtpSettings
+from app.core.model import Account, AuthMethod, LeaveMode, Security, ServerPolicy, SmtpSettings
+from app.core.pop3.auth import Secret
 from app.core.pop3.capabilities import Capabilities
 from app.core.providers import provider_for_address
 from app.core.store import Profile, Store
@@ -51,7 +53,8 @@ def _account_from_arguments(arguments: argparse.Namespace) -> Account:
         security=Security(arguments.security), user=arguments.user, email=arguments.email,
         policy=policy, ca_file=ca_file, allow_insecure_auth=arguments.allow_insecure_auth,
         use_apop=arguments.apop, pipelining=not arguments.no_pipelining,
-        timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password, smtp=smtp)
+        timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password, smtp=smtp,
+        **oauth2_settings(arguments))  # type: ignore[arg-type]
 
 
 def _smtp_from_arguments(arguments: argparse.Namespace) -> SmtpSettings | None:
@@ -81,24 +84,29 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
             account = _account_from_arguments(arguments)
         except ValueError as error:
             raise ConfigError(str(error)) from error
-        if account.remember_password:
+        password: str | None = None  # OAuth2: the sign-in comes next ('poplark account authorize')
+        if account.auth is not AuthMethod.OAUTH2 and account.remember_password:
             # Check the keyring before asking: a password typed for nothing is a poor welcome.
             if not credentials.secure_storage_available():
                 raise CredentialsError(credentials.NO_KEYRING_ADVICE.replace(
                     "pass it for this run with --password-stdin",
                     "add the account with --no-store-password and give the password at each fetch "
                     "with --password-stdin"))
-            password: str | None = read_password(arguments.password_stdin,
-                                                  f"Password for {account.user}@{account.host}: ")
-        else:
-            password = None  # given with --password-stdin at each fetch instead
+            password = read_password(arguments.password_stdin, f"Password for {account.user}@{account.host}: ")
+        # Else none now: given with --password-stdin at each fetch instead.
         smtp_password = None
         if account.smtp is not None and account.smtp.separate_password and account.remember_password:
             smtp_password = read_password(True, "")
         saved = save_account(store, account, password, smtp_secret=smtp_password)
+        keep_client_secret(saved, arguments)
         print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
-              f"{saved.security.value}, {_describe_policy(saved.policy)}; {_describe_smtp(saved)})")
+              f"{saved.security.value}, {_describe_policy(saved.policy)}; {_describe_smtp(saved)})"
+              f"{describe_auth(saved)}")
         return EXIT_OK
+    if action == "authorize":
+        from app.cli.oauth import command_authorize
+
+        return command_authorize(store, arguments)
     if action == "smtp":
         return _set_smtp(store, store.account(arguments.name), arguments)
     if action == "list":
@@ -220,8 +228,14 @@ def _test_smtp(account: Account, password_from_stdin: bool) -> int:
 def _test_account(store: Store, account: Account, password_from_stdin: bool) -> int:
     from app.core.connection_test import run_connection_test
 
-    password = password_for(account, password_from_stdin)
-    report = run_connection_test(account, password)
+    secret: str | Secret
+    if account.auth is AuthMethod.OAUTH2:
+        from app.cli.oauth import token_source
+
+        secret = token_source(account).token()
+    else:
+        secret = password_for(account, password_from_stdin)
+    report = run_connection_test(account, secret)
     print(f"Server: {account.host}:{account.effective_port} ({account.security.value})")
     if report.error is not None and not report.reachable:
         print("Reachable: no")

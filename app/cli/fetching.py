@@ -15,7 +15,8 @@ from app.cli.presenter import EXIT_FAILED, EXIT_OK, describe_error, exit_code_fo
 from app.core.cancel import CancelToken
 from app.core.errors import Cancelled, ConfigError, PoplarkError
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.model import Account, FetchPhase, FetchProgress
+from app.core.model import Account, AuthMethod, FetchPhase, FetchProgress, FetchReport
+from app.core.pop3.auth import Secret
 from app.core.store import Profile, Store
 
 
@@ -70,6 +71,20 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
     return worst
 
 
+def _fetch_one(store: Store, profile: Profile, account: Account, password_stdin: bool,
+               observer: FetchObserver, cancel: CancelToken) -> FetchReport:
+    def fetch(secret: str | Secret) -> FetchReport:
+        return fetch_account(store, profile.lock_directory, account, secret, observer=observer, cancel=cancel)
+
+    if account.auth is AuthMethod.OAUTH2:
+        from app.cli.oauth import with_token
+
+        # A token the server refuses is refreshed and the fetch tried once more: the login failed
+        # before anything was read, so nothing happens twice.
+        return with_token(account, fetch)
+    return fetch(password_for(account, password_stdin))
+
+
 def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arguments: argparse.Namespace,
                     cancel: CancelToken, indexer: OverlappedIndexer) -> int:
     show_progress = not arguments.quiet and sys.stderr.isatty()
@@ -78,9 +93,7 @@ def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arg
         shown = TerminalProgress(sys.stderr) if show_progress else FetchObserver()
         observer = indexer.observing(shown)
         try:
-            password = password_for(account, arguments.password_stdin)
-            report = fetch_account(store, profile.lock_directory, account, password,
-                                   observer=observer, cancel=cancel)
+            report = _fetch_one(store, profile, account, arguments.password_stdin, observer, cancel)
         except Cancelled:
             raise
         except PoplarkError as error:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli.contacts import add_contacts_parser
+from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
 from app.cli.sending import add_send_commands
 from app.core.model import Security
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                      help="give up on a silent server after this long")
     _add_smtp_options(add)
+    add_oauth2_options(add)
+    add_authorize_parser(account_commands)
     smtp = account_commands.add_parser(
         "smtp", help="set how an account sends (its SMTP server); without --smtp-host, the provider's")
     smtp.add_argument("name")

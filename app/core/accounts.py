@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from app.core import credentials
 from app.core.errors import ConfigError
-from app.core.model import Account
+from app.core.model import Account, AuthMethod
 from app.core.store import Store
 
 
@@ -62,13 +62,23 @@ def _keep_smtp_secret(account: Account, smtp_secret: str | None, previous: Accou
 
 
 def forget_secrets(account: Account) -> None:
-    """Delete every keyring entry of ``account`` (its password, and its SMTP one if set apart)."""
+    """Delete every keyring entry of ``account`` (its password, its SMTP one if set apart, and an
+    OAuth2 refresh token and client secret)."""
     credentials.delete_password(account.credential_key)
     if account.smtp_credential_key != account.credential_key:
         credentials.delete_password(account.smtp_credential_key)
+    if account.auth is AuthMethod.OAUTH2:
+        from app.core.oauth.tokens import client_secret_key, forget_access_tokens, refresh_token_key
+
+        credentials.delete_password(refresh_token_key(account.credential_key))
+        credentials.delete_password(client_secret_key(account.credential_key))
+        forget_access_tokens()
 
 
 def _add(store: Store, account: Account, secret: str | None) -> Account:
+    if account.auth is AuthMethod.OAUTH2:
+        # No password: the refresh token comes with the sign-in (app/core/oauth/tokens.py).
+        return store.add_account(account)
     if account.remember_password and not secret:
         # Checked before the row is written: an account that "remembers" nothing would ask anyway.
         raise ConfigError("no password to remember: nothing was saved")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from app.core.cancel import CancelToken
 from app.core.errors import PoplarkError, TlsError
 from app.core.model import Account
+from app.core.pop3.auth import Secret
 from app.core.pop3.capabilities import Capabilities
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.connection import TlsInfo
@@ -33,7 +34,7 @@ class ConnectionReport:
     rejected_certificate_sha256: str = ""
 
 
-def run_connection_test(account: Account, password: str | None, *,
+def run_connection_test(account: Account, password: str | Secret | None, *,
                         cancel: CancelToken | None = None) -> ConnectionReport:
     """Never raises the error vocabulary: failures are in the report."""
     report = ConnectionReport()

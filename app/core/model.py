@@ -27,6 +27,15 @@ class Security(enum.StrEnum):
         return DEFAULT_TLS_PORT if self is Security.TLS else DEFAULT_PLAIN_PORT
 
 
+class AuthMethod(enum.StrEnum):
+    """How an account proves itself to its servers."""
+
+    PASSWORD = "password"  # a password or an authorization code, in the keyring
+    #: An OAuth2 access token (issue 17): from the refresh token in the keyring, or printed by the
+    #: account's token command.
+    OAUTH2 = "oauth2"
+
+
 class LeaveMode(enum.StrEnum):
     """What happens to a message on the server once it is safely stored here."""
 
@@ -113,6 +122,13 @@ class Account:
     remember_password: bool = True
     #: None: the account cannot send yet (profiles from before sending existed load so).
     smtp: SmtpSettings | None = None
+    auth: AuthMethod = AuthMethod.PASSWORD
+    #: OAuth2 only: the provider table's id (app/core/oauth/providers.py), the client ID when the
+    #: table has none, and a command that prints an access token (then the two others are unused).
+    #: None of them is a secret; a refresh token or client secret lives in the keyring.
+    oauth2_provider: str = ""
+    oauth2_client_id: str = ""
+    oauth2_token_command: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -126,6 +142,9 @@ class Account:
             raise ValueError(f"port {self.port} is out of range 1-65535")
         if self.timeout_seconds <= 0:
             raise ValueError("timeout must be positive")
+        if self.auth is AuthMethod.OAUTH2 and not (self.oauth2_provider or self.oauth2_token_command):
+            raise ValueError("OAuth2 needs a provider (--oauth2-provider) or a token command "
+                             "(--oauth2-token-command)")
 
     @property
     def effective_port(self) -> int:

@@ -243,7 +243,8 @@ NETWORK_CALLS = {
     r"socket\.create_connection|socket\.getaddrinfo|\bgetaddrinfo\(|socket\.socket\(": {"app/core/pop3/connection.py"},
     r"\bconnect_ex\(|\.connect\(\(": {"app/core/pop3/connection.py"},
     r"QNetworkAccessManager|QNetworkRequest|QTcpSocket|QSslSocket|QUdpSocket|QDnsLookup": set(),
-    r"\bftplib\b|\bsmtplib\b|\bxmlrpc\b|\bwebbrowser\.open\b": set(),
+    # The OAuth2 sign-in opens the provider's page in the user's browser (issue 17).
+    r"\bftplib\b|\bsmtplib\b|\bxmlrpc\b|\bwebbrowser\.open\b": {"app/cli/oauth.py"},
 }
 
 

@@ -34,6 +34,7 @@ from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
 from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
+from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.listing import Retrieved
 from app.core.store.store import Store
@@ -74,11 +75,14 @@ def default_client(account: Account, cancel: CancelToken) -> Pop3Client:
                       pinned_cert_sha256=account.pinned_cert_sha256, cancel=cancel)
 
 
-def fetch_account(store: Store, lock_directory: Path, account: Account, password: str, *,
+def fetch_account(store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                   observer: FetchObserver | None = None, cancel: CancelToken | None = None,
                   clock: Callable[[], float] = time.time,
                   client_factory: ClientFactory = default_client) -> FetchReport:
-    """Run one session for ``account``. Raises the error vocabulary; the report says the rest."""
+    """Run one session for ``account``. Raises the error vocabulary; the report says the rest.
+
+    ``password``: a password, or a :class:`Secret` (an OAuth2 access token, issue 17).
+    """
     assert account.id is not None, "the account must be saved first"
     with AccountLock(lock_directory, account.id, account.name):
         session = _Session(store, account, password, observer or FetchObserver(),
@@ -99,11 +103,11 @@ def fetch_account(store: Store, lock_directory: Path, account: Account, password
 
 
 class _Session:
-    def __init__(self, store: Store, account: Account, password: str, observer: FetchObserver,
+    def __init__(self, store: Store, account: Account, password: str | Secret, observer: FetchObserver,
                  cancel: CancelToken, clock: Callable[[], float], client_factory: ClientFactory) -> None:
         self.store = store
         self.account = account
-        self.password = password
+        self.password: str | Secret = password
         self.observer = observer
         self.cancel = cancel
         self.clock = clock

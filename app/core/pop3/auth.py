@@ -22,14 +22,6 @@ from hashlib import md5
 from typing import ClassVar
 
 from app.core.errors import AuthError, ConfigError, PoplarkError, ProtocolError
-from app.core.oauth.sasl import (
-    OAUTHBEARER_ERROR_ACK,
-    XOAUTH2_ERROR_ACK,
-    failure_error,
-    oauthbearer_message,
-    parse_failure,
-    xoauth2_message,
-)
 from app.core.pop3.capabilities import Capabilities
 from app.core.pop3.responses import Status, error_for, parse_status
 from app.core.pop3.wire import MAX_COMMAND_OCTETS, Wire
@@ -218,6 +210,9 @@ class _BearerMechanism(SaslMechanism):
             # No JSON, and [SYS/TEMP], [IN-USE] or the like: nothing was said about the token.
             return error
         # The JSON error is definitive, whatever response code (or none) the -ERR carries.
+        # Imported here, as the mechanisms' messages: a fetch with a password never needs them.
+        from app.core.oauth.sasl import failure_error, parse_failure
+
         parsed = parse_failure(self.error_challenge) if self.error_challenge is not None else None
         return failure_error(parsed, error.server_text)
 
@@ -227,9 +222,11 @@ class XOAuth2(_BearerMechanism):
     """Google's XOAUTH2, which Microsoft's servers take too."""
 
     name: ClassVar[str] = "XOAUTH2"
-    error_ack: ClassVar[bytes] = XOAUTH2_ERROR_ACK
+    error_ack: ClassVar[bytes] = b""  # an empty response
 
     def message(self, user: str, token: str) -> bytes:
+        from app.core.oauth.sasl import xoauth2_message
+
         return xoauth2_message(user, token)
 
 
@@ -238,9 +235,11 @@ class OAuthBearer(_BearerMechanism):
     """OAUTHBEARER (RFC 7628), the standard one (Dovecot, Gmail)."""
 
     name: ClassVar[str] = "OAUTHBEARER"
-    error_ack: ClassVar[bytes] = OAUTHBEARER_ERROR_ACK
+    error_ack: ClassVar[bytes] = b"\x01"  # RFC 7628 section 3.2.3
 
     def message(self, user: str, token: str) -> bytes:
+        from app.core.oauth.sasl import oauthbearer_message
+
         return oauthbearer_message(user, token)
 
 

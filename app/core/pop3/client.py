@@ -37,7 +37,7 @@ from app.core.errors import (
     TlsPortWithoutTls,
 )
 from app.core.model import Security
-from app.core.pop3.auth import Secret, apop_timestamp, as_secret, authenticate, choose_mechanism
+from app.core.pop3.auth import Secret, SecretKind, apop_timestamp, as_secret, authenticate, choose_mechanism
 from app.core.pop3.capabilities import Capabilities, parse_capabilities
 from app.core.pop3.connection import (
     CertificateRejected,
@@ -205,13 +205,14 @@ class Pop3Client:
                                    f"certificate {self.tls.subject} (SHA-256 {self.tls.fingerprint_sha256})")
 
     def login(self, user: str, secret: str | Secret, *, allow_insecure_auth: bool = False,
-              use_apop: bool = False, two_line_auth: bool = False) -> str:
+              use_apop: bool = False, two_line_auth: bool | None = None) -> str:
         """Authenticate with the strongest mechanism offered; returns its name.
 
         ``secret``: a :class:`Secret`, or a ``str`` that is a password. The mechanism comes from
         :func:`~app.core.pop3.auth.choose_mechanism`: APOP when the user enabled it; SASL PLAIN;
         SASL LOGIN; USER/PASS; for an access token OAUTHBEARER or XOAUTH2, with the token after
-        the "+" when ``two_line_auth`` (Microsoft's form). Sending a password in clear text over an
+        the "+" when ``two_line_auth`` (Microsoft's form; None: as the OAuth2 provider table says
+        for this host). Sending a password in clear text over an
         unencrypted link needs ``allow_insecure_auth``.
         """
         secret = as_secret(secret)
@@ -219,6 +220,8 @@ class Pop3Client:
         self.protocol_log.label = f"{user}@{self.host}:{self.port}"
         remember(self.protocol_log, previous_label)
         self._enable_utf8()
+        if two_line_auth is None:
+            two_line_auth = secret.kind is SecretKind.BEARER_TOKEN and _two_line_host(self.host)
         mechanism = choose_mechanism(self.capabilities, secret.kind, encrypted=self.tls is not None,
                                      apop_timestamp=self._apop_timestamp, use_apop=use_apop,
                                      allow_insecure_auth=allow_insecure_auth, two_line=two_line_auth)
@@ -473,3 +476,10 @@ class Pop3Client:
             return Capabilities()
         return parse_capabilities(self._io.read_body(MAX_CAPA_OCTETS).split(b"\r\n"))
 
+
+def _two_line_host(host: str) -> bool:
+    # Imported here: the table is read only when a token logs in.
+    from app.core.oauth.providers import provider_for_host
+
+    provider = provider_for_host(host)
+    return provider is not None and provider.pop3_two_line_auth

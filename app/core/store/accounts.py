@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 from app.core.errors import ConfigError
-from app.core.model import Account, LeaveMode, Security, ServerPolicy, SmtpSettings
+from app.core.model import Account, AuthMethod, LeaveMode, Security, ServerPolicy, SmtpSettings
 from app.core.store.search_index import SearchIndexTable
 
 
@@ -26,6 +26,7 @@ def account_from_row(account_id: int, name: str, settings_json: str) -> Account:
     known = {field.name for field in dataclasses.fields(Account)}
     settings = {key: value for key, value in settings.items() if key in known}
     settings["security"] = Security(settings.get("security", "tls"))
+    settings["auth"] = AuthMethod(settings.get("auth", "password"))  # absent before OAuth2
     return Account(
         id=account_id, name=name,
         policy=ServerPolicy(
