@@ -57,7 +57,9 @@ class _Redirect(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parts.query))
-        if parts.path != "/" or not ({"code", "error"} & query.keys()) or self.server.result is not None:
+        # The redirect URI has no path ("http://127.0.0.1:port", as registered); a browser asks
+        # for "/", a plainer client for "".
+        if parts.path not in ("", "/") or not ({"code", "error"} & query.keys()) or self.server.result is not None:
             self.send_error(404)
             return
         self.server.result = query
@@ -107,7 +109,7 @@ def sign_in_with_browser(client: OAuthClient, *, open_url: Callable[[str], objec
                               name="oauth-redirect", daemon=True)
     thread.start()
     try:
-        redirect_uri = f"http://{client.provider.redirect_host}:{listener.server_address[1]}/"
+        redirect_uri = f"http://{client.provider.redirect_host}:{listener.server_address[1]}"
         open_url(authorization_url(client, redirect_uri, state, pkce, login_hint))
         deadline = time.monotonic() + timeout
         while not listener.arrived.wait(0.2):
