@@ -279,12 +279,16 @@ class PrivateDovecot:
         key_pem: Path,
         users: Mapping[str, str] | None = None,
         mail_user: str = "poplarkmail",
+        oauth2_introspection_url: str | None = None,
     ) -> None:
         self.base_dir = Path(base_dir).resolve()
         self.cert_chain_pem = Path(cert_chain_pem)
         self.key_pem = Path(key_pem)
         self.users: dict[str, str] = dict(users if users is not None else {"alice": "secret"})
         self.mail_user = mail_user
+        #: When set, XOAUTH2 and OAUTHBEARER are offered too, checked by Dovecot's oauth2 passdb
+        #: against this RFC 7662 introspection endpoint (the mock authorization server's).
+        self.oauth2_introspection_url = oauth2_introspection_url
         for user_name, password in self.users.items():
             if not _USER_NAME_PATTERN.match(user_name):
                 raise ValueError(f"unsupported user name {user_name!r}")
@@ -384,6 +388,16 @@ class PrivateDovecot:
         passwd_path.write_text("".join(passwd_lines))
         os.chmod(passwd_path, 0o644)
 
+        if self.oauth2_introspection_url:
+            # Read by the auth process (user dovecot as root): beside the passwd-file, where it can.
+            oauth2_path = self._oauth2_config_path
+            oauth2_path.write_text(
+                "introspection_mode = post\n"
+                f"introspection_url = {self.oauth2_introspection_url}\n"
+                "username_attribute = username\n"
+                "active_attribute = active\n"
+                "active_value = true\n")
+            os.chmod(oauth2_path, 0o644)
         self.config_path.write_text(self._config_text(certificate_path, key_path, passwd_path))
         os.chmod(self.config_path, 0o644)
 
@@ -430,8 +444,7 @@ ssl_key = <{key_path}
 ssl_min_protocol = TLSv1.2
 
 disable_plaintext_auth = no
-auth_mechanisms = plain login apop
-passdb {{
+{self._auth_config()}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {passwd_path}
 }}
@@ -461,6 +474,21 @@ service stats {{
   }}
 }}
 {chroot_overrides}"""
+
+    @property
+    def _oauth2_config_path(self) -> Path:
+        return self._passwd_path.with_name("dovecot-oauth2.conf.ext")
+
+    def _auth_config(self) -> str:
+        if not self.oauth2_introspection_url:
+            return "auth_mechanisms = plain login apop\n"
+        return (
+            "auth_mechanisms = plain login apop xoauth2 oauthbearer\n"
+            "passdb {\n"
+            "  driver = oauth2\n"
+            "  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {self._oauth2_config_path}\n"
+            "}\n")
 
     # ----------------------------------------------------------------- life cycle
 
