@@ -190,8 +190,9 @@ class CommandTokens:
         token = done.stdout.strip()
         if done.returncode != 0 or not token:
             reason = f"exited with status {done.returncode}" if done.returncode else "printed nothing"
-            raise CredentialsError(f"the token command {reason}: run it by hand to see why",
-                                   server_text=said)
+            # Its own words, not a server's: in the message, not in server_text.
+            reason += f" ({said})" if said else ""
+            raise CredentialsError(f"the token command {reason}: run it by hand to see why")
         return Secret.bearer_token(token.splitlines()[0].strip())
 
 
