@@ -197,7 +197,14 @@ def _test_smtp(account: Account, password_from_stdin: bool) -> int:
     if account.smtp is None:
         raise ConfigError(f"{account.name} has no SMTP server: set one with 'poplark account smtp {account.name}'")
     smtp = account.smtp
-    report = check_smtp(account, smtp_password_for(account, password_from_stdin))
+    secret: str | Secret
+    if account.auth is AuthMethod.OAUTH2:
+        from app.cli.oauth import token_source
+
+        secret = token_source(account).token()
+    else:
+        secret = smtp_password_for(account, password_from_stdin)
+    report = check_smtp(account, secret)
     print(f"SMTP server: {smtp.host}:{smtp.effective_port} ({smtp.security.value})")
     if report.error is not None and not report.reachable:
         print("Reachable: no")

@@ -21,8 +21,8 @@ from app.core.compose.build import BuiltMessage, build_message
 from app.core.compose.draft import Draft, DraftAttachment
 from app.core.compose.ready import prepare_ready_message
 from app.core.compose.respond import reply
-from app.core.errors import ConfigError
-from app.core.model import Account, OutboxItem, OutboxState
+from app.core.errors import ConfigError, TokenRejected
+from app.core.model import Account, AuthMethod, OutboxItem, OutboxState
 from app.core.store import Profile, Store
 
 
@@ -98,8 +98,7 @@ def _queue_and_send(store: Store, profile: Profile, account: Account, built: Bui
     if arguments.queue_only:
         print(f"queued {outbox_id} {built.message_id}")
         return EXIT_OK
-    password = smtp_password_for(account, arguments.password_stdin)
-    code = _send(store, profile, account, password, only=[outbox_id])
+    code = _send(store, profile, account, arguments.password_stdin, only=[outbox_id])
     if code == EXIT_OK:
         print(f"sent {built.message_id}")
     return code
@@ -118,8 +117,7 @@ def command_outbox(store: Store, profile: Profile, arguments: argparse.Namespace
         for account in accounts:
             if account.id not in waiting:
                 continue
-            password = smtp_password_for(account, arguments.password_stdin)
-            worst = max(worst, _send(store, profile, account, password, only=None), key=_severity)
+            worst = max(worst, _send(store, profile, account, arguments.password_stdin, only=None), key=_severity)
         return worst
     item = store.outbox_item(arguments.id)
     if item.state is OutboxState.SENDING:
@@ -151,10 +149,21 @@ def _settle_dead_senders(store: Store, profile: Profile) -> None:
             continue
 
 
-def _send(store: Store, profile: Profile, account: Account, password: str, only: list[int] | None) -> int:
+def _send(store: Store, profile: Profile, account: Account, password_stdin: bool, only: list[int] | None) -> int:
     from app.core.send.outbox import send_queued
 
-    report = send_queued(store, account, password, profile.ensure().lock_directory, only=only)
+    lock_directory = profile.ensure().lock_directory
+    if account.auth is AuthMethod.OAUTH2:
+        from app.cli.oauth import token_source
+
+        # As for fetch: a token the server refuses is refreshed and the run tried once more; the
+        # login failed before anything was sent, and every message is still due.
+        source = token_source(account)
+        report = send_queued(store, account, source.token(), lock_directory, only=only)
+        if isinstance(report.error, TokenRejected):
+            report = send_queued(store, account, source.token(fresh=True), lock_directory, only=only)
+    else:
+        report = send_queued(store, account, smtp_password_for(account, password_stdin), lock_directory, only=only)
     code = EXIT_OK
     for outbox_id, error in report.failed.items():
         print(f"poplark: message {outbox_id}: {describe_error(error)}. It stays in the outbox as failed: "

@@ -2,7 +2,8 @@
 SMTP implementation) on its own event loop thread, with the faults a real server shows.
 
 Modes: ``plain``, ``starttls`` (STARTTLS offered and required before AUTH) and ``tls`` (implicit
-TLS), with the test CA's certificates (tests/fakes/certs.py). AUTH PLAIN and LOGIN against one user.
+TLS), with the test CA's certificates (tests/fakes/certs.py). AUTH PLAIN and LOGIN against one user,
+and XOAUTH2 against one OAuth2 access token (``token``).
 Faults, set on :class:`Faults` before or during a test:
 
 - ``greeting_reply``, ``auth_reply``, ``mail_reply`` / ``rcpt_replies`` / ``data_command_reply`` /
@@ -25,6 +26,8 @@ Faults, set on :class:`Faults` before or during a test:
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -131,6 +134,16 @@ class _Smtp(SMTP):
             return
         await super().smtp_STARTTLS(arg)
 
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        """Google's XOAUTH2 with the fake's ``token``; a wrong one gets the JSON error challenge."""
+        given = base64.b64decode(args[1]).decode("utf-8") if len(args) > 1 else ""
+        if self.fake.token and given == f"user={self.fake.user}\x01auth=Bearer {self.fake.token}\x01\x01":
+            self.fake.logins.append("XOAUTH2")
+            return AuthResult(success=True, handled=False)
+        self.fake.refused_tokens.append(given.partition("auth=Bearer ")[2].rstrip("\x01"))
+        await self.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Username and Password not accepted")
+
     async def _handle_client(self) -> None:
         reply = self.fake.faults.greeting_reply
         if reply is None:
@@ -166,12 +179,16 @@ class _Smtp(SMTP):
 
 class FakeSmtpServer:
     def __init__(self, mode: str = "plain", certificates: TestCertificates | None = None, *,
-                 user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD, faults: Faults | None = None) -> None:
+                 user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD, faults: Faults | None = None,
+                 token: str | None = None) -> None:
         assert mode in ("plain", "starttls", "tls")
         assert mode == "plain" or certificates is not None
         self.mode = mode
         self.certificates = certificates
         self.user, self.password = user, password
+        #: The OAuth2 access token XOAUTH2 accepts (None: every token is refused).
+        self.token = token
+        self.refused_tokens: list[str] = []
         self.faults = faults or Faults()
         self.received: list[Received] = []
         self.held: list[Received] = []

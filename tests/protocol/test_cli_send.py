@@ -236,3 +236,27 @@ def test_an_account_from_before_sending_gets_its_smtp_server(cli: Cli, server: F
     assert server.received[0].rcpt_tos == ["x@example.com"]
     preset = cli.run("account", "add", "qq", "--host", "pop.qq.com", "--user", "12345@qq.com", "--no-store-password")
     assert preset.returncode == EXIT_OK and "sends via smtp.qq.com:465 tls" in preset.stdout
+
+
+def test_an_oauth2_account_sends_with_its_access_token(cli_environment: dict[str, str],
+                                                       certificates: TestCertificates, tmp_path: Path) -> None:
+    server = FakeSmtpServer("tls", certificates, token="ya29.fresh").start()
+    try:
+        tool = Cli(cli_environment, certificates, server)
+        # The token command prints an expired token the first time, a fresh one after: the refused
+        # token is refreshed once, as fetch does, and the message goes.
+        script = tmp_path / "token.sh"
+        script.write_text(f'if [ -e "{tmp_path}/used" ]; then echo ya29.fresh; else touch "{tmp_path}/used"; '
+                          'echo ya29.expired; fi\n', "utf-8")
+        added = tool.run("account", "add", "oauth", "--host", "127.0.0.1", "--port", "1", "--user", DEFAULT_USER,
+                         "--email", DEFAULT_USER, "--ca-file", str(certificates.ca_pem), "--auth", "oauth2",
+                         "--oauth2-token-command", f"sh {script}", "--smtp-host", "localhost", "--smtp-port",
+                         str(server.port), "--smtp-security", "tls")
+        assert added.returncode == EXIT_OK, added.stderr
+        sent = tool.run("send", "--account", "oauth", "--to", "bob@example.com", "--subject", "token",
+                        "--body-file", "-", input_text="sent with XOAUTH2\n")
+        assert sent.returncode == EXIT_OK, sent.stderr
+        assert server.refused_tokens == ["ya29.expired"] and server.logins == ["XOAUTH2"]
+        assert len(server.received) == 1
+    finally:
+        server.stop()

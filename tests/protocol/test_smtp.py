@@ -257,7 +257,7 @@ def test_the_connection_check_reports_each_step(smtp_serve: SmtpFactory, certifi
 
     good = check_smtp(account(server.port), DEFAULT_PASSWORD)
     assert good.reachable and good.login_ok and good.error is None
-    assert good.tls is not None and good.size_limit == 5_000_000 and "AUTH LOGIN PLAIN" in good.extensions
+    assert good.tls is not None and good.size_limit == 5_000_000 and "AUTH LOGIN PLAIN XOAUTH2" in good.extensions
     refused = check_smtp(account(server.port), "wrong")
     assert refused.reachable and refused.login_ok is False and isinstance(refused.error, AuthError)
     untrusted = check_smtp(account(server.port, ca_file=None), DEFAULT_PASSWORD)
@@ -299,3 +299,23 @@ def test_cancel_still_works_on_a_link_trusted_by_pin(smtp_serve: SmtpFactory, ce
         session.login(DEFAULT_USER, DEFAULT_PASSWORD)
         session.send(big.sender, big.recipients, big.raw)
     assert server.held == []
+
+
+def test_an_oauth2_token_logs_in_with_xoauth2_and_a_refused_one_says_so(certificates: TestCertificates) -> None:
+    from app.core.errors import TokenRejected
+    from app.core.pop3.auth import Secret
+
+    server = FakeSmtpServer("tls", certificates, token="ya29.good-token").start()
+    try:
+        with session_for(server, certificates) as session:
+            session.connect()
+            with pytest.raises(TokenRejected) as refused:
+                session.login(DEFAULT_USER, Secret.bearer_token("ya29.expired"))
+            assert refused.value.mechanism == "XOAUTH2" and "not accepted" in str(refused.value)
+            session.login(DEFAULT_USER, Secret.bearer_token("ya29.good-token"))
+            message = chinese_message()
+            session.send(message.sender, message.recipients, message.raw)
+        assert server.logins == ["XOAUTH2"] and server.refused_tokens == ["ya29.expired"]
+        assert len(server.received) == 1
+    finally:
+        server.stop()

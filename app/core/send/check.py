@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from app.core.cancel import CancelToken
 from app.core.errors import ConfigError, PoplarkError, TlsError
 from app.core.model import Account
+from app.core.pop3.auth import Secret
 from app.core.pop3.connection import TlsInfo
 from app.core.send.smtp import SmtpSession
 
@@ -32,7 +33,8 @@ class SmtpCheck:
     rejected_certificate_sha256: str = ""
 
 
-def check_smtp(account: Account, password: str | None, *, cancel: CancelToken | None = None) -> SmtpCheck:
+def check_smtp(account: Account, password: str | Secret | None, *,
+               cancel: CancelToken | None = None) -> SmtpCheck:
     """Never raises the error vocabulary: failures are in the report."""
     report = SmtpCheck()
     if account.smtp is None:

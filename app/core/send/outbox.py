@@ -29,6 +29,7 @@ from app.core.error_policy import Recovery, recovery_for
 from app.core.errors import FetchInProgress, PoplarkError, TemporaryServerError
 from app.core.locking import AccountLock
 from app.core.model import Account, SmtpSettings
+from app.core.pop3.auth import Secret
 from app.core.send.replies import DeliveryUnknown, ServiceClosing
 from app.core.send.smtp import SmtpSession
 from app.core.store import Store
@@ -85,10 +86,14 @@ def open_session(account: Account, smtp: SmtpSettings, cancel: CancelToken | Non
                        ca_file=account.ca_file, pinned_cert_sha256=account.pinned_cert_sha256, cancel=cancel)
 
 
-def send_queued(store: Store, account: Account, password: str, lock_directory: Path, *,
+def send_queued(store: Store, account: Account, password: str | Secret, lock_directory: Path, *,
                 only: Sequence[int] | None = None, cancel: CancelToken | None = None,
                 session_factory: SessionFactory = open_session) -> SendReport:
-    """Send the account's due messages (or only the ids in ``only``); see the module docstring."""
+    """Send the account's due messages (or only the ids in ``only``); see the module docstring.
+
+    ``password`` may be an OAuth2 access token (a :class:`Secret`); a refused one ends the run
+    with :class:`~app.core.errors.TokenRejected` in ``report.error`` and every message still due,
+    so the caller can run again with a fresh token."""
     assert account.id is not None
     report = SendReport(account.name)
     with SendLock(lock_directory, account.id, account.name):

@@ -39,6 +39,7 @@ from app.core.errors import (
     ServerTimeout,
 )
 from app.core.model import Security
+from app.core.pop3.auth import Secret, SecretKind, as_secret
 from app.core.pop3.connection import (
     GREETING_PROBE_SECONDS,
     CertificateRejected,
@@ -241,17 +242,22 @@ class SmtpSession:
 
     # -- login ----------------------------------------------------------------------------------
 
-    def login(self, user: str, password: str, *, allow_insecure_auth: bool = False) -> None:
+    def login(self, user: str, secret: str | Secret, *, allow_insecure_auth: bool = False) -> None:
         """AUTH PLAIN, else LOGIN, in UTF-8 (RFC 4616; smtplib's own login encodes ASCII only, and
-        a password may not be). A server that offers no AUTH (a relay on the local network) is
-        used without login."""
+        a password may not be); an OAuth2 access token with XOAUTH2, else OAUTHBEARER (RFC 7628).
+        A server that offers no AUTH (a relay on the local network) is used without login."""
+        secret = as_secret(secret)
         smtp = self._required
         if not smtp.has_extn("auth"):
             return
         if self.tls is None and not allow_insecure_auth:
-            raise ConfigError("refusing to send the password over an unencrypted connection: choose SSL/TLS "
-                              "or STARTTLS for SMTP, or allow insecure authentication for this account")
+            raise ConfigError(f"refusing to send the {secret.kind.value} over an unencrypted connection: choose "
+                              "SSL/TLS or STARTTLS for SMTP, or allow insecure authentication for this account")
         offered = smtp.esmtp_features.get("auth", "").upper().split()
+        if secret.kind is SecretKind.BEARER_TOKEN:
+            self._login_with_token(user, secret.value, offered)
+            return
+        password = secret.value
         if "PLAIN" in offered:
             token = _b64(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8"))
             code, text = self._step(smtp.docmd, "AUTH", "PLAIN " + token)
@@ -271,6 +277,35 @@ class SmtpSession:
         failure = AuthError(f"the SMTP server refused the login ({code})", server_text=_text(text))
         failure.host, failure.mechanism = self.host, "SMTP AUTH"
         raise failure
+
+    def _login_with_token(self, user: str, token: str, offered: list[str]) -> None:
+        """XOAUTH2 or OAUTHBEARER; a refused token comes as a 334 challenge with a JSON error,
+        answered with the dummy response, then the failure (app.core.oauth.sasl reads it)."""
+        from app.core.oauth import sasl
+
+        smtp = self._required
+        if "XOAUTH2" in offered:
+            name, message, ack = "XOAUTH2", sasl.xoauth2_message(user, token), sasl.XOAUTH2_ERROR_ACK
+        elif "OAUTHBEARER" in offered:
+            name, message, ack = "OAUTHBEARER", sasl.oauthbearer_message(user, token), sasl.OAUTHBEARER_ERROR_ACK
+        else:
+            raise ConfigError(f"the SMTP server offers no OAuth2 login (XOAUTH2 or OAUTHBEARER) but "
+                              f"{' '.join(offered) or 'none'}; ask the provider how to send with this account")
+        code, text = self._step(smtp.docmd, "AUTH", f"{name} {_b64(message)}")
+        failure = None
+        if code == 334:
+            try:
+                failure = sasl.parse_failure(base64.b64decode(text, validate=True))
+            except ValueError:
+                failure = None
+            code, text = self._step(smtp.docmd, _b64(ack))
+        if code == 235:
+            return
+        if 400 <= code < 500 and failure is None:
+            raise reply_error(code, _text(text), "AUTH")
+        error = sasl.failure_error(failure, _text(text))
+        error.host, error.mechanism = self.host, name
+        raise error
 
     # -- sending --------------------------------------------------------------------------------
 
