@@ -30,7 +30,7 @@ from app.cli.presenter import (
     exit_code_for,
 )
 from app.cli.reading import command_export, command_list, command_search, command_show
-from app.cli.remote import command_remote
+from app.cli.remote import command_complete, command_remote
 from app.cli.sending import command_outbox, command_reply, command_send
 from app.core.errors import Cancelled, PoplarkError
 from app.core.store import Profile, Store
@@ -48,6 +48,7 @@ _HANDLERS: dict[str, Callable[[Store, Profile, argparse.Namespace], int]] = {
     "outbox": command_outbox,
     "reply": command_reply,
     "remote": command_remote,
+    "complete": command_complete,
 }
 
 

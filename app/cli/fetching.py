@@ -58,6 +58,10 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
         raise ConfigError("no accounts yet: add one with 'poplark account add'")
     if arguments.password_stdin and len(accounts) != 1:
         raise ConfigError("--password-stdin needs exactly one account name")
+    if arguments.headers_only:
+        from app.cli.remote import fetch_headers_only_of
+
+        return fetch_headers_only_of(store, profile, accounts, arguments)
     cancel = CancelToken()
     cancel_on_signals(cancel)
     indexer = OverlappedIndexer(profile)

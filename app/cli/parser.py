@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--password-stdin", action="store_true",
                        help="read the password for the one named account from standard input")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+    fetch.add_argument("--headers-only", action="store_true",
+                       help="store only the headers of new messages and leave them on the server "
+                            "(complete one later with 'poplark complete ID')")
     fetch.add_argument("--protocol-log", metavar="FILE", type=Path,
                        help="write the POP3 conversation here for a bug report (passwords redacted)")
 

@@ -102,6 +102,12 @@ def command_show(store: Store, profile: Profile, arguments: argparse.Namespace) 
     print(f"Subject: {subject}")
     if message.has_attachments:
         print("(has attachments)")
+    partial = store.partial_message(arguments.id)
+    if partial is not None:
+        left = partial.missing_octets
+        shown = f"{left / 1048576:.1f} MB" if left >= 1048576 else f"{max(left / 1024, 0.1):.1f} KB"
+        print(f"(This message was not fully downloaded: {shown} left on the server. Download the rest with "
+              f"'poplark complete {arguments.id}')")
     print()
     sys.stdout.write(body)
     return EXIT_OK

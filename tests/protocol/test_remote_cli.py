@@ -100,6 +100,29 @@ def test_fetch_and_delete_by_uidl_and_refuse_a_uidl_not_on_the_server(environmen
     assert server.mailbox.current_uidls() == ["uid-2"] and set(stored(environment)) == {"uid-1"}
 
 
+def test_fetch_headers_only_then_complete(environment: dict[str, str], server: FakePop3Server) -> None:
+    fetched = run_cli(environment, "fetch", ACCOUNT, "--headers-only", "--password-stdin", input_text=PASSWORD_LINE)
+    assert fetched.returncode == EXIT_OK, fetched.stderr
+    assert fetched.stdout.startswith(f"{ACCOUNT}: 3 new message(s), headers only (")
+    assert "partial" in remote(environment, "list", ACCOUNT).stdout.splitlines()[0]
+    rows = [json.loads(line) for line in run_cli(environment, "list", "--json").stdout.splitlines()]
+    first = next(row["id"] for row in rows if row["uidl"] == "uid-1")
+    assert stored(environment)["uid-1"] != hashlib.sha256(message(1)).hexdigest()
+    shown = run_cli(environment, "show", str(first))
+    missing = (len(message(1)) - len(message(1).split(b"\r\n\r\n")[0]) - 4) / 1024
+    assert (f"(This message was not fully downloaded: {missing:.1f} KB left on the server. Download the rest "
+            f"with 'poplark complete {first}')") in shown.stdout
+    completed = run_cli(environment, "complete", str(first), "--password-stdin", input_text=PASSWORD_LINE)
+    assert completed.returncode == EXIT_OK, completed.stderr
+    assert completed.stdout.startswith(f"{ACCOUNT}: message {first} is complete")
+    assert stored(environment)["uid-1"] == hashlib.sha256(message(1)).hexdigest()
+    assert "not fully downloaded" not in run_cli(environment, "show", str(first)).stdout
+    again = run_cli(environment, "complete", str(first), "--password-stdin", input_text=PASSWORD_LINE)
+    assert again.returncode == EXIT_OK
+    assert again.stdout == f"message {first} is stored whole already: nothing to download\n"
+    assert server.mailbox.current_uidls() == ["uid-1", "uid-2", "uid-3"]
+
+
 def test_an_unknown_account_is_a_sentence_and_exit_1(environment: dict[str, str]) -> None:
     result = remote(environment, "list", "nobody")
     assert result.returncode == EXIT_FAILED and result.stderr.startswith("poplark: ") and result.stdout == ""

@@ -33,6 +33,7 @@ from app.core.fetch.engine import (
 )
 from app.core.fetch.plan import ServerMessage, assign_keys
 from app.core.model import Account
+from app.core.pop3.auth import Secret
 from app.core.remote.listing import NO_UIDL_NOTE
 from app.core.remote.session import RemoteSession, ServerListing
 from app.core.store.store import Store
@@ -69,7 +70,8 @@ class ExecutionReport:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
-def execute_marks(store: Store, lock_directory: Path, account: Account, password: str, marks: Sequence[Mark], *,
+def execute_marks(store: Store, lock_directory: Path, account: Account, password: str | Secret,
+                  marks: Sequence[Mark], *,
                   cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                   client_factory: ClientFactory = default_client) -> ExecutionReport:
     """Carry out ``marks`` in one session; returns what was done and what was refused, and why."""

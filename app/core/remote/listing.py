@@ -25,6 +25,7 @@ from app.core.fetch.engine import CONTENT_KEY_PREFIX, ClientFactory, default_cli
 from app.core.fetch.plan import ServerMessage, assign_keys
 from app.core.message.summary import summarize
 from app.core.model import Account
+from app.core.pop3.auth import Secret
 from app.core.remote.session import RemoteSession
 from app.core.store.store import Store
 from app.core.store.uid_state import UidState
@@ -85,7 +86,7 @@ class RemoteListing:
         return sum(message.size for message in self.messages)
 
 
-def list_remote(store: Store, lock_directory: Path, account: Account, password: str, *,
+def list_remote(store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                 cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                 client_factory: ClientFactory = default_client) -> RemoteListing:
     """One session: every message on the server, decoded, and whether it is stored here."""

@@ -20,6 +20,7 @@ from app.core.errors import ConfigError, PermanentServerError
 from app.core.fetch.engine import COMMIT_EVERY_MESSAGES, HARD_MESSAGE_LIMIT, ClientFactory, default_client
 from app.core.fetch.plan import ServerMessage, assign_keys
 from app.core.model import Account, MessageSummary
+from app.core.pop3.auth import Secret
 from app.core.remote.session import RemoteSession
 from app.core.store.store import Store
 
@@ -40,7 +41,7 @@ class HeadersOnlyReport:
     shared_uidl: int = 0
 
 
-def fetch_headers_only(store: Store, lock_directory: Path, account: Account, password: str, *,
+def fetch_headers_only(store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                        cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                        client_factory: ClientFactory = default_client) -> HeadersOnlyReport:
     """One session: the header block of every message not stored here yet, stored as partial."""
@@ -82,7 +83,8 @@ def fetch_headers_only(store: Store, lock_directory: Path, account: Account, pas
     return report
 
 
-def complete_message(store: Store, lock_directory: Path, account: Account, password: str, message_id: int, *,
+def complete_message(store: Store, lock_directory: Path, account: Account, password: str | Secret,
+                     message_id: int, *,
                      cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                      client_factory: ClientFactory = default_client) -> MessageSummary:
     """Download the whole of partial message ``message_id`` and put it in place of the partial one."""

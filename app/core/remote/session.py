@@ -21,6 +21,7 @@ from app.core.errors import OutOfStep, PermanentServerError
 from app.core.fetch.engine import PIPELINING_PAUSE_SECONDS, ClientFactory, default_client
 from app.core.locking import AccountLock
 from app.core.model import Account
+from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
 from app.core.store.store import Store
 
@@ -45,7 +46,7 @@ class RemoteSession:
     of step, so nothing is deleted. Call :meth:`quit` earlier to apply deletions and see a refusal.
     """
 
-    def __init__(self, store: Store, lock_directory: Path, account: Account, password: str, *,
+    def __init__(self, store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                  cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                  client_factory: ClientFactory = default_client) -> None:
         assert account.id is not None, "the account must be saved first"
@@ -53,7 +54,7 @@ class RemoteSession:
         self.account = account
         self.cancel = cancel or CancelToken()
         self.clock = clock
-        self._password = password
+        self._password: str | Secret = password
         self._lock = AccountLock(lock_directory, account.id, account.name)
         self.client: Pop3Client = client_factory(account, self.cancel)
         self.pipelined = False
