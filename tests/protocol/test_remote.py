@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import PermanentServerError
+from app.core.errors import PermanentServerError, PoplarkError
 from app.core.fetch.engine import fetch_account
 from app.core.model import Account, LeaveMode, Security, ServerPolicy
 from app.core.remote.execute import ExecutionReport, Mark, MarkAction, execute_marks
@@ -187,3 +187,17 @@ def test_a_20_mb_message_is_listed_and_deleted_without_any_retr(remote: Callable
     for session in r.server.mailbox.commands:
         assert "RETR" not in verbs(session)
     assert "DELE 2" in r.last_session() and "QUIT" in verbs(r.last_session())
+
+
+def test_a_link_lost_mid_download_keeps_what_arrived_and_deletes_nothing(remote: Callable[..., Remote]) -> None:
+    r = remote([message(index) for index in range(1, 5)], faults=Faults(drop_after_retr_count=2))
+    with pytest.raises(PoplarkError):
+        r.execute(*(Mark(f"uid-{index}", MarkAction.DOWNLOAD_AND_DELETE) for index in range(1, 5)))
+    # The second message arrived but its LIST sentinel did not, so it is not trusted (client.py).
+    assert set(r.stored()) == {"uid-1"}
+    assert r.server.mailbox.current_uidls() == ["uid-1", "uid-2", "uid-3", "uid-4"]
+    assert "DELE" not in verbs(r.last_session())
+    r.server.faults = Faults()
+    report = r.execute(*(Mark(f"uid-{index}", MarkAction.DOWNLOAD_AND_DELETE) for index in range(1, 5)))
+    assert (report.already_stored, sorted(report.downloaded)) == (["uid-1"], ["uid-2", "uid-3", "uid-4"])
+    assert r.server.mailbox.current_uidls() == [] and len(r.stored()) == 4

@@ -16,6 +16,7 @@ names, stored or not: that is what the user asked for.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.errors import PermanentServerError
+from app.core.errors import PermanentServerError, PoplarkError
 from app.core.fetch.engine import (
     COMMIT_EVERY_BYTES,
     COMMIT_EVERY_MESSAGES,
@@ -171,24 +172,31 @@ def _download(session: RemoteSession, store: Store, account: Account, messages: 
     pending: list[str] = []
     replies = session.client.retrieve_many([(message.number, message.size) for message in messages],
                                            pipelined=session.pipelined, max_bytes=limit)
-    for item in replies:
-        session.cancel.raise_if_cancelled()
-        message = wanted[item.number]
-        if item.data is None:
-            report.refused.append((message.uidl, f"it could not be downloaded: {item.error}"))
-            continue
-        if message.key in partial:
-            # Only its headers were stored (headers only): the whole takes their place, in place.
-            store.complete_message(partial[message.key], item.data)
-            stored.add(message.uidl)
-            continue
-        group.append((message.key, item.data, session.clock()))
-        pending.append(message.uidl)
-        group_bytes += len(item.data)
-        if group_bytes >= COMMIT_EVERY_BYTES or len(group) >= COMMIT_EVERY_MESSAGES:
+    try:
+        for item in replies:
+            session.cancel.raise_if_cancelled()
+            message = wanted[item.number]
+            if item.data is None:
+                report.refused.append((message.uidl, f"it could not be downloaded: {item.error}"))
+                continue
+            if message.key in partial:
+                # Only its headers were stored (headers only): the whole takes their place, in place.
+                store.complete_message(partial[message.key], item.data)
+                stored.add(message.uidl)
+                continue
+            group.append((message.key, item.data, session.clock()))
+            pending.append(message.uidl)
+            group_bytes += len(item.data)
+            if group_bytes >= COMMIT_EVERY_BYTES or len(group) >= COMMIT_EVERY_MESSAGES:
+                store.add_messages(account, group)
+                stored.update(pending)
+                group, pending, group_bytes = [], [], 0
+    except BaseException:
+        # Keep what was received whole, as a failed fetch does; the session then ends with RSET,
+        # so nothing is deleted (no DELE was sent yet: deletions follow every download).
+        with contextlib.suppress(PoplarkError):
             store.add_messages(account, group)
-            stored.update(pending)
-            group, pending, group_bytes = [], [], 0
+        raise
     store.add_messages(account, group)  # invariant 1: committed before any DELE
     stored.update(pending)
     report.downloaded = [message.uidl for message in messages if message.uidl in stored]
