@@ -47,7 +47,8 @@ class _Device:
     user_code: str
     scope: str
     approved_for: str = ""
-    denied: bool = False
+    #: The error a poll gets once the user declined: RFC 8628's access_denied, or Entra's word.
+    denied: str = ""
     last_poll: float = 0.0
 
 
@@ -137,6 +138,14 @@ class MockAuthorizationServer:
             for device in self._devices.values():
                 if device.user_code == user_code:
                     device.approved_for = user or self.user
+                    return
+        raise KeyError(user_code)
+
+    def decline_device(self, user_code: str, error: str = "access_denied") -> None:
+        with self._lock:
+            for device in self._devices.values():
+                if device.user_code == user_code:
+                    device.denied = error
                     return
         raise KeyError(user_code)
 
@@ -233,7 +242,7 @@ class MockAuthorizationServer:
                 too_fast = now - device.last_poll < self.device_interval * 0.9 and device.last_poll
                 device.last_poll = now
                 if device.denied:
-                    self._reply(handler, 400, {"error": "access_denied"})
+                    self._reply(handler, 400, {"error": device.denied})
                     return
                 if not device.approved_for:
                     self._reply(handler, 400, {"error": "slow_down" if too_fast else "authorization_pending"})

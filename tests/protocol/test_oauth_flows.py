@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.core.errors import AuthError, ConfigError, CredentialsError, SignInAgain, TokenRejected
+from app.core.errors import AuthError, ConfigError, CredentialsError, NoSecureStorage, SignInAgain, TokenRejected
 from app.core.model import Security
 from app.core.oauth import flows, tokens
 from app.core.oauth.providers import _provider
@@ -112,6 +112,13 @@ def test_the_device_flow_polls_until_approved(mock: MockAuthorizationServer) -> 
     assert mock.grants(flows.DEVICE_GRANT) == 3
 
 
+@pytest.mark.parametrize("error", ["access_denied", "authorization_declined"])  # RFC 8628, Microsoft Entra
+def test_a_declined_device_code(mock: MockAuthorizationServer, error: str) -> None:
+    with pytest.raises(AuthError, match="access was not allowed"):
+        flows.sign_in_with_device_code(client_of(mock), show=lambda code: mock.decline_device(code.user_code, error),
+                                       sleep=lambda seconds: None)
+
+
 def test_a_provider_without_a_device_flow_says_what_to_do(mock: MockAuthorizationServer) -> None:
     client = OAuthClient(_provider(mock.provider_entry(device_authorization_endpoint="")), CLIENT_ID)
     with pytest.raises(ConfigError, match="--oauth2-token-command"):
@@ -201,3 +208,16 @@ def test_the_token_command(tmp_path: object) -> None:
               f"else 0)+1; p.write_text(str(n)); print('tok-%d' % n)\""
     source = CommandTokens(command)
     assert [source.token().value, source.token(fresh=True).value] == ["tok-1", "tok-2"]
+
+
+def test_no_keyring_points_to_the_token_command(mock: MockAuthorizationServer) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(NoSecureStorage, match="--oauth2-token-command"):
+            RefreshingTokens(client_of(mock), KEY).token()
+    finally:
+        keyring.set_keyring(previous)

@@ -186,7 +186,8 @@ def sign_in_with_device_code(client: OAuthClient, *, show: Callable[[DeviceCode]
                 continue
             if error.error == "expired_token":
                 raise AuthError("the code expired before the sign-in was finished: sign in again") from None
-            if error.error == "access_denied":
+            # Microsoft Entra says authorization_declined where RFC 8628 says access_denied.
+            if error.error in ("access_denied", "authorization_declined"):
                 raise AuthError("access was not allowed: sign in again and allow Poplark to read mail") from None
             raise token_error(error, client) from None
         return grant_from(reply, started)

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from app.core import credentials
-from app.core.errors import AuthError, ConfigError, CredentialsError, SignInAgain, TokenRejected
+from app.core.errors import (
+    AuthError,
+    ConfigError,
+    CredentialsError,
+    NoSecureStorage,
+    SignInAgain,
+    TokenRejected,
+)
 from app.core.oauth.http import OAuthHttpError, post_form
 from app.core.oauth.providers import OAuthProvider
 from app.core.pop3.auth import Secret
@@ -141,7 +148,12 @@ class RefreshingTokens:
             cached = _memory.get(self.key)
             if not fresh and cached is not None and cached.expires_at - REFRESH_MARGIN_SECONDS > self.clock():
                 return Secret.bearer_token(cached.value)
-        refresh = credentials.load_password(self.key)
+        try:
+            refresh = credentials.load_password(self.key)
+        except NoSecureStorage:
+            raise NoSecureStorage("no secure storage (system keyring) is available, and the sign-in is kept "
+                                  "there: install and unlock one (on Debian/Ubuntu: gnome-keyring, or KWallet), "
+                                  "or give the account a token command (--oauth2-token-command)") from None
         if not refresh:
             raise SignInAgain(f"this account is not signed in to {self.client.provider.name} yet: sign in")
         grant = request_tokens(self.client, {"grant_type": "refresh_token", "refresh_token": refresh},
