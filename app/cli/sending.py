@@ -13,17 +13,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.accounts import smtp_password_for
 from app.cli.presenter import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY, describe_error, exit_code_for
-from app.core.compose.build import BuiltMessage, build_message
-from app.core.compose.draft import Draft, DraftAttachment
-from app.core.compose.ready import prepare_ready_message
-from app.core.compose.respond import reply
 from app.core.errors import ConfigError, TokenRejected
 from app.core.model import Account, AuthMethod, OutboxItem, OutboxState
 from app.core.store import Profile, Store
+
+if TYPE_CHECKING:
+    from app.core.compose.build import BuiltMessage
+    from app.core.compose.draft import DraftAttachment
 
 
 def add_send_commands(commands: Any) -> None:
@@ -78,6 +78,10 @@ def command_send(store: Store, profile: Profile, arguments: argparse.Namespace) 
 def command_reply(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     """``poplark reply ID``: the reader's text of the message quoted under the attribution line,
     the user's text above it, threading headers, Re: once."""
+    # Composing is imported by the commands that compose: the CLI's start-up stays light.
+    from app.core.compose.build import build_message
+    from app.core.compose.respond import reply
+
     account = store.account(arguments.account)
     language = arguments.language or os.environ.get("LC_ALL") or os.environ.get("LANG") or "en"
     draft = reply(store.raw(arguments.id), [account.email], language, reply_all=arguments.all)
@@ -197,6 +201,11 @@ def _severity(code: int) -> int:
 
 
 def _message_from_arguments(store: Store, account: Account, arguments: argparse.Namespace) -> BuiltMessage:
+    from app.core.compose.build import build_message
+    from app.core.compose.draft import Draft
+    from app.core.compose.ready import prepare_ready_message
+    from app.core.compose.respond import reply
+
     if arguments.eml is not None:
         given = (arguments.to, arguments.cc, arguments.bcc, arguments.subject, arguments.body_file, arguments.attach)
         if any(given):
@@ -226,6 +235,8 @@ def _body_text(body_file: str) -> str:
 
 
 def _attachment(path: Path) -> DraftAttachment:
+    from app.core.compose.draft import DraftAttachment
+
     if not path.is_file():
         raise ConfigError(f"cannot attach {path}: there is no such file")
     return DraftAttachment(filename=path.name, data=_read(path))

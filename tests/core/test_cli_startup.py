@@ -1,0 +1,48 @@
+"""The command line starts light: ``poplark fetch`` from cron, or a no-op check of a big mailbox,
+must not pay for composing, sending, the address book or the reader (issue 12: a no-op check under
+0.15 s, start-up included). Each command imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPOSITORY
+
+#: Modules a command that neither reads, writes nor completes mail has no use for.
+HEAVY = ("app.core.compose", "app.core.send", "app.core.message.view", "app.core.remote", "app.ui", "PySide6",
+         "smtplib", "email.policy", "email.mime", "pypinyin", "http.client", "urllib.request", "xml", "dns")
+
+
+def imported_by(arguments: list[str], profile: Path) -> set[str]:
+    code = ("import json, sys\n"
+            "from app.cli import main\n"
+            f"code = main(['--profile', {str(profile)!r}, *{arguments!r}])\n"
+            "print(json.dumps(sorted(sys.modules)))\n")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                               cwd=REPOSITORY, check=False)
+    assert completed.stdout.strip(), completed.stderr
+    return set(json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("arguments", [["account", "list"], ["fetch"], ["list"]], ids=" ".join)
+def test_a_headless_command_imports_nothing_heavy(arguments: list[str], tmp_path: Path) -> None:
+    modules = imported_by(arguments, tmp_path / "profile")
+    heavy = sorted(name for name in modules if name.startswith(HEAVY))
+    assert heavy == []
+
+
+def test_every_command_has_a_handler_that_imports() -> None:
+    from app.cli import _HANDLERS, _handler
+    from app.cli.parser import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    assert set(commands.choices) == set(_HANDLERS)
+    for command in _HANDLERS:
+        assert callable(_handler(command)), command
