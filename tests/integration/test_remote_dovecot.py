@@ -78,3 +78,21 @@ def test_remote_list_fetch_and_delete_against_dovecot(dovecot: PrivateDovecot, e
     refused = remote(environment, "delete", ACCOUNT, uidls[2])
     assert refused.returncode == 1 and "not on the server" in refused.stderr
     assert dovecot.message_count_on_server("alice") == 2
+
+
+def test_headers_only_then_complete_against_dovecot(dovecot: PrivateDovecot, environment: dict[str, str],
+                                                    tmp_path: Path) -> None:
+    fetched = run_cli(environment, "fetch", ACCOUNT, "--headers-only", "--password-stdin", input_text="secret\n")
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.startswith(f"{ACCOUNT}: {len(FILES)} new message(s), headers only")
+    rows = [json.loads(line) for line in run_cli(environment, "list", "--json").stdout.splitlines()]
+    assert sorted(str(row["subject"]) for row in rows) == sorted(["first", "会议通知", "holiday videos", "fourth"])
+    big = next(row["id"] for row in rows if row["subject"] == "holiday videos")
+    assert "MB left on the server" in run_cli(environment, "show", str(big)).stdout
+    completed = run_cli(environment, "complete", str(big), "--password-stdin", input_text="secret\n")
+    assert completed.returncode == 0, completed.stderr
+    exported = tmp_path / "export"
+    assert run_cli(environment, "export", "--format", "eml", str(exported)).returncode == 0
+    digests = {hashlib.sha256(path.read_bytes()).digest() for path in exported.iterdir()}
+    assert hashlib.sha256(wire_bytes(FILES[2])).digest() in digests
+    assert dovecot.message_count_on_server("alice") == len(FILES)  # headers only deletes nothing
