@@ -201,3 +201,12 @@ def test_a_link_lost_mid_download_keeps_what_arrived_and_deletes_nothing(remote:
     report = r.execute(*(Mark(f"uid-{index}", MarkAction.DOWNLOAD_AND_DELETE) for index in range(1, 5)))
     assert (report.already_stored, sorted(report.downloaded)) == (["uid-1"], ["uid-2", "uid-3", "uid-4"])
     assert r.server.mailbox.current_uidls() == [] and len(r.stored()) == 4
+
+
+def test_without_capa_top_is_asked_once_before_thousands_of_times(remote: Callable[..., Remote]) -> None:
+    silent = remote([message(1), message(2), message(3)], faults=Faults(no_capa=True, no_top=True))
+    listing = silent.listing()
+    assert listing.notes == (NO_TOP_NOTE,) and verbs(silent.last_session()).count("TOP") == 1
+    answering = remote([message(1), message(2), message(3)], faults=Faults(no_capa=True))
+    assert [m.subject for m in answering.listing().messages] == ["message 1", "message 2", "message 3"]
+    assert verbs(answering.last_session()).count("TOP") == 3

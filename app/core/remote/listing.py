@@ -86,6 +86,24 @@ class RemoteListing:
         return sum(message.size for message in self.messages)
 
 
+def _header_blocks(session: RemoteSession, numbers: list[int]) -> dict[int, bytes]:
+    """Number -> header block (``TOP n 0``) of each message whose TOP the server answered."""
+    headers: dict[int, bytes] = {}
+    rest = numbers
+    if not session.client.capabilities.known:
+        # No CAPA, so TOP is only a guess (RFC 1939 makes it optional): ask once before asking
+        # thousands of times, one round trip each, for refusals.
+        first = next(session.client.headers_many(numbers[:1], pipelined=False))
+        if first.data is None:
+            return headers
+        headers[first.number], rest = first.data, numbers[1:]
+    for item in session.client.headers_many(rest, pipelined=session.pipelined):
+        session.cancel.raise_if_cancelled()
+        if item.data is not None:
+            headers[item.number] = item.data
+    return headers
+
+
 def list_remote(store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                 cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
                 client_factory: ClientFactory = default_client) -> RemoteListing:
@@ -98,10 +116,7 @@ def list_remote(store: Store, lock_directory: Path, account: Account, password: 
         headers: dict[int, bytes] = {}
         has_top = session.client.capabilities.top
         if numbers and has_top:
-            for item in session.client.headers_many(numbers, pipelined=session.pipelined):
-                session.cancel.raise_if_cancelled()
-                if item.data is not None:
-                    headers[item.number] = item.data
+            headers = _header_blocks(session, numbers)
             # Every TOP refused: the server has none, whatever CAPA said (or did not say).
             has_top = bool(headers)
     known = store.known_uids(account.id)
