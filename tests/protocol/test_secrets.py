@@ -237,14 +237,23 @@ def test_the_protocol_log_is_written_when_the_fetch_fails(
 NETWORK_CALLS = {
     # urllib.parse is string handling; urllib.request is the network.
     # The OAuth2 sign-in's token endpoint (issue 17), only where the provider table points.
-    r"\burllib\.request\b|\burlopen\(|\burllib3\b|from urllib import request": {"app/core/oauth/http.py"},
+    # The OAuth2 sign-in's token endpoint (issue 17), only where the provider table points; the
+    # account dialog's autodiscovery reads the mail domain's own autoconfig file (issue 14).
+    r"\burllib\.request\b|\burlopen\(|\burllib3\b|from urllib import request": {
+        "app/core/oauth/http.py", "app/core/discovery/autoconfig.py"},
     r"\bhttp\.client\b|\bhttplib\b": set(),
-    r"\brequests\b\s*\.|\bimport requests\b|\bhttpx\b|\baiohttp\b": set(),
-    r"socket\.create_connection|socket\.getaddrinfo|\bgetaddrinfo\(|socket\.socket\(": {"app/core/pop3/connection.py"},
+    # (not "self.requests.get": a queue's name is no HTTP library)
+    r"(?<!\.)\brequests\b\s*\.|\bimport requests\b|\bhttpx\b|\baiohttp\b": set(),
+    # Autodiscovery resolves the mail domain and probes its likely POP3 hosts, for the user who
+    # typed the address (issue 14).
+    r"socket\.create_connection|socket\.getaddrinfo|\bgetaddrinfo\(|socket\.socket\(": {
+        "app/core/pop3/connection.py", "app/core/discovery/dns_lookup.py", "app/core/discovery/probe.py"},
     r"\bconnect_ex\(|\.connect\(\(": {"app/core/pop3/connection.py"},
     r"QNetworkAccessManager|QNetworkRequest|QTcpSocket|QSslSocket|QUdpSocket|QDnsLookup": set(),
-    # The OAuth2 sign-in opens the provider's page in the user's browser (issue 17).
-    r"\bftplib\b|\bsmtplib\b|\bxmlrpc\b|\bwebbrowser\.open\b": {"app/cli/oauth.py"},
+    # The OAuth2 sign-in opens the provider's page in the user's browser (issue 17); sending talks
+    # SMTP to the account's own server (issue 16).
+    r"\bftplib\b|\bsmtplib\b|\bxmlrpc\b|\bwebbrowser\.open\b": {
+        "app/cli/oauth.py", "app/core/send/__init__.py", "app/core/send/smtp.py"},
 }
 
 
