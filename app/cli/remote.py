@@ -136,7 +136,7 @@ def fetch_headers_only_of(store: Store, profile: Profile, accounts: list[Account
             worst = code if worst == EXIT_OK or code == EXIT_FAILED else worst
             continue
         print(f"{account.name}: {report.stored} new message(s), headers only "
-              f"({report.left_on_server / 1048576:.1f} MB left on the server), {report.on_server} on the server")
+              f"({_size(report.left_on_server)} left on the server), {report.on_server} on the server")
         if report.shared_uidl:
             print(f"poplark: {account.name}: warning: {report.shared_uidl} new message(s) share a UIDL with another "
                   "and were left out; 'poplark fetch' downloads them whole", file=sys.stderr)
@@ -157,13 +157,16 @@ def _print_listing(listing: RemoteListing, as_json: bool) -> None:
         for message in listing.messages:
             print(json.dumps(_message_json(message), ensure_ascii=False))
         return
+    if listing.messages:
+        print(f"{'#':>6}  {'UIDL':<24} {'SIZE':>9}  {'DATE':<16}  {'HERE':<7}  FROM  SUBJECT")
     for message in listing.messages:
         mark = "stored" if message.stored else "partial" if message.state is UidState.PARTIAL else "-"
         print(f"{message.number:>6}  {message.uidl or '-':<24} {_size(message.size):>9}  "
-              f"{format_date(message.date) or '-':<16}  {mark:<6}  {message.sender or '-'}  {message.subject}")
+              f"{format_date(message.date) or '-':<16}  {mark:<7}  {message.sender or '-'}  {message.subject}")
     stored = sum(message.stored for message in listing.messages)
-    print(f"{listing.account}: {len(listing.messages)} message(s) on the server "
-          f"({listing.total_bytes / 1048576:.1f} MB), {stored} of them stored here")
+    partial = sum(message.state is UidState.PARTIAL for message in listing.messages)
+    print(f"{listing.account}: {len(listing.messages)} message(s) on the server ({_size(listing.total_bytes)}), "
+          f"{stored} of them stored here" + (f", {partial} with their headers only" if partial else ""))
 
 
 def _message_json(message: RemoteMessage) -> dict[str, object]:

@@ -74,7 +74,8 @@ def test_list_shows_what_is_on_the_server_in_text_and_json(environment: dict[str
     assert remote(environment, "fetch", ACCOUNT, "uid-2").returncode == EXIT_OK
     text = remote(environment, "list", ACCOUNT)
     assert text.returncode == EXIT_OK, text.stderr
-    lines = text.stdout.splitlines()
+    header, *lines = text.stdout.splitlines()
+    assert header.split() == ["#", "UIDL", "SIZE", "DATE", "HERE", "FROM", "SUBJECT"]
     assert len(lines) == 4 and "uid-2" in lines[1] and "stored" in lines[1] and "stored" not in lines[0]
     assert "张三 <s1@example.com>" in lines[0] and "remote 1" in lines[0] and "2024-01-02" in lines[0]
     assert lines[-1].startswith(f"{ACCOUNT}: 3 message(s) on the server")
@@ -104,7 +105,8 @@ def test_fetch_headers_only_then_complete(environment: dict[str, str], server: F
     fetched = run_cli(environment, "fetch", ACCOUNT, "--headers-only", "--password-stdin", input_text=PASSWORD_LINE)
     assert fetched.returncode == EXIT_OK, fetched.stderr
     assert fetched.stdout.startswith(f"{ACCOUNT}: 3 new message(s), headers only (")
-    assert "partial" in remote(environment, "list", ACCOUNT).stdout.splitlines()[0]
+    listed = remote(environment, "list", ACCOUNT).stdout.splitlines()
+    assert "partial" in listed[1] and listed[-1].endswith(", 0 of them stored here, 3 with their headers only")
     rows = [json.loads(line) for line in run_cli(environment, "list", "--json").stdout.splitlines()]
     first = next(row["id"] for row in rows if row["uidl"] == "uid-1")
     assert stored(environment)["uid-1"] != hashlib.sha256(message(1)).hexdigest()
