@@ -1750,15 +1750,6 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
-    <name>QPlatformTheme</name>
-    <message>
-        <location filename="../../ui/self_test.py" line="+145"/>
-        <source>Cancel</source>
-        <extracomment>Seconds the event loop may run before the self-test gives up (a stuck keyring, a stuck platform).</extracomment>
-        <translation type="unfinished">取消</translation>
-    </message>
-</context>
-<context>
     <name>RemoteContentBar</name>
     <message>
         <location filename="../../ui/widgets/message_notes.py" line="-52"/>
