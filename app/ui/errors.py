@@ -35,6 +35,7 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    SignInAgain,
     StartTlsUnavailable,
     StoreBusy,
     StoreChanged,
@@ -46,6 +47,7 @@ from app.core.errors import (
     TemporaryServerError,
     TlsError,
     TlsPortWithoutTls,
+    TokenRejected,
 )
 from app.core.fingerprint import format_fingerprint
 from app.core.providers import needs_authorization_code
@@ -87,6 +89,22 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
             _fill(translate("errors", "Stopped getting mail for {account}. Messages already downloaded are kept; "
                                       "get mail again to download the rest."), account=name),
             Remedy.NONE, quiet=True)
+    if isinstance(error, SignInAgain):
+        # The window cannot run the browser sign-in yet (issue 17): the command line can.
+        return UserMessage(
+            translate("errors", "Sign in again"),
+            _fill(translate("errors", "The sign-in of {account} has expired or was withdrawn by the provider."
+                                      "{server_said} Sign in again: run \"poplark account authorize {account}\" "
+                                      "in a terminal."), account=name, server_said=_server_said(error)),
+            Remedy.NONE, quiet=False)
+    if isinstance(error, TokenRejected):
+        return UserMessage(
+            translate("errors", "Sign-in not accepted"),
+            _fill(translate("errors", "The server of {account} refused the sign-in, even with a fresh token."
+                                      "{server_said} Check that POP is switched on for the account and that the user "
+                                      "name is the full address, then sign in again: run \"poplark account authorize "
+                                      "{account}\" in a terminal."), account=name, server_said=_server_said(error)),
+            Remedy.NONE, quiet=False)
     if isinstance(error, AuthError):
         text = _fill(translate("errors", "The server of {account} did not accept the user name or password."
                                          "{server_said} Enter the password again."),

@@ -22,6 +22,7 @@ from app.core.errors import (
     PoplarkError,
     ProtocolError,
     ServerTimeout,
+    SignInAgain,
     StartTlsUnavailable,
     StoreBusy,
     StoreChanged,
@@ -33,6 +34,7 @@ from app.core.errors import (
     TemporaryServerError,
     TlsError,
     TlsPortWithoutTls,
+    TokenRejected,
 )
 from app.ui.errors import Remedy, UserMessage, format_fingerprint, user_message
 from tests.conftest import error_vocabulary
@@ -52,6 +54,10 @@ TABLE: list[tuple[Exception, Remedy, bool, tuple[str, ...]]] = [
                 host="pop.qq.com", mechanism="PLAIN"),
      Remedy.ASK_PASSWORD, False, ("Please use authorization code", "QQ", "163", "126", "authorization code",
                                   "Enter the password")),
+    (SignInAgain("the provider withdrew the sign-in (invalid_grant)", server_text="invalid_grant"),
+     Remedy.NONE, False, ("Sign in again", "poplark account authorize work", "invalid_grant")),
+    (TokenRejected("the server refused the access token", server_text="invalid_token"),
+     Remedy.NONE, False, ("refused the sign-in", "POP is switched on", "poplark account authorize work")),
     (MailboxBusy("the mailbox is busy (in-use) during login", server_text="[IN-USE] locked"),
      Remedy.RETRY_LATER, True, ("busy", "try again later")),
     (TemporaryServerError("temporary server problem during UIDL", server_text="[SYS/TEMP] index busy"),

@@ -1217,7 +1217,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+385"/>
+        <location filename="../../ui/main_window.py" line="+387"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1266,13 +1266,16 @@ Account: {account}</source>
         <translation>添加账户…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="+38"/>
+        <location filename="../../ui/notifications.py" line="+93"/>
+        <location filename="../../ui/tray.py" line="+39"/>
         <source>Show Poplark</source>
-        <extracomment>How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
+        <extracomment>The icon name the desktop entry and the icon theme use (packaging/linux). Seconds to wait for the daemon&apos;s answer (it answers at once; a hung one must not hold up the rest). How often the bus thread looks for a new notice or a click (seconds).
+----------
+How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location filename="../../ui/tray.py" line="+26"/>
         <source>{0}: 1 new message</source>
         <translation>{0}：1 封新邮件</translation>
     </message>
@@ -1752,7 +1755,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteContentBar</name>
     <message>
-        <location filename="../../ui/widgets/message_notes.py" line="-52"/>
+        <location line="-52"/>
         <source>Remote content was blocked to protect your privacy.</source>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
@@ -1799,7 +1802,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="+86"/>
+        <location filename="../../ui/errors.py" line="+88"/>
         <source>Cancelled</source>
         <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
@@ -1810,7 +1813,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>已停止收取 {account} 的邮件。已下载的邮件会保留；再次收取邮件即可下载其余邮件。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+28"/>
         <source>Password not accepted</source>
         <translation>密码错误</translation>
     </message>
@@ -1820,7 +1823,27 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account} 的服务器未接受用户名或密码。{server_said}请重新输入密码。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-14"/>
+        <source>Sign in again</source>
+        <translation>需要重新登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The sign-in of {account} has expired or was withdrawn by the provider.{server_said} Sign in again: run &quot;poplark account authorize {account}&quot; in a terminal.</source>
+        <translation>{account} 的登录授权已过期，或已被邮件服务商撤销。{server_said}请重新登录：在终端中运行“poplark account authorize {account}”。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sign-in not accepted</source>
+        <translation>登录未被接受</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server of {account} refused the sign-in, even with a fresh token.{server_said} Check that POP is switched on for the account and that the user name is the full address, then sign in again: run &quot;poplark account authorize {account}&quot; in a terminal.</source>
+        <translation>{account} 的服务器拒绝了登录，换用新的令牌后仍被拒绝。{server_said}请确认该账户已开启POP服务、用户名是完整的邮箱地址，然后重新登录：在终端中运行“poplark account authorize {account}”。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>QQ Mail, 163 and 126 accept only an authorization code (授权码) here, not the web mail password: create one in the web mail settings, after switching POP3 on.</source>
         <translation>QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
     </message>
