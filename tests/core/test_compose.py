@@ -234,8 +234,9 @@ def test_a_non_ascii_mailbox_makes_a_utf8_message() -> None:
     built = build_message(Draft(from_address="me@example.org", to=["张三 <用户@例子.中国>"], subject="你好", text="x"))
     assert built.smtputf8 and built.recipients == ["用户@xn--fsqu00a.xn--fiqs8s"]
     head = built.raw[: built.raw.index(b"\r\n\r\n")].decode("utf-8")
-    assert "To: 张三 <用户@xn--fsqu00a.xn--fiqs8s>" in head and "Subject: 你好" in head
-    assert parse_message(built.raw).to == "张三 <用户@xn--fsqu00a.xn--fiqs8s>"
+    assert "<用户@xn--fsqu00a.xn--fiqs8s>" in head  # the mailbox itself in UTF-8: no other way to write it
+    view = parse_message(built.raw)
+    assert view.to == "张三 <用户@xn--fsqu00a.xn--fiqs8s>" and view.subject == "你好"
     assert not build_message(Draft(from_address="me@example.org", to=["a@例子.中国"], text="x")).smtputf8
 
 

@@ -4,6 +4,8 @@ body and attachment names round-trip through the reading path."""
 
 from __future__ import annotations
 
+import email.header
+import email.utils
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -46,3 +48,17 @@ def test_any_draft_builds_a_clean_message_that_reads_back(subject: str, name: st
     assert view.plain_text.rstrip("\n") == expected_body.rstrip("\n")
     [attachment] = view.attachments
     assert part_payload(raw, attachment.part_index)[0] == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=TEXT)
+def test_any_display_name_reads_back_exactly_with_an_rfc2047_decoder(name: str) -> None:
+    # Not the email package's address parser: it puts a space between two adjacent encoded words
+    # of one display name, which RFC 2047 section 6.2 says to join. email.header.decode_header does.
+    raw = build_message(Draft(from_address="me@example.org", from_name=name, to=["you@example.com"], text="x")).raw
+    head = raw[: raw.index(b"\r\n\r\n")].decode("ascii")
+    found = re.search(r"^From: (.*?)\r\n(?! )", head, re.M | re.S)
+    assert found is not None
+    display, address = email.utils.parseaddr(found.group(1).replace("\r\n ", " "))
+    assert address == "me@example.org"
+    assert str(email.header.make_header(email.header.decode_header(display))) == _one_line(name)

@@ -28,7 +28,8 @@ from app.core.compose.draft import Draft, DraftAttachment
 from app.core.errors import ConfigError
 
 #: RFC 5322 wants 78 characters a line; 7-bit so any server takes the bodies as they are.
-POLICY = email.policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+#: refold_source="none": headers written pre-folded (set_raw) go out exactly as written.
+POLICY = email.policy.SMTP.clone(cte_type="7bit", max_line_length=78, refold_source="none")
 #: RFC 3676 section 4.2: flowed lines are wrapped before 78 characters, 72 recommended.
 FLOWED_WIDTH = 72
 #: UTF-8 bytes per RFC 2047 encoded word: base64 of 42 bytes is 56 characters; with the
@@ -64,14 +65,14 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
     policy = POLICY.clone(utf8=True) if utf8 else POLICY
     message = EmailMessage(policy=policy)
     message["Date"] = email.utils.format_datetime(date or datetime.now().astimezone())
-    message["From"] = sender
+    message.set_raw("From", _address_header([sender]))
     if to:
-        message["To"] = to
+        message.set_raw("To", _address_header(to))
     if cc:
-        message["Cc"] = cc
+        message.set_raw("Cc", _address_header(cc))
     if bcc and for_draft:
-        message["Bcc"] = bcc
-    message["Subject"] = single_line(draft.subject)
+        message.set_raw("Bcc", _address_header(bcc))
+    _set_unstructured(message, "Subject", single_line(draft.subject))
     identifier = message_id or make_message_id(sender.domain)
     message["Message-ID"] = identifier
     if draft.in_reply_to:
@@ -92,6 +93,38 @@ def build_message(draft: Draft, *, for_draft: bool = False, date: datetime | Non
     recipients = _unique([address.addr_spec for address in (*to, *cc, *bcc)])
     return BuiltMessage(raw=raw, message_id=identifier, sender=sender.addr_spec, recipients=recipients,
                         smtputf8=utf8)
+
+
+def _set_unstructured(message: EmailMessage, name: str, text: str) -> None:
+    """A free-text header: plain ASCII as it is; otherwise RFC 2047 words that hold every
+    character, spaces included, folded between words.
+
+    The email package's own folding can leave a space *between* two encoded words, where RFC 2047
+    readers (the email package's too) must drop it: "𐀀 ¡" came back as "𐀀¡" (found by
+    tests/core/test_compose_fuzz.py).
+    """
+    if text.isascii() and not re.search(r"=\?|\?=", text):
+        message[name] = text
+        return
+    words = [f"=?utf-8?b?{base64.b64encode(chunk).decode('ascii')}?=" for chunk in _utf8_chunks(text)]
+    message.set_raw(name, "\r\n ".join(words))
+
+
+def _address_header(addresses: list[Address]) -> str:
+    """An address list written by hand, one address a line, for the reason of _set_unstructured
+    (the email package's folding of encoded display names could add a space to a name)."""
+    written: list[str] = []
+    for address in addresses:
+        name = address.display_name
+        plain = email.utils.formataddr((name, address.addr_spec)) if name.isascii() else ""
+        if not name:
+            written.append(address.addr_spec)
+        elif plain and len(plain) <= 70 and not re.search(r"=\?|\?=", name):
+            written.append(plain)
+        else:
+            words = [f"=?utf-8?b?{base64.b64encode(chunk).decode('ascii')}?=" for chunk in _utf8_chunks(name)]
+            written.append("\r\n ".join(words) + f" <{address.addr_spec}>")
+    return ",\r\n ".join(written)
 
 
 def single_line(text: str) -> str:
