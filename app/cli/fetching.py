@@ -67,7 +67,6 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
     indexer = OverlappedIndexer(profile)
     try:
         worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer)
-        indexer.share_the_rest(store, cancel)
     finally:
         indexer.finish(cancelled=cancel.cancelled)
     if not cancel.cancelled:

@@ -1,8 +1,8 @@
 """Search indexing for the command line: ``poplark index``, and beside a big ``poplark fetch``.
 
-"Indexing" here is all the work new mail leaves for after it is stored: its text into the
-full-text index (:mod:`app.core.store.search`) and its addresses into completion
-(:mod:`app.core.contacts.harvest`).
+"Indexing" here is putting the text of stored mail into the full-text index
+(:mod:`app.core.store.search`); ``poplark index`` (and so the window's indexer) also gathers its
+addresses for completion (:mod:`app.core.contacts.harvest`).
 
 ``poplark fetch`` returns with the new mail searchable. Indexing costs more CPU than the
 download itself (the text of every message is extracted and tokenized into FTS5), and Python
@@ -10,10 +10,9 @@ runs one thread at a time, so done after the download it doubled a fetch's time.
 plans at least :data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index
 --until-input-closes`` as a second process as soon as the download begins: it indexes each
 group the fetch commits, on the other core, while the fetch reads the next one. When the
-sessions are over, the fetch gathers the new mail's addresses for completion while the child
-catches up, then closes the child's standard input; the child indexes what is left and exits,
-and the fetch indexes anything still pending itself (nothing, unless the child failed or was
-killed). Small fetches index in-process afterwards: starting an interpreter costs more than
+sessions are over the fetch closes the child's standard input; the child indexes what is left
+and exits, and the fetch indexes anything still pending itself (nothing, unless the child failed
+or was killed). Small fetches index in-process afterwards: starting an interpreter costs more than
 indexing a few dozen messages.
 
 Both processes write through their own connections; the store's transactions are short
@@ -52,24 +51,28 @@ FOLLOW_POLL_SECONDS = 0.05
 CHILD_FINISH_TIMEOUT_SECONDS = 600.0
 
 
-def index_some(store: Store, batch: int) -> tuple[int, int]:
-    """One step of the work new mail leaves: (messages indexed for search, messages whose
-    addresses were gathered), at most ``batch`` of each; (0, 0) when nothing was left."""
-    from app.core.contacts.harvest import harvest_pending
+def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500, *,
+                       addresses: bool = False) -> int:
+    """Index every message not indexed yet for search (until cancelled); return how many.
+
+    ``addresses``: also gather the addresses of new mail for completion
+    (:mod:`app.core.contacts.harvest`). ``poplark fetch`` leaves that out: reading Chinese names
+    loads pypinyin's dictionaries (about half a second), which a cron check must not pay; the
+    window's indexer, ``poplark index`` and ``poplark contacts complete`` gather them.
+    """
     from app.core.store.search import index_pending
 
-    return index_pending(store, batch), harvest_pending(store, batch)
-
-
-def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500) -> int:
-    """Index every message not indexed yet, and gather its addresses (until cancelled); return
-    how many were indexed for search."""
     total = 0
     while cancel is None or not cancel.cancelled:
-        indexed, harvested = index_some(store, batch)
-        if not indexed and not harvested:
+        done = index_pending(store, batch)
+        if not done:
             break
-        total += indexed
+        total += done
+    if addresses:
+        from app.core.contacts.harvest import harvest_pending
+
+        while (cancel is None or not cancel.cancelled) and harvest_pending(store, batch):
+            pass
     return total
 
 
@@ -80,7 +83,7 @@ def command_index(store: Store, profile: Profile, arguments: argparse.Namespace)
         return 0
     cancel = CancelToken()
     cancel_on_signals(cancel)
-    done = index_pending_mail(store, cancel)
+    done = index_pending_mail(store, cancel, addresses=True)
     if not arguments.quiet:
         print(f"{done} message(s) indexed for search")
     return 0
@@ -103,8 +106,6 @@ def _follow_until_input_closes(store: Store) -> None:
     threading.Thread(target=wait_for_end_of_input, name="poplark-index-input", daemon=True).start()
     try:
         while True:
-            # Search only: the fetch gathers the addresses itself once its download is over
-            # (OverlappedIndexer.share_the_rest), so both cores work until the end.
             if index_pending(store, FOLLOW_BATCH):
                 continue
             if parent_done.wait(FOLLOW_POLL_SECONDS):
@@ -146,16 +147,6 @@ class OverlappedIndexer:
         except OSError as error:  # no second process: the fetch indexes afterwards, as small ones do
             log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
             self.unavailable = True
-
-    def share_the_rest(self, store: Store, cancel: CancelToken) -> None:
-        """The download is over: while the child finishes the search index, gather the new mail's
-        addresses here (the child does only the index), so the work ends about together."""
-        if self.child is None:
-            return
-        from app.core.contacts.harvest import harvest_pending
-
-        while not cancel.cancelled and harvest_pending(store, FOLLOW_BATCH):
-            pass
 
     def finish(self, cancelled: bool) -> None:
         """The sessions are over: let the child index the rest and wait for it (stop it when cancelled)."""

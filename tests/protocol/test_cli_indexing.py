@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer, index_pending_mail
-from app.core.cancel import CancelToken
 from app.core.model import Account
 from app.core.store import Profile, Store
 from tests.conftest import ServerFactory
@@ -78,15 +77,12 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert child is not None
     for start in range(0, 300, 100):  # three group commits, as a fetch makes them
         store_numbered(opened, account, range(start, start + 100))
-    indexer.share_the_rest(opened, CancelToken())  # as command_fetch does when its download is over
     indexer.finish(cancelled=False)
     # Nothing was indexed for search in this process: the child did all of it and ended cleanly.
     assert child.returncode == 0
     assert opened.pending_search_count() == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
     assert opened.message_ids(None, "inbox", text="q299x")  # the last commit, made just before the end
-    pending, seen = addresses_pending_and_seen(profile.database_path)  # and their senders complete
-    assert pending == 0 and {"sender0@example.com", "sender299@example.com"} <= seen
 
 
 def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Store, Account],
@@ -121,8 +117,10 @@ def test_a_big_fetch_returns_with_every_message_searchable(poplark: Poplark, ser
     poplark.add_account_ok(server.address[1], "--leave-on-server")
     assert f"{count} new message(s)" in poplark.fetch_ok()
     assert pending_and_rows(poplark.profile / "poplark.sqlite3") == (0, count)
+    # Addresses for completion are left to poplark index, the window and contacts complete: a cron
+    # fetch does not load pypinyin's dictionaries.
     pending, seen = addresses_pending_and_seen(poplark.profile / "poplark.sqlite3")
-    assert pending == 0 and f"sender{count - 1}@example.com" in seen
+    assert pending == count and seen == set()
     for word in ("q0x", f"q{count - 1}x", "会议"):
         found = poplark.run("search", word, "--json")
         assert found.returncode == 0, found.stderr
@@ -144,3 +142,5 @@ def test_a_small_fetch_indexes_in_process_and_poplark_index_catches_up(poplark: 
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout) == "3 message(s) indexed for search"
     assert pending_and_rows(database)[0] == 0
+    pending, seen = addresses_pending_and_seen(database)  # and their senders complete
+    assert pending == 0 and {"sender0@example.com", "sender2@example.com"} <= seen
