@@ -33,6 +33,7 @@ from app.core.fetch import interruption
 from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
 from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
+from app.core.memory import return_big_blocks_to_the_system
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
 from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
@@ -46,6 +47,8 @@ log = logging.getLogger("poplark.fetch")
 COMMIT_EVERY_BYTES = 16 * 1024 * 1024
 COMMIT_EVERY_MESSAGES = 1000
 COMMIT_EVERY_SECONDS = 1.0
+#: From this LIST size on, freed message buffers are handed back at once (app.core.memory).
+BIG_MESSAGE_BYTES = 8 * 1024 * 1024
 #: Without a size cap on the account, refuse single messages larger than this (memory safety).
 HARD_MESSAGE_LIMIT = 512 * 1024 * 1024
 #: After a pipelined session went out of step, go without pipelining for this long.
@@ -269,6 +272,8 @@ class _Session:
 
     def _retrieve(self, decided: FetchPlan, pipelined: bool) -> list[ServerMessage]:
         wanted = {message.number: message for message in decided.retrieve}
+        if any(message.size >= BIG_MESSAGE_BYTES for message in decided.retrieve):
+            return_big_blocks_to_the_system()
         total_bytes = decided.retrieve_bytes
         total = len(decided.retrieve)
         limit = self.account.policy.max_message_bytes or HARD_MESSAGE_LIMIT
