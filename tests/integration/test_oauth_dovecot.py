@@ -24,6 +24,7 @@ from tests.fakes.certs import TestCertificates
 from tests.fakes.dovecot import INSTALL_HINT, PrivateDovecot, dovecot_binary, wire_bytes
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer, follow_in_browser
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.dovecot
 
@@ -83,8 +84,7 @@ def test_an_expired_token_is_refreshed_once_and_a_stranger_is_refused(
     # A clock an hour behind keeps the dead token in use here: Dovecot's introspection refuses it.
     source = RefreshingTokens(oauth, KEY, clock=lambda: time.time() - 3600)
     stale = source.token()
-    while mock.check("alice", stale.value) is None:
-        time.sleep(0.2)
+    wait_until(lambda: mock.check("alice", stale.value) is not None, 30, "the mock to see the token expire", poll=0.2)
 
     def login(token: Secret) -> str:
         pop3 = client(dovecot, certificates)

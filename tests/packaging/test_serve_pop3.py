@@ -8,11 +8,11 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import REPOSITORY
 from tests.fakes.serve_pop3 import SUBJECT
+from tests.fakes.waiting import wait_until
 
 START_SECONDS = 30.0
 
@@ -21,11 +21,11 @@ def test_the_server_process_serves_tls_on_loopback_and_stops_on_sigterm(tmp_path
     process = subprocess.Popen([sys.executable, "-m", "tests.fakes.serve_pop3", str(tmp_path), "--seconds", "120"],
                                cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while not (tmp_path / "port").exists():
+        def port_written() -> bool:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "the server did not write its port"
-            time.sleep(0.05)
+            return (tmp_path / "port").exists()
+
+        wait_until(port_written, START_SECONDS, "the server to write its port")
         port = int((tmp_path / "port").read_text("ascii"))
         context = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from app.core.store import Profile, Store
 from tests.conftest import run_cli
 from tests.fakes.app_process import AppProcess
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, DEFAULT_USER, FakePop3Server, Faults, crlf
+from tests.fakes.waiting import wait_until
 
 MESSAGES = [crlf(f"From: sender{index}@example.com\nSubject: message {index}\n\n" + f"line {index}\n" * 50)
             for index in range(1, 41)]
@@ -119,10 +119,7 @@ def retrs_received(server: FakePop3Server) -> int:
 
 
 def wait_for_retrs(server: FakePop3Server, count: int) -> None:
-    deadline = time.monotonic() + FETCH_TIMEOUT_SECONDS
-    while retrs_received(server) < count:
-        assert time.monotonic() < deadline, "the app did not start downloading"
-        time.sleep(0.02)
+    wait_until(lambda: retrs_received(server) >= count, FETCH_TIMEOUT_SECONDS, "the app to start downloading")
 
 
 def info_after_start(app: AppProcess) -> str:

@@ -26,6 +26,7 @@ from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer, follow_in_browser
 from tests.fakes.pop3_server import crlf
+from tests.fakes.waiting import wait_until
 
 DEFAULT_MODE = "tls"
 DEFAULT_MESSAGES = [crlf("Subject: hi\n\nbody\n")]
@@ -169,8 +170,7 @@ def test_an_expired_token_at_login_is_refreshed_and_retried_once(
     # This process's clock is an hour behind: the token looks alive here, the server has seen it die.
     source = RefreshingTokens(client, KEY, clock=lambda: time.time() - 3600)
     stale = source.token()
-    while mock.check("alice", stale.value) is None:
-        time.sleep(0.2)
+    wait_until(lambda: mock.check("alice", stale.value) is not None, 30, "the mock to see the token expire", poll=0.2)
     attempts: list[str] = []
 
     def login(token: Secret) -> str:

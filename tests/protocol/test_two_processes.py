@@ -14,9 +14,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from app.cli import EXIT_TEMPORARY
 from tests.conftest import REPOSITORY, run_cli
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import DEFAULT_PASSWORD, FakePop3Server, Faults
+from tests.fakes.waiting import wait_until
 
 ACCOUNT = "shared"
 MESSAGE_COUNT = 10
@@ -38,14 +36,6 @@ POLL_SECONDS = 0.02
 def message(number: int) -> bytes:
     return (f"From: sender{number}@example.com\r\nTo: alice@example.com\r\n"
             f"Subject: two processes {number}\r\n\r\nbody {number}\r\n").encode("ascii")
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        pause.wait(POLL_SECONDS)
 
 
 def retr_seen(server: FakePop3Server) -> bool:
