@@ -166,27 +166,27 @@ def _describe_policy(policy: ServerPolicy) -> str:
 
 
 def password_for(account: Account, from_stdin: bool) -> str:
-    if from_stdin:
-        return read_password(True, "")
-    if not account.remember_password:
-        return read_password(False, f"Password for {account.user}@{account.host}: ")
-    password = credentials.load_password(account.credential_key)
-    if password is None:
-        raise CredentialsError(f"no password is stored for {account.name}: remove and add the account "
-                               "again, or give it for this run with --password-stdin")
-    return password
+    """The POP3 password: from standard input, typed now, or from the keyring."""
+    return _secret_for(account, account.credential_key, from_stdin, f"Password for {account.user}@{account.host}: ",
+                       f"no password is stored for {account.name}: remove and add the account again, or give "
+                       "it for this run with --password-stdin")
 
 
 def smtp_password_for(account: Account, from_stdin: bool) -> str:
     """The SMTP password: its own keyring entry when set apart, else the account's password."""
+    return _secret_for(account, account.smtp_credential_key, from_stdin, f"SMTP password for {account.smtp_user}: ",
+                       f"no SMTP password is stored for {account.name}: give it for this run with "
+                       "--password-stdin, or add the account again")
+
+
+def _secret_for(account: Account, key: str, from_stdin: bool, prompt: str, missing: str) -> str:
     if from_stdin:
         return read_password(True, "")
     if not account.remember_password:
-        return read_password(False, f"SMTP password for {account.smtp_user}: ")
-    password = credentials.load_password(account.smtp_credential_key)
+        return read_password(False, prompt)
+    password = credentials.load_password(key)
     if password is None:
-        raise CredentialsError(f"no SMTP password is stored for {account.name}: give it for this run with "
-                               "--password-stdin, or add the account again")
+        raise CredentialsError(missing)
     return password
 
 

@@ -48,7 +48,7 @@ def resources_directory() -> Path:
     importlib.resources); inside a PyInstaller bundle, ``resources`` beside the executable's data."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
-        return Path(bundle) / "resources"
+        return Path(bundle, "resources")  # PyInstaller's data folder: the package data of a bundle
     # Imported here: importlib.resources brings tempfile, shutil and random, which the command
     # line's start-up (poplark fetch from cron) has no use for.
     import importlib.resources

@@ -1,5 +1,6 @@
 """Waiting in tests for something another process or thread does: a condition polled until a
-deadline, so a test that would otherwise hang fails with what it was waiting for."""
+deadline, so a test that would otherwise hang fails with what it was waiting for; and a pause
+where time passing is itself what a test needs."""
 
 from __future__ import annotations
 
@@ -19,4 +20,10 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str, *, poll
         pause.wait(poll)
 
 
-__all__ = ["wait_until"]
+def pause(seconds: float) -> None:
+    """Let time pass on purpose (a device flow's poll interval, the moment of a kill): never to
+    wait for something to happen, which is :func:`wait_until`'s job."""
+    threading.Event().wait(seconds)
+
+
+__all__ = ["pause", "wait_until"]

@@ -21,6 +21,7 @@ from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import FILE_VARIABLE
 from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer
 from tests.fakes.pop3_server import crlf
+from tests.fakes.waiting import wait_until
 from tests.protocol.test_secrets import files_under
 
 DEFAULT_MODE = "tls"
@@ -72,7 +73,9 @@ def test_sign_in_in_the_browser_then_fetch(environment: dict[str, str], mock: Mo
     assert fetched.returncode == 0, fetched.stderr
     assert "3 new message(s)" in fetched.stdout
     assert "C: AUTH XOAUTH2 <redacted>" in trace.read_text("utf-8")
-    time.sleep(3.5)  # the access token has expired: the next process refreshes it
+    # Once every access token the mock gave has expired, the next process must refresh.
+    wait_until(lambda: all(token.expires_at <= time.time() for token in list(mock.access.values())), 10,
+               "the access tokens to expire")
     again = run_cli(environment, "fetch", "work", timeout=TIMEOUT)
     assert again.returncode == 0 and "0 new message(s)" in again.stdout, again.stderr
     assert mock.grants("refresh_token") == 2 and mock.grants("authorization_code") == 1

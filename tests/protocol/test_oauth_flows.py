@@ -26,7 +26,7 @@ from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer, follow_in_browser
 from tests.fakes.pop3_server import crlf
-from tests.fakes.waiting import wait_until
+from tests.fakes.waiting import pause, wait_until
 
 DEFAULT_MODE = "tls"
 DEFAULT_MESSAGES = [crlf("Subject: hi\n\nbody\n")]
@@ -105,7 +105,7 @@ def test_the_device_flow_polls_until_approved(mock: MockAuthorizationServer) -> 
         sleeps.append(seconds)
         if len(sleeps) == 3:  # the user finishes on the other device after two polls
             mock.approve_device(shown[0].user_code)
-        time.sleep(seconds)
+        pause(seconds)
 
     grant = flows.sign_in_with_device_code(client_of(mock), show=shown.append, sleep=sleep)
     assert shown[0].message.endswith(f"enter {shown[0].user_code}.") and shown[0].verification_uri

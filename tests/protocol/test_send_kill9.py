@@ -27,6 +27,7 @@ import pytest
 
 from app.cli import EXIT_FAILED, EXIT_OK
 from tests.fakes.smtp_server import FakeSmtpServer
+from tests.fakes.waiting import pause
 from tests.protocol.test_cli_send import Cli, cli, server
 
 __all__ = ["cli", "server"]  # the fixtures, imported for pytest
@@ -63,7 +64,7 @@ def test_kill_9_at_random_moments_loses_nothing_and_sends_nothing_twice(cli: Cli
         process = cli.start("send", "--account", "work", "--to", "bob@example.com", "--subject", f"kill {index}",
                             "--body-file", str(body))
         try:
-            time.sleep(rng.uniform(0.8 * startup, whole))  # the moment of the kill, not an assertion
+            pause(rng.uniform(0.8 * startup, whole))  # the moment of the kill, not an assertion
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
             process.wait(60)
