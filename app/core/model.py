@@ -129,6 +129,12 @@ class Account:
     oauth2_provider: str = ""
     oauth2_client_id: str = ""
     oauth2_token_command: str = ""
+    #: Download limits (issue 18): store only the header block of each new message, or only about
+    #: the first ``partial_first_bytes`` of messages whose LIST size exceeds ``partial_over_bytes``
+    #: (None: off). Such messages are stored as partial; the rest stays on the server.
+    headers_only: bool = False
+    partial_over_bytes: int | None = None
+    partial_first_bytes: int = 100 * 1024
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -142,6 +148,10 @@ class Account:
             raise ValueError(f"port {self.port} is out of range 1-65535")
         if self.timeout_seconds <= 0:
             raise ValueError("timeout must be positive")
+        if self.partial_over_bytes is not None and self.partial_over_bytes < 1:
+            raise ValueError("the size above which messages are downloaded in part must be positive")
+        if self.partial_first_bytes < 0:
+            raise ValueError("the part of a large message to download cannot be negative")
         if self.auth is AuthMethod.OAUTH2 and not (self.oauth2_provider or self.oauth2_token_command):
             raise ValueError("OAuth2 needs a provider (--oauth2-provider) or a token command "
                              "(--oauth2-token-command)")
@@ -149,6 +159,11 @@ class Account:
     @property
     def effective_port(self) -> int:
         return self.port or self.security.default_port
+
+    @property
+    def limits_downloads(self) -> bool:
+        """Whether a fetch stores some new messages as partial (headers only, or the first part)."""
+        return self.headers_only or self.partial_over_bytes is not None
 
     @property
     def credential_key(self) -> str:
@@ -261,6 +276,8 @@ class FetchReport:
     ignored_deletions: int = 0
     #: Messages deleted here whose DELE is still queued for a later session (mirror mode).
     pending_server_deletions: int = 0
+    #: New messages stored in part (the account's download limits); counted in new_messages too.
+    partial_messages: int = 0
 
 
 class OutboxState(enum.StrEnum):

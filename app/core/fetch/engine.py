@@ -29,7 +29,7 @@ from app.core.errors import (
     PipelineStalled,
     PoplarkError,
 )
-from app.core.fetch import interruption
+from app.core.fetch import interruption, limits
 from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
 from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
@@ -151,9 +151,17 @@ class _Session:
             self._check_ignored_deletions(listing, known)
             decided = plan(listing, known, self.account.policy, self.clock())
             self._note_plan(decided)
+            partial: limits.PartialPlan | None = None
+            if self.account.limits_downloads:  # once per session: nothing per message without limits
+                has_uidl = not listing[0].uidl.startswith(CONTENT_KEY_PREFIX) if listing else True
+                decided, partial = limits.split(decided, self.account, has_uidl)
             retrieved = self._retrieve(decided, pipelined)
             self._commit()
             self._flush()  # invariant 1: every message is committed before any DELE
+            if partial is not None:  # stored in part: never deleted in this session (not in `retrieved`)
+                limits.store_partial(self.client, self.store, self.account, partial, pipelined=pipelined,
+                                     cancel=self.cancel, clock=self.clock, report=self.report,
+                                     stored=self.observer.messages_stored)
             self._delete(list(decided.delete) + (retrieved if decided.delete_after_retrieve else []),
                          pipelined)
         except OutOfStep as error:
