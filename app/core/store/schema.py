@@ -216,6 +216,33 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE messages ADD COLUMN whole_size INTEGER;
     """,
+    # Tags (issue 19; app.core.store.tags). A tag belongs to the message, not to its
+    # folder, so moves keep it; the foreign keys remove a message's tags when it is deleted for
+    # good and a tag's marks when the tag is deleted. The five defaults are written in English
+    # with a default_key by which the window translates them (a rename clears it); their colours
+    # are Thunderbird's. message_tags' primary key serves "the tags of these messages" and the
+    # cascade; the second index serves the list's tag filter and deleting a tag.
+    """
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        colour TEXT NOT NULL,                -- "#rrggbb"
+        position INTEGER NOT NULL,           -- the order: number keys 1-9 toggle the first nine
+        default_key TEXT                     -- important, work, personal, todo, later; NULL once renamed
+    );
+    CREATE TABLE message_tags (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX message_tags_by_tag ON message_tags(tag_id, message_id);
+    INSERT INTO tags (name, colour, position, default_key) VALUES
+        ('Important', '#ff0000', 0, 'important'),
+        ('Work', '#ff9900', 1, 'work'),
+        ('Personal', '#009900', 2, 'personal'),
+        ('To do', '#3333ff', 3, 'todo'),
+        ('Later', '#993399', 4, 'later');
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -5,7 +5,7 @@ Each family lives in its own module: :mod:`~app.core.store.accounts`,
 :mod:`~app.core.store.folders` (mailbox actions), :mod:`~app.core.store.search_index`,
 :mod:`~app.core.store.contacts` and :mod:`~app.core.store.seen_addresses` (the address book),
 :mod:`~app.core.store.outbox` (the outbox, Sent and Drafts), :mod:`~app.core.store.partial`
-(messages stored with their headers only), all on
+(messages stored with their headers only), :mod:`~app.core.store.tags`, all on
 :class:`~app.core.store.base.StoreBase` (the connection and transactions). :class:`Store` only
 puts them together, so callers keep one object per thread.
 """
@@ -20,11 +20,12 @@ from app.core.store.outbox import OutboxTable
 from app.core.store.partial import PartialMessages
 from app.core.store.profile import Profile
 from app.core.store.seen_addresses import SeenAddressTable
+from app.core.store.tags import Tag, TagTable
 from app.core.store.uid_state import KnownUid, UidState, UidStateTable
 
 
 class Store(UidStateTable, MessageListing, MailboxActions, ContactTable, SeenAddressTable, OutboxTable,
-            PartialMessages):
+            PartialMessages, TagTable):
     """The mail store of one profile."""
 
     @classmethod
@@ -32,4 +33,4 @@ class Store(UidStateTable, MessageListing, MailboxActions, ContactTable, SeenAdd
         return cls(profile.ensure().database_path)
 
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "DELETE_CHUNK", "IMPORTED_UIDL_PREFIX", "KnownUid", "Store", "UidState"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "DELETE_CHUNK", "IMPORTED_UIDL_PREFIX", "KnownUid", "Store", "Tag", "UidState"]
