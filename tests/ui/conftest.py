@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.providers import resources_directory
 from app.ui.widgets.mail_scheme import register_url_scheme
+from tests.ui.contacts_fixtures import contacts_store, contacts_worker  # noqa: F401  (address book fixtures)
 from tests.ui.mailbox_window import mailbox_window  # noqa: F401  (a fixture, shared by the mailbox tests)
 
 register_url_scheme()  # QtWebEngine's rule: custom schemes before the QApplication exists
