@@ -8,6 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from app.cli.download_options import command_edit, describe_download, download_settings
 from app.cli.oauth import describe_auth, keep_client_secret, oauth2_settings
 from app.cli.presenter import EXIT_OK, describe_error, exit_code_for, format_fingerprint, report_failure
 from app.core import credentials
@@ -54,7 +55,7 @@ def _account_from_arguments(arguments: argparse.Namespace) -> Account:
         policy=policy, ca_file=ca_file, allow_insecure_auth=arguments.allow_insecure_auth,
         use_apop=arguments.apop, pipelining=not arguments.no_pipelining,
         timeout_seconds=arguments.timeout, remember_password=not arguments.no_store_password, smtp=smtp,
-        **oauth2_settings(arguments))  # type: ignore[arg-type]
+        **oauth2_settings(arguments), **download_settings(arguments))  # type: ignore[arg-type]
 
 
 def _smtp_from_arguments(arguments: argparse.Namespace) -> SmtpSettings | None:
@@ -100,19 +101,23 @@ def command_account(store: Store, profile: Profile, arguments: argparse.Namespac
         saved = save_account(store, account, password, smtp_secret=smtp_password)
         keep_client_secret(saved, arguments)
         print(f"added account {saved.name} ({saved.user} at {saved.host}:{saved.effective_port}, "
-              f"{saved.security.value}, {_describe_policy(saved.policy)}; {_describe_smtp(saved)})"
+              f"{saved.security.value}, {_describe_policy(saved.policy)}, {describe_download(saved)}; "
+              f"{_describe_smtp(saved)})"
               f"{describe_auth(saved)}")
         return EXIT_OK
     if action == "authorize":
         from app.cli.oauth import command_authorize
 
         return command_authorize(store, arguments)
+    if action == "edit":
+        return command_edit(store, arguments)
     if action == "smtp":
         return _set_smtp(store, store.account(arguments.name), arguments)
     if action == "list":
         for account in store.accounts():
             print(f"{account.name}\t{account.user}@{account.host}:{account.effective_port}\t"
-                  f"{account.security.value}\t{_describe_policy(account.policy)}\t{_describe_smtp(account)}")
+                  f"{account.security.value}\t{_describe_policy(account.policy)}\t{describe_download(account)}\t"
+                  f"{_describe_smtp(account)}")
         return EXIT_OK
     if action == "remove":
         account = store.account(arguments.name)

@@ -112,6 +112,9 @@ def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arg
         summary = f"{account.name}: {report.new_messages} new message(s)"
         if report.new_messages:
             summary += f" ({report.new_bytes / 1048576:.1f} MB)"
+        if report.partial_messages:
+            summary += (f", {report.partial_messages} of them downloaded in part (the rest with "
+                        "'poplark complete ID')")
         if report.deleted_on_server:
             summary += f", {report.deleted_on_server} deleted from the server"
         summary += f", {report.on_server} on the server"

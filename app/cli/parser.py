@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli.contacts import add_contacts_parser
+from app.cli.download_options import add_download_options
 from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
 from app.cli.sending import add_send_commands
@@ -58,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="give up on a silent server after this long")
     _add_smtp_options(add)
     add_oauth2_options(add)
+    add_download_options(add)
+    edit = account_commands.add_parser(
+        "edit", help="change how an account downloads (headers only, the first part of large messages)")
+    edit.add_argument("name")
+    add_download_options(edit, editing=True)
     add_authorize_parser(account_commands)
     smtp = account_commands.add_parser(
         "smtp", help="set how an account sends (its SMTP server); without --smtp-host, the provider's")

@@ -200,7 +200,7 @@ def test_account_add_then_list_shows_it(poplark: Poplark, server: FakePop3Server
 
     assert result.returncode == EXIT_OK, result.stderr
     assert one_line(result.stdout).split("\t") == [
-        ACCOUNT, f"alice@127.0.0.1:{port}", "tls", "delete from server after download",
+        ACCOUNT, f"alice@127.0.0.1:{port}", "tls", "delete from server after download", "whole messages",
         "no SMTP server: cannot send"]
 
 
