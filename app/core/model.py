@@ -220,6 +220,8 @@ class Folder(enum.StrEnum):
     SENT = "sent"
     #: Messages being written (Bcc kept): saved as MIME, reopened to continue.
     DRAFTS = "drafts"
+    #: Mail the junk filter (or the user) judged unwanted; one per account, like Trash.
+    JUNK = "junk"
 
 
 class SortColumn(enum.StrEnum):

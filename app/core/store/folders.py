@@ -37,6 +37,10 @@ _UIDL_ROWS = ("account_id IN (SELECT account_id FROM messages WHERE {where})"
 _WRITTEN_FOLDERS = ((SENT_UIDL_PREFIX, Folder.SENT), (DRAFT_UIDL_PREFIX, Folder.DRAFTS))
 
 
+#: Built-in folders a message can be restored to (Trash itself is not one).
+_BUILT_IN = frozenset(folder.value for folder in Folder if folder is not Folder.TRASH)
+
+
 def _origin(uidl: str) -> Folder:
     return next((folder for prefix, folder in _WRITTEN_FOLDERS if uidl.startswith(prefix)), Folder.INBOX)
 
@@ -50,45 +54,56 @@ class MailboxActions(MessageTable, SearchIndexTable):
     def set_flagged(self, ids: Sequence[int], flagged: bool) -> None:
         self._update_messages("flagged = ?", int(flagged), ids)
 
-    def move_to_folder(self, ids: Sequence[int], folder: Folder) -> None:
-        """Move messages between a folder and Trash.
+    def move_to_folder(self, ids: Sequence[int], folder: str) -> None:
+        """Move messages to a folder (a built-in one or a user folder's key), in one transaction.
 
         Moving to Trash marks their UIDLs DELETED_LOCALLY, which the "delete from the server when
-        I delete it here" policy acts on at the next fetch; restoring undoes that if the server
-        has not deleted them yet.
+        I delete it here" policy acts on at the next fetch; moving out of Trash undoes that if the
+        server has not deleted them yet.
         """
-        deleted_at = time.time() if folder is Folder.TRASH else None
         self._begin()
         try:
-            for start in range(0, len(ids), 300):  # x3 below: under SQLite's 999
-                chunk = list(ids[start:start + 300])
-                marks = ",".join("?" * len(chunk))
-                self._execute(f"UPDATE messages SET folder = ?, deleted_at = ? WHERE id IN ({marks})",
-                              [str(folder), deleted_at, *chunk])
-                old: tuple[UidState, ...]
-                if folder is Folder.TRASH:
-                    old, new = (UidState.STORED,), UidState.DELETED_LOCALLY
-                else:
-                    old, new = (UidState.DELETED_LOCALLY, UidState.GONE_FROM_SERVER), UidState.STORED
-                states = ",".join("?" * len(old))
-                self._execute(f"UPDATE server_uids SET state = ? WHERE state IN ({states})"
-                              f" AND {_UIDL_ROWS.format(where=f'id IN ({marks})')} AND message_id IN ({marks})",
-                              [new.value, *(state.value for state in old), *chunk, *chunk, *chunk])
+            self._move_rows(ids, folder)
             self.commit()
         except BaseException:
             self.rollback()
             raise
 
+    def _move_rows(self, ids: Sequence[int], folder: str) -> None:
+        """The UPDATEs of :meth:`move_to_folder`, in the open transaction."""
+        to_trash = folder == Folder.TRASH
+        deleted_at = time.time() if to_trash else None
+        for start in range(0, len(ids), 300):  # x3 below: under SQLite's 999
+            chunk = list(ids[start:start + 300])
+            marks = ",".join("?" * len(chunk))
+            # A message going to Trash remembers where it was (restore puts it back there).
+            self._execute("UPDATE messages SET trashed_from = CASE WHEN ? THEN"
+                          " (CASE WHEN folder = 'trash' THEN trashed_from ELSE folder END) END,"
+                          f" folder = ?, deleted_at = ? WHERE id IN ({marks})",
+                          [int(to_trash), str(folder), deleted_at, *chunk])
+            old: tuple[UidState, ...]
+            if to_trash:
+                old, new = (UidState.STORED,), UidState.DELETED_LOCALLY
+            else:
+                old, new = (UidState.DELETED_LOCALLY, UidState.GONE_FROM_SERVER), UidState.STORED
+            states = ",".join("?" * len(old))
+            self._execute(f"UPDATE server_uids SET state = ? WHERE state IN ({states})"
+                          f" AND {_UIDL_ROWS.format(where=f'id IN ({marks})')} AND message_id IN ({marks})",
+                          [new.value, *(state.value for state in old), *chunk, *chunk, *chunk])
+
     def restore(self, ids: Sequence[int]) -> None:
-        """Move messages from Trash back where they came from: the Inbox, or Sent and Drafts for
-        what Poplark wrote (known by their UIDL); a pending server DELE is cancelled (unless the
-        server has deleted them already)."""
-        origins: dict[Folder, list[int]] = {}
+        """Move messages from Trash back where they came from: the folder they were deleted from
+        while it exists, else the Inbox, or Sent and Drafts for what Poplark wrote (known by their
+        UIDL); a pending server DELE is cancelled (unless the server has deleted them already)."""
+        existing = {f"user:{row[0]}" for row in self._execute("SELECT id FROM folders")}
+        origins: dict[str, list[int]] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
-            rows = self._execute(f"SELECT id, uidl FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            for message_id, uidl in rows:
-                origins.setdefault(_origin(str(uidl)), []).append(int(message_id))
+            rows = self._execute("SELECT id, uidl, trashed_from FROM messages"
+                                 f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for message_id, uidl, came_from in rows:
+                back = came_from if came_from in _BUILT_IN or came_from in existing else _origin(str(uidl))
+                origins.setdefault(str(back), []).append(int(message_id))
         for folder, found in origins.items():
             self.move_to_folder(found, folder)
 

@@ -243,6 +243,52 @@ _MIGRATIONS: tuple[str, ...] = (
         ('To do', '#3333ff', 3, 'todo'),
         ('Later', '#993399', 4, 'later');
     """,
+    # User folders (issue 19; app.core.store.user_folders). messages.folder holds a folder
+    # key: a built-in folder's name ('inbox', 'trash', 'sent', 'drafts', 'junk') or 'user:<id>' of
+    # a row here. account_id NULL is "On this computer", parent_id NULL the top level. Ids are
+    # never reused (AUTOINCREMENT), so a stale key never names a newcomer. Names are unique among
+    # siblings ignoring case; the index is on expressions because NULLs never clash with each
+    # other. A folder that goes with its account (ON DELETE CASCADE) leaves no message pointing
+    # nowhere: the trigger sends them to their own Inbox (deleting a folder by hand moves its mail
+    # to Trash first). trashed_from is the folder a message in Trash came from, so restoring puts
+    # it back there.
+    """
+    CREATE TABLE folders (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX folders_by_name ON folders(ifnull(account_id, 0), ifnull(parent_id, 0), name COLLATE NOCASE);
+    CREATE INDEX folders_by_parent ON folders(parent_id);
+    CREATE TRIGGER folders_forget AFTER DELETE ON folders BEGIN
+        UPDATE messages SET folder = 'inbox' WHERE folder = 'user:' || old.id;
+    END;
+    ALTER TABLE messages ADD COLUMN trashed_from TEXT;
+    """,
+    # Filter rules (issue 19; app.core.rules, rows in app.core.store.rules). A rule's conditions
+    # and actions are one JSON document: a few dozen rows, always read whole. rule_runs records
+    # each rule carried out on a message, so new mail is sorted once and "run rules now" twice
+    # changes nothing; it goes with its message (ids can be reused once deleted) and its rule.
+    # Its primary key serves the message side (the cascade, "rules applied to these"); the
+    # second index the rule side (deleting or editing a rule).
+    """
+    CREATE TABLE rules (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        position INTEGER NOT NULL,           -- rules run in this order, lowest first
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        definition TEXT NOT NULL,            -- JSON: match (all/any), conditions, actions
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE rule_runs (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, rule_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX rule_runs_by_rule ON rule_runs(rule_id);
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
