@@ -289,6 +289,35 @@ _MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX rule_runs_by_rule ON rule_runs(rule_id);
     """,
+    # The junk filter (issue 19; app.core.junk, rows in app.core.store.junk_tables). junk_tokens
+    # holds, per token, how many trained junk and good messages had it: the whole model, shared by
+    # the window and the command line. junk_trained records what each message was trained as,
+    # with the tokens counted (zlib), so "Not Junk" after "Junk" takes back exactly what was added
+    # even if the tokenizer changed; it outlives its message (a deleted message's lesson stays),
+    # and sha256 tells a newcomer that got a deleted message's id. junk_state holds the settings
+    # and the number of trained messages of each kind (the new-mail hook reads only this table,
+    # and junk_blacklist, while the filter is untrained).
+    """
+    CREATE TABLE junk_tokens (
+        token TEXT PRIMARY KEY,
+        junk INTEGER NOT NULL DEFAULT 0,     -- trained junk messages that had the token
+        ham INTEGER NOT NULL DEFAULT 0       -- trained good messages that had it
+    ) WITHOUT ROWID;
+    CREATE TABLE junk_trained (
+        message_id INTEGER PRIMARY KEY,      -- no foreign key: the lesson outlives the message
+        sha256 TEXT NOT NULL,
+        verdict TEXT NOT NULL,               -- 'junk' or 'ham'
+        tokens BLOB NOT NULL                 -- zlib of the tokens counted, NUL-separated
+    );
+    CREATE TABLE junk_state (
+        key TEXT PRIMARY KEY,                -- enabled, thresholds, trust_contacts, junk_messages, ham_messages
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE junk_blacklist (
+        entry TEXT PRIMARY KEY               -- an address or a domain, case-folded
+    ) WITHOUT ROWID;
+    """,
+
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

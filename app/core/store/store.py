@@ -6,7 +6,8 @@ Each family lives in its own module: :mod:`~app.core.store.accounts`,
 own folders, moving and copying mail), :mod:`~app.core.store.search_index`,
 :mod:`~app.core.store.contacts` and :mod:`~app.core.store.seen_addresses` (the address book),
 :mod:`~app.core.store.outbox` (the outbox, Sent and Drafts), :mod:`~app.core.store.partial`
-(messages stored with their headers only), :mod:`~app.core.store.tags`, all on
+(messages stored with their headers only), :mod:`~app.core.store.tags`,
+:mod:`~app.core.store.junk_tables` (the junk filter's model), all on
 :class:`~app.core.store.base.StoreBase` (the connection and transactions). :class:`Store` only
 puts them together, so callers keep one object per thread.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from app.core.store.base import BUSY_TIMEOUT_SECONDS
 from app.core.store.contacts import ContactTable
 from app.core.store.folders import DELETE_CHUNK, IMPORTED_UIDL_PREFIX
+from app.core.store.junk_tables import JunkTables
 from app.core.store.listing import MessageListing
 from app.core.store.outbox import OutboxTable
 from app.core.store.partial import PartialMessages
@@ -27,7 +29,7 @@ from app.core.store.user_folders import UserFolders
 
 
 class Store(UidStateTable, MessageListing, UserFolders, ContactTable, SeenAddressTable, OutboxTable,
-            PartialMessages, TagTable):
+            PartialMessages, TagTable, JunkTables):
     """The mail store of one profile."""
 
     @classmethod
