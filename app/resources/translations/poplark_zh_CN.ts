@@ -228,7 +228,7 @@
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+151"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+139"/>
         <location filename="../../ui/dialogs/account_dialog/report.py" line="+2"/>
         <source>never</source>
         <translation>从不</translation>
@@ -356,13 +356,13 @@
         <translation>返回设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="-86"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="-76"/>
         <source>Account</source>
         <extracomment>Loose on purpose: it catches typos (&quot;alice@qq&quot;, &quot;alice qq.com&quot;); the server has the last word. Field name -&gt; the red line under it that says what is wrong.</extracomment>
         <translation>账户</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Mail on the server</source>
         <translation>服务器上的邮件</translation>
     </message>
@@ -403,7 +403,6 @@
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+58"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
@@ -468,29 +467,21 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
         <source>None (not encrypted)</source>
         <translation>无（不加密）</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+2"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
         <location line="-1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+1"/>
         <source>Security:</source>
         <translation>安全类型：</translation>
     </message>
     <message>
-        <location line="-33"/>
-        <source>Sending</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+36"/>
+        <location line="+3"/>
         <source>Without encryption anyone on the network can read your mail. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
         <translation>不加密时，网络上的任何人都能读取你的邮件。除非你在“高级”中允许不安全的身份验证，否则 Poplark 不会通过此类连接发送密码。</translation>
     </message>
@@ -501,18 +492,16 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+9"/>
+        <location line="+3"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Remember password (in the system keyring)</source>
         <translation>记住密码（保存在系统密钥环中）</translation>
     </message>
@@ -522,7 +511,7 @@
         <translation>没有可用的安全密码存储（系统密钥环），因此 Poplark 不会保存密码：每次启动后会询问一次。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>Leave a copy on the server</source>
         <translation>在服务器上保留副本</translation>
     </message>
@@ -582,12 +571,43 @@
         <translation>跳过大于此大小的邮件</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/account_dialog/download_section.py" line="+28"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Download headers only</source>
+        <translation>只下载邮件头</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Download only the first</source>
+        <translation>只下载前</translation>
+    </message>
+    <message>
         <location line="+5"/>
+        <source> KB</source>
+        <translation> KB</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+5"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>of messages larger than</source>
+        <translation>，当邮件大于</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The rest of such a message stays on the server and is never deleted from it by the rules above; open the message and choose Download now to get it.</source>
+        <translation>这类邮件的其余部分留在服务器上，上面的规则不会将其从服务器删除；打开邮件并选择“立即下载”即可取得。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+9"/>
         <source>Only for a private or company server</source>
         <translation>仅用于私有或公司服务器</translation>
     </message>
@@ -689,7 +709,7 @@
         <translation>无：证书由受信任的证书颁发机构验证。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+105"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+94"/>
         <source>Enter a full email address, such as name@example.com.</source>
         <translation>请输入完整的邮箱地址，例如 name@example.com。</translation>
     </message>
@@ -710,7 +730,6 @@
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+141"/>
         <source>A server name has no spaces.</source>
         <translation>服务器地址中不能有空格。</translation>
     </message>
@@ -758,236 +777,6 @@
         <location line="+3"/>
         <source>The account could not be saved: {details}</source>
         <translation>无法保存账户：{details}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/account_dialog/auth_code.py" line="+52"/>
-        <source>Authorization code (授权码): 1. Open {0} on the web and sign in. 2. In its settings switch on POP3/SMTP and create an authorization code (as the note above says). 3. Type the 16-character code in Password; spaces do not matter.</source>
-        <extracomment>How long the codes of QQ, 163 and 126 are.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Open {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>16 characters: the length of an authorization code.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} characters: an authorization code has 16. Your web mail password will not work here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/account_dialog/sign_in.py" line="+74"/>
-        <source>Sign in with:</source>
-        <extracomment>Something the dialog checks changed (method, client ID, signed in or not). What the last sign-in gave, until the account is saved (then the keyring has it). The edited account was signed in before (its refresh token is in the keyring). The address the provider&apos;s page suggests for signing in.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>A personal Gmail account can also use an app password, with no client ID: switch on 2-Step Verification, create one under Google Account &gt; Security &gt; App passwords, choose “Password” here and type it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <location line="+194"/>
-        <source>Your own client ID</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-188"/>
-        <source>Client ID:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Only if Google gave one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Client secret:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Cancel Sign-in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>{0} (sign in in the browser)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Password or app password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sign in with {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>How do I get a client ID?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+45"/>
-        <source>Enter your client ID: Poplark has none of its own for {0} yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>No system keyring is available to keep the sign-in. Install and unlock one, or choose “Password”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Press “Sign in with {0}” and finish signing in in your browser.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Opening the sign-in page in your browser…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>open the sign-in page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Waiting for you to sign in in your browser. If no browser opened, {link}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Signed in. Poplark keeps the sign-in in the system keyring when you press OK; Test connection checks it now.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>No system keyring is available, so Poplark cannot keep a sign-in. Install and unlock one (GNOME Keyring or KWallet).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Signed in earlier. Sign in again only if Poplark asks you to.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>In the Google Cloud console: create a project; under OAuth consent screen add the scope https://mail.google.com/ and your address as a test user; under Credentials create an OAuth client ID of type “Desktop app”. Copy its client ID and client secret here. Switch POP on in Gmail&apos;s settings.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>In the Microsoft Entra admin center, App registrations &gt; New registration: any organizational directory and personal Microsoft accounts; redirect URI “Public client/native”, http://localhost. Under API permissions add offline_access, POP.AccessAsUser.All and SMTP.Send. Copy the Application (client) ID here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Poplark&apos;s guide docs/oauth2.md has the details.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Open the Registration Page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/account_dialog/sign_in_flow.py" line="+119"/>
-        <source>Sign-in cancelled. Press the sign-in button to try again.</source>
-        <extracomment>Sign-ins still waiting after their dialog closed (cancelled; they end within a moment). The sign-in finished: the Grant (its tokens are not to be logged or shown). It failed (a PoplarkError) or was cancelled (Cancelled). The address the browser was sent to (shown in case no browser opened). Opens the sign-in page, called on the job&apos;s thread; None: the system browser, on the GUI thread.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The provider does not accept this client ID: check it (and the client secret, if the provider gave you one). Details: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The sign-in did not finish. Press the sign-in button to try again. Details: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The sign-in failed. Check your network connection, then try again. Details: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The sign-in failed unexpectedly: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="-176"/>
-        <source>Outgoing mail (SMTP)</source>
-        <extracomment>SMTP fields the user typed in by hand: the address no longer fills them.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Without an SMTP server this account can receive mail but not send it. Enter the server your provider gives for sending (often smtp.&lt;domain&gt;).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>SSL/TLS (port 465)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>STARTTLS (port 587)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Without encryption anyone on the network can read what you send. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The same as for incoming mail</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Use a separate password for sending</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Otherwise Poplark logs in to the SMTP server with the password (or authorization code) of incoming mail, from the system keyring.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Password for sending</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>This account signs in with its provider: sending uses the same sign-in, with no password.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+140"/>
-        <source>Choose a port from 1 to 65535 (usually 465 or 587).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Enter the password for sending, or untick “Use a separate password for sending”.</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1048,32 +837,6 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
-    <name>ComposeWindow</name>
-    <message>
-        <location filename="../../ui/compose/attachments.py" line="+57"/>
-        <source>{file} could not be attached ({reason}). Check that it exists and that you may read it, then attach it again.</source>
-        <extracomment>The row of the forwarded message (``Draft.forwarded``) carries this instead of an index.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/compose/fields.py" line="+62"/>
-        <source>Not an address one can send to: {addresses}. Correct it before sending.</source>
-        <extracomment>A dynamic property the style sheet below keys on: the field holds an address that cannot be sent to.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/compose/signatures.py" line="+38"/>
-        <source>Signature</source>
-        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>DetailsDialog</name>
     <message>
         <location filename="../../ui/dialogs/details_dialog.py" line="+25"/>
@@ -1084,7 +847,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchController</name>
     <message>
-        <location filename="../../ui/workers/fetch_controller.py" line="+101"/>
+        <location filename="../../ui/workers/fetch_controller.py" line="+93"/>
         <source>the password for {account} is not stored; it must be given for this session</source>
         <extracomment>Set by the job&apos;s succeeded/failed signal; emitted once the thread has ended.</extracomment>
         <translation>未保存 {account} 的密码，需要在本次运行时输入</translation>

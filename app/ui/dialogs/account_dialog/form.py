@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.model import Account, LeaveMode, Security, ServerPolicy
 from app.ui.dialogs.account_dialog.certificates import CertificatePin
+from app.ui.dialogs.account_dialog.download_section import DownloadSection
 from app.ui.dialogs.account_dialog.style import (
     HINT_COLOR,
     NOTE_STYLE,
@@ -150,6 +151,8 @@ class AccountForm(QTabWidget):
         self.size_spin.setRange(1, MAX_SIZE_CAP_MEGABYTES)
         self.size_spin.setSuffix(translate("AccountDialog", " MB"))
         form.addRow(row(self.size_check, self.size_spin))
+        self.download = DownloadSection()  # headers only, the first part of large messages (issue 18)
+        form.addRow(self.download)
         return page
 
     def _build_advanced_tab(self) -> QWidget:
@@ -225,6 +228,7 @@ class AccountForm(QTabWidget):
         self.port_spin.setValue(account.effective_port)
         self.user_edit.setText(account.user)
         self._load_policy(account.policy)
+        self.download.load(account)
         self.interval_spin.setValue(account.check_interval_minutes)
         self.startup_check.setChecked(account.check_at_startup)
         self.ca_file_edit.setText(account.ca_file or "")
@@ -322,7 +326,7 @@ class AccountForm(QTabWidget):
         settings.update(
             name=self.name_edit.text().strip(), display_name=self.display_name_edit.text().strip(),
             policy=self._policy(), check_interval_minutes=self.interval_spin.value(),
-            check_at_startup=self.startup_check.isChecked())
+            check_at_startup=self.startup_check.isChecked(), **self.download.settings())
         return settings
 
     def _policy(self) -> ServerPolicy:
