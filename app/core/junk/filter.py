@@ -1,7 +1,7 @@
 """The junk filter on the store: classify new mail (the new-mail hook's first step), train and
 untrain from the user's "Junk" and "Not Junk", and say how the model stands.
 
-Cost, since every fetch passes here (docs/architecture.md, Junk filter): while the filter is off
+Cost, since every fetch passes here (docs/architecture.md, "Junk filter"): while the filter is off
 or untrained, one query per group (``junk_state``, a few rows); once trained, per message: its
 raw bytes read back, its body parsed once (as the search indexer does), one indexed look-up of
 its tokens, and the arithmetic. Senders are looked up in the address book and Sent only for a
