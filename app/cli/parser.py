@@ -11,6 +11,7 @@ from app.cli.download_options import add_download_options
 from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
 from app.cli.sending import add_send_commands
+from app.cli.tagging import add_list_filters, add_tag_parser
 from app.core.model import Security
 
 
@@ -102,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list stored messages, newest first")
     listing.add_argument("--account", metavar="NAME")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_list_filters(listing)
+    add_tag_parser(commands)
 
     search = commands.add_parser("search", help="find messages by words in subject, addresses or text")
     search.add_argument("query", metavar="QUERY", help="words that must all occur (the last may be unfinished)")

@@ -26,11 +26,14 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
+    from app.cli.tagging import filtered_messages, quick_filter
     from app.core.message.headers import format_date
 
-    if arguments.account:
-        store.account(arguments.account)  # a clear error for an unknown name
-    for message in store.iter_messages(arguments.account):
+    account = store.account(arguments.account) if arguments.account else None  # a clear error for an unknown name
+    quick = quick_filter(store, arguments)
+    messages = (filtered_messages(store, account.id if account else None, quick) if quick.active
+                else store.iter_messages(arguments.account))
+    for message in messages:
         _write_message_line(sys.stdout, message, arguments.json, format_date)
     return EXIT_OK
 
