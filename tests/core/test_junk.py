@@ -99,7 +99,7 @@ def test_training_survives_a_restart_and_moves_junk_once(store: Store, account: 
         ids = _store_all(reopened, account, [SPAM, HAM], "new")
         assert classify_new(reopened, ids) == {ids[0]}
         summaries = reopened.summaries(ids)
-        assert summaries[ids[0]].folder == JUNK_FOLDER == "junk"
+        assert summaries[ids[0]].folder == JUNK_FOLDER == str(Folder.JUNK)
         assert summaries[ids[1]].folder == "inbox"
         assert classify_new(reopened, ids) == set()  # a rerun changes nothing
     finally:
@@ -133,7 +133,7 @@ def test_trusted_senders_are_never_junk(store: Store, account: Account) -> None:
     sent = store.add_message(account, "poplark-sent:1", b"From: me@poplark.test\r\nTo: Pen <pen.pal@lucky-draw.xyz>\r\n"
                              b"Subject: hi\r\n\r\nhello\r\n")
     store.commit()
-    store.set_folder_key([sent.id], str(Folder.SENT))
+    store.move_messages([sent.id], str(Folder.SENT))
     ids = _store_all(store, account, [contact, written, SPAM], "new")
     verdicts = {c.message_id: (c.verdict, c.reason) for c in classify(store, ids)}
     assert verdicts[ids[0]] == (Verdict.GOOD, "trusted")

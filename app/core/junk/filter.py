@@ -19,10 +19,11 @@ from app.core.junk.senders import is_blocked
 from app.core.junk.settings import MIN_TRAINED_PER_CLASS, JunkSettings, Verdict
 from app.core.junk.tokens import message_tokens, sender_address
 from app.core.model import Folder
-from app.core.store.junk_tables import JunkTables, TrainedMessage
+from app.core.store.junk_tables import TrainedMessage
+from app.core.store.store import Store
 
-#: The folder key of junk (the folders engineer's Folder.JUNK, written out until it lands).
-JUNK_FOLDER: str = str(getattr(Folder, "JUNK", "junk"))
+#: The folder key of each account's Junk folder.
+JUNK_FOLDER = str(Folder.JUNK)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class TrainingOutcome:
     moved: int = 0
 
 
-def load_model(store: JunkTables) -> JunkModel:
+def load_model(store: Store) -> JunkModel:
     """The one query a group of new mail costs while the filter is untrained."""
     state = store.junk_state()
     blacklist = frozenset(key.removeprefix("block:") for key in state if key.startswith("block:"))
@@ -75,7 +76,7 @@ def _count(state: dict[str, str], key: str) -> int:
         return 0
 
 
-def classify_raw(store: JunkTables, model: JunkModel, message_id: int, raw: bytes) -> Classification:
+def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes) -> Classification:
     """The verdict on one message: trusted senders are never junk, blocked ones always, the rest
     by score (once trained)."""
     sender = sender_address(raw)
@@ -95,7 +96,7 @@ def classify_raw(store: JunkTables, model: JunkModel, message_id: int, raw: byte
                           result.clues if result else ())
 
 
-def classify(store: JunkTables, message_ids: Sequence[int]) -> list[Classification]:
+def classify(store: Store, message_ids: Sequence[int]) -> list[Classification]:
     """Each stored message's classification (``poplark junk classify``); missing ids are skipped."""
     model = load_model(store)
     found: list[Classification] = []
@@ -106,7 +107,7 @@ def classify(store: JunkTables, message_ids: Sequence[int]) -> list[Classificati
     return found
 
 
-def classify_new(store: JunkTables, ids: Sequence[int]) -> set[int]:
+def classify_new(store: Store, ids: Sequence[int]) -> set[int]:
     """Move the junk among freshly stored messages to their account's Junk folder; return their ids.
 
     Called by the new-mail hook right after each group is committed. Does nothing (one cheap query)
@@ -126,20 +127,11 @@ def classify_new(store: JunkTables, ids: Sequence[int]) -> set[int]:
     junk = [int(message_id) for message_id, raw in rows
             if classify_raw(store, model, int(message_id), bytes(raw)).verdict is Verdict.JUNK]
     if junk:
-        move_messages(store, junk, JUNK_FOLDER)
+        store.move_messages(junk, JUNK_FOLDER)
     return set(junk)
 
 
-def move_messages(store: JunkTables, ids: Sequence[int], folder_key: str) -> None:
-    """Move messages through the folders' API (one transaction); until it exists, by their key."""
-    mover = getattr(store, "move_messages", None)
-    if mover is not None:
-        mover(list(ids), folder_key)
-        return
-    store.set_folder_key(ids, folder_key)
-
-
-def train(store: JunkTables, ids: Sequence[int], junk: bool) -> TrainingOutcome:
+def train(store: Store, ids: Sequence[int], junk: bool) -> TrainingOutcome:
     """Train messages as junk or as good mail; one trained the other way is untrained first (the
     user changed their mind), one trained so already is left alone."""
     existing = store.trained_messages(ids)
@@ -162,7 +154,7 @@ def train(store: JunkTables, ids: Sequence[int], junk: bool) -> TrainingOutcome:
     return TrainingOutcome(len(learn), unchanged)
 
 
-def untrain(store: JunkTables, ids: Sequence[int]) -> int:
+def untrain(store: Store, ids: Sequence[int]) -> int:
     """Take back what these messages taught the filter; returns how many had been trained."""
     existing = store.trained_messages(ids)
     current = {message_id: sha256 for message_id, sha256, _ in _messages(store, ids)}
@@ -172,7 +164,7 @@ def untrain(store: JunkTables, ids: Sequence[int]) -> int:
     return len(forget)
 
 
-def mark(store: JunkTables, ids: Sequence[int], junk: bool) -> TrainingOutcome:
+def mark(store: Store, ids: Sequence[int], junk: bool) -> TrainingOutcome:
     """The user's "Junk" (train, then move to Junk) or "Not Junk" (train, then move what is in
     Junk back to the Inbox)."""
     outcome = train(store, ids, junk)
@@ -184,11 +176,11 @@ def mark(store: JunkTables, ids: Sequence[int], junk: bool) -> TrainingOutcome:
         movable = _in_folders(store, ids, only=JUNK_FOLDER)
         target = str(Folder.INBOX)
     if movable:
-        move_messages(store, movable, target)
+        store.move_messages(movable, target)
     return TrainingOutcome(outcome.learned, outcome.unchanged, len(movable))
 
 
-def _in_folders(store: JunkTables, ids: Sequence[int], *, only: str | None = None,
+def _in_folders(store: Store, ids: Sequence[int], *, only: str | None = None,
                 exclude: Sequence[str] = ()) -> list[int]:
     rows = store.query("SELECT id, folder FROM messages WHERE id IN (SELECT value FROM json_each(?))",
                        (json.dumps(list(ids)),)).fetchall()
@@ -196,7 +188,7 @@ def _in_folders(store: JunkTables, ids: Sequence[int], *, only: str | None = Non
             if (only is None or folder == only) and folder not in exclude]
 
 
-def _messages(store: JunkTables, ids: Sequence[int]) -> list[tuple[int, str, bytes]]:
+def _messages(store: Store, ids: Sequence[int]) -> list[tuple[int, str, bytes]]:
     found: list[tuple[int, str, bytes]] = []
     for message_id in dict.fromkeys(ids):
         row = store.query("SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id"

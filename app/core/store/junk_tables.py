@@ -144,18 +144,6 @@ class JunkTables(StoreBase):
             self.rollback()
             raise
 
-    def set_folder_key(self, ids: Sequence[int], folder_key: str) -> None:
-        """Put messages (not those in Trash) in the folder ``folder_key``, in one transaction: the
-        junk filter's own move until the folders' ``move_messages`` is there."""
-        self._begin()
-        try:
-            self._execute("UPDATE messages SET folder = ? WHERE id IN (SELECT value FROM json_each(?))"
-                          " AND folder != 'trash'", (folder_key, json.dumps(list(ids))))
-            self.commit()
-        except BaseException:
-            self.rollback()
-            raise
-
     def junk_token_count(self) -> int:
         return int(self._execute("SELECT count(*) FROM junk_tokens").fetchone()[0])
 
