@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core.model import Folder, SortColumn
 from app.core.store.base import StoreBase
+from app.core.store.quick_filter import QuickFilter, filter_condition
 
 #: SQL for each sort column; the id breaks ties so the order is total and stable.
 _ORDER_BY = {
@@ -30,12 +31,14 @@ class MessageListing(StoreBase):
     _json_ids = True
 
     def message_ids(self, account_id: int | None, folder: str = Folder.INBOX, *,
-                    sort: SortColumn = SortColumn.DATE, descending: bool = True, text: str = "") -> list[int]:
+                    sort: SortColumn = SortColumn.DATE, descending: bool = True, text: str = "",
+                    quick: QuickFilter | None = None) -> list[int]:
         """The ids of a folder in display order: what a lazy list model holds (rows come later).
 
         ``text`` is a full-text search (see :mod:`app.core.store.search`): every word must occur in
         the subject, the addresses or the body; the last word may be unfinished (a prefix).
         Messages the indexer has not reached yet are matched on subject, sender and recipients.
+        ``quick`` (the filter bar: unread, flagged, a tag...) is ANDed with it, in the same query.
         """
         from app.core.store.search import BROAD_SEARCH_HITS, match_lists_query, parse_query
 
@@ -51,23 +54,27 @@ class MessageListing(StoreBase):
                 matches: list[int] = indexed + pending
                 if len(matches) <= BROAD_SEARCH_HITS:
                     # Few: look each one up by id and sort them.
-                    sql, parameters = self._lookup_query(account_id, folder, sort, descending)
+                    sql, parameters = self._lookup_query(account_id, folder, sort, descending, quick)
                     return self._read_ids(sql, [*parameters, json.dumps(matches)])
                 # Many (a word in most mail): the folder in display order, filtered here. Testing
                 # 95,000 ids against a Python set costs a few ms; SQLite's IN (subquery) builds a
                 # b-tree of the matches and probes it, ~15-25 ms more (bench/README.md). The two
                 # reads are two snapshots: a message stored in between shows at the next search.
                 matched = set(matches)
-                listing, parameters = self._message_ids_query(account_id, folder, sort, descending, "")
+                listing, parameters = self._message_ids_query(account_id, folder, sort, descending, "", quick)
                 return list(filter(matched.__contains__, self._read_ids(listing, parameters)))
-        sql, parameters = self._message_ids_query(account_id, folder, sort, descending, text)
+        sql, parameters = self._message_ids_query(account_id, folder, sort, descending, text, quick)
         return self._read_ids(sql, parameters)
 
     def _lookup_query(self, account_id: int | None, folder: str, sort: SortColumn,
-                      descending: bool) -> tuple[str, list[Any]]:
+                      descending: bool, quick: QuickFilter | None = None) -> tuple[str, list[Any]]:
         """The ids of a folder among those in a JSON array (the last parameter), in display order.
         The unary "+" keeps SQLite from walking the folder index instead of looking them up."""
         scope, parameters = self._folder_scope(account_id, folder, "+")
+        if quick is not None and quick.active:
+            condition, condition_parameters = filter_condition(quick)
+            scope += " AND " + condition
+            parameters += condition_parameters
         order = _ORDER_BY[sort].format(direction="DESC" if descending else "ASC")
         return (f"SELECT m.id FROM messages m WHERE {scope} AND m.id IN (SELECT value FROM json_each(?))"
                 f" ORDER BY {order}", parameters)
@@ -113,7 +120,7 @@ class MessageListing(StoreBase):
         return where, parameters
 
     def _message_ids_query(self, account_id: int | None, folder: str, sort: SortColumn, descending: bool,
-                           text: str) -> tuple[str, list[Any]]:
+                           text: str, quick: QuickFilter | None = None) -> tuple[str, list[Any]]:
         """The ids query in SQL alone: the folder listing, and search where SQLite has no JSON
         functions (or nothing searchable was typed)."""
         from app.core.store.search import BROAD_SEARCH_HITS, parse_query, search_condition
@@ -129,6 +136,10 @@ class MessageListing(StoreBase):
         where, parameters = self._folder_scope(account_id, folder, "+" if query is not None and not broad else "")
         if query is not None:
             condition, condition_parameters = search_condition(query, broad=broad)
+            where += " AND " + condition
+            parameters += condition_parameters
+        if quick is not None and quick.active:
+            condition, condition_parameters = filter_condition(quick)
             where += " AND " + condition
             parameters += condition_parameters
         order = _ORDER_BY[sort].format(direction=direction)
