@@ -95,30 +95,22 @@ def describe_auth(account: Account) -> str:
 
 
 def oauth_client(account: Account) -> OAuthClient:
-    from app.core.oauth.providers import oauth_provider
-    from app.core.oauth.tokens import OAuthClient, client_secret_key
+    from app.core.oauth.account_tokens import oauth_client as account_client
 
-    provider = oauth_provider(account.oauth2_provider)
-    client_id = account.oauth2_client_id or provider.client_id
-    if not client_id:
-        raise ConfigError(f"{account.name} has no OAuth2 client ID: {CLIENT_ID_ADVICE}")
-    secret = credentials.load_password(client_secret_key(account.credential_key)) or ""
-    return OAuthClient(provider, client_id, secret)
+    return account_client(account, CLIENT_ID_ADVICE)
 
 
 def token_source(account: Account) -> TokenSource:
-    from app.core.oauth.tokens import CommandTokens, RefreshingTokens, refresh_token_key
+    from app.core.oauth.account_tokens import token_source as account_source
 
-    if account.oauth2_token_command:
-        return CommandTokens(account.oauth2_token_command)
-    return RefreshingTokens(oauth_client(account), refresh_token_key(account.credential_key))
+    return account_source(account, CLIENT_ID_ADVICE)
 
 
 def with_token(account: Account, attempt: Callable[[Secret], T]) -> T:
     """``attempt`` with an access token; once more with a fresh one if the server refuses it."""
-    from app.core.oauth.tokens import with_fresh_token_retry
+    from app.core.oauth.account_tokens import with_account_token
 
-    return with_fresh_token_retry(token_source(account), attempt)
+    return with_account_token(account, attempt, CLIENT_ID_ADVICE)
 
 
 def command_authorize(store: Store, arguments: argparse.Namespace) -> int:

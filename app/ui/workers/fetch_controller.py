@@ -27,7 +27,9 @@ from app.core import credentials
 from app.core.cancel import CancelToken
 from app.core.errors import Cancelled, CredentialsError, PoplarkError
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.model import Account, FetchProgress, FetchReport, MessageSummary
+from app.core.model import Account, AuthMethod, FetchProgress, FetchReport, MessageSummary
+from app.core.oauth.account_tokens import with_account_token
+from app.core.pop3.auth import Secret
 from app.core.store import Profile, Store
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -74,11 +76,17 @@ def _fetch_function(profile: Profile, account: Account, password: str | None,
     def run(report: ProgressCallback) -> FetchReport:
         store = Store.open(profile)  # its own connection: SQLite connections are per thread
         try:
-            session_password = password if password is not None else _load_password(account)
-            # Reading the keyring can take a while (an unlock prompt): honour a cancel made meanwhile.
-            cancel.raise_if_cancelled()
-            return fetch_account(store, profile.lock_directory, account, session_password,
-                                 observer=_ForwardingObserver(report), cancel=cancel)
+            def fetch(secret: str | Secret) -> FetchReport:
+                # Reading the keyring can take a while (an unlock prompt): honour a cancel made meanwhile.
+                cancel.raise_if_cancelled()
+                return fetch_account(store, profile.lock_directory, account, secret,
+                                     observer=_ForwardingObserver(report), cancel=cancel)
+
+            if account.auth is AuthMethod.OAUTH2:
+                # As the command line: a refused token is refreshed and the fetch tried once more
+                # (the login failed before anything was read); a dead grant is SignInAgain.
+                return with_account_token(account, fetch)
+            return fetch(password if password is not None else _load_password(account))
         finally:
             store.close()
 
