@@ -17,6 +17,7 @@ from app.core.errors import Cancelled, ConfigError, PoplarkError
 from app.core.fetch.engine import FetchObserver, fetch_account
 from app.core.model import Account, AuthMethod, FetchPhase, FetchProgress, FetchReport
 from app.core.pop3.auth import Secret
+from app.core.rules.new_mail import NewMailOutcome, NewMailSorter
 from app.core.store import Profile, Store
 
 
@@ -65,10 +66,15 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
     cancel = CancelToken()
     cancel_on_signals(cancel)
     indexer = OverlappedIndexer(profile)
+    # Junk and the user's rules run on each committed group in a thread of their own: the
+    # download never waits for them (app.core.rules.new_mail); copies they make get indexed below.
+    sorter = NewMailSorter(store.path)
     try:
-        worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer)
+        worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer, sorter)
     finally:
+        sorted_mail = sorter.finish()
         indexer.finish(cancelled=cancel.cancelled)
+    _print_sorted(sorted_mail)
     if not cancel.cancelled:
         index_pending_mail(store, cancel)  # what the indexer beside the fetch left, or all of a small fetch
     return worst
@@ -89,12 +95,12 @@ def _fetch_one(store: Store, profile: Profile, account: Account, password_stdin:
 
 
 def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arguments: argparse.Namespace,
-                    cancel: CancelToken, indexer: OverlappedIndexer) -> int:
+                    cancel: CancelToken, indexer: OverlappedIndexer, sorter: NewMailSorter) -> int:
     show_progress = not arguments.quiet and sys.stderr.isatty()
     worst = EXIT_OK
     for account in accounts:
         shown = TerminalProgress(sys.stderr) if show_progress else FetchObserver()
-        observer = indexer.observing(shown)
+        observer = sorter.observing(indexer.observing(shown))
         try:
             report = _fetch_one(store, profile, account, arguments.password_stdin, observer, cancel)
         except Cancelled:
@@ -128,3 +134,14 @@ def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arg
                   file=sys.stderr)
     return worst
 
+
+def _print_sorted(outcome: NewMailOutcome) -> None:
+    """One line for what the junk filter and the rules did to the new mail, when they did anything."""
+    rules = outcome.rules
+    if outcome.junk:
+        print(f"junk filter: {len(outcome.junk)} new message(s) moved to Junk")
+    if rules.decisions:
+        print(f"rules: {len(rules.decisions)} new message(s) sorted ({rules.moved} moved, {rules.copied} copied, "
+              f"{rules.tagged} tagged, {rules.forwarded} forward(s) queued)")
+    for problem in rules.problems:
+        print(f"poplark: rules: {problem}", file=sys.stderr)

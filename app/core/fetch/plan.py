@@ -149,6 +149,8 @@ def _should_delete(held: KnownUid, policy: ServerPolicy, now: float) -> bool:
         # We deleted it and the server confirmed, yet it is listed again: the server ignores
         # DELE (QQ can be set to). Asking again each session would never help.
         return False
+    if held.state is UidState.DELETE_REQUESTED:
+        return True  # a filter rule's "delete from the server", in any mode
     if mode is LeaveMode.DELETE_AFTER_DOWNLOAD:
         return True
     if mode is LeaveMode.DELETE_AFTER_DAYS:

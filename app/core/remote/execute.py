@@ -144,7 +144,7 @@ def _resolve(server: ServerListing, known: dict[str, KnownUid], wanted: dict[str
 
 
 def _held(held: KnownUid | None) -> bool:
-    return held is not None and held.state is UidState.STORED
+    return held is not None and held.state in (UidState.STORED, UidState.DELETE_REQUESTED)
 
 
 def _stored(held: KnownUid | None, report: ExecutionReport, message: ServerMessage) -> bool:

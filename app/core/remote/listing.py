@@ -64,7 +64,7 @@ class RemoteMessage:
     @property
     def stored(self) -> bool:
         """Downloaded, and still kept here (not deleted by the user)."""
-        return self.state is UidState.STORED
+        return self.state in (UidState.STORED, UidState.DELETE_REQUESTED)  # the latter: a rule's, kept here
 
     @property
     def markable(self) -> bool:

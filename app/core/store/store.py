@@ -22,6 +22,7 @@ from app.core.store.listing import MessageListing
 from app.core.store.outbox import OutboxTable
 from app.core.store.partial import PartialMessages
 from app.core.store.profile import Profile
+from app.core.store.rules import RuleTable
 from app.core.store.seen_addresses import SeenAddressTable
 from app.core.store.tags import Tag, TagTable
 from app.core.store.uid_state import KnownUid, UidState, UidStateTable
@@ -29,7 +30,7 @@ from app.core.store.user_folders import UserFolders
 
 
 class Store(UidStateTable, MessageListing, UserFolders, ContactTable, SeenAddressTable, OutboxTable,
-            PartialMessages, TagTable, JunkTables):
+            PartialMessages, TagTable, JunkTables, RuleTable):
     """The mail store of one profile."""
 
     @classmethod

@@ -29,6 +29,9 @@ class UidState(enum.StrEnum):
     #: still only on the server, so no policy deletes it there, and a fetch does not download it
     #: again; completing it (``poplark complete ID``) makes it STORED.
     PARTIAL = "partial"
+    #: A filter rule asked for it to be deleted from the server (app.core.rules): the next fetch
+    #: DELEs it whatever the account's leave-on-server policy; the copy here stays.
+    DELETE_REQUESTED = "delete_requested"
 
 
 @dataclass(frozen=True)

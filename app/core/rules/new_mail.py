@@ -1,0 +1,163 @@
+"""The step after each group of new mail a fetch commits: the junk filter, then the user's rules.
+
+:func:`process_new_mail` is called with the ids of one committed group, never before the commit
+(the messages must be stored before anything moves them). The fetch never waits for it:
+:class:`NewMailSorter` runs it on a thread of its own, with its own store connection, fed by
+:meth:`NewMailSorter.observing`, an observer that hands the ids over through a queue (one
+``put`` per group on the engine's thread, nothing more). The fetch path pays that and, per group,
+one query when the user has no enabled rule and an untrained junk filter (the junk step's own
+check): nothing per message. Each message is processed once: the junk step moves it once, and
+the rules record what they carried out (``rule_runs``), so a second call changes nothing.
+
+Used by ``poplark fetch`` (:mod:`app.cli.fetching`) and the window's fetch controller (and so
+its scheduler).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import PoplarkError
+from app.core.fetch.engine import FetchObserver
+from app.core.model import FetchProgress, MessageSummary
+from app.core.rules.apply import RunOutcome, run_rules
+from app.core.store.store import Store
+
+log = logging.getLogger("poplark.rules")
+
+
+@dataclass
+class NewMailOutcome:
+    """What the step did to a group (or, summed, to a whole fetch)."""
+
+    #: Ids moved to Junk by the junk filter.
+    junk: set[int] = field(default_factory=set)
+    #: What the rules did.
+    rules: RunOutcome = field(default_factory=RunOutcome)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.junk) or self.rules.changed
+
+    def add(self, other: NewMailOutcome) -> None:
+        self.junk |= other.junk
+        mine, theirs = self.rules, other.rules
+        mine.decisions += theirs.decisions
+        mine.problems += theirs.problems
+        mine.created += theirs.created
+        for name in ("moved", "copied", "tagged", "marked", "forwarded", "server_deletions"):
+            setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
+
+
+def _junk_step() -> Callable[[Store, Sequence[int]], set[int]] | None:
+    """The junk filter's ``classify_new``, or None where it is not part of this build."""
+    try:
+        module: Any = importlib.import_module("app.core.junk.filter")
+    except ModuleNotFoundError:
+        return None
+    step: Callable[[Store, Sequence[int]], set[int]] = module.classify_new
+    return step
+
+
+def process_new_mail(store: Store, message_ids: Sequence[int]) -> NewMailOutcome:
+    """Junk first, then the user's rules on the rest, for messages just committed by a fetch."""
+    outcome = NewMailOutcome()
+    if not message_ids:
+        return outcome
+    classify_new = _junk_step()
+    if classify_new is not None:
+        outcome.junk = set(classify_new(store, message_ids))
+    if not store.has_enabled_rules():  # the one query of the common case
+        return outcome
+    rest = [message_id for message_id in message_ids if message_id not in outcome.junk]
+    outcome.rules = run_rules(store, rest)
+    return outcome
+
+
+class NewMailSorter:
+    """Runs :func:`process_new_mail` for each committed group on its own thread, in order.
+
+    The queue is unbounded: the engine's thread only puts a list of ids in it, and never waits.
+    :meth:`finish` (after the fetch) waits for the groups handed over and returns the sum of
+    what was done; :meth:`done` gives what is done so far without waiting. An error in the step
+    is logged and told in the outcome's problems; the mail stays where the fetch put it.
+    """
+
+    def __init__(self, database_path: Path) -> None:
+        self._database_path = database_path
+        self._waiting: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[NewMailOutcome] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._total = NewMailOutcome()
+
+    def submit(self, message_ids: Sequence[int]) -> None:
+        if not message_ids:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="poplark-new-mail", daemon=True)
+            self._thread.start()
+        self._waiting.put(list(message_ids))
+
+    def observing(self, inner: FetchObserver) -> FetchObserver:
+        """An observer that hands each committed group over, then tells ``inner``."""
+        return _HandsOver(self, inner)
+
+    def done(self) -> NewMailOutcome:
+        """What was done since the last call (without waiting)."""
+        outcome = NewMailOutcome()
+        while True:
+            try:
+                outcome.add(self._done.get_nowait())
+            except queue.Empty:
+                return outcome
+
+    def finish(self) -> NewMailOutcome:
+        """Wait for every group handed over; return what was done since the last :meth:`done`."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._waiting.put(None)
+            thread.join()
+        return self.done()
+
+    def _run(self) -> None:
+        store: Store | None = None
+        try:
+            while (ids := self._waiting.get()) is not None:
+                try:
+                    if store is None:  # SQLite connections belong to the thread that opens them
+                        store = Store(self._database_path)
+                    self._done.put(process_new_mail(store, ids))
+                except Exception as error:
+                    if isinstance(error, PoplarkError):
+                        log.warning("sorting new mail failed: %s", error)
+                    else:
+                        log.exception("sorting new mail failed")
+                    failed = NewMailOutcome()
+                    failed.rules.problems.append(str(error))
+                    self._done.put(failed)
+        finally:
+            if store is not None:
+                store.close()
+
+
+class _HandsOver(FetchObserver):
+    def __init__(self, sorter: NewMailSorter, inner: FetchObserver) -> None:
+        self.sorter = sorter
+        self.inner = inner
+
+    def progress(self, progress: FetchProgress) -> None:
+        self.inner.progress(progress)
+
+    def messages_stored(self, summaries: list[MessageSummary]) -> None:
+        self.sorter.submit([summary.id for summary in summaries])
+        self.inner.messages_stored(summaries)
+
+
+__all__ = ["NewMailOutcome", "NewMailSorter", "process_new_mail"]

@@ -1,0 +1,150 @@
+"""The rules table family: the user's filter rules, and which rule was applied to which message.
+
+A rule's conditions and actions are kept as one JSON document (``definition``): they are read
+whole, a few dozen rows at most, and never queried inside. ``rule_runs`` records each rule carried
+out on a message, so neither the new-mail step nor "run rules now" does anything twice; editing a
+rule's conditions or actions forgets its runs (it is a new rule then), renaming or reordering
+does not.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule, RuleError, check_rule
+from app.core.store.accounts import AccountTable
+from app.core.store.uid_state import UidState
+
+
+def definition_of(rule: Rule) -> str:
+    return json.dumps({
+        "match": "all" if rule.match_all else "any",
+        "conditions": [{"field": condition.field.value, "operator": condition.operator.value,
+                        "value": condition.value, **({"header": condition.header} if condition.header else {})}
+                       for condition in rule.conditions],
+        "actions": [{"action": action.kind.value, **({"argument": action.argument} if action.argument else {})}
+                    for action in rule.actions],
+    }, ensure_ascii=False, sort_keys=True)
+
+
+def rule_from_row(row: Sequence[Any]) -> Rule:
+    rule_id, position, name, enabled, definition = row
+    data = json.loads(definition)
+    return Rule(
+        id=int(rule_id), position=int(position), name=str(name), enabled=bool(enabled),
+        match_all=data.get("match", "all") == "all",
+        conditions=tuple(Condition(Field(item["field"]), Operator(item["operator"]), str(item.get("value", "")),
+                                   str(item.get("header", ""))) for item in data.get("conditions", ())),
+        actions=tuple(Action(ActionKind(item["action"]), str(item.get("argument", "")))
+                      for item in data.get("actions", ())))
+
+
+class RuleTable(AccountTable):
+    """Filter rules and their runs."""
+
+    def rules(self) -> list[Rule]:
+        """Every rule, in the order they run."""
+        return [rule_from_row(row) for row in self._execute(
+            "SELECT id, position, name, enabled, definition FROM rules ORDER BY position, id")]
+
+    def rule(self, rule_id: int) -> Rule:
+        row = self._execute("SELECT id, position, name, enabled, definition FROM rules WHERE id = ?",
+                            (rule_id,)).fetchone()
+        if row is None:
+            raise RuleError(f"there is no rule {rule_id}: 'poplark rules list' shows them")
+        return rule_from_row(row)
+
+    def has_enabled_rules(self) -> bool:
+        """The one query the new-mail step makes when the user has no rule."""
+        return bool(self._execute("SELECT EXISTS (SELECT 1 FROM rules WHERE enabled = 1)").fetchone()[0])
+
+    def save_rule(self, rule: Rule) -> int:
+        """Add a rule (at the end) or replace one with the same id; return its id. Refuses a bad
+        rule (:class:`RuleError`) before anything is written."""
+        check_rule(rule)
+        definition = definition_of(rule)
+        self._begin()
+        try:
+            if rule.id is None:
+                position = self._execute("SELECT coalesce(max(position), -1) + 1 FROM rules").fetchone()[0]
+                cursor = self._execute(
+                    "INSERT INTO rules (position, name, enabled, definition, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (position, rule.name.strip(), int(rule.enabled), definition, time.time()))
+                assert cursor.lastrowid is not None
+                rule_id = cursor.lastrowid
+            else:
+                rule_id = rule.id
+                old = self._execute("SELECT definition FROM rules WHERE id = ?", (rule_id,)).fetchone()
+                if old is None:
+                    raise RuleError(f"there is no rule {rule_id} any more: it was deleted meanwhile")
+                if old[0] != definition:
+                    self._execute("DELETE FROM rule_runs WHERE rule_id = ?", (rule_id,))
+                self._execute("UPDATE rules SET name = ?, enabled = ?, definition = ? WHERE id = ?",
+                              (rule.name.strip(), int(rule.enabled), definition, rule_id))
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        return int(rule_id)
+
+    def delete_rule(self, rule_id: int) -> None:
+        self._write("DELETE FROM rules WHERE id = ?", [(rule_id,)])
+
+    def set_rule_enabled(self, rule_id: int, enabled: bool) -> None:
+        self._write("UPDATE rules SET enabled = ? WHERE id = ?", [(int(enabled), rule_id)])
+
+    def set_rule_order(self, rule_ids: Sequence[int]) -> None:
+        """Run the rules in this order (every rule's id, first to run first)."""
+        self._write("UPDATE rules SET position = ? WHERE id = ?",
+                    [(position, rule_id) for position, rule_id in enumerate(rule_ids)])
+
+    def applied_rules(self, message_ids: Sequence[int]) -> dict[int, set[int]]:
+        """Message id -> ids of the rules already carried out on it."""
+        applied: dict[int, set[int]] = {}
+        for start in range(0, len(message_ids), 500):
+            chunk = list(message_ids[start:start + 500])
+            for message_id, rule_id in self._execute(
+                    f"SELECT message_id, rule_id FROM rule_runs WHERE message_id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                applied.setdefault(int(message_id), set()).add(int(rule_id))
+        return applied
+
+    def record_rule_runs(self, runs: Iterable[tuple[int, int]]) -> None:
+        """Note (message id, rule id) pairs as carried out; a message deleted meanwhile is skipped."""
+        self._write("INSERT OR IGNORE INTO rule_runs (message_id, rule_id)"
+                    " SELECT id, ? FROM messages WHERE id = ?", [(rule_id, message_id) for message_id, rule_id in runs])
+
+    def request_server_deletion(self, message_ids: Sequence[int]) -> int:
+        """Have the next fetch delete these messages from their server, whatever the account's
+        leave-on-server policy (a rule's "delete from the server"); the copies here stay. Only a
+        whole message stored from a server is marked (not a partial one, a copy or an import);
+        return how many were."""
+        marked = 0
+        self._begin()
+        try:
+            for message_id in message_ids:
+                marked += self._execute(
+                    "UPDATE server_uids SET state = ? WHERE state = ? AND message_id = ?"
+                    " AND (account_id, uidl) = (SELECT account_id, uidl FROM messages WHERE id = ?)",
+                    (UidState.DELETE_REQUESTED.value, UidState.STORED.value, message_id, message_id)).rowcount
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        return marked
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self._begin()
+        try:
+            for row in rows:
+                self._execute(sql, row)
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+
+__all__ = ["RuleTable", "definition_of", "rule_from_row"]
