@@ -73,6 +73,11 @@ class OutboxTable(MessageTable, SearchIndexTable):
                              f" {where} ORDER BY o.id", parameters).fetchall()
         return [_item(row) for row in rows]
 
+    def outbox_counts(self) -> dict[int, int]:
+        """Account id -> how many messages its outbox holds (waiting, sending, failed or unsure)."""
+        rows = self._execute("SELECT account_id, count(*) FROM outbox GROUP BY account_id")
+        return {int(account_id): int(count) for account_id, count in rows}
+
     def outbox_item(self, outbox_id: int) -> OutboxItem:
         row = self._execute(f"SELECT {_ITEM_COLUMNS} FROM outbox o JOIN accounts a ON a.id = o.account_id"
                             " WHERE o.id = ?", (outbox_id,)).fetchone()
