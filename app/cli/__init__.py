@@ -47,6 +47,7 @@ _HANDLERS: dict[str, tuple[str, str]] = {
     "reply": ("app.cli.sending", "command_reply"),
     "remote": ("app.cli.remote", "command_remote"),
     "complete": ("app.cli.remote", "command_complete"),
+    "junk": ("app.cli.junk", "command_junk"),
     "tag": ("app.cli.tagging", "command_tag"),
 }
 

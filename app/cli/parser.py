@@ -8,6 +8,7 @@ from pathlib import Path
 from app import __version__
 from app.cli.contacts import add_contacts_parser
 from app.cli.download_options import add_download_options
+from app.cli.junk import add_junk_parser
 from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
 from app.cli.sending import add_send_commands
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_contacts_parser(commands)
     add_send_commands(commands)
     add_remote_parser(commands)
+    add_junk_parser(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")

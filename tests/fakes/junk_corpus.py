@@ -163,7 +163,10 @@ def make_message(rng: random.Random, junk: bool, chinese: bool, index: int) -> C
     mailer = rng.choice(_SPAM_MAILERS if junk else _HAM_MAILERS)
     if mailer:
         headers.append(f"X-Mailer: {mailer}")
-    raw = ("\r\n".join(headers) + "\r\n\r\n" + payload.replace("\n", "\r\n")).encode("ascii")
+    body_octets = payload.replace("\n", "\r\n")
+    if not body_octets.endswith("\r\n"):
+        body_octets += "\r\n"  # as a server hands it over: every line ends in CRLF
+    raw = ("\r\n".join(headers) + "\r\n\r\n" + body_octets).encode("ascii")
     return CorpusMessage(raw, junk, chinese)
 
 
