@@ -8,9 +8,10 @@ and a :class:`CancelToken`. The controller turns the job's signals into its own,
 the GUI thread, so widgets and tests wait only on these (docs/architecture.md, Pitfalls: pytest-qt and
 cross-thread ``waitSignal``).
 
-Order of signals for one fetch: ``started``, then ``progress`` and ``messages_stored`` as they
-come, then exactly one of ``finished``, ``failed`` or ``cancelled``, and ``idle`` when no fetch of
-this controller is left. The outcome is emitted only once the thread has ended and been waited
+Order of signals for one fetch: ``started``, then ``progress``, ``messages_stored`` and
+``mail_sorted`` (what junk and rules did to the new mail, app.core.rules.new_mail) as they
+come, then exactly one of ``finished``, ``failed`` or ``cancelled``, and ``idle`` when no fetch
+of this controller is left. The outcome is emitted only once the thread has ended and been waited
 for, so a slot that reacts to it may start the same account again at once.
 """
 
@@ -30,6 +31,7 @@ from app.core.fetch.engine import FetchObserver, fetch_account
 from app.core.model import Account, AuthMethod, FetchProgress, FetchReport, MessageSummary
 from app.core.oauth.account_tokens import with_account_token
 from app.core.pop3.auth import Secret
+from app.core.rules.new_mail import NewMailOutcome, NewMailSorter
 from app.core.store import Profile, Store
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -43,20 +45,36 @@ class _StoredIds:
     ids: list[int]
 
 
+@dataclass(frozen=True)
+class _Sorted:
+    """What the junk filter and the rules did to new mail, on the same channel."""
+
+    outcome: NewMailOutcome
+
+
 class _ForwardingObserver(FetchObserver):
     """Runs in the worker thread: hands the engine's reports to the job's progress callback.
 
     Only plain data crosses threads (FetchProgress is frozen; ids are ints), never a QObject.
+    New mail is sorted (junk, then rules) by ``sorter`` in a thread of its own; what it has done
+    is passed on at the next group, without waiting for it.
     """
 
-    def __init__(self, report: ProgressCallback) -> None:
+    def __init__(self, report: ProgressCallback, sorter: NewMailSorter) -> None:
         self.report = report
+        self.sorter = sorter
 
     def progress(self, progress: FetchProgress) -> None:
         self.report(progress)
 
     def messages_stored(self, summaries: list[MessageSummary]) -> None:
         self.report(_StoredIds([summary.id for summary in summaries]))
+        self.sorter.submit([summary.id for summary in summaries])
+        self.report_sorted(self.sorter.done())
+
+    def report_sorted(self, outcome: NewMailOutcome) -> None:
+        if outcome.changed or outcome.rules.problems:
+            self.report(_Sorted(outcome))
 
 
 @dataclass
@@ -75,12 +93,13 @@ def _fetch_function(profile: Profile, account: Account, password: str | None,
 
     def run(report: ProgressCallback) -> FetchReport:
         store = Store.open(profile)  # its own connection: SQLite connections are per thread
+        observer = _ForwardingObserver(report, NewMailSorter(store.path))
         try:
             def fetch(secret: str | Secret) -> FetchReport:
                 # Reading the keyring can take a while (an unlock prompt): honour a cancel made meanwhile.
                 cancel.raise_if_cancelled()
                 return fetch_account(store, profile.lock_directory, account, secret,
-                                     observer=_ForwardingObserver(report), cancel=cancel)
+                                     observer=observer, cancel=cancel)
 
             if account.auth is AuthMethod.OAUTH2:
                 # As the command line: a refused token is refreshed and the fetch tried once more
@@ -88,6 +107,8 @@ def _fetch_function(profile: Profile, account: Account, password: str | None,
                 return with_account_token(account, fetch)
             return fetch(password if password is not None else _load_password(account))
         finally:
+            # Whatever was committed is sorted, also after a failure or a cancel.
+            observer.report_sorted(observer.sorter.finish())
             store.close()
 
     return run
@@ -128,6 +149,7 @@ class FetchController(QObject):
     started = Signal(str)  # account name
     progress = Signal(object)  # FetchProgress
     messages_stored = Signal(str, list)  # account name, ids just committed (rows can appear at once)
+    mail_sorted = Signal(str, object)  # account name, NewMailOutcome: junk and rules moved or marked mail
     finished = Signal(str, object)  # account name, FetchReport
     failed = Signal(str, object)  # account name, PoplarkError (never Cancelled)
     cancelled = Signal(str)  # account name
@@ -199,6 +221,8 @@ class FetchController(QObject):
     def _on_progressed(self, account_name: str, value: object) -> None:
         if isinstance(value, _StoredIds):
             self.messages_stored.emit(account_name, value.ids)
+        elif isinstance(value, _Sorted):
+            self.mail_sorted.emit(account_name, value.outcome)
         else:
             self.progress.emit(value)
 
