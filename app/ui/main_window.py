@@ -49,6 +49,7 @@ from app.ui.panes.message_opener import MessageOpener
 from app.ui.panes.reader import Reader
 from app.ui.panes.status_bar import StatusArea
 from app.ui.panes.welcome import WelcomePage
+from app.ui.remote.feature import RemoteMailbox
 from app.ui.store_events import Change, MessageChange, StoreEvents
 from app.ui.tray import Tray
 from app.ui.widgets.preview import PreviewPane
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
                              self.settings, lambda: self.preferences, self)
         self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences,
                                     lambda message_id: flags.mark_seen(self.operations, [message_id], True), self)
+        self.remote_mailbox = RemoteMailbox(profile, self.events, lambda: self.accounts, self.preview, self)
         self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
                                       self.window_actions, lambda: self.accounts, self.status.show_status, self,
@@ -467,6 +469,7 @@ class MainWindow(QMainWindow):
         self.search_indexer.stop()
         self.message_view.search_timer.stop()
         self.preview.wait_for_jobs()
+        self.remote_mailbox.shut_down()
         self.operations.shut_down()
         self.save_state()
         self.tray.shut_down()

@@ -29,6 +29,10 @@ NEEDS_UIDL = ("the server does not support UIDL, so a message downloaded in part
 NEEDS_TOP = "the server does not support TOP, so headers cannot be downloaded alone: use 'poplark fetch'"
 
 
+class GoneFromServer(PermanentServerError):
+    """The server no longer lists the UIDL of a partial message: the rest cannot be downloaded."""
+
+
 @dataclass
 class HeadersOnlyReport:
     account: str
@@ -101,7 +105,7 @@ def complete_message(store: Store, lock_directory: Path, account: Account, passw
             raise PermanentServerError(NEEDS_UIDL)
         numbers = [number for number, uidl in server.uidls.items() if uidl == partial.uidl]
         if not numbers:
-            raise PermanentServerError(
+            raise GoneFromServer(
                 f"message {message_id} is no longer on the server, so the rest of it cannot be downloaded; "
                 "its headers stay here")
         if len(numbers) > 1:

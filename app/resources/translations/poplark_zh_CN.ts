@@ -847,7 +847,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchController</name>
     <message>
-        <location filename="../../ui/workers/fetch_controller.py" line="+93"/>
+        <location filename="../../ui/workers/fetch_controller.py" line="+101"/>
         <source>the password for {account} is not stored; it must be given for this session</source>
         <extracomment>Set by the job&apos;s succeeded/failed signal; emitted once the thread has ended.</extracomment>
         <translation>未保存 {account} 的密码，需要在本次运行时输入</translation>
@@ -1248,7 +1248,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+387"/>
+        <location filename="../../ui/main_window.py" line="+389"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1568,6 +1568,39 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
+    <name>PartialBar</name>
+    <message>
+        <location filename="../../ui/widgets/partial_bar.py" line="+44"/>
+        <source>Download Now</source>
+        <extracomment>Download Now was pressed for this message id.</extracomment>
+        <translation>立即下载</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>This message was not fully downloaded: {0} left on the server.</source>
+        <translation>此邮件没有完整下载：还有 {0} 留在服务器上。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Downloading the rest of this message…</source>
+        <translation>正在下载此邮件的其余部分…</translation>
+    </message>
+</context>
+<context>
+    <name>PartialCompleter</name>
+    <message>
+        <location filename="../../ui/remote/partial_completer.py" line="+82"/>
+        <source>The rest of this message is no longer on the server (it was deleted there), so it cannot be downloaded. Its headers stay here; delete the message if you do not need it.</source>
+        <extracomment>The message is whole now (its new summary). (message id, what to tell the user). The account&apos;s name, for the sentence of a failure (written by the job, read after it).</extracomment>
+        <translation>此邮件的其余部分已不在服务器上（已在服务器上被删除），因此无法下载。邮件头仍保留在这里；如果不再需要，可以删除这封邮件。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The rest of this message could not be downloaded: {0}. Try again.</source>
+        <translation>无法下载此邮件的其余部分：{0}。请重试。</translation>
+    </message>
+</context>
+<context>
     <name>PasswordDialog</name>
     <message>
         <location filename="../../ui/dialogs/password_dialog.py" line="+33"/>
@@ -1712,7 +1745,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../ui/widgets/preview.py" line="+185"/>
+        <location filename="../../ui/widgets/preview.py" line="+192"/>
         <source>Subject:</source>
         <extracomment>QSettings key: senders (lower-case addresses) whose remote content loads without asking. The HTML with cid: rewritten to our scheme (for ``token``), or None. ``html`` as served while remote content is blocked (see html_policy.neutralize_network_hints). Where the searched words are in ``text`` (UTF-16 positions, as Qt counts), to be marked. Emitted when the body of ``message_id`` (a stored message) is on screen: &quot;mark read when shown&quot;. Emitted whenever a message&apos;s body is on screen (stored or attached). An attached message to open in a window of its own: (raw bytes, title). What the search box held when the message was chosen: its words are marked in the body.</extracomment>
         <translation>主题：</translation>
@@ -1738,19 +1771,19 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>日期：</translation>
     </message>
     <message>
-        <location line="+190"/>
+        <location line="+192"/>
         <source>[The HTML view stopped ({0}); this is the message&apos;s text version.]</source>
         <translation>[HTML 视图已停止（{0}）；以下是这封邮件的纯文本版本。]</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/message_window.py" line="-1"/>
-        <location filename="../../ui/widgets/preview.py" line="-143"/>
+        <location filename="../../ui/widgets/preview.py" line="-144"/>
         <source>(no subject)</source>
         <extracomment>The size a message window asks for; the screen may give less.</extracomment>
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/preview.py" line="+40"/>
+        <location filename="../../ui/widgets/preview.py" line="+41"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -1818,6 +1851,19 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <location line="+2"/>
         <source>Always for This Sender</source>
         <translation>始终允许此发件人</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteMailbox</name>
+    <message>
+        <location filename="../../ui/workers/account_secret.py" line="+21"/>
+        <source>{account} signs in with its provider, which this window cannot do yet: use &apos;poplark remote list {account}&apos; or &apos;poplark complete ID&apos; in a terminal</source>
+        <translation>{account} 通过邮件服务商登录，此窗口暂时无法完成这种登录：请在终端中使用 &apos;poplark remote list {account}&apos; 或 &apos;poplark complete ID&apos;</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>no password is stored for {account}: get mail once (Poplark asks for the password), then try again</source>
+        <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QStackedWidget,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from app.ui.formatting import format_long_timestamp
 from app.ui.widgets.attachments import AttachmentList
 from app.ui.widgets.header_addresses import SHOWN_ADDRESS_CHARACTERS, sender_address, shorten_addresses
 from app.ui.widgets.message_notes import ProblemNote, RemoteContentBar
+from app.ui.widgets.partial_bar import PartialBar
 from app.ui.widgets.text_view import PlainTextView, PreparedText, open_in_browser, prepare_text
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -151,13 +153,18 @@ class PreviewPane(QWidget):
         self.recipients_label = self._header_label(header)
         self.cc_label = self._header_label(header)
         self.date_label = self._header_label(header)
-        for label in (self.subject_label, self.sender_label, self.recipients_label, self.cc_label, self.date_label):
-            self.form.addRow(QLabel(header), label)  # named by _name_header_rows
+        # The sender, then what can be done with it (the address book adds "Add to Address Book").
+        self.sender_row = QHBoxLayout()
+        self.sender_row.addWidget(self.sender_label, 1)
+        for field in (self.subject_label, self.sender_row, self.recipients_label, self.cc_label, self.date_label):
+            self.form.addRow(QLabel(header), field)  # named by _name_header_rows
         self._name_header_rows()
         layout.addWidget(header)
         self.problem_note = ProblemNote(self)
         self.problem_note.source_requested.connect(self._source_requested)
         layout.addWidget(self.problem_note)
+        self.partial_bar = PartialBar(self)  # "not fully downloaded" (issue 18)
+        layout.addWidget(self.partial_bar)
         self.attachments = AttachmentList(self.settings, self)
         self.attachments.open_message.connect(self.open_message)
         layout.addWidget(self.attachments)
@@ -182,7 +189,7 @@ class PreviewPane(QWidget):
 
     def _name_header_rows(self) -> None:
         """The names of the header rows, in the current language (again after a language change)."""
-        for label, name in ((self.subject_label, self.tr("Subject:")), (self.sender_label, self.tr("From:")),
+        for label, name in ((self.subject_label, self.tr("Subject:")), (self.sender_row, self.tr("From:")),
                             (self.recipients_label, self.tr("To:")), (self.cc_label, self.tr("Cc:")),
                             (self.date_label, self.tr("Date:"))):
             row_name = self.form.labelForField(label)
@@ -220,6 +227,7 @@ class PreviewPane(QWidget):
         self.form.setRowVisible(self.cc_label, False)
         self.attachments.clear()
         self.problem_note.set_problems(())
+        self.partial_bar.clear()
         self.remote_bar.hide()
         self.link_label.hide()
         self.body.setPlainText("")
@@ -238,6 +246,7 @@ class PreviewPane(QWidget):
             summary.date if summary.date is not None else summary.received_at))
         self._title = summary.subject
         self.source = store_source(self.database_path, summary.id)
+        self.partial_bar.follow(self.database_path, summary.id)
         self._load()
 
     def show_raw(self, raw: bytes, title: str = "") -> None:
@@ -472,3 +481,4 @@ class PreviewPane(QWidget):
         for job in list(self._jobs):
             job.wait(milliseconds)
         self.attachments.wait_for_jobs(milliseconds)
+        self.partial_bar.wait_for_jobs(milliseconds)
