@@ -32,6 +32,8 @@ class Provider:
     smtp_host: str = ""
     smtp_port: int = 0
     smtp_security: Security = Security.TLS
+    #: The web mail to open for the authorization code's steps (QQ, 163, 126); "" for the others.
+    settings_url: str = ""
 
     def smtp_settings(self) -> SmtpSettings | None:
         """The provider's SMTP server as account settings, or None when the table has none."""
@@ -69,7 +71,8 @@ def load_providers(path: Path | None = None) -> tuple[Provider, ...]:
                  port=int(entry["port"]), security=Security(entry["security"]), note=entry.get("note", ""),
                  note_zh=entry.get("note_zh", entry.get("note", "")), pop3=bool(entry.get("pop3", True)),
                  smtp_host=entry.get("smtp_host", ""), smtp_port=int(entry.get("smtp_port", 0)),
-                 smtp_security=Security(entry.get("smtp_security", "tls")))
+                 smtp_security=Security(entry.get("smtp_security", "tls")),
+                 settings_url=entry.get("settings_url", ""))
         for entry in data["providers"])
 
 

@@ -64,6 +64,8 @@ class Remedy(enum.Enum):
     RETRY_LATER = "retry_later"
     TRUST_CERTIFICATE = "trust_certificate"
     EDIT_SETTINGS = "edit_settings"
+    #: Sign in with the provider again in the browser (an OAuth2 grant that ended), then fetch.
+    SIGN_IN = "sign_in"
 
 
 @dataclass(frozen=True)
@@ -90,21 +92,21 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
                                       "get mail again to download the rest."), account=name),
             Remedy.NONE, quiet=True)
     if isinstance(error, SignInAgain):
-        # The window cannot run the browser sign-in yet (issue 17): the command line can.
+        # The window offers the button (app/ui/sign_in_again.py): the browser sign-in, then a fetch.
         return UserMessage(
             translate("errors", "Sign in again"),
             _fill(translate("errors", "The sign-in of {account} has expired or was withdrawn by the provider."
-                                      "{server_said} Sign in again: run \"poplark account authorize {account}\" "
-                                      "in a terminal."), account=name, server_said=_server_said(error)),
-            Remedy.NONE, quiet=False)
+                                      "{server_said} Press “Sign In Again” to sign in in your browser; Poplark then "
+                                      "gets the mail."), account=name, server_said=_server_said(error)),
+            Remedy.SIGN_IN, quiet=False)
     if isinstance(error, TokenRejected):
         return UserMessage(
             translate("errors", "Sign-in not accepted"),
             _fill(translate("errors", "The server of {account} refused the sign-in, even with a fresh token."
                                       "{server_said} Check that POP is switched on for the account and that the user "
-                                      "name is the full address, then sign in again: run \"poplark account authorize "
-                                      "{account}\" in a terminal."), account=name, server_said=_server_said(error)),
-            Remedy.NONE, quiet=False)
+                                      "name is the full address, then press “Sign In Again”."),
+                  account=name, server_said=_server_said(error)),
+            Remedy.SIGN_IN, quiet=False)
     if isinstance(error, AuthError):
         text = _fill(translate("errors", "The server of {account} did not accept the user name or password."
                                          "{server_said} Enter the password again."),

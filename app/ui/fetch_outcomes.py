@@ -24,6 +24,7 @@ from app.ui.dialogs.password_dialog import ask_password
 from app.ui.dialogs.preferences import Preferences
 from app.ui.errors import Remedy, ignored_deletions_text, user_message
 from app.ui.panes.info_bar import InfoBar
+from app.ui.sign_in_again import SignInAgainOffer
 from app.ui.store_events import Change, MessageChange, StoreEvents
 from app.ui.tray import Tray
 from app.ui.widgets.fetch_status import FetchStatus
@@ -59,9 +60,11 @@ class FetchOutcomes(QObject):
         # Per account: the short sentence for the status bar and the whole text behind "Details".
         self.last_summary: dict[str, tuple[str, str]] = {}
         self.quitting = False
+        self.sign_in_again = SignInAgainOffer(info_bar, self._fetch_after_sign_in, parent)
         controller.started.connect(self._fetch_started)
         controller.progress.connect(self._fetch_progress)
         controller.messages_stored.connect(self._messages_stored)
+        controller.mail_sorted.connect(self._mail_sorted)
         controller.finished.connect(self.fetch_finished)
         controller.failed.connect(self.fetch_failed)
         controller.cancelled.connect(self._fetch_cancelled)
@@ -120,6 +123,11 @@ class FetchOutcomes(QObject):
         self.new_mail_counts[account_name] = self.new_mail_counts.get(account_name, 0) + len(ids)
         self.events.announce(MessageChange(Change.ADDED, tuple(ids), Folder.INBOX), streaming=True)
 
+    @Slot(str, object)
+    def _mail_sorted(self, account_name: str, outcome: object) -> None:
+        """Junk and the rules moved, copied or marked new mail: every pane reads again."""
+        self.events.announce(MessageChange(Change.MOVED, None), streaming=True)
+
     # -- when it ends -----------------------------------------------------------------------------
 
     @Slot(str, object)
@@ -156,6 +164,8 @@ class FetchOutcomes(QObject):
             self._ask_password_and_retry(account, message.text)
         elif message.remedy is Remedy.TRUST_CERTIFICATE and isinstance(error, TlsError):
             self._offer_certificate_trust(account, error, message.text)
+        elif message.remedy is Remedy.SIGN_IN:
+            self.sign_in_again.offer(account, message.text)
         elif message.remedy is Remedy.EDIT_SETTINGS:
             QMessageBox.warning(self.window, message.title, message.text)
             self.settings_needed.emit(account)
@@ -181,6 +191,10 @@ class FetchOutcomes(QObject):
             self.session_passwords[account.id] = password
         self.scheduler.resume(account.name)
         self.start_fetch(account, password)
+
+    def _fetch_after_sign_in(self, account: Account) -> None:
+        self.scheduler.resume(account.name)
+        self.start_fetch(self.accounts().get(account.name, account))
 
     def _offer_certificate_trust(self, account: Account, error: TlsError, text: str) -> None:
         translate = QCoreApplication.translate

@@ -171,7 +171,8 @@ def test_ok_stays_disabled_until_every_field_is_valid(qtbot: QtBot, store: Store
 def test_delete_after_days_must_be_at_least_one(qtbot: QtBot, store: Store) -> None:
     dialog = open_dialog(qtbot, store)
     fill_new_account(qtbot, dialog)
-    dialog.tabs.setCurrentIndex(1)
+    dialog.tabs.setCurrentIndex(next(index for index in range(dialog.tabs.count())
+                                     if dialog.tabs.widget(index).isAncestorOf(dialog.leave_check)))
     dialog.leave_check.setChecked(True)
     dialog.leave_combo.setCurrentIndex(dialog.leave_combo.findData(LeaveMode.DELETE_AFTER_DAYS.value))
     dialog.days_spin.setValue(0)

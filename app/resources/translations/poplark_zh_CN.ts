@@ -57,12 +57,18 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/report.py" line="+56"/>
+        <location filename="../../ui/dialogs/account_dialog/report.py" line="+58"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+62"/>
         <source>Details: {details}</source>
         <translation>详细信息：{details}</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>The server did not accept the sign-in. Sign in again; if that does not help, check that POP (or SMTP) is switched on for the account.</source>
+        <translation>服务器未接受登录。请重新登录；如果仍不行，请检查该账户是否已开启POP（或SMTP）服务。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The server rejected the user name or password.</source>
         <translation>服务器拒绝了用户名或密码。</translation>
     </message>
@@ -133,6 +139,7 @@
     </message>
     <message>
         <location line="+8"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-27"/>
         <source>Not reachable.</source>
         <translation>无法连接。</translation>
     </message>
@@ -153,6 +160,7 @@
     </message>
     <message>
         <location line="+5"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+4"/>
         <source>Secure connection failed.</source>
         <translation>安全连接失败。</translation>
     </message>
@@ -179,6 +187,7 @@
     <message>
         <location line="+2"/>
         <location line="+80"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+40"/>
         <source>What to do:</source>
         <translation>解决方法：</translation>
     </message>
@@ -194,16 +203,19 @@
     </message>
     <message>
         <location line="+9"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-32"/>
         <source>{version} ({cipher}).</source>
         <translation>{version}（{cipher}）。</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+0"/>
         <source>Encrypted.</source>
         <translation>已加密。</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+4"/>
         <source>Not encrypted.</source>
         <translation>未加密。</translation>
     </message>
@@ -228,7 +240,7 @@
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+139"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+152"/>
         <location filename="../../ui/dialogs/account_dialog/report.py" line="+2"/>
         <source>never</source>
         <translation>从不</translation>
@@ -301,6 +313,7 @@
     </message>
     <message>
         <location line="+9"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+16"/>
         <source>Login works.</source>
         <translation>登录成功。</translation>
     </message>
@@ -311,26 +324,38 @@
     </message>
     <message>
         <location line="+5"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+4"/>
         <source>The server said: “{text}”</source>
         <translation>服务器返回：“{text}”</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+2"/>
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
         <location line="+6"/>
+        <location line="+3"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+8"/>
+        <location line="+2"/>
         <source>Login not tested:</source>
         <translation>未测试登录：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-1"/>
+        <source>sign in first to test it too.</source>
+        <translation>请先登录，以便一并测试登录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+2"/>
         <source>type the password to test it too.</source>
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+63"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+65"/>
         <source>Add account</source>
         <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it. The settings of the last connection test that failed, and what to say about it.</extracomment>
         <translation>添加账户</translation>
@@ -341,7 +366,7 @@
         <translation>账户设置</translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+226"/>
         <source>Connection test failed</source>
         <translation>连接测试失败</translation>
     </message>
@@ -356,13 +381,13 @@
         <translation>返回设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="-76"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="-86"/>
         <source>Account</source>
         <extracomment>Loose on purpose: it catches typos (&quot;alice@qq&quot;, &quot;alice qq.com&quot;); the server has the last word. Field name -&gt; the red line under it that says what is wrong.</extracomment>
         <translation>账户</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Mail on the server</source>
         <translation>服务器上的邮件</translation>
     </message>
@@ -403,6 +428,7 @@
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+58"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
@@ -467,21 +493,29 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+1"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
         <source>None (not encrypted)</source>
         <translation>无（不加密）</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+2"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
         <location line="-1"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+1"/>
         <source>Security:</source>
         <translation>安全类型：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-33"/>
+        <source>Sending</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Without encryption anyone on the network can read your mail. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
         <translation>不加密时，网络上的任何人都能读取你的邮件。除非你在“高级”中允许不安全的身份验证，否则 Poplark 不会通过此类连接发送密码。</translation>
     </message>
@@ -492,16 +526,18 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+9"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Remember password (in the system keyring)</source>
         <translation>记住密码（保存在系统密钥环中）</translation>
     </message>
@@ -511,7 +547,7 @@
         <translation>没有可用的安全密码存储（系统密钥环），因此 Poplark 不会保存密码：每次启动后会询问一次。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Leave a copy on the server</source>
         <translation>在服务器上保留副本</translation>
     </message>
@@ -667,9 +703,9 @@
         <translation>服务器无响应超时：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+56"/>
+        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+86"/>
         <source>Test connection</source>
-        <extracomment>Jobs still finishing after their dialog closed. Kept referenced so their QThread is never destroyed while running; the application can wait for them at shutdown. The test has ended and its report is shown (None: the test itself crashed). The user chose to trust the certificate with this SHA-256 fingerprint. The report changed, so the dialog&apos;s height may have to follow.</extracomment>
+        <extracomment>Jobs still finishing after their dialog closed. Kept referenced so their QThread is never destroyed while running; the application can wait for them at shutdown. A typed password (or authorization code), or the access token of a sign-in made just now. The keyring entry of the saved password, when none was typed. The SMTP password typed apart, and the entry of the saved one. A saved OAuth2 account: its access token comes from its refresh token in the keyring. The test has ended and its report is shown (None: the test itself crashed). The user chose to trust the certificate with this SHA-256 fingerprint. The report changed, so the dialog&apos;s height may have to follow. The SMTP half of the last test (None: the account has no SMTP server, or no test yet).</extracomment>
         <translation>测试连接</translation>
     </message>
     <message>
@@ -678,12 +714,12 @@
         <translation>信任此证书</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Testing {server}…</source>
         <translation>正在测试 {server}…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+42"/>
+        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+43"/>
         <source>Password or authorization code</source>
         <translation>密码或授权码</translation>
     </message>
@@ -694,7 +730,7 @@
         <translation>不变（已保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="-72"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="-97"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
@@ -709,7 +745,7 @@
         <translation>无：证书由受信任的证书颁发机构验证。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+94"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+106"/>
         <source>Enter a full email address, such as name@example.com.</source>
         <translation>请输入完整的邮箱地址，例如 name@example.com。</translation>
     </message>
@@ -730,6 +766,7 @@
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+140"/>
         <source>A server name has no spaces.</source>
         <translation>服务器地址中不能有空格。</translation>
     </message>
@@ -764,12 +801,12 @@
         <translation>暂时无法测试：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+34"/>
+        <location filename="../../ui/dialogs/account_dialog/tester.py" line="+35"/>
         <source>The test itself failed:</source>
         <translation>测试本身出错：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+49"/>
+        <location filename="../../ui/dialogs/account_dialog/secret.py" line="+73"/>
         <source>The password could not be saved in the system keyring, so nothing was saved. Unlock the keyring or untick “Remember password”, then try again. ({details})</source>
         <translation>无法将密码保存到系统密钥环，因此未保存任何内容。请解锁密钥环或取消勾选“记住密码”，然后重试。（{details}）</translation>
     </message>
@@ -777,6 +814,436 @@
         <location line="+3"/>
         <source>The account could not be saved: {details}</source>
         <translation>无法保存账户：{details}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/auth_code.py" line="+52"/>
+        <source>Authorization code (授权码): 1. Open {0} on the web and sign in. 2. In its settings switch on POP3/SMTP and create an authorization code (as the note above says). 3. Type the 16-character code in Password; spaces do not matter.</source>
+        <extracomment>How long the codes of QQ, 163 and 126 are.</extracomment>
+        <translation>授权码：1. 打开网页版{0}并登录。2. 在设置中开启POP3/SMTP服务并生成授权码（见上方提示）。3. 在“密码”中输入16位授权码；空格无关紧要。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open {0}</source>
+        <translation>打开{0}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>16 characters: the length of an authorization code.</source>
+        <translation>16个字符：与授权码长度相符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} characters: an authorization code has 16. Your web mail password will not work here.</source>
+        <translation>{0}个字符：授权码为16个字符。网页邮箱的登录密码在这里无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/sign_in.py" line="+74"/>
+        <source>Sign in with:</source>
+        <extracomment>Something the dialog checks changed (method, client ID, signed in or not). What the last sign-in gave, until the account is saved (then the keyring has it). The edited account was signed in before (its refresh token is in the keyring). The address the provider&apos;s page suggests for signing in.</extracomment>
+        <translation>登录方式：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A personal Gmail account can also use an app password, with no client ID: switch on 2-Step Verification, create one under Google Account &gt; Security &gt; App passwords, choose “Password” here and type it.</source>
+        <translation>个人Gmail账户也可以使用应用专用密码，无需客户端ID：开启两步验证，在“Google账号 &gt; 安全性 &gt; 应用专用密码”中生成一个，然后在这里选择“密码”并输入它。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+195"/>
+        <source>Your own client ID</source>
+        <translation>您自己的客户端ID</translation>
+    </message>
+    <message>
+        <location line="-189"/>
+        <source>Client ID:</source>
+        <translation>客户端ID：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only if Google gave one</source>
+        <translation>仅当Google提供了时填写</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client secret:</source>
+        <translation>客户端密钥：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel Sign-in</source>
+        <translation>取消登录</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>{0}, in your browser</source>
+        <translation>{0}（在浏览器中登录）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Password or app password</source>
+        <translation>密码或应用专用密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in with {0}…</source>
+        <translation>使用{0}登录…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How do I get a client ID?</source>
+        <translation>如何获取客户端ID？</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Enter your client ID: Poplark has none of its own for {0} yet.</source>
+        <translation>请输入您的客户端ID：Poplark目前还没有自己的{0}客户端ID。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No system keyring is available to keep the sign-in. Install and unlock one, or choose “Password”.</source>
+        <translation>没有可用的系统密钥环来保存登录。请安装并解锁一个，或选择“密码”。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Press “Sign in with {0}” and finish signing in in your browser.</source>
+        <translation>请点击“使用{0}登录”，并在浏览器中完成登录。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Opening the sign-in page in your browser…</source>
+        <translation>正在浏览器中打开登录页面…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>open the sign-in page</source>
+        <translation>打开登录页面</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for you to sign in in your browser. If no browser opened, {link}.</source>
+        <translation>正在等待您在浏览器中登录。如果浏览器没有打开，请{link}。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Signed in. Poplark keeps the sign-in in the system keyring when you press OK; Test connection checks it now.</source>
+        <translation>已登录。点击“确定”后，Poplark会将登录信息保存在系统密钥环中；现在可以用“测试连接”检查。</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>No system keyring is available, so Poplark cannot keep a sign-in. Install and unlock one (GNOME Keyring or KWallet).</source>
+        <translation>没有可用的系统密钥环，Poplark无法保存登录。请安装并解锁一个（GNOME Keyring或KWallet）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signed in earlier. Sign in again only if Poplark asks you to.</source>
+        <translation>之前已登录。仅在Poplark提示时才需要重新登录。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>In the Google Cloud console: create a project; under OAuth consent screen add the scope https://mail.google.com/ and your address as a test user; under Credentials create an OAuth client ID of type “Desktop app”. Copy its client ID and client secret here. Switch POP on in Gmail&apos;s settings.</source>
+        <translation>在Google Cloud控制台中：创建一个项目；在“OAuth同意屏幕”中添加范围 https://mail.google.com/ ，并将您的地址添加为测试用户；在“凭据”中创建类型为“桌面应用”的OAuth客户端ID。将其客户端ID和客户端密钥复制到这里。并在Gmail设置中开启POP。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>In the Microsoft Entra admin center, App registrations &gt; New registration: any organizational directory and personal Microsoft accounts; redirect URI “Public client/native”, http://localhost. Under API permissions add offline_access, POP.AccessAsUser.All and SMTP.Send. Copy the Application (client) ID here.</source>
+        <translation>在Microsoft Entra管理中心，“应用注册 &gt; 新注册”：选择任何组织目录中的账户和个人Microsoft账户；重定向URI选择“公共客户端/本机”，填写 http://localhost。在“API权限”中添加 offline_access、POP.AccessAsUser.All 和 SMTP.Send。将“应用程序(客户端) ID”复制到这里。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Poplark&apos;s guide docs/oauth2.md has the details.</source>
+        <translation>详细说明见Poplark的指南 docs/oauth2.md。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open the Registration Page</source>
+        <translation>打开注册页面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/sign_in_flow.py" line="+119"/>
+        <source>Sign-in cancelled. Press the sign-in button to try again.</source>
+        <extracomment>Sign-ins still waiting after their dialog closed (cancelled; they end within a moment). The sign-in finished: the Grant (its tokens are not to be logged or shown). It failed (a PoplarkError) or was cancelled (Cancelled). The address the browser was sent to (shown in case no browser opened). Opens the sign-in page, called on the job&apos;s thread; None: the system browser, on the GUI thread.</extracomment>
+        <translation>登录已取消。点击登录按钮可重试。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The provider does not accept this client ID: check it (and the client secret, if the provider gave you one). Details: {0}</source>
+        <translation>服务商不接受此客户端ID：请检查它（以及客户端密钥，如果服务商提供了）。详情：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The sign-in did not finish. Press the sign-in button to try again. Details: {0}</source>
+        <translation>登录未完成。点击登录按钮可重试。详情：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The sign-in failed. Check your network connection, then try again. Details: {0}</source>
+        <translation>登录失败。请检查网络连接后重试。详情：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in failed unexpectedly: {0}</source>
+        <translation>登录意外失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="-175"/>
+        <source>Outgoing mail (SMTP)</source>
+        <extracomment>SMTP fields the user typed in by hand: the address no longer fills them.</extracomment>
+        <translation>发件服务器（SMTP）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without an SMTP server this account can receive mail but not send it. Enter the server your provider gives for sending (often smtp.&lt;domain&gt;).</source>
+        <translation>没有SMTP服务器，此账户只能收信，不能发信。请输入服务商提供的发信服务器（通常为 smtp.&lt;域名&gt;）。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>SSL/TLS (port 465)</source>
+        <translation>SSL/TLS（端口465）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS（端口587）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Without encryption anyone on the network can read what you send. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
+        <translation>不加密时，网络上的任何人都能读取您发送的内容。除非您在“高级”中允许不安全的身份验证，否则Poplark不会通过它发送密码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The same as for incoming mail</source>
+        <translation>与收信相同</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use a separate password for sending</source>
+        <translation>发信使用单独的密码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Otherwise Poplark logs in to the SMTP server with the password (or authorization code) of incoming mail, from the system keyring.</source>
+        <translation>否则Poplark使用系统密钥环中收信的密码（或授权码）登录SMTP服务器。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Password for sending</source>
+        <translation>发信密码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This account signs in with its provider: sending uses the same sign-in, with no password.</source>
+        <translation>此账户通过服务商登录：发信使用同一登录，无需密码。</translation>
+    </message>
+    <message>
+        <location line="+139"/>
+        <source>Choose a port from 1 to 65535 (usually 465 or 587).</source>
+        <translation>请选择1到65535之间的端口（通常为465或587）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the password for sending, or untick “Use a separate password for sending”.</source>
+        <translation>请输入发信密码，或取消勾选“发信使用单独的密码”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-53"/>
+        <source>Sending mail (SMTP, {server})</source>
+        <translation>发信（SMTP，{server}）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Certificate for {subject}.</source>
+        <translation>证书颁发给{subject}。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>What you send, and the password if it is sent, crosses the network readably.</source>
+        <translation>您发送的内容（以及发送的密码）会以明文在网络上传输。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Largest message:</source>
+        <translation>最大邮件：</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the server takes messages up to {size}.</source>
+        <translation>服务器接受最大{size}的邮件。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Poplark can send mail through this server.</source>
+        <translation>Poplark可以通过此服务器发信。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Check the separate password for sending on the Sending tab.</source>
+        <translation>请检查“发送”标签页中的单独发信密码。</translation>
+    </message>
+</context>
+<context>
+    <name>ActionRow</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="+143"/>
+        <source>name@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddressBook</name>
+    <message>
+        <location filename="../../ui/contacts/exchange.py" line="+45"/>
+        <source>vCard 3.0 (most programs and phones)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>vCard 4.0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in UTF-8 (Gmail, Outlook, Thunderbird)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in GB18030 (Foxmail and other Chinese Windows programs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookWindow</name>
+    <message>
+        <location filename="../../ui/contacts/window.py" line="+155"/>
+        <source>Address Book</source>
+        <extracomment>Milliseconds of quiet typing before the search runs (one lookup per pause, not per key). The list shows the book&apos;s current state (after a load, a save, an import). An import or export ended: its sentence (also shown at the bottom of the window).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search names, addresses, pinyin (zs finds 张三)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>All contacts ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The address book could not be read or saved: {0}. Close the window and open it again; if it happens again, restart Poplark.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Saved {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Delete {0} from the address book?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete these {0} contacts from the address book?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail from and to them stays as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Deleted {0} contacts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Import Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts (*.vcf *.vcard *.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Importing {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Export Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Exported {0} contacts to {1}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -837,6 +1304,168 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>ComposeOpener</name>
+    <message>
+        <location filename="../../ui/compose/opening.py" line="+108"/>
+        <source>Cannot open the message</source>
+        <extracomment>A compose window is shown (tests and screenshots wait on it). The address book&apos;s completion worker for the To/Cc/Bcc fields (None: no completion).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message could not be read ({detail}). It may have been deleted meanwhile; choose it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComposeWindow</name>
+    <message>
+        <location filename="../../ui/compose/attachments.py" line="+57"/>
+        <source>{file} could not be attached ({reason}). Check that it exists and that you may read it, then attach it again.</source>
+        <extracomment>The row of the forwarded message (``Draft.forwarded``) carries this instead of an index.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/fields.py" line="+62"/>
+        <source>Not an address one can send to: {addresses}. Correct it before sending.</source>
+        <extracomment>A dynamic property the style sheet below keys on: the field holds an address that cannot be sent to.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/signatures.py" line="+38"/>
+        <source>Signature</source>
+        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/outbox_view.py" line="+31"/>
+        <source>Waiting</source>
+        <extracomment>Each state&apos;s words (translated when shown).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sending</source>
+        <translation type="unfinished">发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>May have been sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/feature.py" line="+105"/>
+        <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConditionRow</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="-76"/>
+        <source>yes</source>
+        <translation type="unfinished">是</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no</source>
+        <translation type="unfinished">否</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ContactEditor</name>
+    <message>
+        <location filename="../../ui/contacts/editor.py" line="+37"/>
+        <source>Edit Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Family name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Addresses (the first is the one mail goes to):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label (home, work…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Add Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Groups, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Groups:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>“{0}” is not an email address. Correct it, or remove its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give the contact a name or an address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DetailsDialog</name>
     <message>
         <location filename="../../ui/dialogs/details_dialog.py" line="+25"/>
@@ -847,7 +1476,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FetchController</name>
     <message>
-        <location filename="../../ui/workers/fetch_controller.py" line="+101"/>
+        <location filename="../../ui/workers/fetch_controller.py" line="+122"/>
         <source>the password for {account} is not stored; it must be given for this session</source>
         <extracomment>Set by the job&apos;s succeeded/failed signal; emitted once the thread has ended.</extracomment>
         <translation>未保存 {account} 的密码，需要在本次运行时输入</translation>
@@ -907,12 +1536,104 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>FolderActions</name>
+    <message>
+        <location filename="../../ui/operations/moving.py" line="+22"/>
+        <source>Moving messages failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Copying messages failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Deleting the folder failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FolderChooser</name>
+    <message>
+        <location filename="../../ui/dialogs/folder_chooser.py" line="+38"/>
+        <source>Copy to Folder</source>
+        <extracomment>The folder key of an item (None on account and &quot;On this computer&quot; items, which only group).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move to Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy the selected messages to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move the selected messages to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Type to find a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Copy</source>
+        <translation type="unfinished">复制</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>On this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Inbox</source>
+        <translation type="unfinished">收件箱</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Junk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Trash</source>
+        <translation type="unfinished">已删除</translation>
+    </message>
+</context>
+<context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../ui/models/folder_model.py" line="+87"/>
+        <location filename="../../ui/models/folder_model.py" line="+142"/>
+        <source>Junk</source>
+        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. True on an account&apos;s Outbox item: not a folder of messages but the messages waiting to be sent (its FOLDER_ROLE is None, so ``folder_at`` gives None for it; ``outbox_at`` gives the account). Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Trash</source>
-        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
         <translation>已删除</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drafts</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -921,19 +1642,41 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+27"/>
+        <location line="+40"/>
         <source>All Inboxes</source>
         <translation>所有收件箱</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-39"/>
         <source>The inboxes of all accounts together</source>
         <translation>所有账户的收件箱</translation>
     </message>
     <message>
+        <location line="+9"/>
         <location line="+38"/>
+        <source>Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Messages waiting to be sent, and those that could not be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/user_folder_items.py" line="+35"/>
+        <source>On this computer</source>
+        <extracomment>The id of a user folder&apos;s item (None on every other item). True on the &quot;On this computer&quot; item. FolderModel&apos;s FOLDER_ROLE (that module imports this one; a test checks the two agree). What decides whether the tree must be built again: (id, account, parent, name) of each folder.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Folders of your own that belong to no account: right-click to make one</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -958,9 +1701,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ui/models/message_rows.py" line="+120"/>
+        <location filename="../../ui/models/message_rows.py" line="+132"/>
         <source>Read</source>
-        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.</extracomment>
+        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds. The message&apos;s tag ids in the tags&apos; order (app/ui/tags: dots and colour in the Subject column).</extracomment>
         <translation>已读</translation>
     </message>
     <message>
@@ -1024,6 +1767,73 @@ Account: {account}</source>
         <location line="+1"/>
         <source>Size</source>
         <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>JunkActions</name>
+    <message>
+        <location filename="../../ui/operations/junk.py" line="+40"/>
+        <source>Training the junk filter failed</source>
+        <extracomment>A message trained costs what moving about this many rows costs, in the runner&apos;s measure.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JunkSettingsPage</name>
+    <message>
+        <location filename="../../ui/dialogs/junk_settings.py" line="+26"/>
+        <source>Junk Mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Move junk to the account&apos;s Junk folder as it arrives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Learnt from {0} junk and {1} good messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Learnt from {0} junk and {1} good messages. Mark at least {2} of each with Junk (J) and Not Junk (Shift+J); until then only blocked senders are moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Junk from a score of:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Good mail below a score of:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mail from my address book or from people I wrote to is never junk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Always junk: one address or domain per line (a domain includes its subdomains)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The filter learns and judges on this computer only: nothing about your mail is sent anywhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The junk score must be at least the score below which mail is good: raise the first or lower the second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>“{0}” is neither an address (name@example.com) nor a domain (example.com): correct it or remove the line.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1111,7 +1921,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+42"/>
-        <location filename="../../ui/panes/folder_pane.py" line="+86"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+113"/>
         <source>Get Mail</source>
         <extracomment>The dynamic property holding the untranslated text of an action or menu (retranslate() reads it).</extracomment>
         <translation>收取邮件</translation>
@@ -1128,7 +1938,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../ui/panes/folder_pane.py" line="+1"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+2"/>
         <source>Remove Account…</source>
         <translation>删除账户…</translation>
     </message>
@@ -1153,7 +1963,17 @@ Account: {account}</source>
         <translation>旗标</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Move to Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy to Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Restore to Inbox</source>
         <translation>恢复到收件箱</translation>
     </message>
@@ -1188,12 +2008,42 @@ Account: {account}</source>
         <translation>以纯文本显示邮件</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+25"/>
+        <source>New Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Forward as Attachment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit as New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-38"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
@@ -1218,7 +2068,7 @@ Account: {account}</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+52"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1226,6 +2076,11 @@ Account: {account}</source>
         <location line="+4"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Message</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1243,12 +2098,12 @@ Account: {account}</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-70"/>
         <source>Save Protocol Log…</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+389"/>
+        <location filename="../../ui/main_window.py" line="+407"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1264,7 +2119,7 @@ Account: {account}</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="+65"/>
+        <location filename="../../ui/actions.py" line="+85"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1276,7 +2131,7 @@ Account: {account}</source>
         <translation>搜索邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/panes/info_bar.py" line="+38"/>
+        <location filename="../../ui/panes/info_bar.py" line="+47"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1316,7 +2171,7 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/mailbox_actions.py" line="+93"/>
+        <location filename="../../ui/mailbox_actions.py" line="+94"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1406,6 +2261,8 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <location filename="../../ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
         <location filename="../../ui/operations/trash.py" line="+26"/>
+        <location filename="../../ui/tags/operations.py" line="+33"/>
+        <location line="+14"/>
         <source>Mail store problem</source>
         <translation>邮件存储出现问题</translation>
     </message>
@@ -1415,7 +2272,7 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <translation>Poplark：{0} 封未读</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="+131"/>
+        <location filename="../../ui/fetch_outcomes.py" line="+139"/>
         <source>{0}: {1} new message(s)</source>
         <translation>{0}：{1} 封新邮件</translation>
     </message>
@@ -1430,23 +2287,23 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <translation>新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/fetch_outcomes.py" line="-37"/>
+        <location filename="../../ui/fetch_outcomes.py" line="-42"/>
         <source>The previous fetch of {0} was interrupted; it has been resumed.</source>
         <extracomment>The account&apos;s settings must change before it can work (the window opens the dialog).</extracomment>
         <translation>{0} 上次的收信被中断了，现已继续收取。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+57"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Password not saved</source>
         <translation>密码未保存</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Certificate not trusted</source>
         <translation>证书不受信任</translation>
     </message>
@@ -1534,18 +2391,80 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>账户 {0} 及其邮件已删除，但它的密码无法从系统密钥环中删除（{1}）。请在密钥环管理器（Seahorse、KWallet）中删除 Poplark 的这一条目。</translation>
     </message>
     <message>
-        <location filename="../../ui/panes/folder_pane.py" line="-2"/>
+        <location filename="../../ui/panes/folder_pane.py" line="-3"/>
         <source>Edit Account…</source>
-        <extracomment>(account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The folder last announced by folder_opened (the list shows it).</extracomment>
+        <extracomment>(account id or None, folder key): a :class:`Folder` member, or &quot;user:&lt;id&gt;&quot; for a user folder. (account id or None for all accounts, folder) of the folder the user opened. The account id of the Outbox the user opened (not a folder of messages: app/ui/compose/outbox_view.py). From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The account id whose remote mailbox window to open (issue 18). From the folder menus: (account id or None, parent folder id or None), a folder id. A user folder dropped on another: (folder id, new parent id or None for the top level). Messages dropped on a folder: (ids, folder key, copy instead of move). The folder last announced by folder_opened (the list shows it).</extracomment>
         <translation>编辑账户…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remote Mailbox…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_again.py" line="+36"/>
+        <source>Sign In Again</source>
+        <extracomment>Names of the accounts waiting for a new sign-in (the window&apos;s state, for tests and menus). Tests set this to drive the browser step (see BrowserSignIn.open_url).</extracomment>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/contacts/controller.py" line="+30"/>
+        <source>Address Book</source>
+        <extracomment>Thunderbird&apos;s Ctrl+Shift+B is Restore to Inbox here; C for contacts.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+26"/>
+        <source>Add Sender to Address Book</source>
+        <extracomment>The action&apos;s texts, in the main window&apos;s translation context (its retranslate() renews them).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit Sender’s Contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/junk_actions.py" line="+31"/>
+        <source>Junk</source>
+        <extracomment>Thunderbird&apos;s keys: J marks junk, Shift+J not junk.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not Junk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/tags/feature.py" line="+77"/>
+        <location line="+1"/>
+        <source>&amp;Tag</source>
+        <extracomment>Selections up to this size show their tags as checks in the Tag menu (one query); larger ones show none checked, and choosing a tag still toggles it for all of them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+95"/>
+        <location line="+1"/>
+        <source>Quick Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/rules/menu.py" line="+18"/>
+        <source>&amp;Tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter Rules…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>MessageList</name>
     <message>
-        <location filename="../../ui/panes/message_list.py" line="+108"/>
+        <location filename="../../ui/panes/message_list.py" line="+116"/>
         <source>1 message</source>
-        <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection.</extracomment>
+        <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection. The user began dragging the selected rows (to a folder).</extracomment>
         <translation>1 封邮件</translation>
     </message>
     <message>
@@ -1641,18 +2560,19 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/dialogs/preferences.py" line="+121"/>
+        <location filename="../../ui/dialogs/preferences.py" line="+137"/>
         <source>Preferences</source>
         <extracomment>QSettings key of the language choice; app.ui.application reads it before the first window. The longest delay offered before a shown message counts as read (seconds). Language choices: &quot;&quot; follows the system; the others are locale names of shipped translations. Seconds a message must stay shown before it counts as read; 0 marks it at once. What the account dialog proposes for a new account (minutes, 0 = only by hand). &quot;&quot; follows the system locale; otherwise one of LANGUAGES. Read at start-up.</extracomment>
         <translation>首选项</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location line="+84"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-79"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
@@ -1817,9 +2737,83 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
+    <name>QuickFilterBar</name>
+    <message>
+        <location filename="../../ui/tags/filter_bar.py" line="+84"/>
+        <source>Any tag</source>
+        <extracomment>The filter the toggles make now (a :class:`QuickFilter`). The close button: the window hides the bar (and the filter with it).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No messages match. Switch a filter off or change the search.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 message</source>
+        <translation type="unfinished">1 封邮件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} messages</source>
+        <translation type="unfinished">{0} 封邮件</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Unread</source>
+        <translation type="unfinished">未读</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only unread messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flagged</source>
+        <translation type="unfinished">已加旗标</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only flagged messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attachment</source>
+        <translation type="unfinished">附件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only messages with attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only messages from people in your address book</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only messages with this tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the filter bar and show every message (Ctrl+Shift+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/contacts/recipient_field.py" line="+94"/>
+        <location filename="../../ui/contacts/recipient_field.py" line="+96"/>
         <source>Names or addresses, separated by commas</source>
         <extracomment>Suggestions shown at most (the core ranks them: contacts, groups, then addresses seen in mail). What separates recipients (ASCII and the full-width Chinese comma and semicolon). The dynamic property a style sheet or a test reads: the field holds something not an address. The completion list was filled for what is typed (tests and screenshots wait on it). The text the completion list was filled for.</extracomment>
         <translation>姓名或地址，用逗号分隔</translation>
@@ -1865,6 +2859,698 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <source>no password is stored for {account}: get mail once (Poplark asks for the password), then try again</source>
         <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
+    <message>
+        <location filename="../../ui/remote/feature.py" line="+43"/>
+        <location line="+40"/>
+        <source>Remote Mailbox…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/remote/gmail.py" line="+30"/>
+        <source>Gmail lists the mail of the last 30 days here ({0} message(s)), because the user name starts with recent:.</source>
+        <extracomment>About how many messages Gmail lists in one POP3 session.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gmail lists at most about {0} messages per session: {1} listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There may be more: download these (mark and Execute), then press List Again for the next ones. To see the last 30 days of mail instead, put recent: before the user name in the account settings (recent:{0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RemoteMailboxWindow</name>
+    <message>
+        <location filename="../../ui/remote/remote_window.py" line="+64"/>
+        <source>Remote Mailbox: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>List Again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Download</source>
+        <translation type="unfinished">下载</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Download and Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete on Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Execute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Search sender and subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>{0} message(s) cannot be marked: the server gives them no name of their own (UIDL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Marked: {0} to download, {1} to download and delete, {2} to delete on the server. Press Execute to carry them out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Listing the messages on the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The server cannot send headers alone (no TOP), so senders, subjects and dates are not shown; sizes are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server does not name its messages (no UIDL), so single messages cannot be downloaded or deleted safely here; Get Mail downloads them by the account&apos;s rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{0} message(s) on the server, {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} large message(s) left on the server (over the account&apos;s size limit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Carrying out {0} mark(s)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Downloaded {0}, deleted {1} from the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} were here already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not done: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Stopped. Nothing was deleted on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Something unexpected went wrong: {0}. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RemoteModel</name>
+    <message>
+        <location filename="../../ui/remote/remote_model.py" line="+94"/>
+        <source>Mark</source>
+        <extracomment>The role by which columns sort (numbers sort as numbers, not as text). The role the search box filters on: sender and subject together. The account&apos;s size cap: new messages above it are left on the server by every fetch.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>From</source>
+        <translation type="unfinished">发件人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Subject</source>
+        <translation type="unfinished">主题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation type="unfinished">日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Size</source>
+        <translation type="unfinished">大小</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This message cannot be marked: the server gives it no name of its own (UIDL) that a later session could find it by.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(not listed by the server)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Download</source>
+        <translation type="unfinished">下载</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Download and delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete on server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Headers only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deleted here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No: too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditor</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="+116"/>
+        <source>Edit Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>For example: Invoices to 财务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>When a message arrives that matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>all of the conditions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>any of the conditions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Add a condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Do this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add an action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Give the rule a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add at least one condition.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add an action: the rule does nothing yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The regular expression “{0}” cannot be used ({1}, at character {2}). Correct it, or choose “contains” to look for the text as written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Type the name of the header to look at, for example List-Id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Type the size as a number of KB, for example 500.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type the text to look for in each condition.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a folder (create one in the folder pane first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type the address to forward to, for example name@example.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RuleTexts</name>
+    <message>
+        <location filename="../../ui/rules/texts.py" line="+17"/>
+        <source>From</source>
+        <translation type="unfinished">发件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To or Cc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation type="unfinished">主题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Header named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size (KB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation type="unfinished">账户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation type="unfinished">日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Has attachment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>contains</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>does not contain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>begins with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>matches (regular expression)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is greater than</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is less than</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Move to folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy to folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tag with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flag</source>
+        <translation type="unfinished">旗标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete (to Trash)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forward to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop processing more rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Inbox (of the message&apos;s account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Junk (of the message&apos;s account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trash (of the message&apos;s account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Inbox (every account)</source>
+        <extracomment>The built-in folders a rule may move or copy to.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Junk (every account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trash (every account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>On this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(a deleted folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../ui/rules/dialog.py" line="+57"/>
+        <source>Filter Rules</source>
+        <extracomment>Running the rules changed mail (moved, copied, marked): the panes should read again. A run or preview ended (its results are shown).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Rules run on new mail in this order, right after it is stored. Untick a rule to pause it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run the rules now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>On the mail in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What happens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+92"/>
+        <source>Rule not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the rule “{0}”? Mail it already sorted stays where it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Looking at the mail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Running the rules…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(no subject)</source>
+        <translation type="unfinished">（无主题）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n message(s) would change. Nothing has been changed yet: press Run Now to do it.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <source>No rule acts on the mail in this folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="-1"/>
+        <source>Done: %n message(s) changed.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Some actions could not be carried out: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The rules could not run: {0}. Close other programs that use the mail store, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SenderContacts</name>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+86"/>
+        <source>Added {0} to the address book.</source>
+        <extracomment>A short sentence for the status bar (&quot;Added 张三 to the address book.&quot;). The sender is a contact and the user wants to edit it. The state (add or edit, or nothing to add) is known for the current message.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} is already in the address book.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The sender could not be added: {0}. Try again; if it fails again, add the contact in the address book.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/sign_in_dialog.py" line="+30"/>
+        <source>Sign In Again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} gets its tokens from its token command: run the command by hand to see why its token is refused.</source>
+        <translation>{0}通过其令牌命令获取令牌：请手动运行该命令，查看令牌被拒绝的原因。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} cannot sign in yet: enter your client ID in the account settings. Details: {1}</source>
+        <translation>{0}还无法登录：请在账户设置中输入您的客户端ID。详情：{1}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Poplark opens {0}&apos;s sign-in page in your browser. Sign in as {1} and allow Poplark to read and send mail; then come back here. Poplark gets the mail right after.</source>
+        <translation>Poplark会在浏览器中打开{0}的登录页面。请以{1}登录并允许Poplark读取和发送邮件，然后回到这里。Poplark随即收取邮件。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Sign In…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Opening the sign-in page in your browser…</source>
+        <translation>正在浏览器中打开登录页面…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>open the sign-in page</source>
+        <translation>打开登录页面</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for you to sign in in your browser. If no browser opened, {link}.</source>
+        <translation>正在等待您在浏览器中登录。如果浏览器没有打开，请{link}。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Signed in, but the system keyring did not take the sign-in: unlock it and sign in again. Details: {0}</source>
+        <translation>已登录，但系统密钥环未能保存登录信息：请解锁密钥环后重新登录。详情：{0}</translation>
+    </message>
 </context>
 <context>
     <name>SourceWindow</name>
@@ -1896,11 +3582,145 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
+    <name>TagFeature</name>
+    <message>
+        <location filename="../../ui/tags/feature.py" line="-70"/>
+        <source>Remove All Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Manage Tags…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TagManager</name>
+    <message>
+        <location filename="../../ui/tags/manager.py" line="+46"/>
+        <location line="+116"/>
+        <location line="+9"/>
+        <source>Tags</source>
+        <extracomment>Colours offered in turn to new tags (Thunderbird&apos;s and Foxmail&apos;s usual ones, then more). Any tag was created, renamed, recoloured, deleted or moved.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-122"/>
+        <source>Keys 1 to 9 tag the selected messages with the first nine tags, in this order; 0 removes every tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>New Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Rename Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>There is already a tag named “{0}”. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tag Colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete the tag “{0}”? It is taken off {1} message(s); the messages stay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete the tag “{0}”? No message has it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tags</name>
+    <message>
+        <location filename="../../ui/tags/look.py" line="+19"/>
+        <source>Important</source>
+        <extracomment>The default tags&apos; names by their key, translated when shown (the store keeps them in English).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Personal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Tags: {0}</source>
+        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="+88"/>
+        <location filename="../../ui/errors.py" line="+90"/>
         <source>Cancelled</source>
-        <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
+        <extracomment>Details from unknown exceptions are cut here: a dialog is no place for a page of repr(). Sign in with the provider again in the browser (an OAuth2 grant that ended), then fetch. Show in the status bar only, no dialog: the problem is expected to pass by itself.</extracomment>
         <translation>已取消</translation>
     </message>
     <message>
@@ -1924,22 +3744,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>需要重新登录</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The sign-in of {account} has expired or was withdrawn by the provider.{server_said} Sign in again: run &quot;poplark account authorize {account}&quot; in a terminal.</source>
-        <translation>{account} 的登录授权已过期，或已被邮件服务商撤销。{server_said}请重新登录：在终端中运行“poplark account authorize {account}”。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Sign-in not accepted</source>
         <translation>登录未被接受</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The server of {account} refused the sign-in, even with a fresh token.{server_said} Check that POP is switched on for the account and that the user name is the full address, then sign in again: run &quot;poplark account authorize {account}&quot; in a terminal.</source>
-        <translation>{account} 的服务器拒绝了登录，换用新的令牌后仍被拒绝。{server_said}请确认该账户已开启POP服务、用户名是完整的邮箱地址，然后重新登录：在终端中运行“poplark account authorize {account}”。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>QQ Mail, 163 and 126 accept only an authorization code (授权码) here, not the web mail password: create one in the web mail settings, after switching POP3 on.</source>
         <translation>QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
     </message>
@@ -2110,7 +3920,17 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>服务器不支持 STARTTLS</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-141"/>
+        <source>The sign-in of {account} has expired or was withdrawn by the provider.{server_said} Press “Sign In Again” to sign in in your browser; Poplark then gets the mail.</source>
+        <translation>{account}的登录已过期或已被服务商撤销。{server_said}请点击“重新登录”在浏览器中登录；之后Poplark会收取邮件。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The server of {account} refused the sign-in, even with a fresh token.{server_said} Check that POP is switched on for the account and that the user name is the full address, then press “Sign In Again”.</source>
+        <translation>{account}的服务器拒绝了登录，即使使用了新的令牌。{server_said}请检查该账户已开启POP，且用户名为完整地址，然后点击“重新登录”。</translation>
+    </message>
+    <message>
+        <location line="+135"/>
         <source>The server of {account} does not offer STARTTLS: try SSL/TLS on port 995 in the account settings.{server_said}</source>
         <translation>{account} 的服务器不支持 STARTTLS：请在账户设置中改用 995 端口的 SSL/TLS。{server_said}</translation>
     </message>

@@ -1,10 +1,13 @@
-"""A bar above the panes for news that must not be missed but needs no answer (a server that
-ignores deletions); it stays until the user closes it."""
+"""A bar above the panes for news that must not be missed (a server that ignores deletions); it
+stays until the user closes it. A line may come with one button that does what the line asks
+("Sign In Again" for an account whose sign-in ended)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
 class InfoBar(QFrame):
@@ -25,6 +28,12 @@ class InfoBar(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label, 1)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("infoBarActionButton")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._act)
+        self._action: Callable[[], object] | None = None
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         self.close_button = close = QToolButton(self)
         close.setObjectName("infoBarCloseButton")
         close.setAutoRaise(True)
@@ -50,6 +59,21 @@ class InfoBar(QFrame):
         self.label.setText("\n".join(lines))
         self.show()
 
+    def show_action(self, text: str, button_text: str, action: Callable[[], object]) -> None:
+        """Add a line with a button that runs ``action`` (the latest such line's button wins)."""
+        self._action = action
+        self.action_button.setText(button_text)
+        self.action_button.show()
+        self.show_info(text)
+
+    def _act(self) -> None:
+        action = self._action
+        self.close_bar()
+        if action is not None:
+            action()
+
     def close_bar(self) -> None:
         self.label.clear()
+        self._action = None
+        self.action_button.hide()
         self.hide()

@@ -18,15 +18,17 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBo
 
 from app.core.connection_test import ConnectionReport
 from app.core.errors import PoplarkError
-from app.core.model import Account
+from app.core.model import Account, AuthMethod
+from app.core.pop3.auth import Secret
 from app.core.store import Store
+from app.ui.dialogs.account_dialog.auth_code import authorization_code
 from app.ui.dialogs.account_dialog.discovery import ServerDiscovery
 from app.ui.dialogs.account_dialog.form import ADDRESS_PATTERN, AccountForm
 from app.ui.dialogs.account_dialog.presets import AddressAutoFill
 from app.ui.dialogs.account_dialog.report import failed_test_warning
 from app.ui.dialogs.account_dialog.secret import AccountSecret, save_error_text
 from app.ui.dialogs.account_dialog.style import HINT_COLOR, wrapped_label
-from app.ui.dialogs.account_dialog.tester import ConnectionTestPanel
+from app.ui.dialogs.account_dialog.tester import ConnectionTestPanel, TestSecrets
 
 #: Fields that must be right before a connection test makes sense.
 CONNECTION_FIELDS = frozenset({"host", "port", "user", "ca_file"})
@@ -113,6 +115,7 @@ class AccountDialog(QDialog):
         self.remember_check, self.keyring_notice = form.remember_check, form.keyring_notice
         self.leave_check, self.leave_combo, self.days_spin = form.leave_check, form.leave_combo, form.days_spin
         self.ca_file_edit, self.forget_pin_button = form.ca_file_edit, form.forget_pin_button
+        self.smtp, self.sign_in, self.auth_code_guide = form.smtp, form.sign_in, form.auth_code_guide
         self.test_button, self.test_busy = panel.test_button, panel.test_busy
         self.test_result, self.trust_button = panel.test_result, panel.trust_button
 
@@ -130,6 +133,16 @@ class AccountDialog(QDialog):
                        form.insecure_check.toggled):
             signal.connect(self._validate)
         form.ca_browse_button.clicked.connect(self._choose_ca_file)
+        # After the autofill's own slot (connected first): the POP3 host is filled in by then.
+        form.address_edit.textEdited.connect(self._follow_address)
+        form.host_edit.textEdited.connect(lambda _text: self._follow_address())
+        self.server_discovery.looked_up.connect(
+            lambda found: self.smtp.follow_discovery(getattr(found, "outgoing", None)))
+        self.sign_in.changed.connect(self._validate)
+        self.sign_in.changed.connect(self._schedule_fit)
+        for signal in (self.smtp.smtp_host_edit.textChanged, self.smtp.smtp_port_spin.valueChanged,
+                       self.smtp.smtp_separate_check.toggled, self.smtp.smtp_password_edit.textChanged):
+            signal.connect(self._validate)
         self.test_button.clicked.connect(self._start_test)
         self.test_panel.test_ended.connect(self._on_test_ended)
         self.test_panel.trust_requested.connect(self._trust_certificate)
@@ -146,15 +159,32 @@ class AccountDialog(QDialog):
             self._show_all_hints = True
         self._validate()
 
+    @Slot()
+    def _follow_address(self) -> None:
+        """SMTP, the sign-in and the authorization-code guide follow the address, as the server does."""
+        address = self.address_edit.text().strip()
+        if self.sender() is self.address_edit:
+            self.smtp.follow_address(address)
+        self.sign_in.login_hint = address
+        self.sign_in.follow(address, self.host_edit.text())
+        self.auth_code_guide.follow(address)
+        self._validate()
+
     def _problems(self) -> dict[str, str]:
         """Field name -> what is wrong with it, for every field that is not acceptable."""
-        return self.form.problems(self._other_names, self._secret.required(self.remember_check.isChecked()))
+        remember = self.remember_check.isChecked()
+        oauth2 = self.sign_in.oauth2()
+        problems = self.form.problems(self._other_names, not oauth2 and self._secret.required(remember))
+        problems.update(self.smtp.problems(self._secret.smtp_required(remember)))
+        problems.update(self.sign_in.problems())
+        return problems
 
     @Slot()
     def _validate(self) -> None:
         self.form.update_dependent_widgets()
         problems = self._problems()
-        for field_name, hint in self.form.hints.items():
+        hints = {**self.form.hints, **self.smtp.hints, "client_id": self.sign_in.client_id_hint}
+        for field_name, hint in hints.items():
             text = problems.get(field_name, "")
             hint.setText(text)
             hint.setVisible(bool(text) and (self._show_all_hints or field_name in self._touched))
@@ -194,9 +224,30 @@ class AccountDialog(QDialog):
         except ValueError as error:
             self.test_panel.show_problem(self.tr("Cannot test yet:"), str(error))
             return
-        typed = self.password_edit.text() or None
         self._tested_settings = settings
-        self.test_panel.start(account, typed, self._secret.key_for_test(typed))
+        self.test_panel.start(account, self._test_secrets())
+
+    def _typed_secret(self) -> str:
+        """The password as typed; an authorization code without the spaces it is shown with."""
+        return authorization_code(self.host_edit.text(), self.password_edit.text())
+
+    def _test_secrets(self) -> TestSecrets:
+        if self.sign_in.oauth2():
+            grant = self.sign_in.grant
+            if grant is not None:
+                return TestSecrets(typed=Secret.bearer_token(grant.access_token))
+            original = self._original
+            signed_in = original if original is not None and original.auth is AuthMethod.OAUTH2 else None
+            return TestSecrets(signed_in=signed_in)
+        typed = self._typed_secret() or None
+        smtp_typed = self.smtp.smtp_password_edit.text() or None
+        original = self._original
+        smtp_key = None
+        if smtp_typed is None and original is not None and self._secret.stored and original.smtp is not None \
+                and original.smtp.separate_password:
+            smtp_key = original.smtp_credential_key
+        return TestSecrets(typed=typed, stored_key=self._secret.key_for_test(typed), smtp_typed=smtp_typed,
+                           smtp_stored_key=smtp_key)
 
     @Slot(object)
     def _on_test_ended(self, report: object) -> None:
@@ -215,9 +266,13 @@ class AccountDialog(QDialog):
     def accept(self) -> None:
         if not self._ok_button.isEnabled() or not self._confirm_after_failed_test():
             return
-        typed = self.password_edit.text()
+        typed = self._typed_secret()
+        oauth2 = self.sign_in.oauth2()
         try:
-            saved = self._secret.save(self.store, self.account_from_fields(), typed)
+            saved = self._secret.save(self.store, self.account_from_fields(), typed,
+                                      smtp_typed=self.smtp.smtp_password_edit.text(),
+                                      client=self.sign_in.client() if oauth2 else None,
+                                      grant=self.sign_in.grant if oauth2 else None)
         except ValueError as error:
             self._show_save_error(str(error))
             return
@@ -253,6 +308,7 @@ class AccountDialog(QDialog):
     def done(self, result: int) -> None:
         self.test_panel.release()
         self.server_discovery.release()
+        self.sign_in.release()
         super().done(result)
 
     # -- size -----------------------------------------------------------------------------------

@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.ui.dialogs.account_dialog.auth_code import AuthCodeGuide
 from app.ui.dialogs.account_dialog.certificates import CertificatePin
 from app.ui.dialogs.account_dialog.download_section import DownloadSection
+from app.ui.dialogs.account_dialog.sign_in import SignInSection
+from app.ui.dialogs.account_dialog.smtp_section import SmtpSection
 from app.ui.dialogs.account_dialog.style import (
     HINT_COLOR,
     NOTE_STYLE,
@@ -61,6 +64,8 @@ class AccountForm(QTabWidget):
         #: Field name -> the red line under it that says what is wrong.
         self.hints: dict[str, QLabel] = {}
         self.addTab(self._build_account_tab(), translate("AccountDialog", "Account"))
+        self.smtp = SmtpSection()
+        self.addTab(self.smtp, translate("AccountDialog", "Sending"))
         self.addTab(self._build_policy_tab(), translate("AccountDialog", "Mail on the server"))
         self.addTab(self._build_advanced_tab(), translate("AccountDialog", "Advanced"))
         # A trusted certificate belongs to the server it was seen on, not to whatever host follows.
@@ -102,16 +107,24 @@ class AccountForm(QTabWidget):
         form.addRow(self.security_warning)
         self.user_edit = line_edit("userEdit", translate("AccountDialog", "Usually your full address"))
         form.addRow(translate("AccountDialog", "User name:"), stacked(self.user_edit, self._hint("user")))
+        self.sign_in = SignInSection()  # shown for the providers of the OAuth2 table
+        form.addRow(self.sign_in)
         self.password_edit = line_edit("passwordEdit", "")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(translate("AccountDialog", "Password:"), stacked(self.password_edit, self._hint("password")))
+        self._password_cell = stacked(self.password_edit, self._hint("password"))
+        form.addRow(translate("AccountDialog", "Password:"), self._password_cell)
+        self.auth_code_guide = AuthCodeGuide()  # QQ, 163, 126: the authorization code
+        form.addRow("", self.auth_code_guide)
+        self.password_edit.textChanged.connect(self.auth_code_guide.show_length)
         self.remember_check = QCheckBox(translate("AccountDialog", "Remember password (in the system keyring)"))
         self.remember_check.setObjectName("rememberCheck")
         self.keyring_notice = wrapped_label("keyringNotice", f"color: {WARNING_COLOR};")
         self.keyring_notice.setText(translate(
             "AccountDialog", "No secure password storage (system keyring) is available, so Poplark will not "
             "store the password: it asks for it once per session."))
-        form.addRow("", stacked(self.remember_check, self.keyring_notice))
+        self._remember_cell = stacked(self.remember_check, self.keyring_notice)
+        form.addRow("", self._remember_cell)
+        self._account_layout = form
         return page
 
     def _build_policy_tab(self) -> QWidget:
@@ -197,7 +210,9 @@ class AccountForm(QTabWidget):
     def fields_in_tab_order(self) -> list[QWidget]:
         """Every field, top to bottom as the tabs show them."""
         return [self.address_edit, self.display_name_edit, self.name_edit, self.host_edit, self.port_spin,
-                self.security_combo, self.user_edit, self.password_edit, self.remember_check,
+                self.security_combo, self.user_edit, self.sign_in.method_combo, self.sign_in.client_id_edit,
+                self.sign_in.client_secret_edit, self.sign_in.sign_in_button, self.password_edit,
+                self.auth_code_guide.open_button, self.remember_check, *self.smtp.fields_in_tab_order(),
                 self.leave_check, self.leave_combo, self.days_spin, self.interval_spin, self.startup_check,
                 self.size_check, self.size_spin,
                 self.ca_file_edit, self.ca_browse_button, self.forget_pin_button, self.insecure_check,
@@ -237,6 +252,9 @@ class AccountForm(QTabWidget):
         self.pipelining_check.setChecked(account.pipelining)
         self.timeout_spin.setValue(round(account.timeout_seconds))
         self.certificate_pin.set_pin(account.pinned_cert_sha256, account.host.strip())
+        self.smtp.load(account)
+        self.sign_in.load(account)
+        self.auth_code_guide.follow(account.email)
 
     def _load_policy(self, policy: ServerPolicy) -> None:
         leave = policy.leave_mode is not LeaveMode.DELETE_AFTER_DOWNLOAD
@@ -263,6 +281,13 @@ class AccountForm(QTabWidget):
         self.leave_combo.setEnabled(self.leave_check.isChecked())
         self.size_spin.setEnabled(self.size_check.isChecked())
         self.insecure_warning.setVisible(self.insecure_check.isChecked())
+        # Signing in with the provider needs no password here, for receiving or for sending.
+        oauth2 = self.sign_in.oauth2()
+        self._account_layout.setRowVisible(self._password_cell, not oauth2)
+        self._account_layout.setRowVisible(self._remember_cell, not oauth2)
+        guided = not oauth2 and self.auth_code_guide.provider is not None
+        self._account_layout.setRowVisible(self.auth_code_guide, guided)
+        self.smtp.set_oauth2(oauth2)
 
     # -- reading the fields ---------------------------------------------------------------------
 
@@ -318,6 +343,8 @@ class AccountForm(QTabWidget):
             "use_apop": self.apop_check.isChecked(),
             "timeout_seconds": float(self.timeout_spin.value()),
             "pipelining": self.pipelining_check.isChecked(),
+            "smtp": self.smtp.settings(),
+            **self.sign_in.settings(),
         }
 
     def settings(self) -> dict[str, object]:

@@ -22,10 +22,12 @@ from app.core.errors import (
     PermanentServerError,
     PoplarkError,
     ProtocolError,
+    SignInAgain,
     TemporaryServerError,
     TlsError,
+    TokenRejected,
 )
-from app.core.model import Account, Security
+from app.core.model import Account, AuthMethod, Security
 from app.core.pop3.connection import TlsInfo
 from app.core.providers import Provider, provider_for_address
 from app.ui.dialogs.account_dialog.certificates import certificate_expiry, format_fingerprint, short_name
@@ -58,6 +60,9 @@ def _details(error: PoplarkError) -> str:
 
 def error_sentence(error: PoplarkError) -> str:
     """What went wrong, said for a user; the error's own text goes in the details."""
+    if isinstance(error, SignInAgain | TokenRejected):
+        return translate("AccountDialog", "The server did not accept the sign-in. Sign in again; if that does "
+                         "not help, check that POP (or SMTP) is switched on for the account.")
     if isinstance(error, AuthError):
         return translate("AccountDialog", "The server rejected the user name or password.")
     if isinstance(error, MailboxBusy):
@@ -204,7 +209,7 @@ def _features_section(report: ConnectionReport) -> str:
                      [label.format(value=value) for label, value in items])
 
 
-def _login_section(report: ConnectionReport, provider: Provider | None, language: str) -> str:
+def _login_section(report: ConnectionReport, provider: Provider | None, language: str, oauth2: bool) -> str:
     if report.login_ok:
         size = QLocale().formattedDataSize(report.mailbox_bytes or 0)
         return paragraph(GOOD_COLOR, translate("AccountDialog", "Login works."), translate(
@@ -215,10 +220,13 @@ def _login_section(report: ConnectionReport, provider: Provider | None, language
         said = (translate("AccountDialog", "The server said: “{text}”").format(text=error.server_text)
                 if error.server_text else _details(error))
         failed = paragraph(HINT_COLOR, translate("AccountDialog", "Login failed."), error_sentence(error), said)
-        if not isinstance(error, AuthError):
+        if not isinstance(error, AuthError) or oauth2:
             return failed
         return failed + paragraph(WARNING_COLOR, translate("AccountDialog", "What to do:"),
                                    login_hint(provider, language))
+    if report.greeting and oauth2:
+        return paragraph(WARNING_COLOR, translate("AccountDialog", "Login not tested:"),
+                         translate("AccountDialog", "sign in first to test it too."))
     if report.greeting:
         return paragraph(WARNING_COLOR, translate("AccountDialog", "Login not tested:"),
                           translate("AccountDialog", "type the password to test it too."))
@@ -230,5 +238,6 @@ def describe_report(report: ConnectionReport, account: Account, language: str) -
     provider = provider_for_address(account.email or account.user)
     # Whether it works comes before the details of what the server supports.
     sections = (_reachability_section(report, account), _encryption_section(report, account),
-                _login_section(report, provider, language), _features_section(report))
+                _login_section(report, provider, language, account.auth is AuthMethod.OAUTH2),
+                _features_section(report))
     return "".join(section for section in sections if section)

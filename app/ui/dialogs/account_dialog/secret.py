@@ -10,9 +10,10 @@ rather than stored in plain text (docs/architecture.md, Pitfalls: keyrings.alt).
 from __future__ import annotations
 
 from app.core import credentials
-from app.core.accounts import save_account
+from app.core.accounts import forget_secrets, save_account
 from app.core.errors import CredentialsError, PoplarkError
-from app.core.model import Account
+from app.core.model import Account, AuthMethod
+from app.core.oauth.tokens import Grant, OAuthClient, client_secret_key, refresh_token_key, store_grant
 from app.core.store import Store
 from app.ui.dialogs.account_dialog.form import AccountForm
 from app.ui.dialogs.account_dialog.style import translate
@@ -67,15 +68,39 @@ class AccountSecret:
             return self.original.credential_key
         return None
 
-    def save(self, store: Store, account: Account, typed: str) -> Account:
-        """Save the account with the typed secret, as one step (see :func:`save_account`).
+    def smtp_required(self, remember: bool) -> bool:
+        """A separate SMTP password must be typed to remember it, unless one is stored already."""
+        original = self.original
+        stored = (original is not None and original.remember_password and original.smtp is not None
+                  and original.smtp.separate_password)
+        return remember and not stored
 
+    def save(self, store: Store, account: Account, typed: str, *, smtp_typed: str = "",
+             client: OAuthClient | None = None, grant: Grant | None = None) -> Account:
+        """Save the account with the typed secrets, as one step (see :func:`save_account`).
+
+        An OAuth2 account keeps what its sign-in gave: the refresh token (and Google's client
+        secret) in the keyring; a new account whose sign-in cannot be kept is removed again.
         Done on the GUI thread on purpose: the row and its secret are written as one step that a
         closed dialog cannot interrupt halfway, and both are local (SQLite, keyring IPC).
         """
         # Without a keyring nothing can be stored or forgotten now: the secret is for this session.
-        secret = typed if self.secure_storage else None
-        return save_account(store, account, secret or None, previous=self.original)
+        secret = typed if self.secure_storage and account.auth is AuthMethod.PASSWORD else None
+        smtp_secret = smtp_typed if self.secure_storage else None
+        saved = save_account(store, account, secret or None, previous=self.original, smtp_secret=smtp_secret or None)
+        if saved.auth is not AuthMethod.OAUTH2 or client is None:
+            return saved
+        try:
+            if client.client_secret:
+                credentials.store_password(client_secret_key(saved.credential_key), client.client_secret)
+            if grant is not None:
+                store_grant(client, refresh_token_key(saved.credential_key), grant)
+        except BaseException:
+            if self.original is None:
+                store.remove_account(saved.name)
+                forget_secrets(saved)
+            raise
+        return saved
 
     def session_secret(self, saved: Account, typed: str) -> str | None:
         """The secret the caller keeps in memory for this session: the typed one, unless it is stored."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFrame, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -20,8 +21,12 @@ from app.core import credentials
 from app.core.cancel import CancelToken
 from app.core.connection_test import ConnectionReport, run_connection_test
 from app.core.errors import PoplarkError
-from app.core.model import Account
+from app.core.model import Account, AuthMethod
+from app.core.oauth.account_tokens import token_source
+from app.core.pop3.auth import Secret
+from app.core.send.check import SmtpCheck, check_smtp
 from app.ui.dialogs.account_dialog.report import describe_report, paragraph
+from app.ui.dialogs.account_dialog.smtp_report import describe_smtp_check
 from app.ui.dialogs.account_dialog.style import HINT_COLOR, row, translate, ui_language
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
@@ -33,6 +38,29 @@ _orphaned_jobs: set[BackgroundJob] = set()
 def unfinished_jobs() -> list[BackgroundJob]:
     """Connection tests still running for dialogs that were already closed."""
     return list(_orphaned_jobs)
+
+
+@dataclass(frozen=True)
+class TestSecrets:
+    """What a test logs in with: typed now, or read in the job's thread (the keyring may block)."""
+
+    #: A typed password (or authorization code), or the access token of a sign-in made just now.
+    typed: str | Secret | None = field(default=None, repr=False)
+    #: The keyring entry of the saved password, when none was typed.
+    stored_key: str | None = None
+    #: The SMTP password typed apart, and the entry of the saved one.
+    smtp_typed: str | None = field(default=None, repr=False)
+    smtp_stored_key: str | None = None
+    #: A saved OAuth2 account: its access token comes from its refresh token in the keyring.
+    signed_in: Account | None = None
+
+
+@dataclass
+class TestOutcome:
+    """The POP3 report and, when the account has an SMTP server, the SMTP check."""
+
+    report: ConnectionReport
+    smtp: SmtpCheck | None = None
 
 
 class ConnectionTestPanel(QWidget):
@@ -51,6 +79,8 @@ class ConnectionTestPanel(QWidget):
         self._cancel: CancelToken | None = None
         self._tested_account: Account | None = None
         self._last_report: ConnectionReport | None = None
+        #: The SMTP half of the last test (None: the account has no SMTP server, or no test yet).
+        self.last_smtp: SmtpCheck | None = None
         self._crash = ""
         self._offered_sha256 = ""
         self.test_button = QPushButton(translate("AccountDialog", "Test connection"))
@@ -83,13 +113,13 @@ class ConnectionTestPanel(QWidget):
     def running(self) -> bool:
         return self._job is not None
 
-    def start(self, account: Account, typed_secret: str | None, stored_key: str | None) -> None:
-        """Test ``account`` with the typed secret, or the one stored under ``stored_key``."""
+    def start(self, account: Account, secrets: TestSecrets) -> None:
+        """Test ``account``'s POP3 server, then its SMTP server if it has one, with ``secrets``."""
         if self._job is not None:
             return
         self._tested_account = account
         self._cancel = CancelToken()
-        job = BackgroundJob(_connection_test_function(account, typed_secret, stored_key, self._cancel))
+        job = BackgroundJob(_connection_test_function(account, secrets, self._cancel))
         job.succeeded.connect(self._on_succeeded)
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_finished)
@@ -97,7 +127,8 @@ class ConnectionTestPanel(QWidget):
         self.test_button.setEnabled(False)
         self.trust_button.hide()
         self.test_busy.show()
-        testing = translate("AccountDialog", "Testing {server}…").format(server=account.host)
+        servers = account.host if account.smtp is None else f"{account.host}, {account.smtp.host}"
+        testing = translate("AccountDialog", "Testing {server}…").format(server=servers)
         self.show_html(f"<p>{html.escape(testing)}</p>")
         job.start()
 
@@ -110,14 +141,14 @@ class ConnectionTestPanel(QWidget):
         self.report_shown.emit()
 
     @Slot(object)
-    def _on_succeeded(self, report: object) -> None:
-        assert isinstance(report, ConnectionReport)
-        self._last_report = report
+    def _on_succeeded(self, outcome: object) -> None:
+        assert isinstance(outcome, TestOutcome)
+        self._last_report, self.last_smtp = outcome.report, outcome.smtp
 
     @Slot(object)
     def _on_failed(self, error: object) -> None:
         # run_connection_test never raises on purpose, so this is a bug: shown rather than hidden.
-        self._last_report = None
+        self._last_report, self.last_smtp = None, None
         self._crash = repr(error)
 
     @Slot()
@@ -128,7 +159,8 @@ class ConnectionTestPanel(QWidget):
         report, self._last_report = self._last_report, None
         if report is not None and self._tested_account is not None:
             self._offered_sha256 = report.rejected_certificate_sha256
-            self.show_html(describe_report(report, self._tested_account, ui_language()))
+            smtp = describe_smtp_check(self.last_smtp, self._tested_account) if self.last_smtp else ""
+            self.show_html(describe_report(report, self._tested_account, ui_language()) + smtp)
         else:
             self._offered_sha256 = ""
             self.show_problem(translate("AccountDialog", "The test itself failed:"), self._crash)
@@ -154,17 +186,40 @@ class ConnectionTestPanel(QWidget):
         job.finished.connect(lambda: _orphaned_jobs.discard(job))
 
 
-def _connection_test_function(account: Account, typed_secret: str | None, stored_key: str | None,
-                              cancel: CancelToken) -> Callable[[ProgressCallback], ConnectionReport]:
-    """The work of one test, run in the job's thread: read the stored secret, then test."""
+def _connection_test_function(account: Account, secrets: TestSecrets,
+                              cancel: CancelToken) -> Callable[[ProgressCallback], TestOutcome]:
+    """The work of one test, run in the job's thread: read the stored secrets, then test both servers."""
 
-    def run(_report: ProgressCallback) -> ConnectionReport:
-        secret = typed_secret
-        if secret is None and stored_key is not None:
-            try:
-                secret = credentials.load_password(stored_key)
-            except PoplarkError:
-                secret = None  # the report then says the login was not tested
-        return run_connection_test(account, secret, cancel=cancel)
+    def run(_report: ProgressCallback) -> TestOutcome:
+        secret = _pop3_secret(account, secrets)
+        outcome = TestOutcome(run_connection_test(account, secret, cancel=cancel))
+        if account.smtp is not None and not cancel.cancelled:
+            smtp_secret = secret
+            if account.smtp.separate_password:
+                smtp_secret = secrets.smtp_typed or _stored(secrets.smtp_stored_key)
+            outcome.smtp = check_smtp(account, smtp_secret, cancel=cancel)
+        return outcome
 
     return run
+
+
+def _stored(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        return credentials.load_password(key)
+    except PoplarkError:
+        return None  # the report then says the login was not tested
+
+
+def _pop3_secret(account: Account, secrets: TestSecrets) -> str | Secret | None:
+    if secrets.typed is not None:
+        return secrets.typed
+    if account.auth is AuthMethod.OAUTH2:
+        if secrets.signed_in is None:
+            return None
+        try:
+            return token_source(secrets.signed_in).token()
+        except PoplarkError:
+            return None  # not signed in (any more): the login is not tested, the dialog says why
+    return _stored(secrets.stored_key)
