@@ -49,6 +49,7 @@ _HANDLERS: dict[str, tuple[str, str]] = {
     "complete": ("app.cli.remote", "command_complete"),
     "junk": ("app.cli.junk", "command_junk"),
     "tag": ("app.cli.tagging", "command_tag"),
+    "rules": ("app.cli.rules", "command_rules"),
 }
 
 

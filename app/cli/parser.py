@@ -11,6 +11,7 @@ from app.cli.download_options import add_download_options
 from app.cli.junk import add_junk_parser
 from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
+from app.cli.rules import add_rules_parser
 from app.cli.sending import add_send_commands
 from app.cli.tagging import add_list_filters, add_tag_parser
 from app.core.model import Security
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_send_commands(commands)
     add_remote_parser(commands)
     add_junk_parser(commands)
+    add_rules_parser(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")
