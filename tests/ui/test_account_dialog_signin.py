@@ -373,3 +373,27 @@ def test_the_window_fetches_with_the_token_and_a_revoked_grant_asks_to_sign_in(
         assert user_message(failed.args[1], "work").remedy is Remedy.SIGN_IN
     finally:
         store.close()
+
+
+def test_editing_keeps_the_sign_in_and_the_smtp_settings(qtbot: QtBot, store: Store,
+                                                         mock: MockAuthorizationServer) -> None:
+    smtp = SmtpSettings(host="mail.example.org", port=2525, security=Security.STARTTLS, user="alice-send")
+    account = store.add_account(Account(name="work", host="localhost", user="alice", email="alice@example.org",
+                                        auth=AuthMethod.OAUTH2, oauth2_provider="mock", oauth2_client_id=CLIENT_ID,
+                                        smtp=smtp))
+    dialog = open_dialog(qtbot, store, account)
+    assert dialog.sign_in.oauth2() and dialog.sign_in.client_id_edit.text() == CLIENT_ID
+    assert "Signed in earlier" in dialog.sign_in.status_label.text()
+    assert not dialog.password_edit.isVisible()
+    sending_tab(dialog)
+    assert dialog.smtp.smtp_oauth_note.isVisible() and not dialog.smtp.smtp_separate_check.isVisible()
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # no new sign-in needed
+    dialog.accept()
+    saved = dialog.account
+    assert saved is not None and saved.smtp == smtp  # the user name for sending kept too
+    assert (saved.auth, saved.oauth2_provider, saved.oauth2_client_id) == (AuthMethod.OAUTH2, "mock", CLIENT_ID)
+    # The address typed again does not overwrite an SMTP server chosen by hand.
+    again = open_dialog(qtbot, store, account)
+    again.address_edit.clear()
+    qtbot.keyClicks(again.address_edit, "alice@qq.com")
+    assert again.smtp.smtp_host_edit.text() == "mail.example.org" and again.smtp.smtp_port_spin.value() == 2525

@@ -81,6 +81,10 @@ def test_the_domains_autoconfig_fills_in_the_server(qtbot: QtBot, store: Store, 
     assert dialog.port_spin.value() == 995
     assert dialog.form.security() is Security.TLS
     assert dialog.user_edit.text() == "li.wei"
+    # The SMTP server the same file names fills the Sending tab.
+    smtp = dialog.smtp
+    assert (smtp.smtp_host_edit.text(), smtp.smtp_port_spin.value(), smtp.security()) == (
+        "smtp.example.test", 587, Security.STARTTLS)
     note = dialog.form.provider_note
     assert note.isVisible()
     assert note.text() == ("Found in the settings file example.test publishes, read over an unencrypted "
