@@ -50,6 +50,8 @@ _HANDLERS: dict[str, tuple[str, str]] = {
     "junk": ("app.cli.junk", "command_junk"),
     "tag": ("app.cli.tagging", "command_tag"),
     "rules": ("app.cli.rules", "command_rules"),
+    "folder": ("app.cli.folders", "command_folder"),
+    "move": ("app.cli.folders", "command_move"),
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from app import __version__
 from app.cli.contacts import add_contacts_parser
 from app.cli.download_options import add_download_options
+from app.cli.folders import add_folder_parser
 from app.cli.junk import add_junk_parser
 from app.cli.oauth import add_authorize_parser, add_oauth2_options
 from app.cli.remote import add_remote_parser
@@ -105,13 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list stored messages, newest first")
     listing.add_argument("--account", metavar="NAME")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--folder", metavar="FOLDER", default="inbox",
+                         help="inbox (the default), junk, trash, sent, drafts, or a folder's path such as 财务/2026")
     add_list_filters(listing)
     add_tag_parser(commands)
 
     search = commands.add_parser("search", help="find messages by words in subject, addresses or text")
     search.add_argument("query", metavar="QUERY", help="words that must all occur (the last may be unfinished)")
     search.add_argument("--account", metavar="NAME")
-    search.add_argument("--folder", choices=["inbox", "trash"], default="inbox")
+    search.add_argument("--folder", metavar="FOLDER", default="inbox",
+                        help="inbox (the default), junk, trash, sent, drafts, or a folder's path")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
 
     show = commands.add_parser("show", help="show a stored message")
@@ -127,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_remote_parser(commands)
     add_junk_parser(commands)
     add_rules_parser(commands)
+    add_folder_parser(commands)
 
     export = commands.add_parser("export", help="export stored messages")
     export.add_argument("--account", metavar="NAME")

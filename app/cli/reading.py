@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.folders import resolve_folder
 from app.cli.presenter import EXIT_OK
 from app.core.errors import ConfigError
-from app.core.model import Folder, MessageSummary
+from app.core.model import MessageSummary
 from app.core.store import Profile, Store
 
 if TYPE_CHECKING:
@@ -30,9 +31,12 @@ def command_list(store: Store, profile: Profile, arguments: argparse.Namespace) 
     from app.core.message.headers import format_date
 
     account = store.account(arguments.account) if arguments.account else None  # a clear error for an unknown name
+    folder = resolve_folder(store, arguments.account, arguments.folder)
+    # A user folder holds mail of any account: --account only says whose tree its path is in.
+    scope = account if account is not None and not folder.startswith("user:") else None
     quick = quick_filter(store, arguments)
-    messages = (filtered_messages(store, account.id if account else None, quick) if quick.active
-                else store.iter_messages(arguments.account))
+    messages = (filtered_messages(store, scope.id if scope else None, quick, folder) if quick.active
+                else store.iter_messages(scope.name if scope else None, folder=folder))
     for message in messages:
         _write_message_line(sys.stdout, message, arguments.json, format_date)
     return EXIT_OK
@@ -66,7 +70,8 @@ def command_search(store: Store, profile: Profile, arguments: argparse.Namespace
         # After an upgrade, or a large import, indexing takes a while (about 1,000 messages a second).
         print(f"indexing {pending} messages for search first (this happens once)…", file=sys.stderr, flush=True)
     index_all(store)
-    ids = store.message_ids(account_id, Folder(arguments.folder), text=arguments.query)
+    ids = store.message_ids(account_id, resolve_folder(store, arguments.account, arguments.folder),
+                            text=arguments.query)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         summaries = store.summaries(chunk)

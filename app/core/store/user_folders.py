@@ -28,7 +28,7 @@ USER_FOLDER_PREFIX = "user:"
 PATH_SEPARATOR = "/"
 #: Longest folder name, in characters (a name is a label in a tree, not a text).
 MAX_NAME_LENGTH = 120
-#: Messages per copy statement group; copying runs one INSERT per message to keep ids in order.
+#: Ids per statement: under SQLite's historic limit of 999 variables.
 _CHUNK = 500
 
 
@@ -155,6 +155,14 @@ class UserFolders(MailboxActions):
             parent = UserFolder(*row)
         return parent
 
+    def folder_label(self, key: str) -> str:
+        """A user folder's name, or a built-in folder's key ("inbox"): for file names and messages."""
+        folder_id = user_folder_id(key)
+        if folder_id is None:
+            return str(key)
+        row = self._execute("SELECT name FROM folders WHERE id = ?", (folder_id,)).fetchone()
+        return str(row[0]) if row is not None else str(key)
+
     def folder_exists(self, key: str) -> bool:
         """Whether ``key`` names a folder a message can be in (built-in, or a user folder that exists)."""
         folder_id = user_folder_id(key)
@@ -168,6 +176,22 @@ class UserFolders(MailboxActions):
         keys = [folder_key_of(each) for each in ids]
         return int(self._execute(f"SELECT count(*) FROM messages WHERE folder IN ({','.join('?' * len(keys))})",
                                  keys).fetchone()[0])
+
+    def user_folder_counts(self) -> dict[str, tuple[int, int]]:
+        """(messages, unread) per user folder key that holds mail."""
+        rows = self._execute("SELECT folder, count(*), sum(seen = 0) FROM messages WHERE folder >= 'user:'"
+                             " AND folder < 'user;' GROUP BY folder")
+        return {str(key): (int(total), int(unread or 0)) for key, total, unread in rows}
+
+    def accounts_of(self, ids: Sequence[int]) -> set[int]:
+        """The accounts these messages belong to (a drag says them, so built-in folders of another
+        account can refuse the drop)."""
+        found: set[int] = set()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start:start + _CHUNK])
+            found.update(row[0] for row in self._execute(
+                f"SELECT DISTINCT account_id FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     # -- changing folders ---------------------------------------------------------------------
 
