@@ -38,6 +38,7 @@ from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer, follow_
 from tests.fakes.pop3_server import crlf
 from tests.fakes.smtp_server import FakeSmtpServer
 from tests.ui.test_account_dialog import fill_for_server, open_dialog, run_test
+from tests.ui.test_account_dialog_save import press_ok_and_answer
 
 DEFAULT_MESSAGES = [crlf("Subject: one\n\nbody\n")]
 DEFAULT_MODE = "tls"
@@ -157,6 +158,11 @@ def test_a_wrong_separate_smtp_password_is_reported_for_smtp_only(qtbot: QtBot, 
     assert "Login failed." in smtp_part
     assert "separate password for sending" in smtp_part
     assert not smtp_server.logins
+    # Saving asks first, and says it is the sending that fails.
+    questions = press_ok_and_answer(qtbot, dialog, None)
+    assert len(questions) == 1 and questions[0].startswith("The SMTP server did not accept the login.")
+    assert "fail to send mail" in questions[0]
+    assert dialog.account is None  # "Back to the Settings"
 
 
 def test_smtp_settings_and_a_separate_password_are_saved_apart(qtbot: QtBot, store: Store, tmp_path: Path,

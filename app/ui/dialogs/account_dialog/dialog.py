@@ -27,6 +27,7 @@ from app.ui.dialogs.account_dialog.form import ADDRESS_PATTERN, AccountForm
 from app.ui.dialogs.account_dialog.presets import AddressAutoFill
 from app.ui.dialogs.account_dialog.report import failed_test_warning
 from app.ui.dialogs.account_dialog.secret import AccountSecret, save_error_text
+from app.ui.dialogs.account_dialog.smtp_report import failed_smtp_warning
 from app.ui.dialogs.account_dialog.style import HINT_COLOR, wrapped_label
 from app.ui.dialogs.account_dialog.tester import ConnectionTestPanel, TestSecrets
 
@@ -252,6 +253,8 @@ class AccountDialog(QDialog):
     @Slot(object)
     def _on_test_ended(self, report: object) -> None:
         warning = failed_test_warning(report) if isinstance(report, ConnectionReport) else None
+        if warning is None and report is not None:
+            warning = failed_smtp_warning(self.test_panel.last_smtp)  # receiving works, sending does not
         self._failed_test = (self._tested_settings, warning) if warning else None
         self._validate()
         self.connection_tested.emit(report)

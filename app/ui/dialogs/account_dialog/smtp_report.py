@@ -58,6 +58,22 @@ def describe_smtp_check(check: SmtpCheck, account: Account) -> str:
     return "".join(parts)
 
 
+def failed_smtp_warning(check: SmtpCheck | None) -> str | None:
+    """The question before saving settings whose SMTP test just failed (None: it passed, or no test)."""
+    if check is None or check.error is None:
+        return None
+    error = check.error
+    if not check.reachable:
+        first = translate("AccountDialog", "The SMTP server could not be reached.")
+    elif check.login_ok is False:
+        first = translate("AccountDialog", "The SMTP server did not accept the login.")
+    else:
+        first = translate("AccountDialog", "The SMTP server test failed.")
+    question = translate("AccountDialog", "Save anyway? Poplark will then fail to send mail until the "
+                                          "settings or the server are right.")
+    return f"{first} {error_sentence(error)} {_details(error)}\n\n{question}"
+
+
 def _details(error: Exception) -> str:
     return translate("AccountDialog", "Details: {details}").format(details=str(error))
 
