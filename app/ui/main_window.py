@@ -108,7 +108,11 @@ class MainWindow(QMainWindow):
                              self.settings, lambda: self.preferences, self)
         self.opener = MessageOpener(self.message_view, self.store.path, self.settings, lambda: self.preferences,
                                     lambda message_id: flags.mark_seen(self.operations, [message_id], True), self)
-        self.remote_mailbox = RemoteMailbox(profile, self.events, lambda: self.accounts, self.preview, self)
+        self.remote_mailbox = RemoteMailbox(
+            profile, self.events, lambda: self.accounts, self.preview, self, current_account=self.current_account,
+            session_password=lambda account: self.fetching.session_passwords.get(account.id or 0),
+            menu_anchor=self.window_actions.account_settings)
+        self.folder_view.remote_mailbox_requested.connect(self.remote_mailbox.open_for)
         self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
                                       self.window_actions, lambda: self.accounts, self.status.show_status, self,

@@ -86,7 +86,13 @@ class RemoteListing:
         return sum(message.size for message in self.messages)
 
 
-def _header_blocks(session: RemoteSession, numbers: list[int]) -> dict[int, bytes]:
+#: Listing progress is reported after this many header blocks (and at the end).
+PROGRESS_EVERY = 100
+
+Progress = Callable[[int, int], None]
+
+
+def _header_blocks(session: RemoteSession, numbers: list[int], progress: Progress | None = None) -> dict[int, bytes]:
     """Number -> header block (``TOP n 0``) of each message whose TOP the server answered."""
     headers: dict[int, bytes] = {}
     rest = numbers
@@ -97,17 +103,23 @@ def _header_blocks(session: RemoteSession, numbers: list[int]) -> dict[int, byte
         if first.data is None:
             return headers
         headers[first.number], rest = first.data, numbers[1:]
-    for item in session.client.headers_many(rest, pipelined=session.pipelined):
+    for done, item in enumerate(session.client.headers_many(rest, pipelined=session.pipelined),
+                                start=len(numbers) - len(rest) + 1):
         session.cancel.raise_if_cancelled()
         if item.data is not None:
             headers[item.number] = item.data
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(numbers)):
+            progress(done, len(numbers))
     return headers
 
 
 def list_remote(store: Store, lock_directory: Path, account: Account, password: str | Secret, *,
                 cancel: CancelToken | None = None, clock: Callable[[], float] = time.time,
-                client_factory: ClientFactory = default_client) -> RemoteListing:
-    """One session: every message on the server, decoded, and whether it is stored here."""
+                client_factory: ClientFactory = default_client, progress: Progress | None = None) -> RemoteListing:
+    """One session: every message on the server, decoded, and whether it is stored here.
+
+    ``progress(done, total)`` hears how many header blocks have come, now and then.
+    """
     assert account.id is not None
     with RemoteSession(store, lock_directory, account, password, cancel=cancel, clock=clock,
                        client_factory=client_factory) as session:
@@ -116,7 +128,7 @@ def list_remote(store: Store, lock_directory: Path, account: Account, password: 
         headers: dict[int, bytes] = {}
         has_top = session.client.capabilities.top
         if numbers and has_top:
-            headers = _header_blocks(session, numbers)
+            headers = _header_blocks(session, numbers, progress)
             # Every TOP refused: the server has none, whatever CAPA said (or did not say).
             has_top = bool(headers)
     known = store.known_uids(account.id)

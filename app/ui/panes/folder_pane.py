@@ -24,6 +24,8 @@ class FolderPane(QTreeView):
     edit_account_requested = Signal(int)
     get_mail_requested = Signal(int)
     remove_account_requested = Signal(int)
+    #: The account id whose remote mailbox window to open (issue 18).
+    remote_mailbox_requested = Signal(int)
 
     def __init__(self, store: Store, events: StoreEvents, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +86,7 @@ class FolderPane(QTreeView):
         for name, text, signal in (
                 ("editAccount", translate("MainWindow", "Edit Account…"), self.edit_account_requested),
                 ("getAccountMail", translate("MainWindow", "Get Mail"), self.get_mail_requested),
+                ("remoteMailbox", translate("MainWindow", "Remote Mailbox…"), self.remote_mailbox_requested),
                 ("removeAccount", translate("MainWindow", "Remove Account…"), self.remove_account_requested)):
             action = menu.addAction(text)
             action.setObjectName(name)

@@ -1,0 +1,166 @@
+"""The remote mailbox window's table (issue 18): one row per message on the server, with the user's mark.
+
+Marks are kept by UIDL, never by row or message number (numbers belong to one session), so a
+re-sorted, filtered or re-listed table keeps them on the right messages. A message without a UIDL
+of its own cannot be marked: a later session could not name it safely.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from app.core.remote.execute import Mark, MarkAction
+from app.core.remote.listing import RemoteMessage
+from app.core.store.uid_state import UidState
+from app.ui.formatting import format_timestamp, human_size
+
+Index = QModelIndex | QPersistentModelIndex
+#: The role by which columns sort (numbers sort as numbers, not as text).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The role the search box filters on: sender and subject together.
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class Column(enum.IntEnum):
+    MARK = 0
+    SENDER = 1
+    SUBJECT = 2
+    DATE = 3
+    SIZE = 4
+    HERE = 5
+
+
+class RemoteModel(QAbstractTableModel):
+    """The listing of one session and the marks made on it."""
+
+    def __init__(self, max_message_bytes: int | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.messages: list[RemoteMessage] = []
+        self.marks: dict[str, MarkAction] = {}
+        #: The account's size cap: new messages above it are left on the server by every fetch.
+        self.max_message_bytes = max_message_bytes
+
+    # -- contents -----------------------------------------------------------------------------
+
+    def set_messages(self, messages: Sequence[RemoteMessage]) -> None:
+        """A new listing; marks on UIDLs still listed stay, the others go."""
+        self.beginResetModel()
+        self.messages = list(messages)
+        listed = {message.uidl for message in self.messages if message.markable}
+        self.marks = {uidl: action for uidl, action in self.marks.items() if uidl in listed}
+        self.endResetModel()
+
+    def set_mark(self, rows: Sequence[int], action: MarkAction) -> int:
+        """Mark the messages of ``rows``; returns how many could not be marked (no UIDL of their own)."""
+        refused = 0
+        for row in rows:
+            message = self.messages[row]
+            if not message.markable:
+                refused += 1
+                continue
+            if action is MarkAction.LEAVE:
+                self.marks.pop(message.uidl, None)
+            else:
+                self.marks[message.uidl] = action
+            self.dataChanged.emit(self.index(row, Column.MARK), self.index(row, Column.MARK))
+        return refused
+
+    def marks_to_execute(self) -> list[Mark]:
+        """Each mark with the LIST size seen, so a message changed since is refused, not touched."""
+        sizes = {message.uidl: message.size for message in self.messages if message.markable}
+        return [Mark(uidl, action, sizes.get(uidl)) for uidl, action in self.marks.items()]
+
+    def left_for_size(self) -> list[RemoteMessage]:
+        """Messages never downloaded because they are larger than the account's size cap."""
+        cap = self.max_message_bytes
+        return [message for message in self.messages
+                if cap is not None and message.state is None and message.size > cap]
+
+    # -- Qt's model interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.messages)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {Column.MARK: self.tr("Mark"), Column.SENDER: self.tr("From"), Column.SUBJECT: self.tr("Subject"),
+                Column.DATE: self.tr("Date"), Column.SIZE: self.tr("Size"),
+                Column.HERE: self.tr("Downloaded")}[Column(section)]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        message = self.messages[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(message, column)
+        if role == SORT_ROLE:
+            return self._sort_key(message, column)
+        if role == SEARCH_ROLE:
+            return f"{message.sender}\n{message.subject}"
+        if role == Qt.ItemDataRole.ToolTipRole and not message.markable:
+            return self.tr("This message cannot be marked: the server gives it no name of its own (UIDL) that "
+                           "a later session could find it by.")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, message: RemoteMessage, column: Column) -> str:
+        if column is Column.MARK:
+            return self.mark_text(self.marks.get(message.uidl))
+        if column is Column.SENDER:
+            return message.sender if message.headers_read else self.tr("(not listed by the server)")
+        if column is Column.SUBJECT:
+            return message.subject if message.headers_read else ""
+        if column is Column.DATE:
+            return format_timestamp(message.date)
+        if column is Column.SIZE:
+            return human_size(message.size)
+        return self.state_text(message)
+
+    def mark_text(self, action: MarkAction | None) -> str:
+        return {None: "", MarkAction.LEAVE: "", MarkAction.DOWNLOAD: self.tr("Download"),
+                MarkAction.DOWNLOAD_AND_DELETE: self.tr("Download and delete"),
+                MarkAction.DELETE: self.tr("Delete on server")}[action]
+
+    def state_text(self, message: RemoteMessage) -> str:
+        state = message.state
+        if state is UidState.STORED:
+            return self.tr("Yes")
+        if state is UidState.PARTIAL:
+            return self.tr("Headers only")
+        if state is not None:
+            return self.tr("Deleted here")
+        if self.max_message_bytes is not None and message.size > self.max_message_bytes:
+            return self.tr("No: too large")
+        return ""
+
+    def _sort_key(self, message: RemoteMessage, column: Column) -> Any:
+        if column is Column.DATE:
+            return message.date if message.date is not None else 0.0
+        if column is Column.SIZE:
+            return message.size
+        return self._text(message, column).casefold()
+
+
+class RemoteFilter(QSortFilterProxyModel):
+    """Sorting by :data:`SORT_ROLE`, and the search box over sender and subject."""
+
+    def __init__(self, source: RemoteModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(Column.SENDER)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def source_rows(self, rows: Sequence[int]) -> list[int]:
+        return [self.mapToSource(self.index(row, 0)).row() for row in rows]
