@@ -58,7 +58,7 @@
     <name>AccountDialog</name>
     <message>
         <location filename="../../ui/dialogs/account_dialog/report.py" line="+58"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+62"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+78"/>
         <source>Details: {details}</source>
         <translation>详细信息：{details}</translation>
     </message>
@@ -139,7 +139,7 @@
     </message>
     <message>
         <location line="+8"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-27"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-43"/>
         <source>Not reachable.</source>
         <translation>无法连接。</translation>
     </message>
@@ -187,7 +187,7 @@
     <message>
         <location line="+2"/>
         <location line="+80"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+40"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+56"/>
         <source>What to do:</source>
         <translation>解决方法：</translation>
     </message>
@@ -203,7 +203,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-32"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-48"/>
         <source>{version} ({cipher}).</source>
         <translation>{version}（{cipher}）。</translation>
     </message>
@@ -313,7 +313,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+16"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="+32"/>
         <source>Login works.</source>
         <translation>登录成功。</translation>
     </message>
@@ -355,7 +355,7 @@
         <translation>输入密码即可一并测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+65"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="+66"/>
         <source>Add account</source>
         <extracomment>Fields that must be right before a connection test makes sense. Emitted on the GUI thread when a test has ended and its report is shown (None: the test crashed). Not in :class:`Account` yet; read it here until the model has a field for it. The settings of the last connection test that failed, and what to say about it.</extracomment>
         <translation>添加账户</translation>
@@ -366,7 +366,7 @@
         <translation>账户设置</translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+228"/>
         <source>Connection test failed</source>
         <translation>连接测试失败</translation>
     </message>
@@ -730,7 +730,7 @@
         <translation>不变（已保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="-97"/>
+        <location filename="../../ui/dialogs/account_dialog/dialog.py" line="-99"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
@@ -1046,7 +1046,7 @@
         <translation>请输入发信密码，或取消勾选“发信使用单独的密码”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-53"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_report.py" line="-69"/>
         <source>Sending mail (SMTP, {server})</source>
         <translation>发信（SMTP，{server}）</translation>
     </message>
@@ -1071,7 +1071,27 @@
         <translation>服务器接受最大{size}的邮件。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
+        <source>The SMTP server could not be reached.</source>
+        <translation>无法连接SMTP服务器。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The SMTP server did not accept the login.</source>
+        <translation>SMTP服务器未接受登录。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The SMTP server test failed.</source>
+        <translation>SMTP服务器测试失败。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save anyway? Poplark will then fail to send mail until the settings or the server are right.</source>
+        <translation>仍要保存吗？在设置或服务器恢复正常之前，Poplark将无法发送邮件。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Poplark can send mail through this server.</source>
         <translation>Poplark可以通过此服务器发信。</translation>
     </message>
