@@ -403,3 +403,19 @@ def test_editing_keeps_the_sign_in_and_the_smtp_settings(qtbot: QtBot, store: St
     again.address_edit.clear()
     qtbot.keyClicks(again.address_edit, "alice@qq.com")
     assert again.smtp.smtp_host_edit.text() == "mail.example.org" and again.smtp.smtp_port_spin.value() == 2525
+
+
+def test_an_account_with_a_token_command_is_tested_with_its_token_and_kept(
+        qtbot: QtBot, store: Store, serve: ServerFactory, certificates: TestCertificates) -> None:
+    pop3 = serve(token_checker=lambda user, token: None if (user, token) == ("alice", "tok-from-command")
+                 else "invalid_token")
+    account = store.add_account(Account(
+        name="scripted", host="localhost", port=pop3.address[1], user="alice", email="alice@example.net",
+        ca_file=str(certificates.ca_pem), auth=AuthMethod.OAUTH2, oauth2_token_command="echo tok-from-command"))
+    dialog = open_dialog(qtbot, store, account)
+    assert dialog.sign_in.isVisible() and "echo tok-from-command" in dialog.sign_in.command_note.text()
+    assert not dialog.sign_in.method_combo.isVisible() and not dialog.password_edit.isVisible()
+    assert "Login works." in run_test(qtbot, dialog)
+    dialog.accept()
+    assert dialog.account is not None and dialog.account.oauth2_token_command == "echo tok-from-command"
+    assert dialog.account.auth is AuthMethod.OAUTH2

@@ -66,12 +66,17 @@ class SignInSection(QWidget):
         self.secure_storage = credentials.secure_storage_available()
         #: The address the provider's page suggests for signing in.
         self.login_hint = ""
+        #: An account whose tokens its own command prints (set on the command line): kept as it is.
+        self.token_command = ""
+        self._loaded_oauth2: tuple[str, str] = ("", "")
         self.flow = BrowserSignIn(self)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("authMethodCombo")
         form.addRow(translate("AccountDialog", "Sign in with:"), self.method_combo)
+        self.command_note = wrapped_label("tokenCommandNote")
+        form.addRow(self.command_note)
         self.gmail_note = wrapped_label("gmailNote", NOTE_STYLE)
         self.gmail_note.setText(translate(
             "AccountDialog", "A personal Gmail account can also use an app password, with no client ID: "
@@ -139,16 +144,24 @@ class SignInSection(QWidget):
                 wants_oauth2 = account.auth is AuthMethod.OAUTH2
             self.method_combo.setCurrentIndex(0 if wants_oauth2 else 1)
         self.method_combo.blockSignals(False)
-        self.setVisible(provider is not None)
+        self.setVisible(provider is not None or bool(self.token_command))
         self._update()
         self.changed.emit()
 
     def load(self, account: Account) -> None:
+        if account.auth is AuthMethod.OAUTH2 and account.oauth2_token_command:
+            self.token_command = account.oauth2_token_command
+            self._loaded_oauth2 = (account.oauth2_provider, account.oauth2_client_id)
+            self.command_note.setText(translate(
+                "AccountDialog", "This account gets its access tokens from a command, which Poplark runs at "
+                "every login: {0}").format(account.oauth2_token_command))
         self.client_id_edit.setText(account.oauth2_client_id)
         self.signed_in_before = account.auth is AuthMethod.OAUTH2 and account.id is not None
         self.follow(account.email, account.host, account)
 
     def oauth2(self) -> bool:
+        if self.token_command:
+            return True
         return self.provider is not None and self.method_combo.currentData() == AuthMethod.OAUTH2.value
 
     def client(self) -> OAuthClient | None:
@@ -164,14 +177,19 @@ class SignInSection(QWidget):
 
     def settings(self) -> dict[str, object]:
         """The Account fields of the login method."""
+        if self.token_command:
+            provider, client_id = self._loaded_oauth2
+            return {"auth": AuthMethod.OAUTH2, "oauth2_provider": provider, "oauth2_client_id": client_id,
+                    "oauth2_token_command": self.token_command}
         if not self.oauth2():
-            return {"auth": AuthMethod.PASSWORD, "oauth2_provider": "", "oauth2_client_id": ""}
+            return {"auth": AuthMethod.PASSWORD, "oauth2_provider": "", "oauth2_client_id": "",
+                    "oauth2_token_command": ""}
         assert self.provider is not None
         return {"auth": AuthMethod.OAUTH2, "oauth2_provider": self.provider.id,
-                "oauth2_client_id": self.client_id_edit.text().strip()}
+                "oauth2_client_id": self.client_id_edit.text().strip(), "oauth2_token_command": ""}
 
     def problems(self) -> dict[str, str]:
-        if not self.oauth2():
+        if not self.oauth2() or self.token_command:
             return {}
         assert self.provider is not None
         if self.client() is None:
@@ -238,9 +256,12 @@ class SignInSection(QWidget):
         self.changed.emit()
 
     def _update(self) -> None:
-        oauth2 = self.oauth2()
+        command = bool(self.token_command)
+        self._form.setRowVisible(self.method_combo, not command)
+        self.command_note.setVisible(command)
+        oauth2 = self.oauth2() and not command
         google = self.provider is not None and self.provider.id == "google"
-        self.gmail_note.setVisible(google)
+        self.gmail_note.setVisible(google and not command)
         self._form.setRowVisible(self._client_id_cell, oauth2)
         self._form.setRowVisible(self._sign_in_cell, oauth2)
         self._form.setRowVisible(self.client_secret_edit, oauth2 and google)
