@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from app.core.oauth.providers import EXTRA_TABLE_VARIABLE, oauth_providers
 from app.core.oauth.tokens import OAuthClient
 from app.core.store import Profile, Store
 from app.ui.dialogs.account_dialog import AccountDialog
+from app.ui.dialogs.account_dialog.sign_in_flow import unfinished_sign_ins
 from app.ui.dialogs.sign_in_dialog import SignInDialog
 from app.ui.errors import Remedy, user_message
 from app.ui.panes.info_bar import InfoBar
@@ -419,3 +422,22 @@ def test_an_account_with_a_token_command_is_tested_with_its_token_and_kept(
     dialog.accept()
     assert dialog.account is not None and dialog.account.oauth2_token_command == "echo tok-from-command"
     assert dialog.account.auth is AuthMethod.OAUTH2
+
+
+def test_closing_the_dialog_while_waiting_for_the_browser_ends_the_sign_in(
+        qtbot: QtBot, store: Store, mock: MockAuthorizationServer) -> None:
+    dialog = open_dialog(qtbot, store)
+    qtbot.keyClicks(dialog.address_edit, "alice@example.org")
+    qtbot.keyClicks(dialog.sign_in.client_id_edit, CLIENT_ID)
+    dialog.sign_in.flow.open_url = lambda _url: None
+    with qtbot.waitSignal(dialog.sign_in.flow.browser_opened, timeout=SIGNAL_TIMEOUT_MS) as opened:
+        qtbot.mouseClick(dialog.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(opened.args[0]).query))
+    listener = urllib.parse.urlsplit(query["redirect_uri"])
+    assert listener.hostname == "127.0.0.1" and unfinished_sign_ins()
+    dialog.reject()
+    # Cancelled: the thread ends by itself (still referenced till then) and the listener is closed.
+    qtbot.waitUntil(lambda: not unfinished_sign_ins(), timeout=SIGNAL_TIMEOUT_MS)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", listener.port or 0), timeout=5).close()
+    assert dialog.account is None and mock.grants("authorization_code") == 0
