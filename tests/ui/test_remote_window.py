@@ -165,3 +165,30 @@ def test_five_thousand_messages_are_listed_while_the_window_keeps_answering(qtbo
     assert len([value for value in seen if 0 < value < 5000]) >= 10
     remote.search_edit.setText("Report 4999")
     assert remote.proxy.rowCount() == 1
+
+
+def account_item_text(window: MainWindow, account: Account) -> str:
+    index = window.folder_model.index_for(account.id, Folder.INBOX)
+    while index.parent().isValid():
+        index = index.parent()
+    return str(index.data())
+
+
+def test_large_messages_left_by_a_fetch_are_shown_in_the_folder_tree(qtbot: QtBot, remote_setup: Setup) -> None:
+    window, server, account = remote_setup([message(1), message(2, 300_000), message(3, 300_000)],
+                                           max_message_bytes=100_000)
+    assert account_item_text(window, account) == "test"
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000):
+        window.get_mail("test")
+    server.wait_until_idle()
+    qtbot.waitUntil(lambda: account_item_text(window, account) == "test (2 large message(s) left on the server)",
+                    timeout=5000)
+    # Deleted on the server from the remote mailbox: the tree says so after the listing.
+    remote = listed(qtbot, window, account, server)
+    select(remote, "Report 2", "Report 3")
+    remote.mark_actions[MarkAction.DELETE].trigger()
+    remote.execute()
+    qtbot.waitUntil(lambda: remote.job is None and remote.listing is not None
+                    and len(remote.listing.messages) == 1, timeout=30_000)
+    server.wait_until_idle()
+    assert account_item_text(window, account) == "test"

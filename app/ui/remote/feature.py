@@ -3,7 +3,9 @@ and wires them to the window's panes, so the main window holds a line for it, no
 
 - Download Now in the reader's bar (:mod:`.partial_completer`);
 - the remote mailbox window of an account (:mod:`.remote_window`), from the account's context menu
-  in the folder tree and from File > Remote Mailbox…, one window per account.
+  in the folder tree and from File > Remote Mailbox…, one window per account;
+- the count of large messages left on the server on the account's item in the folder tree
+  (:mod:`.left_on_server`), from each fetch's report and each listing.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app.core.model import Account
+from app.core.model import Account, FetchReport
 from app.core.store import Profile
+from app.ui.models.folder_model import FolderModel
+from app.ui.remote.left_on_server import LeftOnServer
 from app.ui.remote.partial_completer import PartialCompleter
 from app.ui.remote.remote_window import RemoteMailboxWindow
 from app.ui.store_events import StoreEvents
@@ -29,7 +33,7 @@ class RemoteMailbox(QObject):
                  preview: PreviewPane, parent: QWidget, *,
                  session_password: Callable[[Account], str | None] = lambda account: None,
                  current_account: Callable[[], Account | None] = lambda: None,
-                 menu_anchor: QAction | None = None) -> None:
+                 menu_anchor: QAction | None = None, folder_model: FolderModel | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
         self.events = events
@@ -40,6 +44,7 @@ class RemoteMailbox(QObject):
         self.windows: dict[int, RemoteMailboxWindow] = {}
         self.completer = PartialCompleter(profile, events, accounts, self)
         self.completer.attach(preview)
+        self.left_on_server = LeftOnServer(folder_model, accounts, self) if folder_model is not None else None
         self.action = QAction(self.tr("Remote Mailbox…"), parent)
         self.action.setObjectName("remoteMailboxAction")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+O"))  # "O" for on the server; the others are taken
@@ -72,7 +77,8 @@ class RemoteMailbox(QObject):
         if window is None or window.account != account:
             if window is not None:
                 window.close()
-            window = RemoteMailboxWindow(self.profile, account, self.events, self.session_password, self.window)
+            window = RemoteMailboxWindow(self.profile, account, self.events, self.session_password, self.window,
+                                         left_for_size=self._left_for_size)
             self.windows[account.id] = window
             window.start_listing()
         if window.isVisible():
@@ -80,6 +86,15 @@ class RemoteMailbox(QObject):
         window.show()
         window.activateWindow()
         return window
+
+    def fetch_finished(self, account_name: str, report: FetchReport) -> None:
+        """A fetch ended: how many large messages it left on the server."""
+        if self.left_on_server is not None:
+            self.left_on_server.fetch_finished(account_name, report)
+
+    def _left_for_size(self, account_id: int, count: int) -> None:
+        if self.left_on_server is not None:
+            self.left_on_server.set_count(account_id, count)
 
     def retranslate(self) -> None:
         self.action.setText(self.tr("Remote Mailbox…"))

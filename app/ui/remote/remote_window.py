@@ -48,7 +48,8 @@ class RemoteMailboxWindow(QMainWindow):
     """Lists ``account``'s server when shown; one job (listing or executing) at a time."""
 
     def __init__(self, profile: Profile, account: Account, events: StoreEvents,
-                 session_password: Callable[[Account], str | None], parent: QWidget | None = None) -> None:
+                 session_password: Callable[[Account], str | None], parent: QWidget | None = None, *,
+                 left_for_size: Callable[[int, int], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("remoteMailboxWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -56,6 +57,8 @@ class RemoteMailboxWindow(QMainWindow):
         self.account = account
         self.events = events
         self.session_password = session_password
+        #: Told (account id, count) of the large messages left on the server after each listing.
+        self.left_for_size = left_for_size
         self.job: BackgroundJob | None = None
         self.cancel_token: CancelToken | None = None
         self.listing: RemoteListing | None = None
@@ -226,6 +229,8 @@ class RemoteMailboxWindow(QMainWindow):
         if listing is None:
             return
         large = self.model.left_for_size()
+        if self.left_for_size is not None and self.account.id is not None:
+            self.left_for_size(self.account.id, len(large))
         text = self.tr("{0} message(s) on the server, {1}.").format(
             len(listing.messages), human_size(listing.total_bytes))
         if large:
