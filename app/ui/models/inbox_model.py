@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 
 from app.core.model import Folder, MessageSummary, SortColumn
 from app.core.store import Store
+from app.core.store.quick_filter import QuickFilter
 from app.ui.formatting import human_size  # noqa: F401  (imported from here by callers and tests)
 from app.ui.models.message_rows import (  # noqa: F401  (Column and MESSAGE_ID_ROLE are the model's API)
     COLUMN_COUNT,
@@ -44,6 +45,7 @@ from app.ui.models.message_rows import (  # noqa: F401  (Column and MESSAGE_ID_R
     RowPresenter,
     sort_key,
 )
+from app.ui.tags.look import TagLook
 
 #: Rows read per query. One page covers a few screens of a tall window, so a scroll step of one
 #: screen costs at most one query, and 200 ids stay well under SQLite's bound-parameter limit.
@@ -88,7 +90,9 @@ class InboxModel(QAbstractTableModel):
         self._cache: OrderedDict[int, Row] = OrderedDict()
         self._missing: set[int] = set()  # ids another connection deleted: never re-queried per paint
         self._account_ids: dict[str, int] | None = None
-        self._presenter = RowPresenter()
+        self._quick = QuickFilter()  # the filter bar's (app/ui/models/filtered_inbox.py)
+        self._tag_look = TagLook(store.tags())
+        self._presenter = RowPresenter(self._tag_look)
         self._role_handlers = self._presenter.role_handlers
 
     # -- what is shown ------------------------------------------------------------------------
@@ -190,7 +194,7 @@ class InboxModel(QAbstractTableModel):
         """
         if not self._has_folder:
             return
-        if self._search:
+        if self._search or self._quick.active:
             self.refresh()  # the search decides which new messages belong: let SQL filter them
             self.counts_changed.emit()
             return
@@ -204,8 +208,9 @@ class InboxModel(QAbstractTableModel):
             wanted = [summary for summary in wanted if account_ids.get(summary.account) == self._account_id]
         if not wanted:
             return
+        tags = self._store.tags_of([summary.id for summary in wanted])
         for summary in wanted:
-            self._remember(summary)
+            self._remember(summary, tags.get(summary.id, ()))
         column = SORT_COLUMNS[self._sort_column]
         if column in (SortColumn.SEEN, SortColumn.FLAGGED, SortColumn.ATTACHMENTS):
             # Marker sorts mix directions (group, then newest first): let SQL place the rows.
@@ -345,7 +350,8 @@ class InboxModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """The language changed: headers, cell texts and dates are built again in the new one."""
-        self._presenter = RowPresenter()
+        self._presenter = RowPresenter(self._tag_look)
+        self._tag_look.reload(self._tag_look.tags)  # tooltips name the default tags in the new language
         self._role_handlers = self._presenter.role_handlers
         self._cache.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
@@ -362,7 +368,7 @@ class InboxModel(QAbstractTableModel):
     def _query_ids(self) -> list[int]:
         return self._store.message_ids(
             self._account_id, self._folder, sort=SORT_COLUMNS[self._sort_column],
-            descending=self._sort_order == Qt.SortOrder.DescendingOrder, text=self._search)
+            descending=self._sort_order == Qt.SortOrder.DescendingOrder, text=self._search, quick=self._quick)
 
     def _set_ids(self, ids: list[int]) -> None:
         self._ids = ids
@@ -391,24 +397,25 @@ class InboxModel(QAbstractTableModel):
         start = row - row % PAGE_SIZE
         wanted = [other for other in self._ids[start:start + PAGE_SIZE] if other not in self._cache]
         found = self._store.summaries(wanted)
+        tags = self._store.tags_of(wanted)
         for other in wanted:
             summary = found.get(other)
             if summary is None:
                 self._missing.add(other)
             else:
-                self._remember(summary)
+                self._remember(summary, tags.get(other, ()))
 
-    def _remember(self, summary: MessageSummary) -> Row:
-        built = self._build(summary)
+    def _remember(self, summary: MessageSummary, tags: Sequence[int] = ()) -> Row:
+        built = self._build(summary, tuple(tags))
         self._cache[summary.id] = built
         self._cache.move_to_end(summary.id)
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
         return built
 
-    def _build(self, summary: MessageSummary) -> Row:
+    def _build(self, summary: MessageSummary, tags: tuple[int, ...] = ()) -> Row:
         # The unified inbox mixes accounts: its tooltips say whose mail it is.
-        return self._presenter.build(summary, name_account=self._account_id is None)
+        return self._presenter.build(summary, name_account=self._account_id is None, tags=tags)
 
     def _probe_key(self, message_id: int, column: SortColumn) -> tuple[Any, int]:
         """The sort key of a shown message, read alone if it is not cached (a binary search step)."""
@@ -417,7 +424,7 @@ class InboxModel(QAbstractTableModel):
             found = self._store.summaries([message_id]).get(message_id)
             if found is None:
                 raise LookupError(message_id)
-            built = self._remember(found)
+            built = self._remember(found, self._store.tags_of([message_id]).get(message_id, ()))
         return sort_key(built.summary, column)
 
     def _insertion_row(self, key: tuple[Any, int], column: SortColumn, descending: bool) -> int:
@@ -487,7 +494,7 @@ class InboxModel(QAbstractTableModel):
         for message_id in ids:
             built = self._cache.get(message_id)
             if built is not None:
-                self._cache[message_id] = self._build(change(built.summary))
+                self._cache[message_id] = self._build(change(built.summary), built.tags)
         for first, last in _runs(valid_rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
 

@@ -18,11 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from app.core.model import MessageSummary, SortColumn
 from app.ui.formatting import format_timestamp, human_size
 from app.ui.icons import attachment_icon
+from app.ui.tags.look import TagLook
 
 translate = QCoreApplication.translate
 
@@ -100,6 +101,14 @@ def _shown_sender(sender: str) -> str:
     return sender
 
 
+def _subject_tooltip(subject: str, tag_names: str) -> str | None:
+    """A long subject in full, and the message's tags ("Tags: Work, Later") when it has any."""
+    parts = [subject] if len(subject) > SUBJECT_TOOLTIP_LENGTH else []
+    if tag_names:
+        parts.append(tag_names)
+    return "\n".join(parts) or None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Row:
     """One built row: the summary and its cell texts, computed once per cache load, not per paint."""
@@ -107,12 +116,15 @@ class Row:
     summary: MessageSummary
     texts: tuple[str, ...]
     tooltips: tuple[str | None, ...]
+    #: The message's tag ids in the tags' order (app/ui/tags: dots and colour in the Subject column).
+    tags: tuple[int, ...] = ()
 
 
 class RowPresenter:
     """Builds rows and answers the item roles for them (display, font, icon, tooltip, ...)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tag_look: TagLook | None = None) -> None:
+        self.tag_look = tag_look or TagLook()
         self._locale = QLocale()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -140,11 +152,13 @@ class RowPresenter:
             Qt.ItemDataRole.ToolTipRole: self._tooltip,
             Qt.ItemDataRole.AccessibleTextRole: self._accessible_text,
             Qt.ItemDataRole.TextAlignmentRole: self._alignment,
+            Qt.ItemDataRole.ForegroundRole: self._foreground,
             MESSAGE_ID_ROLE: self._message_id_role,
         }
 
-    def build(self, summary: MessageSummary, *, name_account: bool) -> Row:
+    def build(self, summary: MessageSummary, *, name_account: bool, tags: tuple[int, ...] = ()) -> Row:
         """The row of ``summary``; ``name_account`` when the list mixes the mail of several accounts."""
+        tags = self.tag_look.known(tags)
         when = format_timestamp(summary.date if summary.date is not None else summary.received_at, self._locale)
         texts = (
             "" if summary.seen else _UNREAD_MARK,
@@ -163,11 +177,11 @@ class RowPresenter:
             self._attachments_text if summary.has_attachments else None,
             self._flagged_text if summary.flagged else None,
             sender_tip or None,
-            summary.subject if len(summary.subject) > SUBJECT_TOOLTIP_LENGTH else None,
+            _subject_tooltip(summary.subject, self.tag_look.names(tags)),
             None,
             self._bytes_text.format(size=self._locale.toString(summary.size)),
         )
-        return Row(summary, texts, tooltips)
+        return Row(summary, texts, tooltips, tags)
 
     def header_data(self, section: int, role: int) -> Any:
         """What the horizontal header shows for column ``section`` (a valid column)."""
@@ -190,7 +204,13 @@ class RowPresenter:
     def _decoration(self, row: Row, column: int) -> QIcon | None:
         if column == Column.ATTACHMENT and row.summary.has_attachments:
             return attachment_icon()
+        if column == Column.SUBJECT and row.tags:
+            return self.tag_look.icon(row.tags)
         return None
+
+    def _foreground(self, row: Row, column: int) -> QColor | None:
+        # A tagged message's subject in its first tag's colour (Thunderbird colours the row).
+        return self.tag_look.colour(row.tags) if column == Column.SUBJECT and row.tags else None
 
     def _font(self, row: Row, column: int) -> QFont | None:
         return None if row.summary.seen else self._bold

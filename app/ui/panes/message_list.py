@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from app.core.model import Folder, MessageSummary
 from app.core.store import Store
-from app.ui.models.inbox_model import InboxModel
+from app.ui.models.filtered_inbox import FilteredInboxModel
 from app.ui.models.message_rows import Column
 from app.ui.store_events import Change, MessageChange, StoreEvents
 
@@ -53,7 +53,7 @@ class MessageList(QTableView):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageView")
-        self.inbox_model = InboxModel(store, self)
+        self.inbox_model = FilteredInboxModel(store, self)
         self.setModel(self.inbox_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
