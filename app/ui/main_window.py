@@ -51,6 +51,7 @@ from app.ui.panes.status_bar import StatusArea
 from app.ui.panes.welcome import WelcomePage
 from app.ui.remote.feature import RemoteMailbox
 from app.ui.store_events import Change, MessageChange, StoreEvents
+from app.ui.tags.feature import TagFeature
 from app.ui.tray import Tray
 from app.ui.widgets.preview import PreviewPane
 from app.ui.workers.fetch_controller import FetchController
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
             store, self.operations, self.events, self.controller.running,
             lambda account: self.fetching.session_passwords.pop(account.id or 0, None), self.status.show_status, self)
         self._connect_signals()
+        self.tagging = TagFeature(self, self)  # tags in the list, number keys, the quick filter bar
         self._restore_state()
         self.reload_accounts()
         self.status.update_pending_deletions()
