@@ -75,3 +75,16 @@ def test_a_bad_file_is_refused_and_changes_nothing(tmp_path: Path, text: str, wo
         import_rules(store, text)
     assert store.rules() == [] and store.user_folders() == []
     store.close()
+
+
+def test_the_example_in_the_documentation_imports(tmp_path: Path) -> None:
+    import re
+
+    document = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", document, re.DOTALL)
+    assert example is not None
+    store, _ = new_store(tmp_path / "a.sqlite3")
+    assert import_rules(store, example.group(1)) == (3, 0)
+    assert [rule.name for rule in store.rules()] == ["发票", "Mailing list", "Spam words"]
+    assert store.folder_by_path(store.account("work").id, "Lists") is not None
+    store.close()

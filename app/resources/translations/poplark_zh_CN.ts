@@ -1107,6 +1107,171 @@
     </message>
 </context>
 <context>
+    <name>ActionRow</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="+143"/>
+        <source>name@example.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>AddressBook</name>
+    <message>
+        <location filename="../../ui/contacts/exchange.py" line="+45"/>
+        <source>vCard 3.0 (most programs and phones)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>vCard 4.0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in UTF-8 (Gmail, Outlook, Thunderbird)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in GB18030 (Foxmail and other Chinese Windows programs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookWindow</name>
+    <message>
+        <location filename="../../ui/contacts/window.py" line="+155"/>
+        <source>Address Book</source>
+        <extracomment>Milliseconds of quiet typing before the search runs (one lookup per pause, not per key). The list shows the book&apos;s current state (after a load, a save, an import). An import or export ended: its sentence (also shown at the bottom of the window).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation type="unfinished">编辑…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search names, addresses, pinyin (zs finds 张三)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>All contacts ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The address book could not be read or saved: {0}. Close the window and open it again; if it happens again, restart Poplark.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Saved {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Delete {0} from the address book?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete these {0} contacts from the address book?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail from and to them stays as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Deleted {0} contacts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Import Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts (*.vcf *.vcard *.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Importing {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Export Contacts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Exported {0} contacts to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttachmentList</name>
     <message>
         <location filename="../../ui/widgets/attachments.py" line="+134"/>
@@ -1161,6 +1326,413 @@
 Choose another folder, or free some disk space, and try again.</source>
         <translation>无法写入附件：{0}
 请选择其他文件夹，或释放一些磁盘空间，然后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeOpener</name>
+    <message>
+        <location filename="../../ui/compose/opening.py" line="+108"/>
+        <source>Cannot open the message</source>
+        <extracomment>A compose window is shown (tests and screenshots wait on it). The address book&apos;s completion worker for the To/Cc/Bcc fields (None: no completion).</extracomment>
+        <translation>无法打开邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message could not be read ({detail}). It may have been deleted meanwhile; choose it again.</source>
+        <translation>无法读取这封邮件（{detail}）。它可能刚刚被删除；请重新选择它。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeWindow</name>
+    <message>
+        <location filename="../../ui/compose/attachments.py" line="+57"/>
+        <source>{file} could not be attached ({reason}). Check that it exists and that you may read it, then attach it again.</source>
+        <extracomment>The row of the forwarded message (``Draft.forwarded``) carries this instead of an index.</extracomment>
+        <translation>无法添加附件 {file}（{reason}）。请确认文件存在且你有权读取，然后重新添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/fields.py" line="+62"/>
+        <source>Not an address one can send to: {addresses}. Correct it before sending.</source>
+        <extracomment>A dynamic property the style sheet below keys on: the field holds an address that cannot be sent to.</extracomment>
+        <translation>不是可以发送的地址：{addresses}。请在发送前改正。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/signatures.py" line="+38"/>
+        <source>Signature</source>
+        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
+        <translation>{account} 的签名，会加在从该账户发出的每封邮件下方（留空则不加签名）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/outbox_view.py" line="+31"/>
+        <source>Waiting</source>
+        <extracomment>Each state&apos;s words (translated when shown).</extracomment>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sending</source>
+        <translation>正在发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>May have been sent</source>
+        <translation>可能已发出</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Queued</source>
+        <translation>放入时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What happened</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send Again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the selected message now</source>
+        <translation>立即发送选中的邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It Arrived</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It did reach its recipients: move it into Sent without sending it again</source>
+        <translation>它确实已送达收件人：移入“已发送”，不再重新发送</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take it out of the Outbox and open it to correct it</source>
+        <translation>从发件箱取出并打开，以便修改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+68"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="-67"/>
+        <source>Delete it without sending</source>
+        <translation>删除，不发送</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{problem} (tried again at {time})</source>
+        <translation>{problem}（将于 {time} 重试）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Nothing waits to be sent.</source>
+        <translation>没有等待发送的邮件。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} message(s) in the Outbox. Failed ones and those that may have been sent wait for you: select one to send it again, edit or delete it.</source>
+        <translation>发件箱中有 {count} 封邮件。发送失败和可能已发出的邮件需要你处理：选中一封，可重新发送、编辑或删除。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Delete “{subject}” from the Outbox without sending it?</source>
+        <translation>从发件箱删除“{subject}”，不发送？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/feature.py" line="+105"/>
+        <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
+        <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/sending.py" line="+135"/>
+        <source>The message could not be put in the Outbox: {detail}. It is still here (and in Drafts): correct it and send again.</source>
+        <extracomment>The longest the retry timer sleeps before looking at the outbox again (another process, such as ``poplark send --queue-only``, may have queued mail meanwhile). At start-up, what waits in the outbox is sent after this pause (the window shows first). A short sentence for the status bar (sending, sent, waiting). A sentence that needs the user (failed for good, may have been sent, settings), for the info bar. The outbox&apos;s rows changed (queued, sent, failed, retried, removed). A send job ended (tests wait on it): the account&apos;s name.</extracomment>
+        <translation>邮件未能放入发件箱：{detail}。它仍在这里（也在草稿箱中）：请改正后重新发送。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Sending mail from {account}…</source>
+        <translation>正在从 {account} 发送邮件…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>“{subject}” from {account} may have been sent: the connection ended after the server had the whole message and before it confirmed it. It is not sent again by itself: ask a recipient or look in your provider&apos;s web mail, then in the Outbox choose “It Arrived” or “Send Again”.</source>
+        <translation>来自 {account} 的“{subject}”可能已发出：服务器收到整封邮件后、确认之前连接中断了。Poplark 不会自动重发：请询问收件人或在邮箱网页版中查看，然后在发件箱中选择“已送达”或“重新发送”。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{account}: {count} message(s) sent.</source>
+        <translation>{account}：已发送 {count} 封邮件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/window.py" line="+105"/>
+        <source>From:</source>
+        <extracomment>Base64 makes attachments a third larger on the wire; the text and headers add a little.</extracomment>
+        <translation>发件人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To:</source>
+        <translation>收件人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc:</source>
+        <translation>抄送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bcc:</source>
+        <translation>密送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Compose</source>
+        <translation>写邮件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save Draft</source>
+        <translation>存草稿</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Attach Files…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove Attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rich Text (HTML)</source>
+        <translation>富文本（HTML）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signature…</source>
+        <translation>签名…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+160"/>
+        <source>Discard Draft</source>
+        <translation>放弃草稿</translation>
+    </message>
+    <message>
+        <location line="-111"/>
+        <source>There is no account to send from: add one in File &gt; New Account.</source>
+        <translation>没有可用来发信的账户：请在“文件 &gt; 新建账户”中添加一个。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account {account} has no outgoing (SMTP) server: set one in its Account Settings, then send again. The message is kept in Drafts.</source>
+        <translation>账户 {account} 没有设置发件（SMTP）服务器：请在账户设置中设置后重新发送。邮件保留在草稿箱中。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>These are not addresses one can send to: {addresses}. Correct them (they are marked), then send again.</source>
+        <translation>以下不是可以发送的地址：{addresses}。请改正（已标出），然后重新发送。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The message has no recipient: add one in To, Cc or Bcc.</source>
+        <translation>邮件没有收件人：请在收件人、抄送或密送中添加。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot send yet</source>
+        <translation>暂时无法发送</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No subject</source>
+        <translation>没有主题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message has no subject. Send it anyway?</source>
+        <translation>这封邮件没有主题。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This message is about {size}, and {provider} takes messages of at most {limit}: it would probably be refused. Remove attachments or send them as links. Send it anyway?</source>
+        <translation>这封邮件约 {size}，而 {provider} 只接受不超过 {limit} 的邮件：很可能会被拒收。请移除附件，或改用链接分享。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This message is about {size}, and most providers take messages of at most {limit}: it may be refused. Remove attachments or send them as links. Send it anyway?</source>
+        <translation>这封邮件约 {size}，而大多数邮箱只接受不超过 {limit} 的邮件：可能会被拒收。请移除附件，或改用链接分享。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Large message</source>
+        <translation>邮件过大</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+9"/>
+        <source>Attach Files</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Delete this message without sending it? Its saved draft is deleted too.</source>
+        <translation>删除这封邮件而不发送？已保存的草稿也会删除。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>New Message</source>
+        <translation>新邮件</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionRow</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="-76"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>ContactEditor</name>
+    <message>
+        <location filename="../../ui/contacts/editor.py" line="+37"/>
+        <source>Edit Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Family name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name:</source>
+        <translation type="unfinished">名称：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Addresses (the first is the one mail goes to):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label (home, work…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Add Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Groups, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Groups:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>“{0}” is not an email address. Correct it, or remove its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give the contact a name or an address.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1234,12 +1806,171 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>FolderActions</name>
+    <message>
+        <location filename="../../ui/operations/moving.py" line="+22"/>
+        <source>Moving messages failed</source>
+        <translation>移动邮件失败</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Copying messages failed</source>
+        <translation>复制邮件失败</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Deleting the folder failed</source>
+        <translation>删除文件夹失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/folder_actions.py" line="+73"/>
+        <source>A folder needs a name. Type one.</source>
+        <extracomment>A module-level name: lupdate finds translate(&quot;FolderActions&quot;, ...) calls by it, as in app/ui/errors.py.</extracomment>
+        <translation>文件夹需要一个名称。请输入名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A folder name cannot contain “/”. Choose another name.</source>
+        <translation>文件夹名称不能包含“/”。请换一个名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A folder name can have at most {count} characters. Choose a shorter one.</source>
+        <translation>文件夹名称最多 {count} 个字符。请换一个短一些的名称。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is already a folder with this name here. Choose another name.</source>
+        <translation>这里已有同名的文件夹。请换一个名称。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>New Subfolder</source>
+        <translation>新建子文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Folder</source>
+        <translation>新建文件夹</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rename Folder</source>
+        <translation>重命名文件夹</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Delete Folder</source>
+        <translation>删除文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{name}” and its subfolders hold {count} message(s). Delete the folder and move the messages to Trash? You can restore them from Trash.</source>
+        <translation>“{name}”及其子文件夹中有 {count} 封邮件。要删除该文件夹并将这些邮件移到“已删除”吗？之后可以从“已删除”中恢复。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+6"/>
+        <source>Move Folder</source>
+        <translation>移动文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A folder cannot go inside itself or one of its subfolders. Drop it on another folder.</source>
+        <translation>文件夹不能放进它自己或它的子文件夹。请把它拖到其他文件夹上。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Folder name:</source>
+        <translation>文件夹名称：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>That place is gone. Choose another one in the folder list.</source>
+        <translation>该位置已不存在。请在文件夹列表中另选一个。</translation>
+    </message>
+</context>
+<context>
+    <name>FolderChooser</name>
+    <message>
+        <location filename="../../ui/dialogs/folder_chooser.py" line="+38"/>
+        <source>Copy to Folder</source>
+        <extracomment>The folder key of an item (None on account and &quot;On this computer&quot; items, which only group).</extracomment>
+        <translation>复制到文件夹</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move to Folder</source>
+        <translation>移动到文件夹</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copy the selected messages to:</source>
+        <translation>将所选邮件复制到：</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move the selected messages to:</source>
+        <translation>将所选邮件移动到：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Type to find a folder</source>
+        <translation>输入名称查找文件夹</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>On this computer</source>
+        <translation>本地文件夹</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Junk</source>
+        <translation>垃圾邮件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Trash</source>
+        <translation>已删除</translation>
+    </message>
+</context>
+<context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../ui/models/folder_model.py" line="+87"/>
+        <location filename="../../ui/models/folder_model.py" line="+142"/>
+        <source>Junk</source>
+        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. True on an account&apos;s Outbox item: not a folder of messages but the messages waiting to be sent (its FOLDER_ROLE is None, so ``folder_at`` gives None for it; ``outbox_at`` gives the account). Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
+        <translation>垃圾邮件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Trash</source>
-        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
         <translation>已删除</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drafts</source>
+        <translation>草稿箱</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1248,19 +1979,64 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+27"/>
+        <location line="+40"/>
         <source>All Inboxes</source>
         <translation>所有收件箱</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-39"/>
         <source>The inboxes of all accounts together</source>
         <translation>所有账户的收件箱</translation>
     </message>
     <message>
+        <location line="+9"/>
         <location line="+38"/>
+        <source>Outbox</source>
+        <translation>发件箱</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Messages waiting to be sent, and those that could not be sent</source>
+        <translation>等待发送的邮件，以及未能发出的邮件</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/user_folder_items.py" line="+35"/>
+        <source>On this computer</source>
+        <extracomment>The id of a user folder&apos;s item (None on every other item). True on the &quot;On this computer&quot; item. FolderModel&apos;s FOLDER_ROLE (that module imports this one; a test checks the two agree). What decides whether the tree must be built again: (id, account, parent, name) of each folder.</extracomment>
+        <translation>本地文件夹</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Folders of your own that belong to no account: right-click to make one</source>
+        <translation>不属于任何账户的自建文件夹：右键单击即可新建</translation>
+    </message>
+</context>
+<context>
+    <name>FolderPane</name>
+    <message>
+        <location filename="../../ui/panes/folder_menus.py" line="+25"/>
+        <source>New Folder…</source>
+        <translation>新建文件夹…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>New Subfolder…</source>
+        <translation>新建子文件夹…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rename Folder…</source>
+        <translation>重命名文件夹…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete Folder…</source>
+        <translation>删除文件夹…</translation>
     </message>
 </context>
 <context>
@@ -1285,9 +2061,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ui/models/message_rows.py" line="+120"/>
+        <location filename="../../ui/models/message_rows.py" line="+132"/>
         <source>Read</source>
-        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds.</extracomment>
+        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds. The message&apos;s tag ids in the tags&apos; order (app/ui/tags: dots and colour in the Subject column).</extracomment>
         <translation>已读</translation>
     </message>
     <message>
@@ -1354,17 +2130,100 @@ Account: {account}</source>
     </message>
 </context>
 <context>
-    <name>LeftOnServer</name>
+    <name>JunkActions</name>
     <message>
-        <location filename="../../ui/remote/left_on_server.py" line="+51"/>
-        <source>{0} ({1} large message(s) left on the server)</source>
-        <extracomment>Account id -&gt; large messages left on its server, as last counted. The tooltips the hint replaced, to put back once nothing is left.</extracomment>
-        <translation>{0}（{1} 封大邮件留在服务器上）</translation>
+        <location filename="../../ui/operations/junk.py" line="+40"/>
+        <source>Training the junk filter failed</source>
+        <extracomment>A message trained costs what moving about this many rows costs, in the runner&apos;s measure.</extracomment>
+        <translation>训练垃圾邮件过滤器失败</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Larger than the account&apos;s size limit, so not downloaded. Open Remote Mailbox (account menu) to download or delete them.</source>
-        <translation>这些邮件超过账户的大小限制，因此没有下载。打开“远程邮箱管理”（账户菜单）即可下载或删除它们。</translation>
+        <location filename="../../ui/junk_actions.py" line="+39"/>
+        <source>Marked as junk and moved to Junk. Not Junk (Shift+J) takes it back.</source>
+        <translation>已标记为垃圾邮件并移到“垃圾邮件”。按“非垃圾邮件”(Shift+J) 可以移回。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} messages marked as junk and moved to Junk. Not Junk (Shift+J) takes them back.</source>
+        <translation>{0} 封邮件已标记为垃圾邮件并移到“垃圾邮件”。按“非垃圾邮件”(Shift+J) 可以移回。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Marked as junk: the filter learns from it.</source>
+        <translation>已标记为垃圾邮件：过滤器会从中学习。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Marked as not junk and moved back to the Inbox.</source>
+        <translation>已标记为非垃圾邮件并移回收件箱。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} messages marked as not junk and moved back to the Inbox.</source>
+        <translation>{0} 封邮件已标记为非垃圾邮件并移回收件箱。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Marked as not junk: the filter learns from it.</source>
+        <translation>已标记为非垃圾邮件：过滤器会从中学习。</translation>
+    </message>
+</context>
+<context>
+    <name>JunkSettingsPage</name>
+    <message>
+        <location filename="../../ui/dialogs/junk_settings.py" line="+26"/>
+        <source>Junk Mail</source>
+        <translation>垃圾邮件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Move junk to the account&apos;s Junk folder as it arrives</source>
+        <translation>收到邮件时把垃圾邮件移到该账户的“垃圾邮件”文件夹</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Learnt from {0} junk and {1} good messages.</source>
+        <translation>已从 {0} 封垃圾邮件和 {1} 封正常邮件中学习。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Learnt from {0} junk and {1} good messages. Mark at least {2} of each with Junk (J) and Not Junk (Shift+J); until then only blocked senders are moved.</source>
+        <translation>已从 {0} 封垃圾邮件和 {1} 封正常邮件中学习。请用“垃圾邮件”(J) 和“非垃圾邮件”(Shift+J) 各标记至少 {2} 封；在此之前只移动被屏蔽发件人的邮件。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Junk from a score of:</source>
+        <translation>分数不低于此值为垃圾邮件：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Good mail below a score of:</source>
+        <translation>分数低于此值为正常邮件：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mail from my address book or from people I wrote to is never junk</source>
+        <translation>来自通讯录联系人或我写过信的人的邮件永远不算垃圾邮件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Always junk: one address or domain per line (a domain includes its subdomains)</source>
+        <translation>总是垃圾邮件：每行一个地址或域名（域名包括其子域名）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The filter learns and judges on this computer only: nothing about your mail is sent anywhere.</source>
+        <translation>过滤器只在这台电脑上学习和判断：不会把您邮件的任何内容发送到别处。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The junk score must be at least the score below which mail is good: raise the first or lower the second.</source>
+        <translation>垃圾邮件的分数不能低于正常邮件的分数：请提高前者或降低后者。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>“{0}” is neither an address (name@example.com) nor a domain (example.com): correct it or remove the line.</source>
+        <translation>“{0}”既不是地址（name@example.com）也不是域名（example.com）：请改正或删除这一行。</translation>
     </message>
 </context>
 <context>
@@ -1452,7 +2311,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+42"/>
-        <location filename="../../ui/panes/folder_pane.py" line="+88"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+113"/>
         <source>Get Mail</source>
         <extracomment>The dynamic property holding the untranslated text of an action or menu (retranslate() reads it).</extracomment>
         <translation>收取邮件</translation>
@@ -1494,7 +2353,17 @@ Account: {account}</source>
         <translation>旗标</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Move to Folder…</source>
+        <translation>移动到文件夹…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy to Folder…</source>
+        <translation>复制到文件夹…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Restore to Inbox</source>
         <translation>恢复到收件箱</translation>
     </message>
@@ -1529,12 +2398,42 @@ Account: {account}</source>
         <translation>以纯文本显示邮件</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+25"/>
+        <source>New Message</source>
+        <translation>写邮件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply All</source>
+        <translation>全部回复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forward</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Forward as Attachment</source>
+        <translation>作为附件转发</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit as New</source>
+        <translation>作为新邮件编辑</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-38"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
@@ -1559,7 +2458,7 @@ Account: {account}</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+52"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1567,6 +2466,11 @@ Account: {account}</source>
         <location line="+4"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Message</source>
+        <translation>邮件(&amp;M)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1584,12 +2488,12 @@ Account: {account}</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-70"/>
         <source>Save Protocol Log…</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+394"/>
+        <location filename="../../ui/main_window.py" line="+409"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1605,7 +2509,7 @@ Account: {account}</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="+65"/>
+        <location filename="../../ui/actions.py" line="+85"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1657,7 +2561,7 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <translation>{0}：{1} 封新邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/mailbox_actions.py" line="+93"/>
+        <location filename="../../ui/mailbox_actions.py" line="+94"/>
         <source>Delete the {0} message(s) in Trash for good? This cannot be undone.</source>
         <translation>永久删除“已删除”文件夹中的 {0} 封邮件？此操作无法撤销。</translation>
     </message>
@@ -1747,6 +2651,8 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <location filename="../../ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
         <location filename="../../ui/operations/trash.py" line="+26"/>
+        <location filename="../../ui/tags/operations.py" line="+33"/>
+        <location line="+14"/>
         <source>Mail store problem</source>
         <translation>邮件存储出现问题</translation>
     </message>
@@ -1877,7 +2783,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     <message>
         <location filename="../../ui/panes/folder_pane.py" line="-3"/>
         <source>Edit Account…</source>
-        <extracomment>(account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The account id whose remote mailbox window to open (issue 18). The folder last announced by folder_opened (the list shows it).</extracomment>
+        <extracomment>(account id or None, folder key): a :class:`Folder` member, or &quot;user:&lt;id&gt;&quot; for a user folder. (account id or None for all accounts, folder) of the folder the user opened. The account id of the Outbox the user opened (not a folder of messages: app/ui/compose/outbox_view.py). From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The account id whose remote mailbox window to open (issue 18). From the folder menus: (account id or None, parent folder id or None), a folder id. A user folder dropped on another: (folder id, new parent id or None for the top level). Messages dropped on a folder: (ids, folder key, copy instead of move). The folder last announced by folder_opened (the list shows it).</extracomment>
         <translation>编辑账户…</translation>
     </message>
     <message>
@@ -1891,13 +2797,64 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <extracomment>Names of the accounts waiting for a new sign-in (the window&apos;s state, for tests and menus). Tests set this to drive the browser step (see BrowserSignIn.open_url).</extracomment>
         <translation>重新登录</translation>
     </message>
+    <message>
+        <location filename="../../ui/contacts/controller.py" line="+30"/>
+        <source>Address Book</source>
+        <extracomment>Thunderbird&apos;s Ctrl+Shift+B is Restore to Inbox here; C for contacts.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+26"/>
+        <source>Add Sender to Address Book</source>
+        <extracomment>The action&apos;s texts, in the main window&apos;s translation context (its retranslate() renews them).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit Sender’s Contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/junk_actions.py" line="-20"/>
+        <source>Junk</source>
+        <extracomment>Thunderbird&apos;s keys: J marks junk, Shift+J not junk.</extracomment>
+        <translation>垃圾邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not Junk</source>
+        <translation>非垃圾邮件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tags/feature.py" line="+77"/>
+        <location line="+1"/>
+        <source>&amp;Tag</source>
+        <extracomment>Selections up to this size show their tags as checks in the Tag menu (one query); larger ones show none checked, and choosing a tag still toggles it for all of them.</extracomment>
+        <translation>标签(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+95"/>
+        <location line="+1"/>
+        <source>Quick Filter</source>
+        <translation>快速筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rules/menu.py" line="+18"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter Rules…</source>
+        <translation>过滤规则…</translation>
+    </message>
 </context>
 <context>
     <name>MessageList</name>
     <message>
-        <location filename="../../ui/panes/message_list.py" line="+108"/>
+        <location filename="../../ui/panes/message_list.py" line="+116"/>
         <source>1 message</source>
-        <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection.</extracomment>
+        <extracomment>The selection changed: the one selected message&apos;s summary, or None (none or several). Space pressed: read on (the next page of the message, then the next message). A click on the star column of one row: flag or unflag that message (id, flag it). The list now shows other messages (another folder or search): anything pending is moot. Flags of shown messages changed in the store: the Flag button follows the selection. The user began dragging the selected rows (to a folder).</extracomment>
         <translation>1 封邮件</translation>
     </message>
     <message>
@@ -1993,18 +2950,19 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/dialogs/preferences.py" line="+121"/>
+        <location filename="../../ui/dialogs/preferences.py" line="+137"/>
         <source>Preferences</source>
         <extracomment>QSettings key of the language choice; app.ui.application reads it before the first window. The longest delay offered before a shown message counts as read (seconds). Language choices: &quot;&quot; follows the system; the others are locale names of shipped translations. Seconds a message must stay shown before it counts as read; 0 marks it at once. What the account dialog proposes for a new account (minutes, 0 = only by hand). &quot;&quot; follows the system locale; otherwise one of LANGUAGES. Read at start-up.</extracomment>
         <translation>首选项</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location line="+84"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-79"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
@@ -2169,9 +3127,83 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
+    <name>QuickFilterBar</name>
+    <message>
+        <location filename="../../ui/tags/filter_bar.py" line="+84"/>
+        <source>Any tag</source>
+        <extracomment>The filter the toggles make now (a :class:`QuickFilter`). The close button: the window hides the bar (and the filter with it).</extracomment>
+        <translation>任意标签</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No messages match. Switch a filter off or change the search.</source>
+        <translation>没有符合条件的邮件。请关闭某个筛选条件，或修改搜索内容。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 message</source>
+        <translation>1 封邮件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} messages</source>
+        <translation>{0} 封邮件</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only unread messages</source>
+        <translation>只显示未读邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flagged</source>
+        <translation>已加星标</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only flagged messages</source>
+        <translation>只显示加星标的邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only messages with attachments</source>
+        <translation>只显示带附件的邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Only messages from people in your address book</source>
+        <translation>只显示通讯录中联系人发来的邮件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only messages with this tag</source>
+        <translation>只显示带此标签的邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close the filter bar and show every message (Ctrl+Shift+K)</source>
+        <translation>关闭筛选栏，显示全部邮件（Ctrl+Shift+K）</translation>
+    </message>
+</context>
+<context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/contacts/recipient_field.py" line="+94"/>
+        <location filename="../../ui/contacts/recipient_field.py" line="+96"/>
         <source>Names or addresses, separated by commas</source>
         <extracomment>Suggestions shown at most (the core ranks them: contacts, groups, then addresses seen in mail). What separates recipients (ASCII and the full-width Chinese comma and semicolon). The dynamic property a style sheet or a test reads: the field holds something not an address. The completion list was filled for what is typed (tests and screenshots wait on it). The text the completion list was filled for.</extracomment>
         <translation>姓名或地址，用逗号分隔</translation>
@@ -2218,8 +3250,8 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/remote/feature.py" line="+48"/>
-        <location line="+52"/>
+        <location filename="../../ui/remote/feature.py" line="+43"/>
+        <location line="+42"/>
         <source>Remote Mailbox…</source>
         <translation>远程邮箱管理…</translation>
     </message>
@@ -2243,9 +3275,8 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailboxWindow</name>
     <message>
-        <location filename="../../ui/remote/remote_window.py" line="+67"/>
+        <location filename="../../ui/remote/remote_window.py" line="+64"/>
         <source>Remote Mailbox: {0}</source>
-        <extracomment>Told (account id, count) of the large messages left on the server after each listing.</extracomment>
         <translation>远程邮箱管理：{0}</translation>
     </message>
     <message>
@@ -2314,7 +3345,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>服务器不为邮件提供标识（不支持 UIDL），因此无法在这里安全地下载或删除单封邮件；“收取邮件”会按账户的规则下载它们。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>{0} message(s) on the server, {1}.</source>
         <translation>服务器上有 {0} 封邮件，共 {1}。</translation>
     </message>
@@ -2434,6 +3465,437 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
 </context>
 <context>
+    <name>RuleEditor</name>
+    <message>
+        <location filename="../../ui/rules/editor.py" line="+116"/>
+        <source>Edit Rule</source>
+        <translation>编辑规则</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Rule</source>
+        <translation>新建规则</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>For example: Invoices to 财务</source>
+        <translation>例如：发票归入财务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>When a message arrives that matches</source>
+        <translation>收到的邮件符合</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>all of the conditions</source>
+        <translation>以下所有条件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>any of the conditions</source>
+        <translation>以下任一条件</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Add a condition</source>
+        <translation>添加条件</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Do this</source>
+        <translation>执行以下操作</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add an action</source>
+        <translation>添加操作</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Give the rule a name.</source>
+        <translation>请为规则起一个名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add at least one condition.</source>
+        <translation>请至少添加一个条件。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add an action: the rule does nothing yet.</source>
+        <translation>请添加一个操作：这条规则目前什么也不做。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The regular expression “{0}” cannot be used ({1}, at character {2}). Correct it, or choose “contains” to look for the text as written.</source>
+        <translation>正则表达式“{0}”无法使用（{1}，在第 {2} 个字符处）。请改正它，或选择“包含”按原文查找。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Type the name of the header to look at, for example List-Id.</source>
+        <translation>请输入要查看的邮件头名称，例如 List-Id。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Type the size as a number of KB, for example 500.</source>
+        <translation>请以 KB 为单位输入大小，例如 500。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type the text to look for in each condition.</source>
+        <translation>请在每个条件中输入要查找的文字。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a folder (create one in the folder pane first).</source>
+        <translation>请选择一个文件夹（可先在文件夹窗格中新建）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type the address to forward to, for example name@example.com.</source>
+        <translation>请输入转发的目标地址，例如 name@example.com。</translation>
+    </message>
+</context>
+<context>
+    <name>RuleTexts</name>
+    <message>
+        <location filename="../../ui/rules/texts.py" line="+17"/>
+        <source>From</source>
+        <translation>发件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To or Cc</source>
+        <translation>收件人或抄送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Body</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Header named</source>
+        <translation>邮件头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size (KB)</source>
+        <translation>大小（KB）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Has attachment</source>
+        <translation>有附件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>does not contain</source>
+        <translation>不包含</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>begins with</source>
+        <translation>开头是</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>matches (regular expression)</source>
+        <translation>匹配（正则表达式）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is greater than</source>
+        <translation>大于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is less than</source>
+        <translation>小于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is before</source>
+        <translation>早于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is after</source>
+        <translation>晚于</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Move to folder</source>
+        <translation>移动到文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy to folder</source>
+        <translation>复制到文件夹</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tag with</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flag</source>
+        <translation>加旗标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete (to Trash)</source>
+        <translation>删除（移到废件箱）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete from the server</source>
+        <translation>从服务器删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forward to</source>
+        <translation>转发给</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop processing more rules</source>
+        <translation>不再执行后面的规则</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Inbox (of the message&apos;s account)</source>
+        <translation>收件箱（邮件所属账户的）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Junk (of the message&apos;s account)</source>
+        <translation>垃圾邮件（邮件所属账户的）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trash (of the message&apos;s account)</source>
+        <translation>废件箱（邮件所属账户的）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(a deleted tag)</source>
+        <translation>（已删除的标签）</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Inbox (every account)</source>
+        <extracomment>The built-in folders a rule may move or copy to.</extracomment>
+        <translation>收件箱（所有账户）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Junk (every account)</source>
+        <translation>垃圾邮件（所有账户）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trash (every account)</source>
+        <translation>废件箱（所有账户）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>On this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(a deleted folder)</source>
+        <translation>（已删除的文件夹）</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../../ui/rules/dialog.py" line="+57"/>
+        <source>Filter Rules</source>
+        <extracomment>Running the rules changed mail (moved, copied, marked): the panes should read again. A run or preview ended (its results are shown).</extracomment>
+        <translation>过滤规则</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Rules run on new mail in this order, right after it is stored. Untick a rule to pause it.</source>
+        <translation>新邮件存好后，规则按以下顺序执行。取消勾选可暂停某条规则。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run the rules now</source>
+        <translation>立即运行规则</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>On the mail in:</source>
+        <translation>对此处的邮件：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run Now</source>
+        <translation>立即运行</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What happens</source>
+        <translation>将会发生</translation>
+    </message>
+    <message>
+        <location line="+92"/>
+        <source>Rule not saved</source>
+        <translation>规则未保存</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete Rule</source>
+        <translation>删除规则</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the rule “{0}”? Mail it already sorted stays where it is.</source>
+        <translation>删除规则“{0}”吗？已经整理过的邮件会留在原处。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Looking at the mail…</source>
+        <translation>正在查看邮件…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Running the rules…</source>
+        <translation>正在运行规则…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(no subject)</source>
+        <translation>（无主题）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} message(s) would change. Nothing has been changed yet: press Run Now to do it.</source>
+        <translation>{0} 封邮件将会改变。目前还没有任何改动：按“立即运行”执行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Done: {0} message(s) changed.</source>
+        <translation>完成：{0} 封邮件已改变。</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+4"/>
+        <source>No rule acts on the mail in this folder.</source>
+        <translation>没有规则作用于此文件夹中的邮件。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Some actions could not be carried out: {0}</source>
+        <translation>有些操作未能执行：{0}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The rules could not run: {0}. Close other programs that use the mail store, then try again.</source>
+        <translation>规则未能运行：{0}。请关闭其他正在使用邮件库的程序，然后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>SenderContacts</name>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+86"/>
+        <source>Added {0} to the address book.</source>
+        <extracomment>A short sentence for the status bar (&quot;Added 张三 to the address book.&quot;). The sender is a contact and the user wants to edit it. The state (add or edit, or nothing to add) is known for the current message.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} is already in the address book.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The sender could not be added: {0}. Try again; if it fails again, add the contact in the address book.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <location filename="../../ui/dialogs/sign_in_dialog.py" line="+30"/>
@@ -2508,6 +3970,140 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <location line="+7"/>
         <source>The message could not be read: {0}</source>
         <translation>无法读取此邮件：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TagFeature</name>
+    <message>
+        <location filename="../../ui/tags/feature.py" line="-70"/>
+        <source>Remove All Tags</source>
+        <translation>移除所有标签</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Manage Tags…</source>
+        <translation>管理标签…</translation>
+    </message>
+</context>
+<context>
+    <name>TagManager</name>
+    <message>
+        <location filename="../../ui/tags/manager.py" line="+46"/>
+        <location line="+116"/>
+        <location line="+9"/>
+        <source>Tags</source>
+        <extracomment>Colours offered in turn to new tags (Thunderbird&apos;s and Foxmail&apos;s usual ones, then more). Any tag was created, renamed, recoloured, deleted or moved.</extracomment>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location line="-122"/>
+        <source>Keys 1 to 9 tag the selected messages with the first nine tags, in this order; 0 removes every tag.</source>
+        <translation>按数字键 1 到 9 可给选中的邮件加上按此顺序排列的前九个标签；按 0 移除所有标签。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move Down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>New Tag</source>
+        <translation>新建标签</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Rename Tag</source>
+        <translation>重命名标签</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>There is already a tag named “{0}”. Choose another name.</source>
+        <translation>已有名为“{0}”的标签。请换一个名称。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tag Colour</source>
+        <translation>标签颜色</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete the tag “{0}”? It is taken off {1} message(s); the messages stay.</source>
+        <translation>删除标签“{0}”吗？它将从 {1} 封邮件上移除，邮件本身保留。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete the tag “{0}”? No message has it.</source>
+        <translation>删除标签“{0}”吗？没有邮件带有此标签。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Tag</source>
+        <translation>删除标签</translation>
+    </message>
+</context>
+<context>
+    <name>Tags</name>
+    <message>
+        <location filename="../../ui/tags/look.py" line="+19"/>
+        <source>Important</source>
+        <extracomment>The default tags&apos; names by their key, translated when shown (the store keeps them in English).</extracomment>
+        <translation>重要</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Work</source>
+        <translation>工作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Personal</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To do</source>
+        <translation>待办</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Tags: {0}</source>
+        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels.</extracomment>
+        <translation>标签：{0}</translation>
     </message>
 </context>
 <context>
@@ -2735,12 +4331,83 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account} 的服务器以明文而不是 TLS 应答：这个端口真的是 TLS 端口吗？请在账户设置中尝试 STARTTLS，或改用 110/995 端口。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location filename="../../ui/compose/send_errors.py" line="+43"/>
+        <location filename="../../ui/errors.py" line="+31"/>
         <source> The server said: “{text}”.</source>
         <translation>服务器返回：“{text}”。</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+9"/>
+        <source>“{subject}” was not sent.</source>
+        <translation>“{subject}”未发出。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It waits in the Outbox as failed: correct the cause, then choose Send Again or Edit there, or Delete.</source>
+        <translation>它作为发送失败的邮件留在发件箱中：请排除原因后在那里选择“重新发送”或“编辑”，或将其删除。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The outgoing server of {account} refused the recipient(s) {addresses}, so the message was sent to no one.{server_said} Check the address(es).</source>
+        <translation>{account} 的发件服务器拒绝了收件人 {addresses}，因此邮件没有发给任何人。{server_said}请检查这些地址。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} cannot take the recipient(s) {addresses} right now.{server_said} The message waits in the Outbox and is tried again later by itself.</source>
+        <translation>{account} 的发件服务器暂时无法接收收件人 {addresses}。{server_said}邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} refused the message as too large.{server_said} Remove or shrink attachments, or send them as links.</source>
+        <translation>{account} 的发件服务器以邮件过大为由拒收。{server_said}请移除或压缩附件，或改用链接分享。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing (SMTP) server of {account} did not accept the user name or password.{server_said} Correct them in the account settings; the messages wait in the Outbox and go once the login works.</source>
+        <translation>{account} 的发件（SMTP）服务器不接受用户名或密码。{server_said}请在账户设置中改正；邮件留在发件箱中，登录成功后即会发出。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Poplark has no password for the outgoing server of {account}. Enter it in the account settings; the messages wait in the Outbox.</source>
+        <translation>Poplark 没有 {account} 发件服务器的密码。请在账户设置中输入；邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The outgoing server of {account} cannot take mail right now.{server_said} The messages wait in the Outbox and are tried again later by themselves.</source>
+        <translation>{account} 的发件服务器暂时无法接收邮件。{server_said}邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} refused the message.{server_said} Read what it said; change the message or ask your provider.</source>
+        <translation>{account} 的发件服务器拒收了这封邮件。{server_said}请阅读服务器的说明，修改邮件或咨询邮箱服务商。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The outgoing server of {account} does not offer a secure connection (STARTTLS), so nothing was sent: Poplark never sends in clear text instead. Choose SSL/TLS on port 465 in the account settings.</source>
+        <translation>{account} 的发件服务器不提供安全连接（STARTTLS），因此没有发送任何内容：Poplark 绝不会改用明文发送。请在账户设置中选择 SSL/TLS、端口 465。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A secure connection to the outgoing server of {account} could not be set up ({detail}), so nothing was sent. Check the SMTP server name, port and security in the account settings; the messages wait in the Outbox.</source>
+        <translation>无法与 {account} 的发件服务器建立安全连接（{detail}），因此没有发送任何内容。请在账户设置中检查 SMTP 服务器名、端口和安全设置；邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Could not reach the outgoing server of {account} ({detail}). The messages wait in the Outbox and are tried again later by themselves.</source>
+        <translation>无法连接 {account} 的发件服务器（{detail}）。邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{account} is already sending from another Poplark window or command; the messages go from there.</source>
+        <translation>{account} 正在由另一个 Poplark 窗口或命令发送；邮件会从那里发出。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sending from {account} needs attention: {detail}. The messages wait in the Outbox.</source>
+        <translation>从 {account} 发送需要处理：{detail}。邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="+76"/>
         <source>Mail store damaged</source>
         <translation>邮件存储已损坏</translation>
     </message>
