@@ -37,6 +37,7 @@ from app.ui.dialogs.preferences import Preferences, PreferencesDialog
 from app.ui.errors import store_action_text
 from app.ui.fetch_outcomes import FetchOutcomes
 from app.ui.icons import application_icon
+from app.ui.junk_actions import JunkActions
 from app.ui.language import apply_language
 from app.ui.mailbox_actions import MailboxActions
 from app.ui.operations import flags
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         self.account_actions = AccountActions(
             store, self.operations, self.events, self.controller.running,
             lambda account: self.fetching.session_passwords.pop(account.id or 0, None), self.status.show_status, self)
+        self.junk = JunkActions(self, store, self.window_actions, self.message_view, self.operations,
+                                self.status.show_status)
         self._connect_signals()
         self.tagging = TagFeature(self, self)  # tags in the list, number keys, the quick filter bar
         self._restore_state()
@@ -347,7 +350,7 @@ class MainWindow(QMainWindow):
             self.scheduler.resume(dialog.account.name)
 
     def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(self.preferences, self)
+        dialog = PreferencesDialog(self.preferences, self, pages=[self.junk.settings_page(self)])
         if dialog.exec():
             previous_language = self.preferences.language
             self.preferences = dialog.preferences()

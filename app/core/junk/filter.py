@@ -58,7 +58,11 @@ class Classification:
 class TrainingOutcome:
     learned: int  # newly trained, or trained the other way
     unchanged: int  # already trained so
-    moved: int = 0
+    moved_ids: tuple[int, ...] = ()  # moved to Junk, or out of it to the Inbox
+
+    @property
+    def moved(self) -> int:
+        return len(self.moved_ids)
 
 
 def load_model(store: Store) -> JunkModel:
@@ -177,7 +181,7 @@ def mark(store: Store, ids: Sequence[int], junk: bool) -> TrainingOutcome:
         target = str(Folder.INBOX)
     if movable:
         store.move_messages(movable, target)
-    return TrainingOutcome(outcome.learned, outcome.unchanged, len(movable))
+    return TrainingOutcome(outcome.learned, outcome.unchanged, tuple(movable))
 
 
 def _in_folders(store: Store, ids: Sequence[int], *, only: str | None = None,

@@ -7,6 +7,7 @@ The language is read before any window exists (app.ui.application); a new choice
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QMessageBox,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -114,8 +117,21 @@ class Preferences:
         settings.sync()
 
 
+class PreferencesPage(QWidget):
+    """A page of settings another part of the window owns (the junk filter's), shown as a tab
+    titled by its window title and saved by itself when Preferences is accepted."""
+
+    def problem(self) -> str | None:
+        """What keeps the page from being saved, said to the user; None when all is well."""
+        return None
+
+    def apply(self) -> None:
+        """Save what the page shows."""
+
+
 class PreferencesDialog(QDialog):
-    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None,
+                 pages: Sequence[PreferencesPage] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(self.tr("Preferences"))
@@ -190,6 +206,37 @@ class PreferencesDialog(QDialog):
 
         self.mark_read.toggled.connect(self._update_dependent_widgets)
         self._update_dependent_widgets()
+        self.pages = tuple(pages)
+        if self.pages:
+            self._add_pages(layout)
+
+    def _add_pages(self, layout: QVBoxLayout) -> None:
+        """The sections above become the General tab; each page is a tab after it."""
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("preferencesTabs")
+        general = QWidget(self.tabs)
+        general_layout = QVBoxLayout(general)
+        while layout.count() > 1:  # everything but the buttons
+            item = layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                general_layout.addWidget(widget)
+        general_layout.addStretch(1)
+        self.tabs.addTab(general, self.tr("General"))
+        for page in self.pages:
+            self.tabs.addTab(page, page.windowTitle())
+        layout.insertWidget(0, self.tabs)
+
+    def accept(self) -> None:
+        for page in self.pages:
+            problem = page.problem()
+            if problem is not None:
+                self.tabs.setCurrentWidget(page)
+                QMessageBox.warning(self, page.windowTitle(), problem)
+                return
+        for page in self.pages:
+            page.apply()
+        super().accept()
 
     def _update_dependent_widgets(self) -> None:
         self.mark_read_delay.setEnabled(self.mark_read.isChecked())
