@@ -15,7 +15,7 @@ from app.core.model import Folder
 from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule, RuleError, check_rule
 from app.core.store.rules import definition_of
 from app.core.store.store import Store
-from app.core.store.user_folders import user_folder_id
+from app.core.store.user_folders import folder_key_of, user_folder_id
 
 FORMAT = "poplark-rules"
 VERSION = 1
@@ -162,7 +162,7 @@ def _folder_key(store: Store, rule: str, target: Any) -> str:
         found = store.folder_by_path(account_id, built)
         parent = found.id if found is not None else store.create_folder(account_id, name, parent)
     assert parent is not None
-    return f"user:{parent}"
+    return folder_key_of(parent)
 
 
 __all__ = ["FORMAT", "VERSION", "export_rules", "import_rules", "read_rules"]

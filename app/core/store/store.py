@@ -7,7 +7,8 @@ own folders, moving and copying mail), :mod:`~app.core.store.search_index`,
 :mod:`~app.core.store.contacts` and :mod:`~app.core.store.seen_addresses` (the address book),
 :mod:`~app.core.store.outbox` (the outbox, Sent and Drafts), :mod:`~app.core.store.partial`
 (messages stored with their headers only), :mod:`~app.core.store.tags`,
-:mod:`~app.core.store.junk_tables` (the junk filter's model), all on
+:mod:`~app.core.store.junk_tables` (the junk filter's model), :mod:`~app.core.store.rules` (filter
+rules and which ran on which message), all on
 :class:`~app.core.store.base.StoreBase` (the connection and transactions). :class:`Store` only
 puts them together, so callers keep one object per thread.
 """
