@@ -5,12 +5,13 @@ the server" carried out by the next fetch's plan whatever the account's policy."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app.core.fetch.plan import ServerMessage, plan
-from app.core.model import Account, LeaveMode, ServerPolicy
+from app.core.model import Account, LeaveMode, ServerPolicy, SmtpSettings
 from app.core.rules.apply import run_rules, run_rules_on_folder
 from app.core.rules.matching import fold, text_matches
 from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule, RuleError
@@ -157,3 +158,26 @@ def test_delete_from_the_server_goes_out_at_the_next_fetch_even_when_the_account
     decided = plan(listing, store.known_uids(account.id or 0), ServerPolicy(leave_mode=LeaveMode.KEEP_FOREVER), 0.0)
     assert [message.uidl for message in decided.delete] == ["u1"] and decided.retrieve == ()
     assert store.raw(summary[0].id) == CORPUS["plain"]  # the copy here stays
+
+
+def test_forward_queues_once_in_the_outbox_and_says_when_it_cannot(store: Store, tmp_path: Path) -> None:
+    sending = store.add_account(Account(name="sending", host="127.0.0.1", user="me", email="me@example.com",
+                                        smtp=SmtpSettings("127.0.0.1")))
+    silent = store.add_account(Account(name="silent", host="127.0.0.1", user="me", email="me@example.org"))
+    ids = [store.add_messages(account, [("u", CORPUS["invoice-utf8"], 0.0)])[0].id for account in (sending, silent)]
+    store.save_rule(Rule("To the accountant", (Condition(Field.SUBJECT, Operator.CONTAINS, "发票"),),
+                         (Action(ActionKind.FORWARD, "accountant@example.com"),)))
+    outcome = run_rules(store, ids)
+    assert outcome.forwarded == 1
+    assert outcome.problems == ["silent has no SMTP server, so message "
+                                f"{ids[1]} was not forwarded to accountant@example.com: set one with "
+                                "'poplark account smtp silent', then run the rules again"]
+    queued = store.outbox()
+    assert [(item.account_id, list(item.recipients)) for item in queued] == [(sending.id, ["accountant@example.com"])]
+    assert "增值税发票" in queued[0].subject
+    # Again: the forward queued is not queued twice; the one that could not be is tried again.
+    again = run_rules(store, ids)
+    assert [decision.message_id for decision in again.decisions] == [ids[1]] and len(store.outbox()) == 1
+    store.update_account(replace(silent, smtp=SmtpSettings("127.0.0.1")))
+    assert run_rules(store, ids).forwarded == 1 and len(store.outbox()) == 2
+    assert run_rules(store, ids).decisions == []

@@ -6,7 +6,8 @@ copies first (from where the message is), then tags, read and flag marks, forwar
 the outbox of issue 16, committed before any connection), "delete from the server" marks, and
 last the move to the final folder (a later rule's move wins; "delete" is a move to Trash). The
 runs are recorded last, so a run killed half-way is carried out again rather than lost; only a
-copy made by the killed run can then be made twice.
+copy made by the killed run can then be made twice. Forwards are the exception: their rule's run
+is recorded right before the forward is queued, so a message is never forwarded twice.
 
 ``dry_run`` decides without writing: what ``poplark rules apply --dry-run`` and the dialog's
 preview show.
@@ -46,6 +47,8 @@ class RunOutcome:
     problems: list[str] = field(default_factory=list)
     #: Ids of messages this run created (copies): the search indexer picks them up.
     created: list[int] = field(default_factory=list)
+    #: (message id, rule id) not to record as carried out: their forward could not be queued.
+    unrecorded: set[tuple[int, int | None]] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -100,7 +103,8 @@ class _Batches:
     tags: dict[int, list[int]] = field(default_factory=dict)
     read: list[int] = field(default_factory=list)
     flag: list[int] = field(default_factory=list)
-    forwards: list[tuple[int, str]] = field(default_factory=list)
+    #: (message id, address, id of the rule that forwards)
+    forwards: list[tuple[int, str, int | None]] = field(default_factory=list)
     server: list[int] = field(default_factory=list)
     moves: dict[str, list[int]] = field(default_factory=dict)
 
@@ -109,7 +113,7 @@ def _batches(outcome: RunOutcome) -> _Batches:
     batches = _Batches()
     for decision in outcome.decisions:
         target: str | None = None
-        for action in decision.actions:
+        for owner, action in ((rule, action) for rule in decision.rules for action in rule.actions):
             if action.kind is ActionKind.COPY:
                 batches.copies.setdefault(action.argument, []).append(decision.message_id)
             elif action.kind is ActionKind.TAG:
@@ -119,7 +123,7 @@ def _batches(outcome: RunOutcome) -> _Batches:
             elif action.kind is ActionKind.FLAG:
                 batches.flag.append(decision.message_id)
             elif action.kind is ActionKind.FORWARD:
-                batches.forwards.append((decision.message_id, action.argument.strip()))
+                batches.forwards.append((decision.message_id, action.argument.strip(), owner.id))
             elif action.kind is ActionKind.DELETE_FROM_SERVER:
                 batches.server.append(decision.message_id)
             elif action.kind is ActionKind.MOVE:
@@ -165,7 +169,8 @@ def _carry_out(store: Store, outcome: RunOutcome) -> None:
         if _attempt(outcome, f"move to {key}", store.move_messages, ids, key):
             outcome.moved += len(ids)
     store.record_rule_runs([(decision.message_id, rule.id) for decision in outcome.decisions
-                            for rule in decision.rules if rule.id is not None] + inherited)
+                            for rule in decision.rules if rule.id is not None
+                            and (decision.message_id, rule.id) not in outcome.unrecorded] + inherited)
 
 
 def _copy(store: Store, sources: list[int], key: str, into: list[int]) -> None:
@@ -184,23 +189,33 @@ def _attempt(outcome: RunOutcome, what: str, step: Callable[..., object], *argum
     return True
 
 
-def _forward(store: Store, outcome: RunOutcome, forwards: list[tuple[int, str]]) -> None:
+def _forward(store: Store, outcome: RunOutcome, forwards: list[tuple[int, str, int | None]]) -> None:
     """Queue a forward of each message in the outbox of its account; sending happens as for any
-    queued message (``poplark send``, ``poplark outbox``, the window's sender)."""
+    queued message (``poplark send``, ``poplark outbox``, the window's sender).
+
+    At most once: the forwarding rule's run is recorded right before the forward is queued, so
+    a run killed in between never queues a second forward. A forward that cannot be queued (no
+    SMTP server) is not recorded, and the rule forwards the message when it runs again."""
     from app.core.compose.build import build_message
     from app.core.compose.respond import forward_inline
 
     accounts: dict[int, Account] = {account.id: account for account in store.accounts() if account.id is not None}
-    rows = {row.id: row for row in stored_rows(store, [message_id for message_id, _ in forwards])}
-    for message_id, address in forwards:
+    rows = {row.id: row for row in stored_rows(store, [message_id for message_id, _, _ in forwards])}
+    unsent: set[int] = set()
+    for message_id, address, rule_id in forwards:
         row = rows.get(message_id)
         account = accounts.get(row.account_id) if row is not None else None
         if row is None or account is None or account.id is None:
             continue
         if account.smtp is None:
             outcome.problems.append(f"{account.name} has no SMTP server, so message {message_id} was not forwarded to "
-                                    f"{address}: set one with 'poplark account smtp {account.name}'")
+                                    f"{address}: set one with 'poplark account smtp {account.name}', then run the "
+                                    "rules again")
+            if rule_id is not None:
+                unsent.add(rule_id)
             continue
+        if rule_id is not None:
+            store.record_rule_runs([(message_id, rule_id)])
         draft = forward_inline(store.raw(message_id))
         draft.from_address, draft.from_name = account.email, account.display_name
         draft.to = [address]
@@ -208,6 +223,7 @@ def _forward(store: Store, outcome: RunOutcome, forwards: list[tuple[int, str]])
         store.queue(account.id, built.raw, built.sender, built.recipients, subject=draft.subject,
                     message_id=built.message_id)
         outcome.forwarded += 1
+    outcome.unrecorded |= {(message_id, rule_id) for message_id, _, rule_id in forwards if rule_id in unsent}
 
 
 __all__ = ["RunOutcome", "decide", "run_rules", "run_rules_on_folder", "stored_rows"]
