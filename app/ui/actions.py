@@ -98,6 +98,12 @@ class WindowActions:
         # Checked while every selected message is flagged: the toolbar button shows the state,
         # and triggering it then unflags.
         self.flag.setCheckable(True)
+        # Filing mail (app/ui/folder_actions.py): Ctrl+Shift+M is Mark as Read, so V for moVe; Alt copies,
+        # as Alt (Option) while dragging does on macOS.
+        self.move_to = _action(window, "moveToAction", QT_TRANSLATE_NOOP("MainWindow", "Move to Folder…"),
+                               "Ctrl+Shift+V")
+        self.copy_to = _action(window, "copyToAction", QT_TRANSLATE_NOOP("MainWindow", "Copy to Folder…"),
+                               "Ctrl+Alt+V")
         self.restore = _action(window, "restoreAction",
                                QT_TRANSLATE_NOOP("MainWindow", "Restore to Inbox"), "Ctrl+Shift+R")
         self.empty_trash = _action(window, "emptyTrashAction",
@@ -167,8 +173,8 @@ class WindowActions:
                        None, self.new_account, self.account_settings, self.remove_account, None, self.quit):
             self._add(file_menu, action)
         edit_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&Edit"))
-        for action in (self.delete, self.restore, self.empty_trash, None, self.mark_read, self.mark_unread,
-                       self.flag, None, self.search, self.preferences):
+        for action in (self.delete, self.restore, self.empty_trash, None, self.move_to, self.copy_to, None,
+                       self.mark_read, self.mark_unread, self.flag, None, self.search, self.preferences):
             self._add(edit_menu, action)
         view_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&View"))
         view_menu.addAction(self.plain_text)
@@ -218,8 +224,8 @@ class WindowActions:
     def add_context_menu(self, widget: QWidget) -> None:
         """Right-click on the message list: the actions on the selection, as in the Edit menu."""
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.mark_read, self.mark_unread, self.flag, None, self.delete, self.restore, None,
-                       self.export_eml, self.view_source):
+        for action in (self.mark_read, self.mark_unread, self.flag, None, self.move_to, self.copy_to, self.delete,
+                       self.restore, None, self.export_eml, self.view_source):
             self._add(widget, action)
 
     def retranslate(self) -> None:
@@ -230,13 +236,14 @@ class WindowActions:
             if isinstance(source, str) and source:
                 _translated(item, source)
 
-    def enable_for(self, has_accounts: bool, folder: Folder | None) -> None:
+    def enable_for(self, has_accounts: bool, folder: str | None) -> None:
         """Enable what makes sense with these accounts in this folder."""
         for action in (self.get_mail, self.account_settings, self.remove_account, self.mark_read,
                        self.mark_unread, self.flag, self.export_eml, self.export_mbox, self.import_messages):
             action.setEnabled(has_accounts)
         # In Trash, Delete deletes for good (after asking), as in other mail programs.
-        self.delete.setEnabled(has_accounts and folder in (Folder.INBOX, Folder.TRASH))
+        for action in (self.delete, self.move_to, self.copy_to):
+            action.setEnabled(has_accounts and folder is not None)
         self.restore.setEnabled(has_accounts and folder is Folder.TRASH)
         self.empty_trash.setEnabled(has_accounts and folder is Folder.TRASH)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app.core.filenames import sanitize_filename
 from app.core.model import Account, Folder, LeaveMode
 from app.core.store import Store
 from app.ui.actions import WindowActions
@@ -65,14 +66,14 @@ class MailboxActions(QObject):
     # -- deleting -----------------------------------------------------------------------------
 
     def delete_selected(self) -> None:
-        """Inbox: move the selection to Trash. Trash: delete it for good, after asking."""
+        """Any folder: move the selection to Trash. Trash: delete it for good, after asking."""
         location = self.folders.current_folder()
         rows = self.message_list.selected_rows()
         if not rows or location is None:
             return
         if location[1] is Folder.TRASH:
             self._delete_selected_for_good(rows)
-        elif location[1] is Folder.INBOX:
+        else:  # the Inbox, Junk or a folder of the user's
             self.message_list.select_after_removal(min(rows))
             trash.move_to_trash(self.runner, self.message_list.selected_ids())
 
@@ -180,7 +181,7 @@ class MailboxActions(QObject):
             return
         target, _ = QFileDialog.getSaveFileName(
             self.window, QCoreApplication.translate("MainWindow", "Export Folder as mbox"),
-            str(start_directory(self.settings) / f"{location[1].value}.mbox"),
+            str(start_directory(self.settings) / sanitize_filename(f"{self.store.folder_label(location[1])}.mbox")),
             QCoreApplication.translate("MainWindow", "mbox files (*.mbox);;All files (*)"))
         if target:
             remember_directory(self.settings, Path(target).parent)

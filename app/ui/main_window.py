@@ -36,6 +36,7 @@ from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
 from app.ui.errors import store_action_text
 from app.ui.fetch_outcomes import FetchOutcomes
+from app.ui.folder_actions import FolderActions
 from app.ui.icons import application_icon
 from app.ui.junk_actions import JunkActions
 from app.ui.language import apply_language
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         self.mailbox = MailboxActions(store, self.operations, self.message_view, self.folder_view,
                                       self.window_actions, lambda: self.accounts, self.status.show_status, self,
                                       settings=self.settings)
+        self.folder_actions = FolderActions(store, self.operations, self.events, self.folder_view, self.message_view,
+                                            self.window_actions.move_to, self.window_actions.copy_to, self)
         self.fetching = FetchOutcomes(
             store=store, events=self.events, controller=self.controller, scheduler=self.scheduler,
             search_indexer=self.search_indexer, fetch_status=self.fetch_status, tray=self.tray,

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.model import Folder
-
 #: While a fetch streams new mail in, the counts are re-read at most this often (ms).
 STREAM_COUNTS_MS = 500
 
@@ -25,7 +23,7 @@ class Change(enum.Enum):
 
     ADDED = "added"  # stored: fetched or imported
     UPDATED = "updated"  # seen or flagged changed; the messages stay where they are
-    MOVED = "moved"  # to another folder (Trash, or back to the Inbox)
+    MOVED = "moved"  # to another folder (Trash, Junk, a user folder, or back to the Inbox)
     DELETED = "deleted"  # gone from the store for good
 
 
@@ -39,7 +37,7 @@ class MessageChange:
 
     kind: Change
     ids: tuple[int, ...] | None
-    folder: Folder | None = None
+    folder: str | None = None  # a folder key: a Folder member, or "user:<id>"
 
     def touches(self, message_id: int | None) -> bool:
         """Whether this change may concern ``message_id``."""

@@ -66,13 +66,13 @@ def test_passes_the_model_tester(qtmodeltester: Any, qtbot: QtBot, store: Store,
     inbox.set_folder(work.id, Folder.INBOX)
     inbox.set_seen([0], True)
     model.refresh()  # counts only, in place
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4  # All Inboxes, two accounts, On this computer
 
 
 def test_one_account_has_no_unified_inbox(qtbot: QtBot, store: Store) -> None:
     work = add_account(store, "work", 3, email="me@example.com", display_name="Me")
     model = FolderModel(store)
-    assert texts(model) == ["work", ["Inbox (3)", "Trash"]]
+    assert texts(model) == ["work", ["Inbox (3)", "Junk", "Trash"], "On this computer"]
     assert is_bold(model, work.id, Folder.INBOX)
     assert not is_bold(model, work.id, Folder.TRASH)
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Me <me@example.com>"
@@ -86,7 +86,8 @@ def test_two_accounts_get_all_inboxes_on_top(qtbot: QtBot, store: Store) -> None
     store.move_to_folder([store.message_ids(home.id)[0]], Folder.TRASH)
     model = FolderModel(store)
     # Accounts are listed by name, as the store returns them.
-    assert texts(model) == ["All Inboxes (6)", "home", ["Inbox (4)", "Trash (1)"], "work", ["Inbox (2)", "Trash"]]
+    assert texts(model) == ["All Inboxes (6)", "home", ["Inbox (4)", "Junk", "Trash (1)"], "work",
+                            ["Inbox (2)", "Junk", "Trash"], "On this computer"]
     assert is_bold(model, None, Folder.INBOX)
     assert model.index_for(None, Folder.INBOX).data(UNREAD_COUNT_ROLE) == 6
     assert model.folder_at(model.index(0, 0)) == (None, Folder.INBOX)
@@ -141,10 +142,10 @@ def test_removing_an_account_rebuilds_the_tree(qtbot: QtBot, store: Store) -> No
     add_account(store, "work", 1)
     add_account(store, "home", 1)
     model = FolderModel(store)
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4
     store.remove_account("home")
     model.refresh()
-    assert texts(model) == ["work", ["Inbox (1)", "Trash"]]
+    assert texts(model) == ["work", ["Inbox (1)", "Junk", "Trash"], "On this computer"]
 
 
 def test_no_account_is_an_empty_tree(qtbot: QtBot, store: Store) -> None:

@@ -3,7 +3,9 @@
 A small tree (a few items per account), so it is a :class:`QStandardItemModel` rather than a
 hand-written model. :meth:`FolderModel.refresh` updates counts in place when the accounts are
 unchanged, so a view keeps its selection and expanded state while mail arrives; it rebuilds the
-tree only when an account was added, removed or renamed.
+tree only when an account or a user folder was added, removed, renamed or moved. Junk is a
+built-in folder of every account; the user's own folders come from
+:mod:`app.ui.models.user_folder_items`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from PySide6.QtGui import QFont, QIcon, QStandardItem, QStandardItemModel
 
 from app.core.model import Account, Folder
 from app.core.store import Store
+from app.core.store.user_folders import as_folder_key, user_folder_id
+from app.ui.models.user_folder_items import (
+    LOCAL_ROOT_ROLE,
+    USER_FOLDER_ID_ROLE,
+    FolderShape,
+    add_user_folder_items,
+    folder_shape,
+    update_user_folder_counts,
+    user_folder_index,
+)
 
 #: The account id of an item (None for "All Inboxes").
 ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -21,9 +33,9 @@ FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
 #: The number of unread messages behind an item, for delegates that draw a badge.
 UNREAD_COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
 
-_FOLDERS = (Folder.INBOX, Folder.TRASH)
+_FOLDERS = (Folder.INBOX, Folder.JUNK, Folder.TRASH)
 #: Freedesktop icon names; where the platform has no theme they are simply blank.
-_ICON_NAMES = {Folder.INBOX: "mail-folder-inbox", Folder.TRASH: "user-trash"}
+_ICON_NAMES = {Folder.INBOX: "mail-folder-inbox", Folder.TRASH: "user-trash", Folder.JUNK: "mail-mark-junk"}
 
 
 class FolderModel(QStandardItemModel):
@@ -33,6 +45,8 @@ class FolderModel(QStandardItemModel):
         super().__init__(parent)
         self._store = store
         self._shape: tuple[tuple[int, str], ...] | None = None  # the (id, name) pairs built last
+        self._folder_shape: FolderShape | None = None  # the user folders built last
+        self._folder_names: dict[int, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._normal = QFont()
@@ -43,30 +57,49 @@ class FolderModel(QStandardItemModel):
         accounts = [account for account in self._store.accounts() if account.id is not None]
         counts = self._store.unread_counts()
         shape = tuple((account.id, account.name) for account in accounts if account.id is not None)
-        if shape != self._shape:
-            self._rebuild(accounts)
+        folders = self._store.user_folders()
+        if shape != self._shape or folder_shape(folders) != self._folder_shape:
             self._shape = shape
+            self._folder_shape = folder_shape(folders)
+            self._folder_names = {folder.id: folder.name for folder in folders}
+            self._rebuild(accounts)
+            if accounts:  # with none, the window shows its welcome page: no mail, no folders
+                add_user_folder_items(self, self._account_items(), folders, self._item)
         self._update_counts(counts)
 
     def retranslate(self) -> None:
         """The language changed: the next refresh builds the items again, with their names in it."""
         self._shape = None
 
-    def folder_at(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, Folder] | None:
-        """(account id or None for all accounts, folder) of an item; None for an invalid index."""
+    def folder_at(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, str] | None:
+        """(account id or None for all accounts, folder key) of an item; None for an invalid index.
+        The key of a built-in folder is its :class:`Folder` member, of a user folder "user:<id>"."""
         if not index.isValid() or index.model() is not self:
             return None
         folder = index.data(FOLDER_ROLE)
         if folder is None:
             return None
-        return index.data(ACCOUNT_ID_ROLE), Folder(folder)
+        return index.data(ACCOUNT_ID_ROLE), as_folder_key(folder)
 
-    def index_for(self, account_id: int | None, folder: Folder) -> QModelIndex:
+    def user_folder_at(self, index: QModelIndex | QPersistentModelIndex) -> int | None:
+        """The id of the user folder an item shows; None for any other item."""
+        if not index.isValid() or index.model() is not self:
+            return None
+        folder_id = index.data(USER_FOLDER_ID_ROLE)
+        return int(folder_id) if folder_id is not None else None
+
+    def is_local_root(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Whether an item is "On this computer"."""
+        return index.isValid() and index.model() is self and bool(index.data(LOCAL_ROOT_ROLE))
+
+    def index_for(self, account_id: int | None, folder: str) -> QModelIndex:
         """The item showing ``folder`` of ``account_id`` (None: all accounts); invalid if there is none.
 
         With a single account there is no "All Inboxes" item, so (None, Inbox) is that account's
-        Inbox: the same messages.
+        Inbox: the same messages. A user folder is found by its key alone.
         """
+        if user_folder_id(folder) is not None:
+            return user_folder_index(self, folder)
         if account_id is None and folder is Folder.INBOX and self._shape and len(self._shape) == 1:
             account_id = self._shape[0][0]
         for row in range(self.rowCount()):
@@ -77,12 +110,14 @@ class FolderModel(QStandardItemModel):
                 return top.index()
             for child_row in range(top.rowCount()):
                 child = top.child(child_row)
-                if child is not None and child.data(FOLDER_ROLE) == folder.value \
+                if child is not None and child.data(FOLDER_ROLE) == str(folder) \
                         and child.data(ACCOUNT_ID_ROLE) == account_id:
                     return child.index()
         return QModelIndex()
 
-    def folder_name(self, folder: Folder) -> str:
+    def folder_name(self, folder: str) -> str:
+        if folder is Folder.JUNK:
+            return self.tr("Junk")
         if folder is Folder.TRASH:
             return self.tr("Trash")
         return self.tr("Inbox")
@@ -104,19 +139,27 @@ class FolderModel(QStandardItemModel):
                 top.appendRow(self._item(self.folder_name(folder), account.id, folder, _ICON_NAMES[folder]))
             root.appendRow(top)
 
-    def _item(self, text: str, account_id: int | None, folder: Folder, icon_name: str) -> QStandardItem:
+    def _account_items(self) -> dict[int, QStandardItem]:
+        items: dict[int, QStandardItem] = {}
+        for row in range(self.rowCount()):
+            top = self.item(row)
+            if top is not None and top.data(ACCOUNT_ID_ROLE) is not None:
+                items[int(top.data(ACCOUNT_ID_ROLE))] = top
+        return items
+
+    def _item(self, text: str, account_id: int | None, folder: str | None, icon_name: str) -> QStandardItem:
         item = QStandardItem(QIcon.fromTheme(icon_name), text)
         item.setEditable(False)
         item.setDragEnabled(False)
         item.setDropEnabled(False)
         item.setData(account_id, ACCOUNT_ID_ROLE)
-        item.setData(folder.value, FOLDER_ROLE)
+        item.setData(str(folder) if folder is not None else None, FOLDER_ROLE)
         return item
 
     def _update_counts(self, counts: dict[tuple[int, str], int]) -> None:
         for row in range(self.rowCount()):
             top = self.item(row)
-            if top is None:
+            if top is None or top.data(LOCAL_ROOT_ROLE):
                 continue
             if top.data(ACCOUNT_ID_ROLE) is None:
                 total = sum(count for (_, folder), count in counts.items() if folder == Folder.INBOX.value)
@@ -124,11 +167,12 @@ class FolderModel(QStandardItemModel):
                 continue
             for child_row in range(top.rowCount()):
                 child = top.child(child_row)
-                if child is None:
+                if child is None or child.data(USER_FOLDER_ID_ROLE) is not None:
                     continue
                 folder = Folder(child.data(FOLDER_ROLE))
                 unread = counts.get((child.data(ACCOUNT_ID_ROLE), folder.value), 0)
                 self._show_count(child, self.folder_name(folder), unread)
+        update_user_folder_counts(self, counts, self._show_count, self._folder_names)
 
     def _show_count(self, item: QStandardItem, name: str, unread: int) -> None:
         # Setting an unchanged value would still emit dataChanged and repaint: compare first.

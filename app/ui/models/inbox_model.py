@@ -53,8 +53,8 @@ PAGE_SIZE = 200
 #: Summaries kept in memory: 20 pages, a few hundred kilobytes. Enough for jumping back and forth
 #: between two places in the list without re-reading either.
 CACHE_ROWS = 20 * PAGE_SIZE
-_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
+_ITEM_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+               | Qt.ItemFlag.ItemIsDragEnabled)  # rows are dragged onto folders (app/ui/panes/folder_drops.py)
 
 
 def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
@@ -79,7 +79,7 @@ class InboxModel(QAbstractTableModel):
         super().__init__(parent)
         self._store = store
         self._account_id: int | None = None
-        self._folder: Folder = Folder.INBOX
+        self._folder: str = Folder.INBOX  # a folder key: a Folder member or "user:<id>"
         self._has_folder = False  # nothing is shown until set_folder(), so construction is free
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -102,7 +102,7 @@ class InboxModel(QAbstractTableModel):
         return self._account_id
 
     @property
-    def folder(self) -> Folder:
+    def folder(self) -> str:
         return self._folder
 
     @property
@@ -113,7 +113,7 @@ class InboxModel(QAbstractTableModel):
     def sort_order(self) -> Qt.SortOrder:
         return self._sort_order
 
-    def set_folder(self, account_id: int | None, folder: Folder) -> None:
+    def set_folder(self, account_id: int | None, folder: str) -> None:
         """Show ``folder`` of one account, or of every account when ``account_id`` is None."""
         self.beginResetModel()
         self._account_id = account_id

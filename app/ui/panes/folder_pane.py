@@ -1,18 +1,24 @@
-"""The folder pane: accounts with their Inbox and Trash, unread counts that follow the store, and
-a context menu on an account's items (edit it, get its mail, remove it)."""
+"""The folder pane: accounts with their Inbox, Junk and Trash, unread counts that follow the store,
+and a context menu on an account's items (edit it, get its mail, remove it). The user's own
+folders sit under their account and under "On this computer": their menus are
+app/ui/panes/folder_menus.py, and dragging messages or folders onto them app/ui/panes/folder_drops.py."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Signal, Slot
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QMenu, QTreeView, QWidget
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from app.core.model import Folder
 from app.core.store import Store
 from app.ui.models.folder_model import FolderModel
+from app.ui.models.user_folder_items import folder_accounts
+from app.ui.panes.folder_drops import FolderDrop, MessageDrop, drop_copies, drop_target, folder_mime, start_drag
+from app.ui.panes.folder_menus import add_new_folder_entry, folder_menu
 from app.ui.store_events import StoreEvents
 
-Location = tuple[int | None, Folder]
+#: (account id or None, folder key): a :class:`Folder` member, or "user:<id>" for a user folder.
+Location = tuple[int | None, str]
 
 
 class FolderPane(QTreeView):
@@ -24,6 +30,14 @@ class FolderPane(QTreeView):
     edit_account_requested = Signal(int)
     get_mail_requested = Signal(int)
     remove_account_requested = Signal(int)
+    #: From the folder menus: (account id or None, parent folder id or None), a folder id.
+    new_folder_requested = Signal(object, object)
+    rename_folder_requested = Signal(int)
+    delete_folder_requested = Signal(int)
+    #: A user folder dropped on another: (folder id, new parent id or None for the top level).
+    folder_dropped = Signal(int, object)
+    #: Messages dropped on a folder: (ids, folder key, copy instead of move).
+    messages_dropped = Signal(object, str, bool)
     #: The account id whose remote mailbox window to open (issue 18).
     remote_mailbox_requested = Signal(int)
 
@@ -34,6 +48,10 @@ class FolderPane(QTreeView):
         self.setModel(self.folder_model)
         self.setHeaderHidden(True)
         self.setMinimumWidth(160)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         #: The folder last announced by folder_opened (the list shows it).
         self.opened: Location | None = None
         self.selectionModel().currentChanged.connect(self._current_changed)
@@ -42,7 +60,7 @@ class FolderPane(QTreeView):
     def current_folder(self) -> Location | None:
         return self.folder_model.folder_at(self.currentIndex())
 
-    def open_folder(self, account_id: int | None, folder: Folder) -> None:
+    def open_folder(self, account_id: int | None, folder: str) -> None:
         index = self.folder_model.index_for(account_id, folder)
         if index is not None and index.isValid():
             self.setCurrentIndex(index)
@@ -66,12 +84,15 @@ class FolderPane(QTreeView):
         current = self.current_folder()
         self.folder_model.refresh()
         self.expandAll()
-        if current is not None:
-            index = self.folder_model.index_for(*current)
-            if index is not None and index.isValid():
-                self.selectionModel().blockSignals(True)
-                self.setCurrentIndex(index)
-                self.selectionModel().blockSignals(False)
+        index = self.folder_model.index_for(*current) if current is not None else None
+        if index is not None and index.isValid():
+            self.selectionModel().blockSignals(True)
+            self.setCurrentIndex(index)
+            self.selectionModel().blockSignals(False)
+        elif current is not None:
+            # The open folder is gone (deleted, here or by another window): open its account's Inbox.
+            self.setCurrentIndex(self.folder_model.index_for(current[0], Folder.INBOX))
+            self.reload(True)
 
     def account_menu(self, index: QModelIndex) -> QMenu | None:
         """The context menu of the account behind ``index`` (its own item, Inbox or Trash); None
@@ -94,7 +115,14 @@ class FolderPane(QTreeView):
         return menu
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.account_menu(self.indexAt(event.pos()))
+        index = self.indexAt(event.pos())
+        menu = folder_menu(self, self.folder_model, index, self)
+        if menu is None:
+            menu = self.account_menu(index)
+            location = self.folder_model.folder_at(index)
+            if menu is not None and location is not None:
+                menu.addSeparator()
+                add_new_folder_entry(menu, self, location[0])
         if menu is None:
             event.ignore()
             return
@@ -107,3 +135,41 @@ class FolderPane(QTreeView):
         if location is not None:
             self.opened = location
             self.folder_opened.emit(location)
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        folder_id = self.folder_model.user_folder_at(self.currentIndex())
+        if folder_id is not None:
+            start_drag(self, folder_mime(folder_id), Qt.DropAction.MoveAction)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._judge(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._judge(event)
+
+    def _judge(self, event: QDragMoveEvent) -> None:
+        mime = event.mimeData()
+        if drop_target(self.folder_model, self.indexAt(event.position().toPoint()), mime,
+                       folder_accounts(self.folder_model)) is not None:
+            event.acceptProposedAction()
+        elif isinstance(event, QDragEnterEvent) and mime.formats() and not mime.hasUrls():
+            event.accept()  # the drag may reach a folder that takes it further on
+        else:
+            event.ignore()  # files: the window imports them
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        target = drop_target(self.folder_model, self.indexAt(event.position().toPoint()), event.mimeData(),
+                             folder_accounts(self.folder_model))
+        if isinstance(target, MessageDrop):
+            copy = drop_copies(event.modifiers())
+            event.setDropAction(Qt.DropAction.CopyAction if copy else Qt.DropAction.MoveAction)
+            event.accept()
+            self.messages_dropped.emit(target.ids, target.folder_key, copy)
+        elif isinstance(target, FolderDrop):
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+            self.folder_dropped.emit(target.folder_id, target.parent_id)
+        else:
+            event.ignore()

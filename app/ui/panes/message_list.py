@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings,
 from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QToolBar, QWidget
 
-from app.core.model import Folder, MessageSummary
+from app.core.model import MessageSummary
 from app.core.store import Store
 from app.ui.models.filtered_inbox import FilteredInboxModel
 from app.ui.models.message_rows import Column
@@ -48,6 +48,8 @@ class MessageList(QTableView):
     contents_replaced = Signal()
     #: Flags of shown messages changed in the store: the Flag button follows the selection.
     selection_state_changed = Signal()
+    #: The user began dragging the selected rows (to a folder).
+    drag_started = Signal()
 
     def __init__(self, store: Store, events: StoreEvents, search_box: QLineEdit,
                  parent: QWidget | None = None) -> None:
@@ -75,7 +77,9 @@ class MessageList(QTableView):
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(column, DEFAULT_WIDTHS[column])
-        self.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+        # Rows are dragged onto a folder of the tree (app/ui/folder_actions.py starts the drag).
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self._select_after_removal: int | None = None
 
         self.search_box = search_box
@@ -95,9 +99,13 @@ class MessageList(QTableView):
 
     # -- what is shown ----------------------------------------------------------------------
 
-    def show_folder(self, account_id: int | None, folder: Folder) -> None:
+    def show_folder(self, account_id: int | None, folder: str) -> None:
         self.contents_replaced.emit()
-        self.inbox_model.set_folder(account_id, folder)
+        # A user folder holds mail of any account: shown like "All Inboxes", naming the account.
+        self.inbox_model.set_folder(None if folder.startswith("user:") else account_id, folder)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        self.drag_started.emit()
 
     @Slot(str)
     def _search(self, text: str) -> None:
@@ -244,9 +252,9 @@ class MessageList(QTableView):
             model.reread(change.ids)
         elif change.kind is Change.ADDED:
             # New mail lands in the Inbox; show it only where it belongs (the model checks the account).
-            if change.folder is model.folder:
+            if change.folder == model.folder:
                 model.add_new_messages(change.ids)
-        elif change.kind is Change.MOVED and change.folder is model.folder:
+        elif change.kind is Change.MOVED and change.folder == model.folder:
             model.add_new_messages(change.ids)
         else:
             model.remove_ids(change.ids)
