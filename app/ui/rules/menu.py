@@ -59,8 +59,11 @@ class RulesMenu(QObject):
             self.dialog.mail_changed.connect(self._mail_changed)
         else:
             self.dialog.reload()
-        self.dialog.show()
-        self.dialog.raise_()
+        if self.dialog.isVisible():  # open already, maybe behind the window: bring it forward
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+        else:
+            self.dialog.show()
         return self.dialog
 
     @Slot()
