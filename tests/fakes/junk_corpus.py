@@ -30,6 +30,9 @@ _SPAM_EN_LINES = (
     "Dear friend, I am a barrister with an inheritance of {amount} for you.",
     "Buy now and get {percent}% off, free shipping.", "Unsubscribe from this list by replying REMOVE.",
     "Enlarge your portfolio with crypto trading signals.", "Meet attractive singles tonight.",
+    "Hi dear, I saw your profile and would like to know you more, write to me.",
+    "Please see the attached invoice {number} and confirm the payment today.",
+    "Your mailbox is full, sign in at the link below to keep receiving mail.",
 )
 _HAM_EN_SUBJECTS = (
     "Meeting notes for {day}", "Re: draft of the quarterly report", "Lunch on {day}?",
@@ -49,6 +52,9 @@ _HAM_EN_LINES = (
     "I pushed a fix for the {topic} parser, could you review it?", "The committee agreed to the budget for {topic}.",
     "We are pleased to offer you the position; the contract is attached.", "See you at the station at six.",
     "Let me know if the numbers in the spreadsheet look right to you.",
+    "Our winter sale starts {day}: {percent}% off everything in the shop, for members only.",
+    "Your monthly statement is ready; sign in to your account to view it.",
+    "Reset your password with the link below; it expires in 24 hours. If you did not ask, ignore this mail.",
 )
 _SPAM_ZH_SUBJECTS = (
     "代开各类发票", "恭喜您中奖{amount}元", "低价代办信用卡", "【重要通知】您的账户存在异常",
@@ -63,6 +69,8 @@ _SPAM_ZH_LINES = (
     "无需抵押，无需担保，当天放款。",
     "加微信了解详情，名额有限，先到先得。", "内幕消息，稳赚不赔，带你翻倍。", "如不想再收到此类邮件，请回复退订。",
     "专业团队，诚信经营，欢迎合作。", "快递因地址不详被退回，请补缴运费。",
+    "你好，我是你的老同学，换了新号码，加我微信聊。", "附件是本月的发票，请今天确认付款。",
+    "您的邮箱容量已满，请点击下方链接登录验证。",
 )
 _HAM_ZH_SUBJECTS = (
     "关于下周会议的安排", "回复：季度报告初稿", "{day}一起吃午饭吗？", "发票已收到，谢谢", "订单{number}已发货",
@@ -76,9 +84,17 @@ _HAM_ZH_LINES = (
     "请各位同事在月底前把报销单和发票交到财务部。", "合同第五条需要修改，我已经在文档里做了批注。",
     "出差的机票和酒店都订好了，行程单见附件。", "部门聚餐定在周五晚上六点，地点在公司楼下。",
     "代码已经合并，麻烦你再检查一下{topic}的测试。",
+    "双十一大促：全场{percent}折，会员专享，详情见官网。", "您的信用卡账单已出，请登录网上银行查看。",
+    "验证码：{number}，5分钟内有效，请勿告诉他人。",
 )
 _TOPICS = ("search", "billing", "mobile", "release", "budget", "garden", "history", "network", "数据", "财务")
 _DAYS = ("Monday", "Tuesday", "Thursday", "Friday", "周一", "周三", "周五")
+#: Words that say nothing either way, which spammers pad their mail with to dilute the telling ones
+#: ("hash busting"), and which people write too.
+_NEUTRAL_EN = ("river", "table", "window", "garden", "yellow", "morning", "paper", "travel", "music", "coffee",
+               "winter", "little", "bridge", "number", "people", "between", "always", "letter", "simple", "nothing")
+_NEUTRAL_ZH = ("今天", "天气", "不错", "我们", "一起", "然后", "已经", "还是", "时候", "朋友", "工作", "地方", "觉得",
+               "问题", "现在", "知道")
 _SPAM_DOMAINS = ("promo-deals.biz", "win-prize.top", "cheap-meds.ru", "secure-verify.info", "bonus88.cc",
                  "mail.fapiao-dk.cn", "ad.yingxiao.net", "lucky-draw.xyz", "kuaidi-tuihui.com", "newsletter-blast.co")
 _HAM_DOMAINS = ("example.com", "university.edu", "qq.com", "163.com", "company.cn", "github.com", "shop.example.org",
@@ -111,16 +127,34 @@ def _encode_subject(subject: str, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(subject.encode(charset, 'replace')).decode()}?="
 
 
-def make_message(rng: random.Random, junk: bool, chinese: bool, index: int) -> CorpusMessage:
+def _choices(items: tuple[str, ...], held_out: bool) -> tuple[str, ...]:
+    """Every fourth template is kept for held-out sets: a test set then holds phrasings the
+    filter was never trained on, as new mail does."""
+    return items if held_out else tuple(item for number, item in enumerate(items) if number % 4 != 3)
+
+
+def _broken_up(line: str, rng: random.Random) -> str:
+    """A spammer's trick against word filters: CJK characters spaced or dotted apart."""
+    separator = rng.choice((" ", ".", "*"))
+    return separator.join(line)
+
+
+def make_message(rng: random.Random, junk: bool, chinese: bool, index: int, held_out: bool = False) -> CorpusMessage:
     """One message of the kind asked for."""
     subjects, lines = ((_SPAM_ZH_SUBJECTS, _SPAM_ZH_LINES) if chinese else (_SPAM_EN_SUBJECTS, _SPAM_EN_LINES)) \
         if junk else ((_HAM_ZH_SUBJECTS, _HAM_ZH_LINES) if chinese else (_HAM_EN_SUBJECTS, _HAM_EN_LINES))
+    subjects, lines = _choices(subjects, held_out), _choices(lines, held_out)
     # A few lines of the other kind and of the other language: real mail is mixed.
-    body_lines = [_fill(rng, rng.choice(lines)) for _ in range(rng.randint(2, 6))]
+    body_lines = [_fill(rng, rng.choice(lines)) for _ in range(rng.randint(1, 5))]
     if rng.random() < 0.25:
         other = ((_HAM_ZH_LINES if chinese else _HAM_EN_LINES) if junk
                  else (_SPAM_ZH_LINES if chinese else _SPAM_EN_LINES))
-        body_lines.insert(rng.randrange(len(body_lines) + 1), _fill(rng, rng.choice(other)))
+        body_lines.insert(rng.randrange(len(body_lines) + 1), _fill(rng, rng.choice(_choices(other, held_out))))
+    if rng.random() < (0.35 if junk else 0.2):
+        neutral = _NEUTRAL_ZH if chinese else _NEUTRAL_EN
+        body_lines.append((" " if not chinese else "").join(rng.choices(neutral, k=rng.randint(5, 15))))
+    if junk and chinese and rng.random() < 0.2:
+        body_lines[0] = _broken_up(body_lines[0], rng)
     subject = _fill(rng, rng.choice(subjects))
     domain = rng.choice(_SPAM_DOMAINS if junk else _HAM_DOMAINS)
     # Spammers also send from big free mail providers: the domain alone must not decide.
@@ -170,8 +204,10 @@ def make_message(rng: random.Random, junk: bool, chinese: bool, index: int) -> C
     return CorpusMessage(raw, junk, chinese)
 
 
-def corpus(count: int, seed: int, *, junk_share: float = 0.5, chinese_share: float = 0.5) -> list[CorpusMessage]:
-    """``count`` messages, a ``junk_share`` of them junk, a ``chinese_share`` in Chinese."""
+def corpus(count: int, seed: int, *, junk_share: float = 0.5, chinese_share: float = 0.5,
+           held_out: bool = False) -> list[CorpusMessage]:
+    """``count`` messages, a ``junk_share`` of them junk, a ``chinese_share`` in Chinese; with
+    ``held_out``, also in phrasings a corpus without it never has."""
     rng = random.Random(seed)
-    return [make_message(rng, rng.random() < junk_share, rng.random() < chinese_share, index)
+    return [make_message(rng, rng.random() < junk_share, rng.random() < chinese_share, index, held_out)
             for index in range(count)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from app.core.junk.scoring import Score, score
 from app.core.junk.senders import is_blocked
 from app.core.junk.settings import MIN_TRAINED_PER_CLASS, JunkSettings, Verdict
-from app.core.junk.tokens import message_tokens, sender_address
+from app.core.junk.tokens import message_tokens, sender_address, sender_and_tokens
 from app.core.model import Folder
 from app.core.store.junk_tables import TrainedMessage
 from app.core.store.store import Store
@@ -83,13 +83,15 @@ def _count(state: dict[str, str], key: str) -> int:
 def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes) -> Classification:
     """The verdict on one message: trusted senders are never junk, blocked ones always, the rest
     by score (once trained)."""
-    sender = sender_address(raw)
     result: Score | None = None
+    if model.trained:
+        sender, tokens = sender_and_tokens(raw)  # the header read once for both
+    else:
+        sender, tokens = sender_address(raw), frozenset()
     if is_blocked(sender, model.blacklist):
         verdict, reason = Verdict.JUNK, "blocked"
     elif model.trained:
-        tokens = sorted(message_tokens(raw))
-        result = score(store.token_counts(tokens), model.junk_messages, model.ham_messages)
+        result = score(store.token_counts(sorted(tokens)), model.junk_messages, model.ham_messages)
         verdict, reason = model.settings.verdict(result.probability), "score"
     else:
         verdict, reason = Verdict.UNSURE, "untrained"

@@ -88,13 +88,21 @@ def sender_address(raw: bytes) -> str:
 
 def message_tokens(raw: bytes) -> frozenset[str]:
     """Every token of a message (see the module's docstring). Never raises."""
+    return sender_and_tokens(raw)[1]
+
+
+def sender_and_tokens(raw: bytes) -> tuple[str, frozenset[str]]:
+    """The From address (case-folded, '' without one) and every token: the header is read once."""
     tokens: set[str] = set()
+    sender = ""
     hops = 0
     content_type = ""
     for name, value in header_fields(raw):
         if name in ("from", "reply-to"):
             for display, address in address_pairs(value)[:1]:
                 address = address.strip().casefold()
+                if name == "from" and not sender:
+                    sender = address
                 tokens.add(f"{name}:addr:{address}")
                 if "@" in address:
                     tokens.add(f"{name}:domain:{_domain(address.rpartition('@')[2])}")
@@ -127,4 +135,4 @@ def message_tokens(raw: bytes) -> frozenset[str]:
     # The raw body may hold links the text hides (an <a href> in HTML mail).
     for host in _URL_HOST.findall(raw[-BODY_LIMIT * 2:].decode("latin-1")):
         tokens.add(f"url:{_domain(host)}")
-    return frozenset(tokens)
+    return sender, frozenset(tokens)
