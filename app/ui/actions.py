@@ -105,7 +105,7 @@ class WindowActions:
         self.copy_to = _action(window, "copyToAction", QT_TRANSLATE_NOOP("MainWindow", "Copy to Folder…"),
                                "Ctrl+Alt+V")
         self.restore = _action(window, "restoreAction",
-                               QT_TRANSLATE_NOOP("MainWindow", "Restore to Inbox"), "Ctrl+Shift+R")
+                               QT_TRANSLATE_NOOP("MainWindow", "Restore"), "Ctrl+Shift+R")
         self.empty_trash = _action(window, "emptyTrashAction",
                                    QT_TRANSLATE_NOOP("MainWindow", "Empty Trash…"), "Ctrl+Shift+Del")
         self.import_messages = _action(window, "importAction",

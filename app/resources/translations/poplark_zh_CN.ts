@@ -1475,7 +1475,7 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>从发件箱删除“{subject}”，不发送？</translation>
     </message>
     <message>
-        <location filename="../../ui/compose/feature.py" line="+105"/>
+        <location filename="../../ui/compose/feature.py" line="+106"/>
         <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
         <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
     </message>
@@ -1825,7 +1825,6 @@ Choose another folder, or free some disk space, and try again.</source>
     <message>
         <location filename="../../ui/folder_actions.py" line="+73"/>
         <source>A folder needs a name. Type one.</source>
-        <extracomment>A module-level name: lupdate finds translate(&quot;FolderActions&quot;, ...) calls by it, as in app/ui/errors.py.</extracomment>
         <translation>文件夹需要一个名称。请输入名称。</translation>
     </message>
     <message>
@@ -2227,6 +2226,20 @@ Account: {account}</source>
     </message>
 </context>
 <context>
+    <name>LeftOnServer</name>
+    <message>
+        <location filename="../../ui/remote/left_on_server.py" line="+51"/>
+        <source>{0} ({1} large message(s) left on the server)</source>
+        <extracomment>Account id -&gt; large messages left on its server, as last counted. The tooltips the hint replaced, to put back once nothing is left.</extracomment>
+        <translation>{0}（{1} 封大邮件留在服务器上）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Larger than the account&apos;s size limit, so not downloaded. Open Remote Mailbox (account menu) to download or delete them.</source>
+        <translation>这些邮件超过账户的大小限制，因此没有下载。打开“远程邮箱管理”（账户菜单）即可下载或删除它们。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/actions.py" line="+21"/>
@@ -2363,12 +2376,7 @@ Account: {account}</source>
         <translation>复制到文件夹…</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Restore to Inbox</source>
-        <translation>恢复到收件箱</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Empty Trash…</source>
         <translation>清空已删除邮件…</translation>
     </message>
@@ -2438,7 +2446,12 @@ Account: {account}</source>
         <translation>首选项…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-17"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>About Poplark</source>
         <translation>关于 Poplark</translation>
     </message>
@@ -2493,7 +2506,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+409"/>
+        <location filename="../../ui/main_window.py" line="+410"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -2650,7 +2663,7 @@ How long a new-mail notice stays (ms). The user asked for the window (a click on
         <location filename="../../ui/main_window.py" line="-81"/>
         <location filename="../../ui/operations/flags.py" line="+25"/>
         <location line="+14"/>
-        <location filename="../../ui/operations/trash.py" line="+26"/>
+        <location filename="../../ui/operations/trash.py" line="+27"/>
         <location filename="../../ui/tags/operations.py" line="+33"/>
         <location line="+14"/>
         <source>Mail store problem</source>
@@ -2826,7 +2839,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>非垃圾邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/tags/feature.py" line="+77"/>
+        <location filename="../../ui/tags/feature.py" line="+80"/>
         <location line="+1"/>
         <source>&amp;Tag</source>
         <extracomment>Selections up to this size show their tags as checks in the Tag menu (one query); larger ones show none checked, and choosing a tag still toggles it for all of them.</extracomment>
@@ -3250,8 +3263,8 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/remote/feature.py" line="+43"/>
-        <location line="+42"/>
+        <location filename="../../ui/remote/feature.py" line="+48"/>
+        <location line="+52"/>
         <source>Remote Mailbox…</source>
         <translation>远程邮箱管理…</translation>
     </message>
@@ -3275,8 +3288,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailboxWindow</name>
     <message>
-        <location filename="../../ui/remote/remote_window.py" line="+64"/>
+        <location filename="../../ui/remote/remote_window.py" line="+67"/>
         <source>Remote Mailbox: {0}</source>
+        <extracomment>Told (account id, count) of the large messages left on the server after each listing.</extracomment>
         <translation>远程邮箱管理：{0}</translation>
     </message>
     <message>
@@ -3345,7 +3359,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>服务器不为邮件提供标识（不支持 UIDL），因此无法在这里安全地下载或删除单封邮件；“收取邮件”会按账户的规则下载它们。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>{0} message(s) on the server, {1}.</source>
         <translation>服务器上有 {0} 封邮件，共 {1}。</translation>
     </message>
@@ -4100,9 +4114,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>稍后</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+78"/>
         <source>Tags: {0}</source>
-        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels.</extracomment>
+        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels; the width each dot takes.</extracomment>
         <translation>标签：{0}</translation>
     </message>
 </context>

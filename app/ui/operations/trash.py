@@ -34,7 +34,8 @@ def move_to_trash(runner: OperationRunner, ids: Sequence[int]) -> None:
 
 
 def restore(runner: OperationRunner, ids: Sequence[int]) -> None:
-    """From Trash back to the Inbox (a pending server DELE is cancelled)."""
+    """From Trash back to the folder each message was deleted from, else its Inbox (a pending
+    server DELE is cancelled)."""
     chosen = tuple(ids)
     if not chosen:
         return
