@@ -1,4 +1,5 @@
-"""The tray icon: its menu, the unread count of the Inboxes (from the store), new-mail notices
+"""The tray icon: its menu, the unread count of the Inboxes and the user's own folders (where rules
+file new mail; from the store), new-mail notices
 (through the desktop's notification service where there is one: app/ui/notifications.py)."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class Tray(QSystemTrayIcon):
 
     #: The user asked for the window (a click on the icon or "Show Poplark").
     show_requested = Signal()
-    #: The unread count of all Inboxes changed (the window shows it in its title).
+    #: The unread count of all Inboxes and user folders changed (the window shows it in its title).
     unread_changed = Signal(int)
 
     def __init__(self, store: Store, events: StoreEvents, get_mail: QAction, quit_action: QAction,
@@ -51,7 +52,9 @@ class Tray(QSystemTrayIcon):
 
     @Slot()
     def refresh_unread(self) -> None:
-        unread = sum(count for (_, folder), count in self.store.unread_counts().items() if folder == Folder.INBOX)
+        # Junk, Trash, Sent and Drafts are not waiting to be read; mail the rules filed away is.
+        unread = sum(count for (_, folder), count in self.store.unread_counts().items()
+                     if folder == Folder.INBOX or folder.startswith("user:"))
         self.unread_total = unread
         self.setToolTip(QCoreApplication.translate("MainWindow", "Poplark: {0} unread").format(unread)
                         if unread else "Poplark")

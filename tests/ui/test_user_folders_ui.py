@@ -337,3 +337,19 @@ def test_folder_chooser_filters_and_offers_built_ins_of_the_right_account(qtbot:
     assert not mixed.choose(Folder.INBOX.value)  # two accounts' mail: no one Inbox to offer
     assert mixed.choose(folder_key_of(year))
     assert mixed.windowTitle() == "Copy to Folder"
+
+
+def test_the_tray_counts_unread_mail_in_user_folders_but_not_in_junk(qtbot: QtBot, harness: Harness,
+                                                                     work: Account) -> None:
+    from PySide6.QtGui import QAction
+
+    from app.ui.tray import Tray
+
+    store = harness.store
+    tray = Tray(store, harness.events, QAction(harness), QAction(harness), harness)
+    ids = store.message_ids(work.id)
+    tray.refresh_unread()
+    assert tray.unread_total == 6
+    harness.actions.drop_messages(tuple(ids[:2]), folder_key_of(store.create_folder(None, "Filed")), False)
+    harness.actions.drop_messages(tuple(ids[2:3]), Folder.JUNK, False)
+    assert tray.unread_total == 5  # followed the announcement; Junk's message is not waiting to be read
