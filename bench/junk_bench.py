@@ -3,8 +3,9 @@
 A corpus of English and Chinese junk and good mail is generated (tests/fakes/junk_corpus.py: no
 corpus is copied), the filter is trained on one part and judges another it never saw, through the
 same functions the window and the new-mail hook use. Printed: precision and recall of "junk"
-(unsure counts as not junk, since it stays in the Inbox), per language, and the time per message
-of ``classify_new`` while untrained (its one query per group) and trained.
+(unsure counts as not junk, since it stays in the Inbox), per language, and the CPU time per
+message of ``classify_new`` while untrained (its one query per group) and trained; the same as
+JSON in bench/results/junk-<date>-train<N>.json.
 
     .venv/bin/python bench/junk_bench.py [--train 600] [--test 2000] [--seed 1]
 """
@@ -12,10 +13,12 @@ of ``classify_new`` while untrained (its one query per group) and trained.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +32,7 @@ from app.core.store import Profile, Store  # noqa: E402
 from tests.fakes.junk_corpus import CorpusMessage, corpus  # noqa: E402
 
 GROUP = 100  # messages per group, as the fetch writer commits them (roughly)
+RESULTS = REPO_ROOT / "bench" / "results"
 
 
 def _store(store: Store, account: Account, messages: list[CorpusMessage], prefix: str) -> list[int]:
@@ -37,7 +41,7 @@ def _store(store: Store, account: Account, messages: list[CorpusMessage], prefix
     return ids
 
 
-def _report(name: str, pairs: list[tuple[CorpusMessage, Verdict]]) -> None:
+def _report(name: str, pairs: list[tuple[CorpusMessage, Verdict]]) -> dict[str, float]:
     counts = Counter((message.junk, verdict is Verdict.JUNK) for message, verdict in pairs)
     caught, missed, false = counts[(True, True)], counts[(True, False)], counts[(False, True)]
     unsure = sum(1 for _, verdict in pairs if verdict is Verdict.UNSURE)
@@ -46,6 +50,8 @@ def _report(name: str, pairs: list[tuple[CorpusMessage, Verdict]]) -> None:
     junk = caught + missed
     print(f"{name:8} {len(pairs):5} messages ({junk} junk): precision {precision:.3f}, recall {recall:.3f},"
           f" good mail called junk {false}, junk missed {missed}, unsure {unsure}")
+    return {"messages": len(pairs), "junk": junk, "precision": round(precision, 4), "recall": round(recall, 4),
+            "false_positives": false, "missed": missed, "unsure": unsure}
 
 
 def _cost(store: Store, account: Account, messages: list[CorpusMessage], prefix: str) -> float:
@@ -79,12 +85,20 @@ def main() -> None:
         pairs = [(message, verdicts[i]) for i, message in zip(test_ids, held_out, strict=True)]
         print(f"trained on {arguments.train} messages (seed {arguments.seed}), judged {arguments.test} others"
               f" (seed {arguments.seed + 1}, with a quarter of the phrasings never trained)")
-        _report("all", pairs)
-        _report("English", [pair for pair in pairs if not pair[0].chinese])
-        _report("Chinese", [pair for pair in pairs if pair[0].chinese])
+        results: dict[str, object] = {
+            "train": arguments.train, "test": arguments.test, "seed": arguments.seed,
+            "all": _report("all", pairs),
+            "english": _report("English", [pair for pair in pairs if not pair[0].chinese]),
+            "chinese": _report("Chinese", [pair for pair in pairs if pair[0].chinese])}
         trained_ms = _cost(store, account, corpus(1000, arguments.seed + 200), "cost-trained-")
         print(f"CPU per message: classify_new untrained {untrained_ms:.4f} ms, trained {trained_ms:.3f} ms;"
               f" training {training_ms:.3f} ms")
+        results["cpu_ms_per_message"] = {"untrained": round(untrained_ms, 4), "trained": round(trained_ms, 3),
+                                         "training": round(training_ms, 3)}
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"junk-{date.today().isoformat()}-train{arguments.train}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {path.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":
