@@ -113,8 +113,12 @@ def test_move_and_copy_messages(store: Store, accounts: tuple[Account, Account])
     assert sorted(store.message_ids(None, key)) == sorted(ids[:3] + other[:1])
     assert sorted(store.message_ids(work.id, key)) == sorted(ids[:3] + other[:1])
     assert sorted(store.message_ids(work.id, Folder.INBOX)) == sorted(ids[3:])
+    work_tag = store.tag_by_name("Work")
+    assert work_tag is not None
+    store.add_tag(ids[3:4], work_tag.id)
     copies = store.copy_messages(ids[3:], key)
     assert len(copies) == 2 and not set(copies) & set(ids)
+    assert store.tags_of(copies) == {copies[0]: [work_tag.id]}  # a copy keeps its tags
     assert [store.raw(copy) for copy in copies] == [store.raw(original) for original in ids[3:]]
     assert sorted(store.message_ids(work.id, Folder.INBOX)) == sorted(ids[3:])  # originals stay
     assert len(store.message_ids(None, key)) == 6

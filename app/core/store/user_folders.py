@@ -284,7 +284,7 @@ class UserFolders(MailboxActions):
             raise
 
     def copy_messages(self, ids: Sequence[int], folder_key: str) -> list[int]:
-        """Copy messages (bytes, list fields and marks) into a folder, in one transaction; return
+        """Copy messages (bytes, list fields, marks and tags) into a folder, in one transaction; return
         the new ids in the order of ``ids`` (ids that no longer exist are skipped).
 
         A copy is local only: it has no server_uids row, so deleting it never deletes anything on
@@ -308,6 +308,9 @@ class UserFolders(MailboxActions):
                 new_id = cursor.lastrowid
                 assert new_id is not None
                 self._execute("INSERT INTO message_raw (message_id, raw) SELECT ?, raw FROM message_raw"
+                              " WHERE message_id = ?", (new_id, message_id))
+                # A copy keeps its tags, as in Thunderbird (they belong to the message).
+                self._execute("INSERT INTO message_tags (message_id, tag_id) SELECT ?, tag_id FROM message_tags"
                               " WHERE message_id = ?", (new_id, message_id))
                 copied.append(int(new_id))
             self.commit()
