@@ -4,8 +4,8 @@ untrain from the user's "Junk" and "Not Junk", and say how the model stands.
 Cost, since every fetch passes here (docs/architecture.md, "Junk filter"): while the filter is off
 or untrained, one query per group (``junk_state``, a few rows); once trained, per message: its
 raw bytes read back, its body parsed once (as the search indexer does), one indexed look-up of
-its tokens, and the arithmetic. Senders are looked up in the address book and Sent only for a
-message that would be junk.
+its tokens, and the arithmetic. Senders are looked up in the address book (indexed) and in the
+recipients of Sent and the outbox (read once per group) only for a message that would be junk.
 """
 
 from __future__ import annotations
@@ -80,9 +80,28 @@ def _count(state: dict[str, str], key: str) -> int:
         return 0
 
 
-def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes) -> Classification:
+class TrustedSenders:
+    """Whom the user trusts: the address book (asked per sender, indexed) and everyone written to
+    (Sent and the outbox, read once, when first needed)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._written_to: set[str] | None = None
+
+    def trusts(self, address: str) -> bool:
+        if not address:
+            return False
+        if self.store.contact_addresses_among([address]):
+            return True
+        if self._written_to is None:
+            self._written_to = self.store.written_to_addresses()
+        return address in self._written_to
+
+
+def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes,
+                 trust: TrustedSenders | None = None) -> Classification:
     """The verdict on one message: trusted senders are never junk, blocked ones always, the rest
-    by score (once trained)."""
+    by score (once trained). ``trust`` is shared by the messages of one group."""
     result: Score | None = None
     if model.trained:
         sender, tokens = sender_and_tokens(raw)  # the header read once for both
@@ -95,8 +114,7 @@ def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes) ->
         verdict, reason = model.settings.verdict(result.probability), "score"
     else:
         verdict, reason = Verdict.UNSURE, "untrained"
-    if verdict is Verdict.JUNK and model.settings.trust_contacts and sender in store.trusted_senders(
-            [sender], contacts=True, written_to=True):
+    if verdict is Verdict.JUNK and model.settings.trust_contacts and (trust or TrustedSenders(store)).trusts(sender):
         verdict, reason = Verdict.GOOD, "trusted"
     return Classification(message_id, verdict, reason, result.probability if result else None, sender,
                           result.clues if result else ())
@@ -105,11 +123,12 @@ def classify_raw(store: Store, model: JunkModel, message_id: int, raw: bytes) ->
 def classify(store: Store, message_ids: Sequence[int]) -> list[Classification]:
     """Each stored message's classification (``poplark junk classify``); missing ids are skipped."""
     model = load_model(store)
+    trust = TrustedSenders(store)
     found: list[Classification] = []
     for message_id in message_ids:
         row = store.query("SELECT raw FROM message_raw WHERE message_id = ?", (message_id,)).fetchone()
         if row is not None:
-            found.append(classify_raw(store, model, message_id, bytes(row[0])))
+            found.append(classify_raw(store, model, message_id, bytes(row[0]), trust))
     return found
 
 
@@ -130,8 +149,9 @@ def classify_new(store: Store, ids: Sequence[int]) -> set[int]:
         " WHERE m.id IN (SELECT value FROM json_each(?)) AND m.folder = ?"
         " AND m.id NOT IN (SELECT message_id FROM junk_trained)",
         (json.dumps(list(ids)), str(Folder.INBOX))).fetchall()
+    trust = TrustedSenders(store)
     junk = [int(message_id) for message_id, raw in rows
-            if classify_raw(store, model, int(message_id), bytes(raw)).verdict is Verdict.JUNK]
+            if classify_raw(store, model, int(message_id), bytes(raw), trust).verdict is Verdict.JUNK]
     if junk:
         store.move_messages(junk, JUNK_FOLDER)
     return set(junk)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from app.core.store.base import StoreBase
 
+#: An address inside recipients kept as shown ("Name <a@b>, c@d") or as a JSON list.
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 #: Tokens looked up per statement: one JSON parameter, so no bound-variable limit applies; the
 #: bound keeps one statement's work (and its result) small for very long messages.
 _LOOKUP_CHUNK = 5_000
@@ -147,33 +149,22 @@ class JunkTables(StoreBase):
     def junk_token_count(self) -> int:
         return int(self._execute("SELECT count(*) FROM junk_tokens").fetchone()[0])
 
-    def trusted_senders(self, addresses: Iterable[str], *, contacts: bool, written_to: bool) -> set[str]:
-        """Those of ``addresses`` (case-folded) that are in the address book (``contacts``) or that
-        the user wrote to (``written_to``: Sent, the outbox). Asked only for mail that would
-        otherwise be junk, so the scan of Sent's recipients is rare."""
-        wanted = {address for address in addresses if address}
-        trusted: set[str] = set()
+    def contact_addresses_among(self, addresses: Iterable[str]) -> set[str]:
+        """Those of ``addresses`` (case-folded) that are in the address book: one indexed look-up."""
+        wanted = sorted({address for address in addresses if address})
         if not wanted:
-            return trusted
-        if contacts:
-            rows = self._execute("SELECT address_key FROM contact_addresses"
-                                 " WHERE address_key IN (SELECT value FROM json_each(?))",
-                                 (json.dumps(sorted(wanted), ensure_ascii=False),))
-            trusted |= {str(row[0]) for row in rows}
-        if written_to:
-            for address in wanted - trusted:
-                if self._wrote_to(address):
-                    trusted.add(address)
-        return trusted
+            return set()
+        rows = self._execute("SELECT address_key FROM contact_addresses"
+                             " WHERE address_key IN (SELECT value FROM json_each(?))",
+                             (json.dumps(wanted, ensure_ascii=False),))
+        return {str(row[0]) for row in rows}
 
-    def _wrote_to(self, address: str) -> bool:
-        # Recipients are kept as shown ("Name <a@b>, c@d") in Sent and as a JSON list in the
-        # outbox: a substring narrows the rows, the pattern checks the address is whole.
-        whole = re.compile(r"(?<![\w.+-])" + re.escape(address) + r"(?![\w.-])", re.IGNORECASE)
-        for (recipients,) in self._execute(
-                "SELECT recipients FROM messages WHERE folder = 'sent' AND instr(lower(recipients), ?) > 0"
-                " UNION ALL SELECT recipients FROM outbox WHERE instr(lower(recipients), ?) > 0",
-                (address.lower(), address.lower())):
-            if whole.search(str(recipients)):
-                return True
-        return False
+    def written_to_addresses(self) -> set[str]:
+        """Every address (case-folded) the user wrote to: the recipients of Sent and of the
+        outbox. One pass over those rows; the junk filter asks once per group of new mail, and
+        only when a message would be junk."""
+        found: set[str] = set()
+        for (recipients,) in self._execute("SELECT recipients FROM messages WHERE folder = 'sent'"
+                                           " UNION ALL SELECT recipients FROM outbox"):
+            found.update(match.casefold() for match in _ADDRESS.findall(str(recipients)))
+        return found
