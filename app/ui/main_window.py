@@ -480,6 +480,7 @@ class MainWindow(QMainWindow):
         self.scheduler.stop()
         self.controller.shutdown()
         self.search_indexer.stop()
+        self.tagging.shut_down()
         self.message_view.search_timer.stop()
         self.preview.wait_for_jobs()
         self.remote_mailbox.shut_down()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
@@ -25,7 +25,7 @@ from app.ui.operations.runner import OperationRunner
 from app.ui.panes.message_list import MessageList
 from app.ui.store_events import StoreEvents
 from app.ui.tags.filter_bar import QuickFilterBar
-from app.ui.tags.look import display_name, dot_icon
+from app.ui.tags.look import DOT_SPACE, MAX_DOTS, display_name, dot_icon
 from app.ui.tags.manager import TagManager
 from app.ui.tags.operations import clear_tags, toggle_tag
 
@@ -67,6 +67,9 @@ class TagFeature(QObject):
         self.model = self.list.inbox_model
         self._build_menu()
         self._build_filter_bar()
+        # Room for a row's tag dots side by side: Qt would shrink them into 16x16 otherwise (the
+        # attachment icon keeps its 16 pixels).
+        self.list.setIconSize(QSize(MAX_DOTS * DOT_SPACE, 16))
         self.list.installEventFilter(self)
 
     # -- the Tag menu ---------------------------------------------------------------------------
@@ -198,3 +201,7 @@ class TagFeature(QObject):
     @Slot()
     def _update_count(self) -> None:
         self.bar.show_count(self.model.rowCount())
+
+    def shut_down(self) -> None:
+        """The window is closing: wait for a filtered query still running."""
+        self.model.shut_down()

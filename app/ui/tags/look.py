@@ -25,9 +25,10 @@ DEFAULT_NAMES: dict[str, object] = {
 
 #: Dots drawn per row at most; more tags are named in the tooltip.
 MAX_DOTS = 4
-#: Size of one dot and the gap after it, in logical pixels.
-_DOT = 9
+#: Size of one dot and the gap after it, in logical pixels; the width each dot takes.
+_DOT = 11
 _GAP = 3
+DOT_SPACE = _DOT + _GAP
 
 
 def display_name(tag: Tag) -> str:
@@ -41,8 +42,9 @@ def dot_icon(colours: Sequence[str]) -> QIcon:
     """Coloured dots side by side, one per colour (the first ones, at most :data:`MAX_DOTS`)."""
     shown = list(colours)[:MAX_DOTS]
     width = max(1, len(shown)) * (_DOT + _GAP)
-    pixmap = QPixmap(width * 2, _DOT * 2)  # drawn at twice the size: crisp on high-DPI screens
-    pixmap.setDevicePixelRatio(2.0)
+    # At 1x: a pixmap at twice the size with a device pixel ratio of 2 is taken by the list's
+    # delegate at its pixel size, and the dots came out twice as big.
+    pixmap = QPixmap(width, _DOT)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
