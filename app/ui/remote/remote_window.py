@@ -126,7 +126,7 @@ class RemoteMailboxWindow(QMainWindow):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.MARK, 130), (Column.SENDER, 200), (Column.DATE, 130), (Column.SIZE, 80),
+        for column, width in ((Column.MARK, 160), (Column.SENDER, 200), (Column.DATE, 130), (Column.SIZE, 80),
                               (Column.HERE, 110)):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
