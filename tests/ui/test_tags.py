@@ -123,6 +123,7 @@ def test_tagged_rows_show_dots_colour_and_names(qtbot: QtBot, mailbox_window: Ca
     assert model.data(index, Qt.ItemDataRole.DecorationRole) is not None
     assert model.data(index, Qt.ItemDataRole.ForegroundRole) == QColor(tag(window, "Important").colour)
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "Tags: Important, Personal"
+    assert model.data(index, Qt.ItemDataRole.AccessibleTextRole) == "Lunch 4, Tags: Important, Personal"
     plain = model.index(row_of(window, "Weekly report"), Column.SUBJECT)
     assert model.data(plain, Qt.ItemDataRole.DecorationRole) is None
     assert model.data(plain, Qt.ItemDataRole.ForegroundRole) is None
@@ -326,3 +327,29 @@ def test_only_the_latest_change_is_shown_when_answers_overlap(
     qtbot.waitUntil(lambda: subjects_shown(window) == {"Lunch 4"})
     qtbot.waitUntil(lambda: not window.inbox_model._jobs)  # every answer is in: none replaced it
     assert subjects_shown(window) == {"Lunch 4"} and bar.count.text() == "1 message"
+
+
+def test_switching_to_chinese_while_open_translates_the_bar_menu_and_names(
+        qtbot: QtBot, qapp: object, mailbox_window: Callable[..., MainWindow]) -> None:
+    from PySide6.QtCore import QLocale
+
+    from app.ui.language import apply_language
+
+    window = mailbox_window(MESSAGES)
+    open_bar(qtbot, window)
+    bar = feature(window).bar
+    select(window, "Lunch")
+    qtbot.keyClick(window.message_view, Qt.Key.Key_2)
+    index = window.inbox_model.index(row_of(window, "Lunch"), Column.SUBJECT)
+    assert window.inbox_model.data(index, Qt.ItemDataRole.ToolTipRole) == "Tags: Work"
+    previous = QLocale()
+    try:
+        apply_language(qapp, "zh_CN")  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bar.unread.text() == "● 未读")
+        qtbot.waitUntil(lambda: window.inbox_model.data(index, Qt.ItemDataRole.ToolTipRole) == "标签：工作")
+        assert bar.tag.itemText(bar.tag.findData(tag(window, "Work").id)) == "工作"
+        assert feature(window).menu.title() == "标签(&T)" and feature(window).bar_action.text() == "快速筛选"
+    finally:
+        apply_language(qapp, "", previous)  # type: ignore[arg-type]
+        QLocale.setDefault(previous)
+    qtbot.waitUntil(lambda: bar.unread.text() == "● Unread")

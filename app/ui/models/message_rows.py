@@ -227,6 +227,8 @@ class RowPresenter:
             return self._attachments_text if summary.has_attachments else ""
         if column == Column.FLAG:
             return self._flagged_text if summary.flagged else ""
+        if column == Column.SUBJECT and row.tags:  # the dots and colour, in words
+            return f"{row.texts[column]}, {self.tag_look.names(row.tags)}"
         return row.texts[column]
 
     def _alignment(self, row: Row, column: int) -> Qt.AlignmentFlag:
