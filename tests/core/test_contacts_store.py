@@ -18,6 +18,7 @@ from app.core.contacts.model import Contact, ContactAddress
 from app.core.errors import ConfigError
 from app.core.model import Account
 from app.core.store import Profile, Store
+from tests.core.test_search import _undo_migrations_after
 
 
 @pytest.fixture
@@ -123,15 +124,10 @@ def test_messages_stored_before_the_address_book_existed_are_read_too(tmp_path: 
         account = store.add_account(Account(name="a", host="h", user="u"))
         store.add_message(account, "1", mail("old@example.com", "me@example.com"))
         store.commit()
-    connection = sqlite3.connect(Profile(path).database_path)
-    # Back to schema 6: the column and tables the address book added are gone, as in an old store.
-    for statement in ("ALTER TABLE messages DROP COLUMN whole_size",  # schema 9's column
-                      "DROP INDEX messages_pending_addresses", "ALTER TABLE messages DROP COLUMN addresses_seen",
-                      "DROP TABLE seen_address_keys", "DROP TABLE seen_addresses", "DROP TABLE contact_keys",
-                      "DROP TABLE contact_groups", "DROP TABLE contact_addresses", "DROP TABLE contacts",
-                      "PRAGMA user_version = 6"):
-        connection.execute(statement)
-    connection.commit()
+    connection = sqlite3.connect(Profile(path).database_path, isolation_level=None)
+    # Back to schema 6: the column and tables the address book (and every later migration) added
+    # are gone, as in an old store.
+    _undo_migrations_after(connection, 6)
     connection.close()
     with Store.open(Profile(path)) as store:
         assert store.pending_address_count() == 1
