@@ -89,7 +89,7 @@ class WindowActions:
                               QT_TRANSLATE_NOOP("MainWindow", "Delete"),
                               QKeySequence.StandardKey.Delete, standard_icon("delete"))
         self.mark_read = _action(window, "markReadAction",
-                                 QT_TRANSLATE_NOOP("MainWindow", "Mark as Read"), "Ctrl+R", standard_icon("read"))
+                                 QT_TRANSLATE_NOOP("MainWindow", "Mark as Read"), "Ctrl+Shift+M", standard_icon("read"))
         self.mark_unread = _action(window, "markUnreadAction",
                                    QT_TRANSLATE_NOOP("MainWindow", "Mark as Unread"),
                                    "Ctrl+Shift+U", standard_icon("unread"))
@@ -105,7 +105,7 @@ class WindowActions:
         self.copy_to = _action(window, "copyToAction", QT_TRANSLATE_NOOP("MainWindow", "Copy to Folder…"),
                                "Ctrl+Alt+V")
         self.restore = _action(window, "restoreAction",
-                               QT_TRANSLATE_NOOP("MainWindow", "Restore"), "Ctrl+Shift+R")
+                               QT_TRANSLATE_NOOP("MainWindow", "Restore"), "Ctrl+Shift+B")
         self.empty_trash = _action(window, "emptyTrashAction",
                                    QT_TRANSLATE_NOOP("MainWindow", "Empty Trash…"), "Ctrl+Shift+Del")
         self.import_messages = _action(window, "importAction",
@@ -138,6 +138,22 @@ class WindowActions:
         self.save_protocol_log = _action(window, "saveProtocolLogAction",
                                          QT_TRANSLATE_NOOP("MainWindow", "Save Protocol Log…"), "Ctrl+Shift+L")
         self.get_mail_menu = QMenu(window)
+        self._compose_actions(window)
+
+    def _compose_actions(self, window: QMainWindow) -> None:
+        """Writing mail (app/ui/compose): Ctrl+R and Ctrl+Shift+R as in Thunderbird and Outlook."""
+        self.new_message = _action(window, "newMessageAction", QT_TRANSLATE_NOOP("MainWindow", "New Message"),
+                                   QKeySequence.StandardKey.New, standard_icon("new_message"))
+        self.reply = _action(window, "replyAction", QT_TRANSLATE_NOOP("MainWindow", "Reply"), "Ctrl+R",
+                             standard_icon("reply"))
+        self.reply_all = _action(window, "replyAllAction", QT_TRANSLATE_NOOP("MainWindow", "Reply All"),
+                                 "Ctrl+Shift+R", standard_icon("reply_all"))
+        self.forward = _action(window, "forwardAction", QT_TRANSLATE_NOOP("MainWindow", "Forward"), "Ctrl+L",
+                               standard_icon("forward"))
+        self.forward_attached = _action(window, "forwardAttachedAction",
+                                        QT_TRANSLATE_NOOP("MainWindow", "Forward as Attachment"), "Ctrl+Alt+L")
+        self.edit_as_new = _action(window, "editAsNewAction", QT_TRANSLATE_NOOP("MainWindow", "Edit as New"),
+                                   "Ctrl+E")
 
     @staticmethod
     def _encodings(window: QMainWindow) -> QActionGroup:
@@ -176,6 +192,10 @@ class WindowActions:
         for action in (self.delete, self.restore, self.empty_trash, None, self.move_to, self.copy_to, None,
                        self.mark_read, self.mark_unread, self.flag, None, self.search, self.preferences):
             self._add(edit_menu, action)
+        message_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&Message"))
+        for action in (self.new_message, None, self.reply, self.reply_all, self.forward, self.forward_attached,
+                       self.edit_as_new):
+            self._add(message_menu, action)
         view_menu = self._menu(bar, QT_TRANSLATE_NOOP("MainWindow", "&View"))
         view_menu.addAction(self.plain_text)
         self.encoding_menu = self._menu(view_menu, QT_TRANSLATE_NOOP("MainWindow", "Text Encoding"))
@@ -213,6 +233,14 @@ class WindowActions:
         self.get_mail_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.get_mail_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addWidget(self.get_mail_button)
+        for action in (self.new_message, self.reply, self.reply_all, self.forward):
+            toolbar.addAction(action)
+            # Icons alone (the name and key in the tooltip): with four more names the toolbar
+            # would push the search box into its overflow menu at the window's usual width.
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+                button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
         toolbar.addSeparator()
         for action in (self.new_account, self.delete, self.mark_read, self.mark_unread, self.flag):
             toolbar.addAction(action)
@@ -224,7 +252,8 @@ class WindowActions:
     def add_context_menu(self, widget: QWidget) -> None:
         """Right-click on the message list: the actions on the selection, as in the Edit menu."""
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.mark_read, self.mark_unread, self.flag, None, self.move_to, self.copy_to, self.delete,
+        for action in (self.reply, self.reply_all, self.forward, self.forward_attached, self.edit_as_new, None,
+                       self.mark_read, self.mark_unread, self.flag, None, self.move_to, self.copy_to, self.delete,
                        self.restore, None, self.export_eml, self.view_source):
             self._add(widget, action)
 
@@ -238,7 +267,8 @@ class WindowActions:
 
     def enable_for(self, has_accounts: bool, folder: str | None) -> None:
         """Enable what makes sense with these accounts in this folder."""
-        for action in (self.get_mail, self.account_settings, self.remove_account, self.mark_read,
+        for action in (self.get_mail, self.account_settings, self.remove_account, self.new_message, self.reply,
+                       self.reply_all, self.forward, self.forward_attached, self.edit_as_new, self.mark_read,
                        self.mark_unread, self.flag, self.export_eml, self.export_mbox, self.import_messages):
             action.setEnabled(has_accounts)
         # In Trash, Delete deletes for good (after asking), as in other mail programs.

@@ -18,6 +18,10 @@ _TOOLBAR = {
     "read": "mark-read.svg",
     "unread": "mark-unread.svg",
     "flag": "flag.svg",
+    "new_message": "new-message.svg",
+    "reply": "reply.svg",
+    "reply_all": "reply-all.svg",
+    "forward": "forward.svg",
 }
 
 

@@ -31,6 +31,7 @@ from app.core.model import Account, Folder
 from app.core.store import Profile, Store
 from app.ui.account_actions import AccountActions
 from app.ui.actions import WindowActions
+from app.ui.compose.feature import ComposeFeature
 from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.junk = JunkActions(self, store, self.window_actions, self.message_view, self.operations,
                                 self.status.show_status)
         self._connect_signals()
+        self.compose = ComposeFeature(self, lambda account: self.fetching.session_passwords.get(account.id or 0), self)
         self.tagging = TagFeature(self, self)  # tags in the list, number keys, the quick filter bar
         self._restore_state()
         self.reload_accounts()
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         fetches a kill or a quit interrupted (said once, in the info bar)."""
         self.fetching.resume_interrupted()
         self.scheduler.start()
+        self.compose.start()
 
     # -- folders and selection ------------------------------------------------------------------
 
@@ -483,6 +486,7 @@ class MainWindow(QMainWindow):
         self.tagging.shut_down()
         self.message_view.search_timer.stop()
         self.preview.wait_for_jobs()
+        self.compose.shut_down()
         self.remote_mailbox.shut_down()
         self.operations.shut_down()
         self.save_state()

@@ -72,7 +72,7 @@ def test_passes_the_model_tester(qtmodeltester: Any, qtbot: QtBot, store: Store,
 def test_one_account_has_no_unified_inbox(qtbot: QtBot, store: Store) -> None:
     work = add_account(store, "work", 3, email="me@example.com", display_name="Me")
     model = FolderModel(store)
-    assert texts(model) == ["work", ["Inbox (3)", "Junk", "Trash"], "On this computer"]
+    assert texts(model) == ["work", ["Inbox (3)", "Drafts", "Sent", "Outbox", "Junk", "Trash"], "On this computer"]
     assert is_bold(model, work.id, Folder.INBOX)
     assert not is_bold(model, work.id, Folder.TRASH)
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Me <me@example.com>"
@@ -86,8 +86,8 @@ def test_two_accounts_get_all_inboxes_on_top(qtbot: QtBot, store: Store) -> None
     store.move_to_folder([store.message_ids(home.id)[0]], Folder.TRASH)
     model = FolderModel(store)
     # Accounts are listed by name, as the store returns them.
-    assert texts(model) == ["All Inboxes (6)", "home", ["Inbox (4)", "Junk", "Trash (1)"], "work",
-                            ["Inbox (2)", "Junk", "Trash"], "On this computer"]
+    assert texts(model) == ["All Inboxes (6)", "home", ["Inbox (4)", "Drafts", "Sent", "Outbox", "Junk", "Trash (1)"],
+                            "work", ["Inbox (2)", "Drafts", "Sent", "Outbox", "Junk", "Trash"], "On this computer"]
     assert is_bold(model, None, Folder.INBOX)
     assert model.index_for(None, Folder.INBOX).data(UNREAD_COUNT_ROLE) == 6
     assert model.folder_at(model.index(0, 0)) == (None, Folder.INBOX)
@@ -145,7 +145,7 @@ def test_removing_an_account_rebuilds_the_tree(qtbot: QtBot, store: Store) -> No
     assert model.rowCount() == 4
     store.remove_account("home")
     model.refresh()
-    assert texts(model) == ["work", ["Inbox (1)", "Junk", "Trash"], "On this computer"]
+    assert texts(model) == ["work", ["Inbox (1)", "Drafts", "Sent", "Outbox", "Junk", "Trash"], "On this computer"]
 
 
 def test_no_account_is_an_empty_tree(qtbot: QtBot, store: Store) -> None:

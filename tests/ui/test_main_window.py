@@ -395,7 +395,8 @@ def test_with_the_chinese_translation_the_actions_read_chinese(chinese_ui: objec
     assert window.window_actions.mark_unread.text() == "标为未读"
     assert window.window_actions.preferences.text() == "首选项…"
     assert window.window_actions.about.text() == "关于 Poplark"
-    assert [action.text() for action in window.menuBar().actions()] == ["文件(&F)", "编辑(&E)", "查看(&V)", "帮助(&H)"]
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "编辑(&E)", "邮件(&M)", "查看(&V)", "帮助(&H)"]
     account = window.folder_model.index(0, 0)
     assert window.folder_model.index(0, 0, account).data().startswith("收件箱")
 

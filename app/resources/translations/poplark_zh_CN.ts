@@ -1177,6 +1177,317 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>ComposeOpener</name>
+    <message>
+        <location filename="../../ui/compose/opening.py" line="+108"/>
+        <source>Cannot open the message</source>
+        <extracomment>A compose window is shown (tests and screenshots wait on it). The address book&apos;s completion worker for the To/Cc/Bcc fields (None: no completion).</extracomment>
+        <translation>无法打开邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message could not be read ({detail}). It may have been deleted meanwhile; choose it again.</source>
+        <translation>无法读取这封邮件（{detail}）。它可能刚刚被删除；请重新选择它。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeWindow</name>
+    <message>
+        <location filename="../../ui/compose/attachments.py" line="+57"/>
+        <source>{file} could not be attached ({reason}). Check that it exists and that you may read it, then attach it again.</source>
+        <extracomment>The row of the forwarded message (``Draft.forwarded``) carries this instead of an index.</extracomment>
+        <translation>无法添加附件 {file}（{reason}）。请确认文件存在且你有权读取，然后重新添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/feature.py" line="+106"/>
+        <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
+        <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/fields.py" line="+62"/>
+        <source>Not an address one can send to: {addresses}. Correct it before sending.</source>
+        <extracomment>A dynamic property the style sheet below keys on: the field holds an address that cannot be sent to.</extracomment>
+        <translation>不是可以发送的地址：{addresses}。请在发送前改正。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/outbox_view.py" line="+31"/>
+        <source>Waiting</source>
+        <extracomment>Each state&apos;s words (translated when shown).</extracomment>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sending</source>
+        <translation>正在发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>May have been sent</source>
+        <translation>可能已发出</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Queued</source>
+        <translation>放入时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What happened</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send Again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the selected message now</source>
+        <translation>立即发送选中的邮件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It Arrived</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It did reach its recipients: move it into Sent without sending it again</source>
+        <translation>它确实已送达收件人：移入“已发送”，不再重新发送</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take it out of the Outbox and open it to correct it</source>
+        <translation>从发件箱取出并打开，以便修改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+68"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="-67"/>
+        <source>Delete it without sending</source>
+        <translation>删除，不发送</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{problem} (tried again at {time})</source>
+        <translation>{problem}（将于 {time} 重试）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Nothing waits to be sent.</source>
+        <translation>没有等待发送的邮件。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} message(s) in the Outbox. Failed ones and those that may have been sent wait for you: select one to send it again, edit or delete it.</source>
+        <translation>发件箱中有 {count} 封邮件。发送失败和可能已发出的邮件需要你处理：选中一封，可重新发送、编辑或删除。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Delete “{subject}” from the Outbox without sending it?</source>
+        <translation>从发件箱删除“{subject}”，不发送？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/sending.py" line="+135"/>
+        <source>The message could not be put in the Outbox: {detail}. It is still here (and in Drafts): correct it and send again.</source>
+        <extracomment>The longest the retry timer sleeps before looking at the outbox again (another process, such as ``poplark send --queue-only``, may have queued mail meanwhile). At start-up, what waits in the outbox is sent after this pause (the window shows first). A short sentence for the status bar (sending, sent, waiting). A sentence that needs the user (failed for good, may have been sent, settings), for the info bar. The outbox&apos;s rows changed (queued, sent, failed, retried, removed). A send job ended (tests wait on it): the account&apos;s name.</extracomment>
+        <translation>邮件未能放入发件箱：{detail}。它仍在这里（也在草稿箱中）：请改正后重新发送。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Sending mail from {account}…</source>
+        <translation>正在从 {account} 发送邮件…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>“{subject}” from {account} may have been sent: the connection ended after the server had the whole message and before it confirmed it. It is not sent again by itself: ask a recipient or look in your provider&apos;s web mail, then in the Outbox choose “It Arrived” or “Send Again”.</source>
+        <translation>来自 {account} 的“{subject}”可能已发出：服务器收到整封邮件后、确认之前连接中断了。Poplark 不会自动重发：请询问收件人或在邮箱网页版中查看，然后在发件箱中选择“已送达”或“重新发送”。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{account}: {count} message(s) sent.</source>
+        <translation>{account}：已发送 {count} 封邮件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/signatures.py" line="+38"/>
+        <source>Signature</source>
+        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
+        <translation>{account} 的签名，会加在从该账户发出的每封邮件下方（留空则不加签名）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/window.py" line="+105"/>
+        <source>From:</source>
+        <extracomment>Base64 makes attachments a third larger on the wire; the text and headers add a little.</extracomment>
+        <translation>发件人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To:</source>
+        <translation>收件人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc:</source>
+        <translation>抄送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bcc:</source>
+        <translation>密送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Compose</source>
+        <translation>写邮件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save Draft</source>
+        <translation>存草稿</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Attach Files…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove Attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rich Text (HTML)</source>
+        <translation>富文本（HTML）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signature…</source>
+        <translation>签名…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+160"/>
+        <source>Discard Draft</source>
+        <translation>放弃草稿</translation>
+    </message>
+    <message>
+        <location line="-111"/>
+        <source>There is no account to send from: add one in File &gt; New Account.</source>
+        <translation>没有可用来发信的账户：请在“文件 &gt; 新建账户”中添加一个。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account {account} has no outgoing (SMTP) server: set one in its Account Settings, then send again. The message is kept in Drafts.</source>
+        <translation>账户 {account} 没有设置发件（SMTP）服务器：请在账户设置中设置后重新发送。邮件保留在草稿箱中。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>These are not addresses one can send to: {addresses}. Correct them (they are marked), then send again.</source>
+        <translation>以下不是可以发送的地址：{addresses}。请改正（已标出），然后重新发送。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The message has no recipient: add one in To, Cc or Bcc.</source>
+        <translation>邮件没有收件人：请在收件人、抄送或密送中添加。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot send yet</source>
+        <translation>暂时无法发送</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No subject</source>
+        <translation>没有主题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message has no subject. Send it anyway?</source>
+        <translation>这封邮件没有主题。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This message is about {size}, and {provider} takes messages of at most {limit}: it would probably be refused. Remove attachments or send them as links. Send it anyway?</source>
+        <translation>这封邮件约 {size}，而 {provider} 只接受不超过 {limit} 的邮件：很可能会被拒收。请移除附件，或改用链接分享。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This message is about {size}, and most providers take messages of at most {limit}: it may be refused. Remove attachments or send them as links. Send it anyway?</source>
+        <translation>这封邮件约 {size}，而大多数邮箱只接受不超过 {limit} 的邮件：可能会被拒收。请移除附件，或改用链接分享。仍然发送吗？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Large message</source>
+        <translation>邮件过大</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+9"/>
+        <source>Attach Files</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Delete this message without sending it? Its saved draft is deleted too.</source>
+        <translation>删除这封邮件而不发送？已保存的草稿也会删除。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>New Message</source>
+        <translation>新邮件</translation>
+    </message>
+</context>
+<context>
     <name>ConditionRow</name>
     <message>
         <location filename="../../ui/rules/editor.py" line="-76"/>
@@ -1410,9 +1721,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../ui/models/folder_model.py" line="+120"/>
+        <location filename="../../ui/models/folder_model.py" line="+142"/>
         <source>Junk</source>
-        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
+        <extracomment>The account id of an item (None for &quot;All Inboxes&quot;). The :class:`Folder` value of an item (an account&apos;s own item means its Inbox). The number of unread messages behind an item, for delegates that draw a badge. True on an account&apos;s Outbox item: not a folder of messages but the messages waiting to be sent (its FOLDER_ROLE is None, so ``folder_at`` gives None for it; ``outbox_at`` gives the account). Freedesktop icon names; where the platform has no theme they are simply blank.</extracomment>
         <translation>垃圾邮件</translation>
     </message>
     <message>
@@ -1421,23 +1732,44 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>已删除</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drafts</source>
+        <translation>草稿箱</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+35"/>
+        <location line="+40"/>
         <source>All Inboxes</source>
         <translation>所有收件箱</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-39"/>
         <source>The inboxes of all accounts together</source>
         <translation>所有账户的收件箱</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+9"/>
+        <location line="+38"/>
+        <source>Outbox</source>
+        <translation>发件箱</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Messages waiting to be sent, and those that could not be sent</source>
+        <translation>等待发送的邮件，以及未能发出的邮件</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
     </message>
@@ -1762,7 +2094,7 @@ Account: {account}</source>
     </message>
     <message>
         <location line="+42"/>
-        <location filename="../../ui/panes/folder_pane.py" line="+109"/>
+        <location filename="../../ui/panes/folder_pane.py" line="+113"/>
         <source>Get Mail</source>
         <extracomment>The dynamic property holding the untranslated text of an action or menu (retranslate() reads it).</extracomment>
         <translation>收取邮件</translation>
@@ -1844,12 +2176,42 @@ Account: {account}</source>
         <translation>以纯文本显示邮件</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+25"/>
+        <source>New Message</source>
+        <translation>写邮件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply All</source>
+        <translation>全部回复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forward</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Forward as Attachment</source>
+        <translation>作为附件转发</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit as New</source>
+        <translation>作为新邮件编辑</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-38"/>
         <source>Preferences…</source>
         <translation>首选项…</translation>
     </message>
@@ -1879,7 +2241,7 @@ Account: {account}</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+52"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1887,6 +2249,11 @@ Account: {account}</source>
         <location line="+4"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Message</source>
+        <translation>邮件(&amp;M)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1904,12 +2271,12 @@ Account: {account}</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-70"/>
         <source>Save Protocol Log…</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+402"/>
+        <location filename="../../ui/main_window.py" line="+405"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -1925,7 +2292,7 @@ Account: {account}</source>
         <translation>无法保存日志：%1。请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="+65"/>
+        <location filename="../../ui/actions.py" line="+85"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
@@ -1959,15 +2326,15 @@ Account: {account}</source>
     </message>
     <message>
         <location filename="../../ui/notifications.py" line="+93"/>
-        <location filename="../../ui/tray.py" line="+39"/>
+        <location filename="../../ui/tray.py" line="+40"/>
         <source>Show Poplark</source>
         <extracomment>The icon name the desktop entry and the icon theme use (packaging/linux). Seconds to wait for the daemon&apos;s answer (it answers at once; a hung one must not hold up the rest). How often the bus thread looks for a new notice or a click (seconds).
 ----------
-How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes changed (the window shows it in its title).</extracomment>
+How long a new-mail notice stays (ms). The user asked for the window (a click on the icon or &quot;Show Poplark&quot;). The unread count of all Inboxes and user folders changed (the window shows it in its title).</extracomment>
         <translation>显示 Poplark</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="+26"/>
+        <location filename="../../ui/tray.py" line="+28"/>
         <source>{0}: 1 new message</source>
         <translation>{0}：1 封新邮件</translation>
     </message>
@@ -2199,7 +2566,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     <message>
         <location filename="../../ui/panes/folder_pane.py" line="-3"/>
         <source>Edit Account…</source>
-        <extracomment>(account id or None, folder key): a :class:`Folder` member, or &quot;user:&lt;id&gt;&quot; for a user folder. (account id or None for all accounts, folder) of the folder the user opened. From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. From the folder menus: (account id or None, parent folder id or None), a folder id. A user folder dropped on another: (folder id, new parent id or None for the top level). Messages dropped on a folder: (ids, folder key, copy instead of move). The account id whose remote mailbox window to open (issue 18). The folder last announced by folder_opened (the list shows it).</extracomment>
+        <extracomment>(account id or None, folder key): a :class:`Folder` member, or &quot;user:&lt;id&gt;&quot; for a user folder. (account id or None for all accounts, folder) of the folder the user opened. The account id of the Outbox the user opened (not a folder of messages: app/ui/compose/outbox_view.py). From the account&apos;s context menu, with the account id: edit its settings, get its mail, remove it. The account id whose remote mailbox window to open (issue 18). From the folder menus: (account id or None, parent folder id or None), a folder id. A user folder dropped on another: (folder id, new parent id or None for the top level). Messages dropped on a folder: (ids, folder key, copy instead of move). The folder last announced by folder_opened (the list shows it).</extracomment>
         <translation>编辑账户…</translation>
     </message>
     <message>
@@ -2225,7 +2592,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>非垃圾邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/tags/feature.py" line="+77"/>
+        <location filename="../../ui/tags/feature.py" line="+80"/>
         <location line="+1"/>
         <source>&amp;Tag</source>
         <extracomment>Selections up to this size show their tags as checks in the Tag menu (one query); larger ones show none checked, and choosing a tag still toggles it for all of them.</extracomment>
@@ -3481,9 +3848,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>稍后</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+78"/>
         <source>Tags: {0}</source>
-        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels.</extracomment>
+        <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels; the width each dot takes.</extracomment>
         <translation>标签：{0}</translation>
     </message>
 </context>
@@ -3712,12 +4079,83 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account} 的服务器以明文而不是 TLS 应答：这个端口真的是 TLS 端口吗？请在账户设置中尝试 STARTTLS，或改用 110/995 端口。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location filename="../../ui/compose/send_errors.py" line="+43"/>
+        <location filename="../../ui/errors.py" line="+31"/>
         <source> The server said: “{text}”.</source>
         <translation>服务器返回：“{text}”。</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+9"/>
+        <source>“{subject}” was not sent.</source>
+        <translation>“{subject}”未发出。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It waits in the Outbox as failed: correct the cause, then choose Send Again or Edit there, or Delete.</source>
+        <translation>它作为发送失败的邮件留在发件箱中：请排除原因后在那里选择“重新发送”或“编辑”，或将其删除。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The outgoing server of {account} refused the recipient(s) {addresses}, so the message was sent to no one.{server_said} Check the address(es).</source>
+        <translation>{account} 的发件服务器拒绝了收件人 {addresses}，因此邮件没有发给任何人。{server_said}请检查这些地址。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} cannot take the recipient(s) {addresses} right now.{server_said} The message waits in the Outbox and is tried again later by itself.</source>
+        <translation>{account} 的发件服务器暂时无法接收收件人 {addresses}。{server_said}邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} refused the message as too large.{server_said} Remove or shrink attachments, or send them as links.</source>
+        <translation>{account} 的发件服务器以邮件过大为由拒收。{server_said}请移除或压缩附件，或改用链接分享。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing (SMTP) server of {account} did not accept the user name or password.{server_said} Correct them in the account settings; the messages wait in the Outbox and go once the login works.</source>
+        <translation>{account} 的发件（SMTP）服务器不接受用户名或密码。{server_said}请在账户设置中改正；邮件留在发件箱中，登录成功后即会发出。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Poplark has no password for the outgoing server of {account}. Enter it in the account settings; the messages wait in the Outbox.</source>
+        <translation>Poplark 没有 {account} 发件服务器的密码。请在账户设置中输入；邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The outgoing server of {account} cannot take mail right now.{server_said} The messages wait in the Outbox and are tried again later by themselves.</source>
+        <translation>{account} 的发件服务器暂时无法接收邮件。{server_said}邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The outgoing server of {account} refused the message.{server_said} Read what it said; change the message or ask your provider.</source>
+        <translation>{account} 的发件服务器拒收了这封邮件。{server_said}请阅读服务器的说明，修改邮件或咨询邮箱服务商。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The outgoing server of {account} does not offer a secure connection (STARTTLS), so nothing was sent: Poplark never sends in clear text instead. Choose SSL/TLS on port 465 in the account settings.</source>
+        <translation>{account} 的发件服务器不提供安全连接（STARTTLS），因此没有发送任何内容：Poplark 绝不会改用明文发送。请在账户设置中选择 SSL/TLS、端口 465。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A secure connection to the outgoing server of {account} could not be set up ({detail}), so nothing was sent. Check the SMTP server name, port and security in the account settings; the messages wait in the Outbox.</source>
+        <translation>无法与 {account} 的发件服务器建立安全连接（{detail}），因此没有发送任何内容。请在账户设置中检查 SMTP 服务器名、端口和安全设置；邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Could not reach the outgoing server of {account} ({detail}). The messages wait in the Outbox and are tried again later by themselves.</source>
+        <translation>无法连接 {account} 的发件服务器（{detail}）。邮件留在发件箱中，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{account} is already sending from another Poplark window or command; the messages go from there.</source>
+        <translation>{account} 正在由另一个 Poplark 窗口或命令发送；邮件会从那里发出。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sending from {account} needs attention: {detail}. The messages wait in the Outbox.</source>
+        <translation>从 {account} 发送需要处理：{detail}。邮件留在发件箱中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="+76"/>
         <source>Mail store damaged</source>
         <translation>邮件存储已损坏</translation>
     </message>

@@ -1,4 +1,5 @@
-"""The folder list: every account with its Inbox and Trash, unread counts, and a unified inbox.
+"""The folder list: every account with its Inbox, Drafts, Sent, Outbox and Trash, unread counts,
+and a unified inbox.
 
 A small tree (a few items per account), so it is a :class:`QStandardItemModel` rather than a
 hand-written model. :meth:`FolderModel.refresh` updates counts in place when the accounts are
@@ -32,10 +33,14 @@ ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
 #: The number of unread messages behind an item, for delegates that draw a badge.
 UNREAD_COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+#: True on an account's Outbox item: not a folder of messages but the messages waiting to be sent
+#: (its FOLDER_ROLE is None, so ``folder_at`` gives None for it; ``outbox_at`` gives the account).
+OUTBOX_ROLE = Qt.ItemDataRole.UserRole + 4
 
-_FOLDERS = (Folder.INBOX, Folder.JUNK, Folder.TRASH)
+_FOLDERS = (Folder.INBOX, Folder.DRAFTS, Folder.SENT, Folder.JUNK, Folder.TRASH)
 #: Freedesktop icon names; where the platform has no theme they are simply blank.
-_ICON_NAMES = {Folder.INBOX: "mail-folder-inbox", Folder.TRASH: "user-trash", Folder.JUNK: "mail-mark-junk"}
+_ICON_NAMES = {Folder.INBOX: "mail-folder-inbox", Folder.TRASH: "user-trash", Folder.SENT: "mail-folder-sent",
+               Folder.DRAFTS: "folder-documents", Folder.JUNK: "mail-mark-junk"}
 
 
 class FolderModel(QStandardItemModel):
@@ -56,6 +61,7 @@ class FolderModel(QStandardItemModel):
         """Re-read the accounts and the unread counts (two small queries)."""
         accounts = [account for account in self._store.accounts() if account.id is not None]
         counts = self._store.unread_counts()
+        waiting = self._store.outbox_counts()
         shape = tuple((account.id, account.name) for account in accounts if account.id is not None)
         folders = self._store.user_folders()
         if shape != self._shape or folder_shape(folders) != self._folder_shape:
@@ -65,7 +71,7 @@ class FolderModel(QStandardItemModel):
             self._rebuild(accounts)
             if accounts:  # with none, the window shows its welcome page: no mail, no folders
                 add_user_folder_items(self, self._account_items(), folders, self._item)
-        self._update_counts(counts)
+        self._update_counts(counts, waiting)
 
     def retranslate(self) -> None:
         """The language changed: the next refresh builds the items again, with their names in it."""
@@ -115,11 +121,31 @@ class FolderModel(QStandardItemModel):
                     return child.index()
         return QModelIndex()
 
+    def outbox_at(self, index: QModelIndex | QPersistentModelIndex) -> int | None:
+        """The account id of an Outbox item; None for any other item."""
+        if not index.isValid() or index.model() is not self or not index.data(OUTBOX_ROLE):
+            return None
+        account_id = index.data(ACCOUNT_ID_ROLE)
+        return int(account_id) if account_id is not None else None
+
+    def outbox_index(self, account_id: int) -> QModelIndex:
+        for row in range(self.rowCount()):
+            top = self.item(row)
+            for child_row in range(top.rowCount() if top is not None else 0):
+                child = top.child(child_row) if top is not None else None
+                if child is not None and child.data(OUTBOX_ROLE) and child.data(ACCOUNT_ID_ROLE) == account_id:
+                    return child.index()
+        return QModelIndex()
+
     def folder_name(self, folder: str) -> str:
         if folder is Folder.JUNK:
             return self.tr("Junk")
         if folder is Folder.TRASH:
             return self.tr("Trash")
+        if folder is Folder.SENT:
+            return self.tr("Sent")
+        if folder is Folder.DRAFTS:
+            return self.tr("Drafts")
         return self.tr("Inbox")
 
     # -- internals ----------------------------------------------------------------------------
@@ -137,6 +163,11 @@ class FolderModel(QStandardItemModel):
             top.setToolTip(f"{account.display_name} <{address}>" if account.display_name else address)
             for folder in _FOLDERS:
                 top.appendRow(self._item(self.folder_name(folder), account.id, folder, _ICON_NAMES[folder]))
+                if folder is Folder.SENT:
+                    outbox = self._item(self.tr("Outbox"), account.id, None, "mail-folder-outbox")
+                    outbox.setData(True, OUTBOX_ROLE)
+                    outbox.setToolTip(self.tr("Messages waiting to be sent, and those that could not be sent"))
+                    top.appendRow(outbox)
             root.appendRow(top)
 
     def _account_items(self) -> dict[int, QStandardItem]:
@@ -156,7 +187,7 @@ class FolderModel(QStandardItemModel):
         item.setData(str(folder) if folder is not None else None, FOLDER_ROLE)
         return item
 
-    def _update_counts(self, counts: dict[tuple[int, str], int]) -> None:
+    def _update_counts(self, counts: dict[tuple[int, str], int], waiting: dict[int, int]) -> None:
         for row in range(self.rowCount()):
             top = self.item(row)
             if top is None or top.data(LOCAL_ROOT_ROLE):
@@ -168,6 +199,10 @@ class FolderModel(QStandardItemModel):
             for child_row in range(top.rowCount()):
                 child = top.child(child_row)
                 if child is None or child.data(USER_FOLDER_ID_ROLE) is not None:
+                    continue
+                if child.data(OUTBOX_ROLE):
+                    # The number waiting, as mail programs show it (nothing in it is "unread").
+                    self._show_count(child, self.tr("Outbox"), waiting.get(child.data(ACCOUNT_ID_ROLE), 0))
                     continue
                 folder = Folder(child.data(FOLDER_ROLE))
                 unread = counts.get((child.data(ACCOUNT_ID_ROLE), folder.value), 0)

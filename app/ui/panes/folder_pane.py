@@ -1,6 +1,6 @@
-"""The folder pane: accounts with their Inbox, Junk and Trash, unread counts that follow the store,
-and a context menu on an account's items (edit it, get its mail, remove it). The user's own
-folders sit under their account and under "On this computer": their menus are
+"""The folder pane: accounts with their Inbox, Drafts, Sent, Outbox and Trash, unread counts that
+follow the store, and a context menu on an account's items (edit it, get its mail, remove it).
+The user's own folders sit under their account and under "On this computer": their menus are
 app/ui/panes/folder_menus.py, and dragging messages or folders onto them app/ui/panes/folder_drops.py."""
 
 from __future__ import annotations
@@ -26,10 +26,14 @@ class FolderPane(QTreeView):
 
     #: (account id or None for all accounts, folder) of the folder the user opened.
     folder_opened = Signal(object)
+    #: The account id of the Outbox the user opened (not a folder of messages: app/ui/compose/outbox_view.py).
+    outbox_opened = Signal(int)
     #: From the account's context menu, with the account id: edit its settings, get its mail, remove it.
     edit_account_requested = Signal(int)
     get_mail_requested = Signal(int)
     remove_account_requested = Signal(int)
+    #: The account id whose remote mailbox window to open (issue 18).
+    remote_mailbox_requested = Signal(int)
     #: From the folder menus: (account id or None, parent folder id or None), a folder id.
     new_folder_requested = Signal(object, object)
     rename_folder_requested = Signal(int)
@@ -38,8 +42,6 @@ class FolderPane(QTreeView):
     folder_dropped = Signal(int, object)
     #: Messages dropped on a folder: (ids, folder key, copy instead of move).
     messages_dropped = Signal(object, str, bool)
-    #: The account id whose remote mailbox window to open (issue 18).
-    remote_mailbox_requested = Signal(int)
 
     def __init__(self, store: Store, events: StoreEvents, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,9 +84,11 @@ class FolderPane(QTreeView):
     def refresh_counts(self) -> None:
         """Re-read the counts, keeping the open folder selected without re-opening it."""
         current = self.current_folder()
+        outbox = self.folder_model.outbox_at(self.currentIndex())
         self.folder_model.refresh()
         self.expandAll()
-        index = self.folder_model.index_for(*current) if current is not None else None
+        index = self.folder_model.index_for(*current) if current is not None else \
+            self.folder_model.outbox_index(outbox) if outbox is not None else None
         if index is not None and index.isValid():
             self.selectionModel().blockSignals(True)
             self.setCurrentIndex(index)
@@ -131,6 +135,11 @@ class FolderPane(QTreeView):
 
     @Slot()
     def _current_changed(self) -> None:
+        outbox = self.folder_model.outbox_at(self.currentIndex())
+        if outbox is not None:
+            self.opened = None
+            self.outbox_opened.emit(outbox)
+            return
         location = self.current_folder()
         if location is not None:
             self.opened = location

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, QObject, QSettings, Slot
 from PySide6.QtWidgets import QWidget
 
+from app.core.model import Folder
 from app.ui.dialogs.preferences import Preferences
 from app.ui.models.message_rows import Column
 from app.ui.panes.message_list import MessageList
@@ -36,6 +37,8 @@ class MessageOpener(QObject):
         self.preferences = preferences
         self.window = parent
         self.windows: list[MessageWindow] = []
+        #: Opens a draft to go on writing it (app/ui/compose); a draft is not read in a viewer.
+        self.open_draft: Callable[[int], None] | None = None
         message_list.doubleClicked.connect(self._double_clicked)
 
     def open_selected(self) -> list[MessageWindow]:
@@ -49,6 +52,9 @@ class MessageOpener(QObject):
         try:
             summary = self.message_list.inbox_model.summary(row)
         except KeyError:  # deleted by another connection meanwhile
+            return None
+        if summary.folder == Folder.DRAFTS.value and self.open_draft is not None:
+            self.open_draft(summary.id)
             return None
         window = MessageWindow(None, summary.subject, self.window, settings=self.settings,
                                remote_content=self.preferences().remote_content,

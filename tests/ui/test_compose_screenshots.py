@@ -1,0 +1,56 @@
+"""Screenshots of the compose window (issue 16), rendered offscreen: an English reply, and a Chinese
+reply with a long Chinese attachment name in the Chinese interface. Each test checks what the
+picture shows; with POPLARK_SCREENSHOT_DIR set, the pictures are kept there (docs/compose-*.png)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.ui.compose.window import ComposeWindow
+from app.ui.main_window import MainWindow
+from tests.ui.test_compose import chinese_message, compose_window, english_message, open_with, select_first_message
+
+__all__ = ["compose_window"]  # the fixture, imported for pytest
+
+
+def keep(picture_owner: ComposeWindow | MainWindow, name: str, tmp_path: Path) -> None:
+    picture = picture_owner.grab()
+    assert not picture.isNull() and picture.save(str(tmp_path / f"{name}.png"))
+    directory = os.environ.get("POPLARK_SCREENSHOT_DIR")
+    if directory:
+        assert picture.save(str(Path(directory) / f"{name}.png"))
+
+
+def test_an_english_reply(qtbot: QtBot, compose_window: Callable[..., MainWindow], tmp_path: Path) -> None:
+    window = compose_window([english_message()])
+    select_first_message(window)
+    compose = open_with(qtbot, window, "reply")
+    attachment = tmp_path / "Lunch menu, December.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n" * 3000)
+    compose.attachments.add_files([attachment])
+    compose.body.moveCursor(compose.body.textCursor().MoveOperation.Start)
+    compose.body.insertPlainText("Noon is fine. The menu is attached.\n\nAlice")
+    compose.resize(780, 560)
+    assert compose.windowTitle() == "Re: Lunch plans"
+    keep(compose, "compose-en", tmp_path)
+
+
+def test_a_chinese_reply_in_the_chinese_interface(qtbot: QtBot, compose_window: Callable[..., MainWindow],
+                                                  chinese_ui: object, tmp_path: Path) -> None:
+    window = compose_window([chinese_message()])
+    select_first_message(window)
+    compose = open_with(qtbot, window, "reply")
+    attachment = tmp_path / "二〇二六年第四季度财务报告（最终版本）.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n" * 20000)
+    compose.attachments.add_files([attachment])
+    compose.cc_field.setText("王五 <wangwu@example.cn>")
+    compose.body.moveCursor(compose.body.textCursor().MoveOperation.Start)
+    compose.body.insertPlainText("张三，你好：\n\n报告已收到，附件是我的修改意见。\n\n李四")
+    compose.resize(780, 560)
+    assert compose.send_action.text() == "发送" and compose.windowTitle() == "回复：请教"
+    assert compose.attachments.item(0).text().startswith("二〇二六年第四季度财务报告（最终版本）.pdf")
+    keep(compose, "compose-zh_CN", tmp_path)
