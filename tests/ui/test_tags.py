@@ -353,3 +353,15 @@ def test_switching_to_chinese_while_open_translates_the_bar_menu_and_names(
         apply_language(qapp, "", previous)  # type: ignore[arg-type]
         QLocale.setDefault(previous)
     qtbot.waitUntil(lambda: bar.unread.text() == "● Unread")
+
+
+def test_an_answer_older_than_a_refresh_is_dropped(qtbot: QtBot, mailbox_window: Callable[..., MainWindow]) -> None:
+    window = mailbox_window(MESSAGES)
+    open_bar(qtbot, window)
+    feature(window).bar.unread.click()  # its query starts in a job...
+    fresh = window.store.add_message(window.accounts["test"], "uid-new", message(9, "Arrived meanwhile"))
+    window.store.commit()
+    window.inbox_model.refresh()  # ...and the list reads the store at once, new mail included
+    assert "Arrived meanwhile 9" in subjects_shown(window)
+    qtbot.waitUntil(lambda: not window.inbox_model._jobs)  # the job's answer came, and did not win
+    assert "Arrived meanwhile 9" in subjects_shown(window) and fresh.id

@@ -29,7 +29,7 @@ from app.ui.workers.background import BackgroundJob, ProgressCallback
 class FilteredInboxModel(InboxModel):
     """:class:`InboxModel` plus the filter bar (unread, flagged, attachments, a tag, a contact)."""
 
-    #: The rows of the latest filter or search change are shown (tests and the bar's count wait on it).
+    #: The rows of the latest change (filter, search, folder, sort, refresh) are shown: tests wait on it.
     filtered = Signal()
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
@@ -56,6 +56,24 @@ class FilteredInboxModel(InboxModel):
         if text != self._search:
             self._search = text
             self._requery()
+
+    # Changes the base model carries out at once (another folder, another sort, the store changed)
+    # read the ids themselves: an answer still on its way is older than theirs and must not win.
+
+    def set_folder(self, account_id: int | None, folder: str) -> None:
+        self._generation += 1
+        super().set_folder(account_id, folder)
+        self.filtered.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._generation += 1
+        super().sort(column, order)
+        self.filtered.emit()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        super().refresh()
+        self.filtered.emit()
 
     def set_tags(self, tags: list[Tag]) -> None:
         """The tags were created, renamed, recoloured, reordered or deleted: rows show them anew."""
