@@ -88,3 +88,16 @@ def test_a_message_gone_from_the_server_is_said_and_its_headers_stay(
     assert "no longer on the server" in bar.label.text() and "headers stay here" in bar.label.text()
     assert bar.isVisible() and bar.download_button.isEnabled()
     assert window.store.partial_message(message_id) is not None
+
+
+def test_a_message_window_says_where_to_download_the_rest(
+        qtbot: QtBot, partial_window: Callable[[], tuple[MainWindow, FakePop3Server, int]]) -> None:
+    window, _server, message_id = partial_window()
+    qtbot.waitUntil(lambda: window.inbox_model.rowCount() == 1, timeout=5000)
+    opened = window.opener.open_row(0)
+    assert opened is not None and opened.preview.message_id == message_id
+    bar = opened.preview.partial_bar
+    qtbot.waitUntil(lambda: bar.isVisible(), timeout=5000)
+    assert "Select it in the main window to download the rest." in bar.label.text()
+    assert not bar.download_button.isVisible()
+    opened.close()

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QLocale, QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
@@ -192,3 +193,25 @@ def test_large_messages_left_by_a_fetch_are_shown_in_the_folder_tree(qtbot: QtBo
                     and len(remote.listing.messages) == 1, timeout=30_000)
     server.wait_until_idle()
     assert account_item_text(window, account) == "test"
+
+
+def test_the_window_follows_a_language_switch(qtbot: QtBot, qapp: QApplication, remote_setup: Setup) -> None:
+    from app.ui.language import apply_language
+
+    previous = QLocale()
+    window, server, account = remote_setup([message(1)])
+    remote = listed(qtbot, window, account, server)
+    select(remote, "Report 1")
+    remote.mark_actions[MarkAction.DOWNLOAD].trigger()
+    try:
+        apply_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: remote.windowTitle() == "远程邮箱管理：test", timeout=5000)
+        assert remote.execute_action.text() == "执行" and window.remote_mailbox.action.text() == "远程邮箱管理…"
+        assert remote.proxy.index(0, Column.MARK).data() == "下载"
+        assert remote.model.headerData(Column.SUBJECT, Qt.Orientation.Horizontal) == "主题"
+        apply_language(qapp, "en")
+        qtbot.waitUntil(lambda: remote.windowTitle() == "Remote Mailbox: test", timeout=5000)
+        assert remote.proxy.index(0, Column.MARK).data() == "Download"
+    finally:
+        apply_language(qapp, "", previous)
+        QLocale.setDefault(previous)

@@ -2645,9 +2645,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PartialBar</name>
     <message>
-        <location filename="../../ui/widgets/partial_bar.py" line="+44"/>
+        <location filename="../../ui/widgets/partial_bar.py" line="+58"/>
         <source>Download Now</source>
-        <extracomment>Download Now was pressed for this message id.</extracomment>
+        <extracomment>Download Now was pressed for this message id. Whether something carries out Download Now (the main window&apos;s reader; not a message window of its own, which says where to go instead).</extracomment>
         <translation>立即下载</translation>
     </message>
     <message>
@@ -2656,7 +2656,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>此邮件没有完整下载：还有 {0} 留在服务器上。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>Select it in the main window to download the rest.</source>
+        <translation>在主窗口中选中它即可下载其余部分。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Downloading the rest of this message…</source>
         <translation>正在下载此邮件的其余部分…</translation>
     </message>
@@ -2664,7 +2669,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PartialCompleter</name>
     <message>
-        <location filename="../../ui/remote/partial_completer.py" line="+82"/>
+        <location filename="../../ui/remote/partial_completer.py" line="+84"/>
         <source>The rest of this message is no longer on the server (it was deleted there), so it cannot be downloaded. Its headers stay here; delete the message if you do not need it.</source>
         <extracomment>The message is whole now (its new summary). (message id, what to tell the user). The account&apos;s name, for the sentence of a failure (written by the job, read after it).</extracomment>
         <translation>此邮件的其余部分已不在服务器上（已在服务器上被删除），因此无法下载。邮件头仍保留在这里；如果不再需要，可以删除这封邮件。</translation>
@@ -3006,18 +3011,13 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailbox</name>
     <message>
-        <location filename="../../ui/workers/account_secret.py" line="+21"/>
-        <source>{account} signs in with its provider, which this window cannot do yet: use &apos;poplark remote list {account}&apos; or &apos;poplark complete ID&apos; in a terminal</source>
-        <translation>{account} 通过邮件服务商登录，此窗口暂时无法完成这种登录：请在终端中使用 &apos;poplark remote list {account}&apos; 或 &apos;poplark complete ID&apos;</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location filename="../../ui/workers/account_secret.py" line="+37"/>
         <source>no password is stored for {account}: get mail once (Poplark asks for the password), then try again</source>
         <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
     <message>
         <location filename="../../ui/remote/feature.py" line="+48"/>
-        <location line="+52"/>
+        <location line="+58"/>
         <source>Remote Mailbox…</source>
         <translation>远程邮箱管理…</translation>
     </message>
@@ -3041,18 +3041,18 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailboxWindow</name>
     <message>
-        <location filename="../../ui/remote/remote_window.py" line="+67"/>
+        <location filename="../../ui/remote/remote_window.py" line="+144"/>
         <source>Remote Mailbox: {0}</source>
         <extracomment>Told (account id, count) of the large messages left on the server after each listing.</extracomment>
         <translation>远程邮箱管理：{0}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>List Again</source>
         <translation>重新列出</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -3067,12 +3067,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>从服务器删除</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Leave</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Execute</source>
         <translation>执行</translation>
     </message>
@@ -3082,12 +3082,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>停止</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
         <source>Search sender and subject</source>
         <translation>搜索发件人和主题</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+37"/>
         <source>{0} message(s) cannot be marked: the server gives them no name of their own (UIDL).</source>
         <translation>有 {0} 封邮件无法标记：服务器没有为它们提供各自的标识（UIDL）。</translation>
     </message>
@@ -3097,7 +3097,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>已标记：{0} 封下载，{1} 封下载并删除，{2} 封从服务器删除。按“执行”即可完成。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Listing the messages on the server…</source>
         <translation>正在列出服务器上的邮件…</translation>
     </message>
@@ -3155,7 +3155,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteModel</name>
     <message>
-        <location filename="../../ui/remote/remote_model.py" line="+94"/>
+        <location filename="../../ui/remote/remote_model.py" line="+100"/>
         <source>Mark</source>
         <extracomment>The role by which columns sort (numbers sort as numbers, not as text). The role the search box filters on: sender and subject together. The account&apos;s size cap: new messages above it are left on the server by every fetch.</extracomment>
         <translation>标记</translation>

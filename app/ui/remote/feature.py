@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -51,6 +51,12 @@ class RemoteMailbox(QObject):
         self.action.triggered.connect(lambda checked=False: self._open_current())
         if menu_anchor is not None:
             self._add_to_menus(menu_anchor)
+        parent.installEventFilter(self)  # the window's LanguageChange names the action again
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False
 
     def _add_to_menus(self, anchor: QAction) -> None:
         """Right after ``anchor`` (Account Settings) in each menu that holds it."""

@@ -19,7 +19,7 @@ from app.core.store import Profile, Store
 from app.ui.errors import user_message
 from app.ui.store_events import Change, MessageChange, StoreEvents
 from app.ui.widgets.preview import PreviewPane
-from app.ui.workers.account_secret import account_secret
+from app.ui.workers.account_secret import with_account_secret
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 
@@ -55,7 +55,8 @@ class PartialCompleter(QObject):
                 if partial is None or account is None:
                     return store.message(message_id)  # completed meanwhile (or its account is gone)
                 named.append(account.name)
-                return complete_message(store, profile.lock_directory, account, account_secret(account), message_id)
+                return with_account_secret(account, lambda secret: complete_message(
+                    store, profile.lock_directory, account, secret, message_id))
 
         job = BackgroundJob(run, self)
         job.succeeded.connect(self._succeeded)
@@ -71,6 +72,7 @@ class PartialCompleter(QObject):
     def attach(self, preview: PreviewPane) -> None:
         """Serve the Download Now of ``preview``'s bar, and show the outcome there."""
         bar = preview.partial_bar
+        bar.downloads_enabled = True
         bar.download_requested.connect(self.complete)
         self.completed.connect(lambda summary: preview.show_message(summary)
                                if preview.message_id == summary.id else None)

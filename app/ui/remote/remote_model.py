@@ -80,6 +80,12 @@ class RemoteModel(QAbstractTableModel):
         return [message for message in self.messages
                 if cap is not None and message.state is None and message.size > cap]
 
+    def retranslate(self) -> None:
+        """The language changed: headers, marks and states are shown in the new one."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self.messages:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.messages) - 1, len(Column) - 1))
+
     # -- Qt's model interface -----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature

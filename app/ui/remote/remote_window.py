@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from app.ui.formatting import human_size
 from app.ui.remote.gmail import gmail_note
 from app.ui.remote.remote_model import Column, RemoteFilter, RemoteModel
 from app.ui.store_events import Change, MessageChange, StoreEvents
-from app.ui.workers.account_secret import account_secret
+from app.ui.workers.account_secret import with_account_secret
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 
@@ -64,7 +64,6 @@ class RemoteMailboxWindow(QMainWindow):
         self.listing: RemoteListing | None = None
         self.last_report: ExecutionReport | None = None
         self._relist = False
-        self.setWindowTitle(self.tr("Remote Mailbox: {0}").format(account.name))
         self.model = RemoteModel(account.policy.max_message_bytes, self)
         self.proxy = RemoteFilter(self.model, self)
         self._build()
@@ -77,18 +76,15 @@ class RemoteMailboxWindow(QMainWindow):
         toolbar.setObjectName("remoteToolbar")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.list_action = self._action("listAgain", self.tr("List Again"), QKeySequence.StandardKey.Refresh,
-                                        self.start_listing)
+        self.list_action = self._action("listAgain", QKeySequence.StandardKey.Refresh, self.start_listing)
         self.mark_actions: dict[MarkAction, QAction] = {}
-        for action, name, text, key in (
-                (MarkAction.DOWNLOAD, "markDownload", self.tr("Download"), "D"),
-                (MarkAction.DOWNLOAD_AND_DELETE, "markDownloadAndDelete", self.tr("Download and Delete"), "B"),
-                (MarkAction.DELETE, "markDelete", self.tr("Delete on Server"), "Del"),
-                (MarkAction.LEAVE, "markLeave", self.tr("Leave"), "L")):
-            self.mark_actions[action] = self._action(name, text, QKeySequence(key),
+        for action, name, key in ((MarkAction.DOWNLOAD, "markDownload", "D"),
+                                  (MarkAction.DOWNLOAD_AND_DELETE, "markDownloadAndDelete", "B"),
+                                  (MarkAction.DELETE, "markDelete", "Del"), (MarkAction.LEAVE, "markLeave", "L")):
+            self.mark_actions[action] = self._action(name, QKeySequence(key),
                                                      lambda checked=False, action=action: self.mark_selected(action))
-        self.execute_action = self._action("execute", self.tr("Execute"), QKeySequence("Ctrl+Return"), self.execute)
-        self.stop_action = self._action("stop", self.tr("Stop"), QKeySequence("Esc"), self.stop)
+        self.execute_action = self._action("execute", QKeySequence("Ctrl+Return"), self.execute)
+        self.stop_action = self._action("stop", QKeySequence("Esc"), self.stop)
         toolbar.addAction(self.list_action)
         toolbar.addSeparator()
         toolbar.addActions(list(self.mark_actions.values()))
@@ -97,7 +93,6 @@ class RemoteMailboxWindow(QMainWindow):
         toolbar.addAction(self.stop_action)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("remoteSearch")
-        self.search_edit.setPlaceholderText(self.tr("Search sender and subject"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.proxy.setFilterFixedString)
         toolbar.addWidget(self.search_edit)
@@ -141,11 +136,31 @@ class RemoteMailboxWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
+        self._name_things()
         self._update_actions()
 
-    def _action(self, name: str, text: str, key: QKeySequence | QKeySequence.StandardKey,
-                slot: Callable[..., object]) -> QAction:
-        action = QAction(text, self)
+    def _name_things(self) -> None:
+        """Every fixed text, in the current language (again after a LanguageChange)."""
+        self.setWindowTitle(self.tr("Remote Mailbox: {0}").format(self.account.name))
+        self.list_action.setText(self.tr("List Again"))
+        for action, text in ((MarkAction.DOWNLOAD, self.tr("Download")),
+                             (MarkAction.DOWNLOAD_AND_DELETE, self.tr("Download and Delete")),
+                             (MarkAction.DELETE, self.tr("Delete on Server")), (MarkAction.LEAVE, self.tr("Leave"))):
+            self.mark_actions[action].setText(text)
+        self.execute_action.setText(self.tr("Execute"))
+        self.stop_action.setText(self.tr("Stop"))
+        self.search_edit.setPlaceholderText(self.tr("Search sender and subject"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_things()
+            self.model.retranslate()
+            if self.job is None:
+                self._say_listing()
+        super().changeEvent(event)
+
+    def _action(self, name: str, key: QKeySequence | QKeySequence.StandardKey, slot: Callable[..., object]) -> QAction:
+        action = QAction(self)
         action.setObjectName(name)
         action.setShortcut(key)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -197,8 +212,9 @@ class RemoteMailboxWindow(QMainWindow):
 
         def run(report: ProgressCallback) -> RemoteListing:
             with Store.open(profile) as store:
-                return list_remote(store, profile.lock_directory, account, account_secret(account, password),
-                                   cancel=cancel, progress=lambda done, total: report((done, total)))
+                return with_account_secret(account, lambda secret: list_remote(
+                    store, profile.lock_directory, account, secret, cancel=cancel,
+                    progress=lambda done, total: report((done, total))), password)
 
         self.status_label.setText(self.tr("Listing the messages on the server…"))
         self._start(BackgroundJob(run, self), cancel, self._listed)
@@ -249,8 +265,8 @@ class RemoteMailboxWindow(QMainWindow):
 
         def run(report: ProgressCallback) -> ExecutionReport:
             with Store.open(profile) as store:
-                return execute_marks(store, profile.lock_directory, account, account_secret(account, password),
-                                     marks, cancel=cancel)
+                return with_account_secret(account, lambda secret: execute_marks(
+                    store, profile.lock_directory, account, secret, marks, cancel=cancel), password)
 
         self.result_label.hide()
         self.status_label.setText(self.tr("Carrying out {0} mark(s)…").format(len(marks)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.store import Store
@@ -41,14 +41,28 @@ class PartialBar(QFrame):
         self.label.setObjectName("partialLabel")
         self.label.setWordWrap(True)
         layout.addWidget(self.label, 1)
-        self.download_button = QPushButton(self.tr("Download Now"), self)
+        self.download_button = QPushButton(self)
         self.download_button.setObjectName("downloadNowButton")
         self.download_button.clicked.connect(self._download)
         layout.addWidget(self.download_button)
         self.message_id: int | None = None
         self.partial: PartialMessage | None = None
+        #: Whether something carries out Download Now (the main window's reader; not a message
+        #: window of its own, which says where to go instead).
+        self.downloads_enabled = False
         self._jobs: set[BackgroundJob] = set()
+        self._name_things()
         self.hide()
+
+    def _name_things(self) -> None:
+        self.download_button.setText(self.tr("Download Now"))
+        if self.partial is not None and self.download_button.isEnabled():
+            self._found(self.message_id, self.partial)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_things()
+        super().changeEvent(event)
 
     def clear(self) -> None:
         self.message_id = None
@@ -70,16 +84,20 @@ class PartialBar(QFrame):
         self._jobs.add(job)
         job.start()
 
-    def _found(self, message_id: int, partial: PartialMessage | None) -> None:
+    def _found(self, message_id: int | None, partial: PartialMessage | None) -> None:
         if message_id != self.message_id:
             return  # the reader has moved on
         self.partial = partial
         if partial is None:
             self.hide()
             return
-        self.label.setText(self.tr("This message was not fully downloaded: {0} left on the server.").format(
-            human_size(partial.missing_octets)))
+        text = self.tr("This message was not fully downloaded: {0} left on the server.").format(
+            human_size(partial.missing_octets))
+        if not self.downloads_enabled:
+            text += " " + self.tr("Select it in the main window to download the rest.")
+        self.label.setText(text)
         self.download_button.setEnabled(True)
+        self.download_button.setVisible(self.downloads_enabled)
         self.show()
 
     def set_working(self) -> None:
