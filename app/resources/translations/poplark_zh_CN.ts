@@ -1199,7 +1199,7 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>无法添加附件 {file}（{reason}）。请确认文件存在且你有权读取，然后重新添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/compose/feature.py" line="+106"/>
+        <location filename="../../ui/compose/feature.py" line="+110"/>
         <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
         <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
     </message>
@@ -1333,7 +1333,12 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>来自 {account} 的“{subject}”可能已发出：服务器收到整封邮件后、确认之前连接中断了。Poplark 不会自动重发：请询问收件人或在邮箱网页版中查看，然后在发件箱中选择“已送达”或“重新发送”。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
+        <source>{account}: {sent} message(s) sent, {waiting} waiting for you in the Outbox.</source>
+        <translation>{account}：已发送 {sent} 封邮件，{waiting} 封在发件箱中等待你处理。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{account}: {count} message(s) sent.</source>
         <translation>{account}：已发送 {count} 封邮件。</translation>
     </message>

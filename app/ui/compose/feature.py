@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QStatusBar
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QStatusBar
 
 from app.core.model import Account, Folder
 from app.core.store import Profile, Store
@@ -25,6 +25,7 @@ from app.ui.panes.info_bar import InfoBar
 from app.ui.panes.message_list import MessageList
 from app.ui.panes.message_opener import MessageOpener
 from app.ui.store_events import StoreEvents
+from app.ui.widgets.elided_label import ElidedLabel
 
 
 class ComposeHost(Protocol):
@@ -57,8 +58,11 @@ class ComposeFeature(QObject):
                               self)
         self.composer = ComposeOpener(window.store, window.events, self.sender_, window.settings,
                                       lambda: list(window.accounts.values()), parent)
-        self.status_label = QLabel(parent)
+        # Elided: a long sentence (a server's words) must not widen the window; the tooltip has it all.
+        self.status_label = ElidedLabel(parent)
         self.status_label.setObjectName("sendStatus")
+        self.status_label.setMinimumWidth(320)
+        self.status_label.setMaximumWidth(480)
         window.statusBar().addPermanentWidget(self.status_label)
         self.status_label.hide()
         self._install_outbox(window)

@@ -198,15 +198,23 @@ class Sender(QObject):
         elif report.retry_later:
             error = next(iter(report.retry_later.values()))
             self.status.emit(send_error_text(error, account_name))
+        elif report.failed or report.unsure:
+            # The info bar says what happened; the status bar must not go on saying "Sending...".
+            waiting = len(report.failed) + len(report.unsure)
+            self.status.emit(translate("ComposeWindow", "{account}: {sent} message(s) sent, {waiting} waiting for "
+                                       "you in the Outbox.").replace("{account}", account_name)
+                             .replace("{sent}", str(len(report.sent))).replace("{waiting}", str(waiting)))
         elif report.sent:
-            self.status.emit(translate("ComposeWindow",
-                "{account}: {count} message(s) sent.").replace("{account}", account_name)
-                             .replace("{count}", str(len(report.sent))))
+            self.status.emit(translate("ComposeWindow", "{account}: {count} message(s) sent.")
+                             .replace("{account}", account_name).replace("{count}", str(len(report.sent))))
+        else:
+            self.status.emit("")  # nothing was due after all
         self.outbox_changed.emit()
 
     def _failed(self, account_name: str, error: object) -> None:
         if self.stopping or isinstance(error, Cancelled):
             return  # quitting: the core put the message back (or marked it unsure); nothing to say
+        self.status.emit("")
         if isinstance(error, Exception):
             self.problem.emit(send_error_text(error, account_name))
         self.outbox_changed.emit()
