@@ -96,3 +96,29 @@ def test_headers_only_then_complete_against_dovecot(dovecot: PrivateDovecot, env
     digests = {hashlib.sha256(path.read_bytes()).digest() for path in exported.iterdir()}
     assert hashlib.sha256(wire_bytes(FILES[2])).digest() in digests
     assert dovecot.message_count_on_server("alice") == len(FILES)  # headers only deletes nothing
+
+
+def test_the_first_part_of_a_large_message_then_the_rest_against_dovecot(
+        dovecot: PrivateDovecot, environment: dict[str, str], tmp_path: Path) -> None:
+    edited = run_cli(environment, "account", "edit", ACCOUNT, "--partial-over-mb", "1", "--partial-first-kb", "10")
+    assert edited.returncode == 0 and "the first 10 KB of messages over 1 MB" in edited.stdout
+    fetched = run_cli(environment, "fetch", ACCOUNT, "--password-stdin", input_text="secret\n")
+    assert fetched.returncode == 0, fetched.stderr
+    assert "4 new message(s)" in fetched.stdout and "1 of them downloaded in part" in fetched.stdout
+    rows = {row["subject"]: row for row in
+            (json.loads(line) for line in run_cli(environment, "list", "--json").stdout.splitlines())}
+    big = wire_bytes(FILES[2])
+    before = tmp_path / "before"
+    assert run_cli(environment, "export", "--format", "eml", str(before)).returncode == 0
+    part = next(data for data in (path.read_bytes() for path in before.iterdir()) if b"holiday videos" in data)
+    # Dovecot's TOP n L of 1,000-octet lines, cut after the whole lines within 10 KB of body.
+    body = len(part) - part.index(b"\r\n\r\n") - 4
+    assert big.startswith(part) and part.endswith(b"\r\n") and 9 * 1024 < body <= 10 * 1024
+    assert rows["first"]["size"] == len(wire_bytes(FILES[0]))
+    completed = run_cli(environment, "complete", str(rows["holiday videos"]["id"]), "--password-stdin",
+                        input_text="secret\n")
+    assert completed.returncode == 0, completed.stderr
+    exported = tmp_path / "export"
+    assert run_cli(environment, "export", "--format", "eml", str(exported)).returncode == 0
+    assert hashlib.sha256(big).digest() in {hashlib.sha256(path.read_bytes()).digest() for path in exported.iterdir()}
+    assert dovecot.message_count_on_server("alice") == len(FILES)

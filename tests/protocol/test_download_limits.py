@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.fetch.engine import FetchObserver, fetch_account
-from app.core.fetch.limits import OCTETS_PER_LINE
+from app.core.fetch.limits import OCTETS_PER_LINE, first_part
 from app.core.model import Account, FetchReport, LeaveMode, MessageSummary, Security, ServerPolicy
 from app.core.remote.partial import complete_message
 from app.core.store import Profile, Store, UidState
@@ -101,7 +101,7 @@ def test_large_messages_come_in_part_the_rest_whole_and_the_part_completes_byte_
     assert sample.server.mailbox.current_uidls() == ["uid-1"]  # the whole one was deleted, the partial one kept
     ids = sample.ids()
     part = sample.store.raw(ids["uid-1"])
-    assert BIG.startswith(part) and 50 * 1024 - OCTETS_PER_LINE <= len(part) - BIG.index(b"\r\n\r\n") - 4 <= 51 * 1024
+    assert BIG.startswith(part) and 50 * 1024 - OCTETS_PER_LINE < len(part) - BIG.index(b"\r\n\r\n") - 4 <= 50 * 1024
     assert sample.store.raw(ids["uid-2"]) == SMALL and sample.store.partial_message(ids["uid-2"]) is None
     sample.store.set_flagged([ids["uid-1"]], True)
     complete_message(sample.store, sample.profile.lock_directory, sample.account, "secret", ids["uid-1"])
@@ -125,3 +125,12 @@ def test_headers_only_without_uidl_leaves_new_mail_on_the_server_and_says_why(
     report = sample.fetch()
     assert (report.new_messages, report.deleted_on_server) == (0, 0) and sample.ids() == {}
     assert any("no UIDL of its own" in warning for warning in report.warnings)
+
+
+@pytest.mark.parametrize(("reply", "keep", "expected"), [
+    (b"H: 1\r\n\r\n" + b"a" * 8 + b"\r\n" + b"b" * 8 + b"\r\n", 12, b"H: 1\r\n\r\n" + b"a" * 8 + b"\r\n"),
+    (b"H: 1\r\n\r\n" + b"a" * 30 + b"\r\n", 12, b"H: 1\r\n\r\n"),  # one line longer than asked: headers
+    (b"H: 1\r\n\r\nshort\r\n", 100, b"H: 1\r\n\r\nshort\r\n"),
+], ids=["whole lines within", "a longer line", "all of it"])
+def test_the_first_part_is_cut_after_whole_lines(reply: bytes, keep: int, expected: bytes) -> None:
+    assert first_part(reply, keep) == expected

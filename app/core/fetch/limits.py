@@ -10,9 +10,11 @@ The engine calls :func:`split` once per session and only when the account has a 
 without limits does nothing more per message than before. Partial messages are read with
 ``TOP n L`` after every whole message is committed, and are never deleted in that session.
 
-POP3 asks for body *lines*, not bytes (RFC 1939 ``TOP msg n``), so the first part is about
-``partial_first_bytes``: the line count assumes lines of 78 octets (base64 is 76 and CRLF). A part
-that is far larger (one huge line of HTML, say) is not stored; its header block is stored instead.
+POP3 asks for body *lines*, not bytes (RFC 1939 ``TOP msg n``), so the line count assumes lines
+of 78 octets (base64 is 76 and CRLF) and what is stored is cut after the last whole line within
+the first ``partial_first_bytes`` of the body (:func:`first_part`), so long lines cost some
+transfer but never more storage than asked. A reply far larger than asked (see PART_SLACK) is not
+read whole: the header block is asked for instead.
 A message can be stored in part only under a UIDL of its own, since only that names it in the
 later session that downloads the rest: without UIDL, or under a UIDL the server shares, it is
 downloaded whole (size limit) or left on the server (headers only), and the report says so.
@@ -49,6 +51,8 @@ class PartialPlan:
     body_lines: int
     #: Messages the limits would store in part but cannot (no UIDL of their own): left, and said.
     left: tuple[ServerMessage, ...] = ()
+    #: How much of the body to keep (the account's partial_first_bytes); 0 for headers only.
+    body_bytes: int = 0
 
     @property
     def left_bytes(self) -> int:
@@ -78,7 +82,8 @@ def split(decided: FetchPlan, account: Account, has_uidl: bool) -> tuple[FetchPl
         else:
             whole.append(message)  # too large to download in part safely: as before the limit
     return (dataclasses.replace(decided, retrieve=tuple(whole)),
-            PartialPlan(tuple(partial), body_lines(account), tuple(left)))
+            PartialPlan(tuple(partial), body_lines(account), tuple(left),
+                        body_bytes=0 if account.headers_only else account.partial_first_bytes))
 
 
 def store_partial(client: Pop3Client, store: Store, account: Account, wanted: PartialPlan, *,
@@ -103,15 +108,27 @@ def store_partial(client: Pop3Client, store: Store, account: Account, wanted: Pa
         return
     lines = wanted.body_lines
     allowance = HEADER_ALLOWANCE + PART_SLACK * lines * OCTETS_PER_LINE
-    headers_again = _store(client, store, account, wanted.messages, lines, allowance, pipelined=pipelined,
-                           cancel=cancel, clock=clock, report=report, stored=stored)
+    headers_again = _store(client, store, account, wanted.messages, lines, allowance, wanted.body_bytes,
+                           pipelined=pipelined, cancel=cancel, clock=clock, report=report, stored=stored)
     if headers_again and lines:
-        _store(client, store, account, headers_again, 0, HEADER_ALLOWANCE, pipelined=pipelined,
+        _store(client, store, account, headers_again, 0, HEADER_ALLOWANCE, 0, pipelined=pipelined,
                cancel=cancel, clock=clock, report=report, stored=stored)
 
 
+def first_part(reply: bytes, body_bytes: int) -> bytes:
+    """``reply`` (a TOP reply: header, blank line, body lines) cut after the last whole body line
+    within ``body_bytes``; a prefix of the message either way, so completing it stays byte-exact."""
+    blank = reply.find(b"\r\n\r\n")
+    body_start = blank + 4 if blank >= 0 else len(reply)
+    end = body_start + body_bytes
+    if len(reply) <= end:
+        return reply
+    cut = reply.rfind(b"\n", body_start, end)
+    return reply[:cut + 1] if cut >= 0 else reply[:body_start]
+
+
 def _store(client: Pop3Client, store: Store, account: Account, messages: Sequence[ServerMessage], lines: int,
-           allowance: int, *, pipelined: bool, cancel: CancelToken, clock: Callable[[], float],
+           allowance: int, body_bytes: int, *, pipelined: bool, cancel: CancelToken, clock: Callable[[], float],
            report: FetchReport, stored: Callable[[list[MessageSummary]], None]) -> list[ServerMessage]:
     """One pass of ``TOP n lines``; returns the messages whose reply was too large to keep."""
     by_number = {message.number: message for message in messages}
@@ -141,8 +158,9 @@ def _store(client: Pop3Client, store: Store, account: Account, messages: Sequenc
                 continue
             # A "part" that is the whole message is stored as partial all the same (LIST sizes are
             # hints, so "whole" cannot be told for sure); downloading the rest then costs one RETR.
-            group.append((message.key, item.data, clock(), message.size))
-            report.new_bytes += len(item.data)
+            part = first_part(item.data, body_bytes) if lines else item.data
+            group.append((message.key, part, clock(), message.size))
+            report.new_bytes += len(part)
             if len(group) >= GROUP:
                 commit()
     except BaseException:
