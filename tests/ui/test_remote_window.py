@@ -19,7 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.remote.remote_model import Column
 from app.ui.remote.remote_window import RemoteMailboxWindow
 from tests.fakes.keyrings import MemoryKeyring
-from tests.fakes.pop3_server import FakePop3Server, crlf
+from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
 
 
 def message(index: int, size: int = 0) -> bytes:
@@ -35,9 +35,9 @@ Setup = Callable[..., tuple[MainWindow, FakePop3Server, Account]]
 def remote_setup(qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Setup]:
     made: list[tuple[MainWindow, Store, FakePop3Server]] = []
 
-    def make(messages: list[bytes], stored: int = 0, max_message_bytes: int | None = None
-             ) -> tuple[MainWindow, FakePop3Server, Account]:
-        server = FakePop3Server(messages).start()
+    def make(messages: list[bytes], stored: int = 0, max_message_bytes: int | None = None,
+             faults: Faults | None = None) -> tuple[MainWindow, FakePop3Server, Account]:
+        server = FakePop3Server(messages, faults=faults).start()
         profile = Profile(tmp_path / "profile").ensure()
         store = Store.open(profile)
         account = store.add_account(Account(
@@ -215,3 +215,50 @@ def test_the_window_follows_a_language_switch(qtbot: QtBot, qapp: QApplication, 
     finally:
         apply_language(qapp, "", previous)
         QLocale.setDefault(previous)
+
+
+def answer_question(qtbot: QtBot, button_text: str | None, seen: list[str]) -> None:
+    """Answer the next modal question with the button named ``button_text`` (None: Cancel)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(box.text())
+        target = next((button for button in box.buttons() if button.text() == button_text), None) \
+            if button_text else box.button(QMessageBox.StandardButton.Cancel)
+        assert target is not None
+        target.click()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_execute_asks_before_deleting_on_the_server(qtbot: QtBot, remote_setup: Setup) -> None:
+    window, server, account = remote_setup([message(1), message(2)])
+    remote = listed(qtbot, window, account, server)
+    select(remote, "Report 1")
+    remote.mark_actions[MarkAction.DELETE].trigger()
+    seen: list[str] = []
+    answer_question(qtbot, None, seen)
+    remote.execute_action.trigger()
+    assert seen == ["1 message(s) will be deleted from the server of test; this cannot be undone (those to "
+                    "download are deleted only once they are stored here)."]
+    assert remote.job is None and server.mailbox.current_uidls() == ["uid-1", "uid-2"]
+    answer_question(qtbot, "Execute", seen)
+    remote.execute_action.trigger()
+    qtbot.waitUntil(lambda: remote.job is None and remote.listing is not None
+                    and len(remote.listing.messages) == 1, timeout=30_000)
+    server.wait_until_idle()
+    assert server.mailbox.current_uidls() == ["uid-2"]
+
+
+def test_a_server_without_uidl_is_listed_and_says_why_nothing_can_be_marked(
+        qtbot: QtBot, remote_setup: Setup) -> None:
+    window, server, account = remote_setup([message(1)], faults=Faults(no_uidl=True))
+    remote = listed(qtbot, window, account, server)
+    assert remote.model.rowCount() == 1 and remote.proxy.index(0, Column.SUBJECT).data() == "Report 1"
+    assert "no UIDL" in remote.notes_label.text() and remote.notes_label.isVisible()
+    assert not any(action.isEnabled() for action in remote.mark_actions.values())

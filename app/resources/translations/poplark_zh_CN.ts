@@ -3046,7 +3046,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailboxWindow</name>
     <message>
-        <location filename="../../ui/remote/remote_window.py" line="+144"/>
+        <location filename="../../ui/remote/remote_window.py" line="+145"/>
         <source>Remote Mailbox: {0}</source>
         <extracomment>Told (account id, count) of the large messages left on the server after each listing.</extracomment>
         <translation>远程邮箱管理：{0}</translation>
@@ -3078,11 +3078,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location line="+2"/>
+        <location line="+119"/>
         <source>Execute</source>
         <translation>执行</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-118"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -3127,7 +3128,17 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>有 {0} 封大邮件留在服务器上（超过账户的大小限制）。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+11"/>
+        <source>Delete on the Server</source>
+        <translation>从服务器删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} message(s) will be deleted from the server of {1}; this cannot be undone (those to download are deleted only once they are stored here).</source>
+        <translation>将从 {1} 的服务器上删除 {0} 封邮件，此操作无法撤销（需要下载的邮件会在保存到本地之后才删除）。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Carrying out {0} mark(s)…</source>
         <translation>正在执行 {0} 个标记…</translation>
     </message>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QTableView,
     QToolBar,
@@ -83,7 +84,7 @@ class RemoteMailboxWindow(QMainWindow):
                                   (MarkAction.DELETE, "markDelete", "Del"), (MarkAction.LEAVE, "markLeave", "L")):
             self.mark_actions[action] = self._action(name, QKeySequence(key),
                                                      lambda checked=False, action=action: self.mark_selected(action))
-        self.execute_action = self._action("execute", QKeySequence("Ctrl+Return"), self.execute)
+        self.execute_action = self._action("execute", QKeySequence("Ctrl+Return"), self.confirm_and_execute)
         self.stop_action = self._action("stop", QKeySequence("Esc"), self.stop)
         toolbar.addAction(self.list_action)
         toolbar.addSeparator()
@@ -255,6 +256,24 @@ class RemoteMailboxWindow(QMainWindow):
         self.status_label.setText(text)
 
     # -- executing ----------------------------------------------------------------------------
+
+    def confirm_and_execute(self) -> None:
+        """Execute, after asking when messages are to be deleted from the server (that cannot be undone)."""
+        doomed = sum(1 for mark in self.model.marks_to_execute()
+                     if mark.action in (MarkAction.DELETE, MarkAction.DOWNLOAD_AND_DELETE))
+        if doomed and self.job is None:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete on the Server"),
+                              self.tr("{0} message(s) will be deleted from the server of {1}; this cannot be undone "
+                                      "(those to download are deleted only once they are stored here).").format(
+                                  doomed, self.account.name), parent=self)
+            box.setObjectName("confirmDeleteOnServer")
+            delete = box.addButton(self.tr("Execute"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(delete)
+            box.exec()
+            if box.clickedButton() is not delete:
+                return
+        self.execute()
 
     def execute(self) -> None:
         marks = self.model.marks_to_execute()
