@@ -1120,6 +1120,193 @@
     </message>
 </context>
 <context>
+    <name>AddressBook</name>
+    <message>
+        <location filename="../../ui/contacts/exchange.py" line="+45"/>
+        <source>vCard 3.0 (most programs and phones)</source>
+        <translation>vCard 3.0（大多数程序和手机）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>vCard 4.0</source>
+        <translation>vCard 4.0</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in UTF-8 (Gmail, Outlook, Thunderbird)</source>
+        <translation>UTF-8 编码的 CSV（Gmail、Outlook、Thunderbird）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV in GB18030 (Foxmail and other Chinese Windows programs)</source>
+        <translation>GB18030 编码的 CSV（Foxmail 等中文 Windows 程序）</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>{0} could not be opened: {1}. Check that the file exists and that you may read it.</source>
+        <translation>无法打开 {0}：{1}。请确认文件存在，并且你有权读取它。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} holds no contacts. Export the contacts again from the other program, as vCard (.vcf) or CSV with a line of column names.</source>
+        <translation>{0} 中没有联系人。请从原来的程序重新导出联系人，格式为 vCard (.vcf)，或带有列名行的 CSV。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} could not be read as contacts ({1}). Export the contacts again from the other program, as vCard (.vcf) or CSV, and import that file.</source>
+        <translation>无法把 {0} 读取为联系人（{1}）。请从原来的程序重新导出联系人（vCard (.vcf) 或 CSV 格式），再导入该文件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} could not be imported: {1}. Nothing was changed; try again, or import another export of the contacts.</source>
+        <translation>无法导入 {0}：{1}。通讯录没有任何改动；请重试，或导入另一份导出的联系人文件。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} could not be written: {1}. Choose another folder.</source>
+        <translation>无法写入 {0}：{1}。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The contacts could not be exported: {0}. Choose vCard or CSV in UTF-8, which can hold every character.</source>
+        <translation>无法导出联系人：{0}。请选择 vCard 或 UTF-8 编码的 CSV，它们能容纳所有字符。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Imported: {0} new, {1} merged into existing contacts, {2} already there.</source>
+        <translation>已导入：新增 {0} 个，合并到已有联系人 {1} 个，已存在 {2} 个。</translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookWindow</name>
+    <message>
+        <location filename="../../ui/contacts/window.py" line="+155"/>
+        <source>Address Book</source>
+        <extracomment>Milliseconds of quiet typing before the search runs (one lookup per pause, not per key). The list shows the book&apos;s current state (after a load, a save, an import). An import or export ended: its sentence (also shown at the bottom of the window).</extracomment>
+        <translation>通讯录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Contact…</source>
+        <translation>新建联系人…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search names, addresses, pinyin (zs finds 张三)</source>
+        <translation>搜索姓名、地址或拼音（输入 zs 可找到张三）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Groups</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>All contacts ({0})</source>
+        <translation>全部联系人（{0}）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The address book could not be read or saved: {0}. Close the window and open it again; if it happens again, restart Poplark.</source>
+        <translation>无法读取或保存通讯录：{0}。请关闭此窗口后重新打开；如果再次出现，请重新启动 Poplark。</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Saved {0}.</source>
+        <translation>已保存 {0}。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Delete {0} from the address book?</source>
+        <translation>要从通讯录中删除 {0} 吗？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete these {0} contacts from the address book?</source>
+        <translation>要从通讯录中删除这 {0} 个联系人吗？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Contacts</source>
+        <translation>删除联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail from and to them stays as it is.</source>
+        <translation>与他们往来的邮件不受影响。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Contacts deleted: {0}.</source>
+        <translation>已删除联系人：{0} 个。</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Contacts exported to {1}: {0}.</source>
+        <translation>已导出到 {1} 的联系人：{0} 个。</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>Import Contacts</source>
+        <translation>导入联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts (*.vcf *.vcard *.csv);;All files (*)</source>
+        <translation>联系人 (*.vcf *.vcard *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Export Contacts</source>
+        <translation>导出联系人</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentList</name>
     <message>
         <location filename="../../ui/widgets/attachments.py" line="+134"/>
@@ -1199,15 +1386,21 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>无法添加附件 {file}（{reason}）。请确认文件存在且你有权读取，然后重新添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/compose/feature.py" line="+110"/>
-        <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
-        <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
-    </message>
-    <message>
         <location filename="../../ui/compose/fields.py" line="+62"/>
         <source>Not an address one can send to: {addresses}. Correct it before sending.</source>
         <extracomment>A dynamic property the style sheet below keys on: the field holds an address that cannot be sent to.</extracomment>
         <translation>不是可以发送的地址：{addresses}。请在发送前改正。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose/signatures.py" line="+38"/>
+        <source>Signature</source>
+        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
+        <translation>{account} 的签名，会加在从该账户发出的每封邮件下方（留空则不加签名）：</translation>
     </message>
     <message>
         <location filename="../../ui/compose/outbox_view.py" line="+31"/>
@@ -1317,6 +1510,11 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>从发件箱删除“{subject}”，不发送？</translation>
     </message>
     <message>
+        <location filename="../../ui/compose/feature.py" line="+110"/>
+        <source>Select one message first, then choose Reply, Forward or Edit as New again.</source>
+        <translation>请先选中一封邮件，再选择回复、转发或作为新邮件编辑。</translation>
+    </message>
+    <message>
         <location filename="../../ui/compose/sending.py" line="+135"/>
         <source>The message could not be put in the Outbox: {detail}. It is still here (and in Drafts): correct it and send again.</source>
         <extracomment>The longest the retry timer sleeps before looking at the outbox again (another process, such as ``poplark send --queue-only``, may have queued mail meanwhile). At start-up, what waits in the outbox is sent after this pause (the window shows first). A short sentence for the status bar (sending, sent, waiting). A sentence that needs the user (failed for good, may have been sent, settings), for the info bar. The outbox&apos;s rows changed (queued, sent, failed, retried, removed). A send job ended (tests wait on it): the account&apos;s name.</extracomment>
@@ -1335,23 +1533,12 @@ Choose another folder, or free some disk space, and try again.</source>
     <message>
         <location line="+15"/>
         <source>{account}: {sent} message(s) sent, {waiting} waiting for you in the Outbox.</source>
-        <translation>{account}：已发送 {sent} 封邮件，{waiting} 封在发件箱中等待你处理。</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{account}: {count} message(s) sent.</source>
         <translation>{account}：已发送 {count} 封邮件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/compose/signatures.py" line="+38"/>
-        <source>Signature</source>
-        <extracomment>RFC 3676 section 4.3: &quot;-- &quot; alone on a line starts a signature (readers may hide or fold it).</extracomment>
-        <translation>签名</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The signature of {account}, added under every message it sends (leave it empty for none):</source>
-        <translation>{account} 的签名，会加在从该账户发出的每封邮件下方（留空则不加签名）：</translation>
     </message>
     <message>
         <location filename="../../ui/compose/window.py" line="+105"/>
@@ -1508,6 +1695,84 @@ Choose another folder, or free some disk space, and try again.</source>
         <location line="+3"/>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>ContactEditor</name>
+    <message>
+        <location filename="../../ui/contacts/editor.py" line="+37"/>
+        <source>Edit Contact</source>
+        <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Contact</source>
+        <translation>新建联系人</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Family name:</source>
+        <translation>姓：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Given name:</source>
+        <translation>名：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Addresses (the first is the one mail goes to):</source>
+        <translation>地址（邮件发往第一个地址）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label (home, work…)</source>
+        <translation>标签（家庭、工作…）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Add Address</source>
+        <translation>添加地址</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove Address</source>
+        <translation>删除地址</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Groups, separated by commas</source>
+        <translation>组，用逗号分隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Groups:</source>
+        <translation>组：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>“{0}” is not an email address. Correct it, or remove its row.</source>
+        <translation>“{0}”不是有效的电子邮件地址。请改正，或删除这一行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give the contact a name or an address.</source>
+        <translation>请为联系人填写姓名或地址。</translation>
     </message>
 </context>
 <context>
@@ -2281,7 +2546,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+405"/>
+        <location filename="../../ui/main_window.py" line="+410"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -2584,6 +2849,23 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <source>Sign In Again</source>
         <extracomment>Names of the accounts waiting for a new sign-in (the window&apos;s state, for tests and menus). Tests set this to drive the browser step (see BrowserSignIn.open_url).</extracomment>
         <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/contacts/controller.py" line="+30"/>
+        <source>Address Book</source>
+        <extracomment>Thunderbird&apos;s Ctrl+Shift+B is Restore to Inbox here; C for contacts.</extracomment>
+        <translation>通讯录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+26"/>
+        <source>Add Sender to Address Book</source>
+        <extracomment>The action&apos;s texts, in the main window&apos;s translation context (its retranslate() renews them).</extracomment>
+        <translation>将发件人添加到通讯录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit Sender’s Contact…</source>
+        <translation>编辑发件人的联系人信息…</translation>
     </message>
     <message>
         <location filename="../../ui/junk_actions.py" line="-20"/>
@@ -2979,7 +3261,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/contacts/recipient_field.py" line="+94"/>
+        <location filename="../../ui/contacts/recipient_field.py" line="+96"/>
         <source>Names or addresses, separated by commas</source>
         <extracomment>Suggestions shown at most (the core ranks them: contacts, groups, then addresses seen in mail). What separates recipients (ASCII and the full-width Chinese comma and semicolon). The dynamic property a style sheet or a test reads: the field holds something not an address. The completion list was filled for what is typed (tests and screenshots wait on it). The text the completion list was filled for.</extracomment>
         <translation>姓名或地址，用逗号分隔</translation>
@@ -3657,6 +3939,25 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <location line="+8"/>
         <source>The rules could not run: {0}. Close other programs that use the mail store, then try again.</source>
         <translation>规则未能运行：{0}。请关闭其他正在使用邮件库的程序，然后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>SenderContacts</name>
+    <message>
+        <location filename="../../ui/contacts/sender.py" line="+86"/>
+        <source>Added {0} to the address book.</source>
+        <extracomment>A short sentence for the status bar (&quot;Added 张三 to the address book.&quot;). The sender is a contact and the user wants to edit it. The state (add or edit, or nothing to add) is known for the current message.</extracomment>
+        <translation>已将 {0} 添加到通讯录。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} is already in the address book.</source>
+        <translation>{0} 已在通讯录中。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The sender could not be added: {0}. Try again; if it fails again, add the contact in the address book.</source>
+        <translation>无法添加发件人：{0}。请重试；如果仍然失败，请在通讯录中手动添加该联系人。</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,7 @@ from app.core.contacts.addresses import is_valid_address, parse_recipient, split
 from app.core.contacts.completion import Completion, CompletionKind, complete, format_recipient
 from app.core.contacts.groups import group_recipients
 from app.core.store import Store
-from app.ui.contacts.worker import ContactsWorker
+from app.ui.contacts.worker import ContactsWorker, shared_worker
 
 #: Suggestions shown at most (the core ranks them: contacts, groups, then addresses seen in mail).
 SUGGESTIONS = 10
@@ -69,14 +69,16 @@ def current_span(text: str, cursor: int) -> tuple[int, int]:
 
 
 class RecipientField(QLineEdit):
-    """To, Cc or Bcc. ``worker`` None: no completion (the field still parses and checks)."""
+    """To, Cc or Bcc. ``worker`` None: the window's (:func:`shared_worker`), else no completion
+    (the field still parses and checks)."""
 
     #: The completion list was filled for what is typed (tests and screenshots wait on it).
     suggestions_shown = Signal()
 
-    def __init__(self, worker: ContactsWorker | None, parent: QWidget | None = None) -> None:
+    def __init__(self, worker: ContactsWorker | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.worker = worker
+        self.worker = worker if worker is not None else shared_worker()
+        worker = self.worker
         self._suggestions: list[Suggestion] = []
         self._groups: dict[str, tuple[str, ...]] = {}
         self._asked = ""

@@ -58,10 +58,14 @@ class ContactsWorker(QObject):
         self._newest: dict[str, int] = {}
         self._finished.connect(self._deliver)
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def submit(self, function: StoreTask, on_result: ResultCallback, on_error: ErrorCallback | None = None,
                *, latest: str = "") -> None:
-        """Run ``function(store)`` in the thread; ``on_result`` or ``on_error`` get its outcome."""
+        """Run ``function(store)`` in the thread; ``on_result`` or ``on_error`` get its outcome.
+        After :meth:`stop` nothing runs (a field outliving the window completes nothing)."""
+        if self._stopped:
+            return
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="poplark-contacts", daemon=True)
             self._thread.start()
@@ -76,7 +80,10 @@ class ContactsWorker(QObject):
 
     def stop(self, timeout: float = 10.0) -> None:
         """End the thread after the task it runs (waiting ones are dropped); callbacks stop."""
+        self._stopped = True
         self._pending.clear()
+        if shared_worker() is self:
+            set_shared_worker(None)
         if self._thread is not None:
             while True:  # drop what waits: a closing window must not wait for a queue of lookups
                 try:
@@ -123,3 +130,16 @@ class ContactsWorker(QObject):
 
 class _Skipped(Exception):
     """A task replaced by a newer one with the same key before it ran."""
+
+
+_shared: list[ContactsWorker] = []
+
+
+def shared_worker() -> ContactsWorker | None:
+    """The window's worker (set by :class:`app.ui.contacts.controller.ContactsController`): a
+    RecipientField made without one, as the compose window makes them, completes through it."""
+    return _shared[0] if _shared else None
+
+
+def set_shared_worker(worker: ContactsWorker | None) -> None:
+    _shared[:] = [worker] if worker is not None else []
