@@ -182,7 +182,12 @@ class RecipientField(QLineEdit):
             self.completion.complete(rect)
             popup = self.completion.popup()
             if popup is not None:
-                popup.setCurrentIndex(self.model.index(0, 0))
+                popup.setCurrentIndex(popup.model().index(0, 0))  # the completer's model over ours
+                # QCompleter sizes the list as if every row were as tall as the first; a Chinese
+                # name (drawn in a fallback font) is taller than a Latin one: fit the rows as drawn,
+                # so every suggestion shows without scrolling.
+                drawn = sum(popup.sizeHintForRow(row) for row in range(min(len(found), SUGGESTIONS)))
+                popup.resize(popup.width(), max(popup.height(), drawn + 2 * popup.frameWidth()))
         self.suggestions_shown.emit()
 
     def suggestion_text(self, suggestion: Suggestion) -> str:
