@@ -58,7 +58,7 @@ class BodyEditor(QTextEdit):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, b"PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; only str works
         buffer.close()
         name = f"image-{self._pasted}.png"
         if self.rich:
