@@ -59,7 +59,8 @@ def test_every_item_of_an_account_has_its_context_menu(mailbox_window: Callable[
     with_second_account(window, memory_keyring)
     test_id = window.accounts["test"].id
     for folder in (Folder.INBOX, Folder.TRASH):
-        assert menu_texts(window, test_id, folder) == ["editAccount", "getAccountMail", "removeAccount"]
+        assert menu_texts(window, test_id, folder) == [
+            "editAccount", "getAccountMail", "remoteMailbox", "removeAccount"]
     top = window.folder_model.index_for(test_id, Folder.INBOX).parent()
     assert window.folder_view.account_menu(top) is not None
     # "All Inboxes" belongs to no account.
@@ -171,15 +172,15 @@ def test_the_menu_and_the_question_in_both_languages(
     index = window.folder_model.index_for(account.id, Folder.INBOX).parent()
     menu = window.folder_view.account_menu(index)
     assert menu is not None
-    expected = {"en": ["Edit Account…", "Get Mail", "Remove Account…"],
-                "zh_CN": ["编辑账户…", "收取邮件", "删除账户…"]}[language]
+    expected = {"en": ["Edit Account…", "Get Mail", "Remote Mailbox…", "Remove Account…"],
+                "zh_CN": ["编辑账户…", "收取邮件", "远程邮箱管理…", "删除账户…"]}[language]
     assert [action.text() for action in menu.actions()] == expected
     box = removal_question(window, account, window.store.message_count("test"))
     box.show()
     qtbot.waitExposed(box)
     if language == "zh_CN":
         assert "服务器上的邮件不受影响" in box.text() and "密钥环" in box.text()
-    assert box.findChild(QPushButton, "removeAccountButton").text() == expected[2].rstrip("…")
+    assert box.findChild(QPushButton, "removeAccountButton").text() == expected[3].rstrip("…")
     keep = os.environ.get("POPLARK_SCREENSHOT_DIR")
     if keep:
         suffix = "en" if language == "en" else "zh_CN"
