@@ -141,3 +141,20 @@ def test_a_bad_file_is_refused_with_what_to_do(qtbot: QtBot, contacts_worker: Co
         assert warnings[-1] == finished.args[0] == window.status_label.text()
         assert window.import_button.isEnabled()
     assert sorted(_names(window)) == sorted(["Alice Smith", "张三", "李四"])
+
+
+def test_groups_are_renamed_removed_and_filled(qtbot: QtBot, contacts_worker: ContactsWorker,
+                                               contacts_store: Store) -> None:
+    window = _window(qtbot, contacts_worker)
+    groups = window.group_menus
+    _reloaded(qtbot, window, lambda: groups.rename("项目组", "Project"))
+    assert window.group_names == ["Project"] and window.status_label.text() == "Group 项目组 renamed to Project."
+    assert sorted(contact.name for contact in contacts_store.contacts(group="Project")) == sorted(["张三", "李四"])
+    alice = contacts_store.contacts_with_address("alice@example.com")[0]
+    _reloaded(qtbot, window, lambda: groups.add([alice.id or 0], "project"))  # the same group, any case
+    assert len(contacts_store.contacts(group="Project")) == 3
+    _reloaded(qtbot, window, lambda: groups.add([alice.id or 0], "客户"))
+    assert window.group_names == ["Project", "客户"]
+    _reloaded(qtbot, window, lambda: groups.remove("Project"))
+    assert window.group_names == ["客户"] and contacts_store.contact_count() == 3
+    assert contacts_store.contacts_with_address("zs@example.cn")[0].groups == ()

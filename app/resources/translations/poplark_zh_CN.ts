@@ -1180,7 +1180,7 @@
 <context>
     <name>AddressBookWindow</name>
     <message>
-        <location filename="../../ui/contacts/window.py" line="+155"/>
+        <location filename="../../ui/contacts/window.py" line="+157"/>
         <source>Address Book</source>
         <extracomment>Milliseconds of quiet typing before the search runs (one lookup per pause, not per key). The list shows the book&apos;s current state (after a load, a save, an import). An import or export ended: its sentence (also shown at the bottom of the window).</extracomment>
         <translation>通讯录</translation>
@@ -2079,6 +2079,69 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
 </context>
 <context>
+    <name>GroupMenus</name>
+    <message>
+        <location filename="../../ui/contacts/group_menu.py" line="+37"/>
+        <source>Rename Group…</source>
+        <translation>重命名组…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove Group…</source>
+        <translation>删除组…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Add to Group…</source>
+        <translation>添加到组…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Rename Group</source>
+        <translation>重命名组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New name for the group {0}:</source>
+        <translation>组 {0} 的新名称：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Remove Group</source>
+        <translation>删除组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the group {0}? Its contacts stay in the address book.</source>
+        <translation>要删除组 {0} 吗？组里的联系人仍保留在通讯录中。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add to Group</source>
+        <translation>添加到组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group (choose one, or type a new name):</source>
+        <translation>组（选择一个，或输入新名称）：</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Group {0} renamed to {1}.</source>
+        <translation>组 {0} 已重命名为 {1}。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Group {0} removed.</source>
+        <translation>组 {0} 已删除。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Added to {0}.</source>
+        <translation>已添加到 {0}。</translation>
+    </message>
+</context>
+<context>
     <name>HtmlMessageView</name>
     <message>
         <location filename="../../ui/widgets/html_view.py" line="+322"/>
@@ -2546,7 +2609,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+410"/>
+        <location filename="../../ui/main_window.py" line="+409"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -2851,7 +2914,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/contacts/controller.py" line="+30"/>
+        <location filename="../../ui/contacts/controller.py" line="+31"/>
         <source>Address Book</source>
         <extracomment>Thunderbird&apos;s Ctrl+Shift+B is Restore to Inbox here; C for contacts.</extracomment>
         <translation>通讯录</translation>
@@ -3272,7 +3335,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>不是有效的地址：{0}。请改正，或在发送前删除。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>{0} (group of {1})</source>
         <translation>{0}（组，{1} 人）</translation>
     </message>

@@ -45,6 +45,7 @@ from app.ui.contacts.exchange import (
     import_summary,
     import_task,
 )
+from app.ui.contacts.group_menu import GroupMenus
 from app.ui.contacts.worker import ContactsWorker
 from app.ui.save_locations import remember_directory, start_directory
 from app.ui.widgets.screen_fit import fit_to_screen
@@ -144,6 +145,7 @@ class AddressBookWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.search_field.setFocus)
         QShortcut(QKeySequence.StandardKey.Delete, self.contact_list, self.delete_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.group_menus = GroupMenus(self)
         self._set_texts()
         self._enable_buttons()
         fit_to_screen(self, QSize(900, 560))
@@ -172,7 +174,7 @@ class AddressBookWindow(QWidget):
     def reload(self) -> None:
         """Ask for the contacts of the chosen group that the search finds; shown when they come."""
         group, search = self._group, self.search_field.text()
-        self.worker.submit(lambda store: _page(store, group, search), self._show, self._failed,
+        self.worker.submit(lambda store: _page(store, group, search), self._show, self.failed,
                            latest=f"book-{id(self)}")
 
     def _show(self, page: BookPage) -> None:
@@ -218,7 +220,7 @@ class AddressBookWindow(QWidget):
         self._group = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         self.reload()
 
-    def _failed(self, error: Exception) -> None:
+    def failed(self, error: Exception) -> None:
         self._set_busy(False)
         self.status_label.setText(self.tr("The address book could not be read or saved: {0}. Close the window "
                                           "and open it again; if it happens again, restart Poplark.").format(error))
@@ -272,9 +274,9 @@ class AddressBookWindow(QWidget):
                 self.select_contact(stored.id or 0)
 
             group, search = self._group, self.search_field.text()  # read here: widgets are the GUI thread's
-            self.worker.submit(lambda store: _page(store, group, search), shown, self._failed)
+            self.worker.submit(lambda store: _page(store, group, search), shown, self.failed)
 
-        self.worker.submit(lambda store: store.save_contact(contact), saved, self._failed)
+        self.worker.submit(lambda store: store.save_contact(contact), saved, self.failed)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -293,7 +295,7 @@ class AddressBookWindow(QWidget):
             self.status_label.setText(self.tr("Contacts deleted: {0}.").format(count))
             self.reload()
 
-        self.worker.submit(lambda store: store.remove_contacts(ids), deleted, self._failed)
+        self.worker.submit(lambda store: store.remove_contacts(ids), deleted, self.failed)
 
     # -- import and export ------------------------------------------------------------------------
 
