@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
 from app.core.contacts.model import Contact
 from app.core.model import MessageSummary
-from app.core.providers import resources_directory
 from app.core.store import Store
 from app.ui.actions import SOURCE_TEXT, WindowActions
 from app.ui.contacts.editor import ContactEditor
-from app.ui.contacts.sender import SenderContacts
+from app.ui.contacts.sender import ICON, SenderContacts
 from app.ui.contacts.window import AddressBookWindow
 from app.ui.contacts.worker import ContactsWorker, set_shared_worker
 from app.ui.panes.message_list import MessageList
@@ -58,7 +57,7 @@ class ContactsController(QObject):
         self.action.setProperty(SOURCE_TEXT, _TEXT)
         self.action.setText(QCoreApplication.translate("MainWindow", str(_TEXT)))
         self.action.setShortcut(QKeySequence(SHORTCUT))
-        self.action.setIcon(QIcon(str(resources_directory() / "icons" / "address-book.svg")))
+        self.action.setIcon(QIcon(str(ICON)))
         self.action.triggered.connect(lambda checked=False: self.open_address_book())
         self._place(actions)
         self.sender_contacts = SenderContacts(self.worker, preview)
@@ -81,6 +80,10 @@ class ContactsController(QObject):
         toolbar = self.window.findChild(QToolBar, "mainToolbar")
         if isinstance(toolbar, QToolBar):
             toolbar.insertAction(actions.new_account, self.action)
+            # An icon (its name in the tooltip), as the compose buttons: the search box keeps its room.
+            button = toolbar.widgetForAction(self.action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _selected(self, summary: MessageSummary | None) -> None:
         self.sender_contacts.show_message(summary.id if summary is not None else None)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from app.core.contacts.from_message import add_sender, sender_of
 from app.core.contacts.harvest import HEAD_BYTES
 from app.core.contacts.model import Contact
+from app.core.providers import resources_directory
 from app.core.store import Store
 from app.ui.actions import SOURCE_TEXT
 from app.ui.contacts.worker import ContactsWorker
@@ -25,6 +26,8 @@ from app.ui.contacts.worker import ContactsWorker
 #: The action's texts, in the main window's translation context (its retranslate() renews them).
 ADD_TEXT = QT_TRANSLATE_NOOP("MainWindow", "Add Sender to Address Book")
 EDIT_TEXT = QT_TRANSLATE_NOOP("MainWindow", "Edit Sender’s Contact…")
+#: The address book's own icon, on the button beside the From line and in the context menu.
+ICON = resources_directory() / "icons" / "address-book.svg"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,9 @@ class SenderContacts(QObject):
         self.button.setObjectName("addSenderButton")
         self.button.setDefaultAction(self.action)
         self.button.setAutoRaise(True)
-        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setIconSize(QSize(16, 16))
+        self.action.setIcon(QIcon(str(ICON)))
         self._show(None)
 
     def show_message(self, message_id: int | None) -> None:
