@@ -20,6 +20,7 @@ from app.ui.compose.fields import INVALID_PROPERTY
 from app.ui.compose.opening import Kind
 from app.ui.compose.window import ComposeWindow
 from app.ui.main_window import MainWindow
+from app.ui.models.message_rows import Column
 from tests.fakes.certs import TestCertificates
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.pop3_server import crlf
@@ -296,6 +297,10 @@ def test_sending_goes_through_the_outbox_into_sent(qtbot: QtBot, compose_window:
     assert sent[0].subject == "Re: 请教" or sent[0].subject.endswith("请教")
     assert store.outbox() == [] and store.messages("work", folder=Folder.DRAFTS.value) == []
     assert "1 message(s) sent" in window.compose.status_label.text()
+    # Sent lists it by whom it went to.
+    window.folder_view.open_folder(window.accounts["work"].id, Folder.SENT)
+    qtbot.waitUntil(lambda: window.inbox_model.rowCount() == 1, timeout=5000)
+    assert window.inbox_model.index(0, Column.SENDER).data() == "To: 张三"
 
 
 def test_a_refused_recipient_waits_in_the_outbox_with_the_servers_words(

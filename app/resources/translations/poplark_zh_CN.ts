@@ -1533,7 +1533,7 @@ Choose another folder, or free some disk space, and try again.</source>
     <message>
         <location line="+15"/>
         <source>{account}: {sent} message(s) sent, {waiting} waiting for you in the Outbox.</source>
-        <translation type="unfinished"></translation>
+        <translation>{account}：已发送 {sent} 封邮件，{waiting} 封在发件箱中等待你处理。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2163,9 +2163,9 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ui/models/message_rows.py" line="+132"/>
+        <location filename="../../ui/models/message_rows.py" line="+136"/>
         <source>Read</source>
-        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds. The message&apos;s tag ids in the tags&apos; order (app/ui/tags: dots and colour in the Subject column).</extracomment>
+        <extracomment>The role that returns the message id of a row, for views and proxies that only see indexes. Attachments are shown with an icon (app/resources/icons/attachment.svg): few fonts have a paperclip. len(Column), computed once: columnCount() runs for every index a view creates. What each sortable column sorts by in SQL. The marker columns are missing because the store has no SortColumn for them yet; sorting by one of them leaves the order unchanged. Per column, in Column order. Computed once: combining Qt flags in Python costs microseconds. The folders of mail the user wrote: the list names its recipients instead of its sender. The message&apos;s tag ids in the tags&apos; order (app/ui/tags: dots and colour in the Subject column).</extracomment>
         <translation>已读</translation>
     </message>
     <message>
@@ -2194,6 +2194,11 @@ Account: {account}</source>
         <location line="+1"/>
         <source>{size} bytes</source>
         <translation>{size} 字节</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To: {recipients}</source>
+        <translation>收件人：{recipients}</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2609,7 +2614,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+409"/>
+        <location filename="../../ui/main_window.py" line="+405"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>

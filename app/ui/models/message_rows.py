@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QColor, QFont, QIcon
 
-from app.core.model import MessageSummary, SortColumn
+from app.core.model import Folder, MessageSummary, SortColumn
 from app.ui.formatting import format_timestamp, human_size
 from app.ui.icons import attachment_icon
 from app.ui.tags.look import TagLook
@@ -88,6 +88,10 @@ def sort_key(summary: MessageSummary, column: SortColumn) -> tuple[Any, int]:
     return (summary.size, summary.id)
 
 
+#: The folders of mail the user wrote: the list names its recipients instead of its sender.
+_WRITTEN_FOLDERS = (Folder.SENT.value, Folder.DRAFTS.value)
+
+
 def _shown_sender(sender: str) -> str:
     """The name part of 'Name <address>', else the whole value: what a person scans the list for.
 
@@ -135,6 +139,7 @@ class RowPresenter:
         self._flagged_text = translate("InboxModel", "Flagged")
         self._account_tooltip = translate("InboxModel", "{sender}\nAccount: {account}")
         self._bytes_text = translate("InboxModel", "{size} bytes")
+        self._to_text = translate("InboxModel", "To: {recipients}")
         self._headers = (
             (_UNREAD_MARK, translate("InboxModel", "Read status")),
             (_ATTACHMENT_MARK, translate("InboxModel", "Attachments")),
@@ -160,18 +165,21 @@ class RowPresenter:
         """The row of ``summary``; ``name_account`` when the list mixes the mail of several accounts."""
         tags = self.tag_look.known(tags)
         when = format_timestamp(summary.date if summary.date is not None else summary.received_at, self._locale)
+        # In Sent and Drafts the person who matters is the one written to, as mail programs show it.
+        written = summary.folder in _WRITTEN_FOLDERS and bool(summary.recipients)
         texts = (
             "" if summary.seen else _UNREAD_MARK,
             _ATTACHMENT_MARK if summary.has_attachments else "",
             _FLAG_MARK if summary.flagged else "",
-            _shown_sender(summary.sender),
+            self._to_text.format(recipients=_shown_sender(summary.recipients)) if written
+            else _shown_sender(summary.sender),
             summary.subject,
             when,
             human_size(summary.size, self._locale),
         )
-        sender_tip = summary.sender
+        sender_tip = self._to_text.format(recipients=summary.recipients) if written else summary.sender
         if name_account:
-            sender_tip = self._account_tooltip.format(sender=summary.sender, account=summary.account)
+            sender_tip = self._account_tooltip.format(sender=sender_tip, account=summary.account)
         tooltips = (
             self._read_text if summary.seen else self._unread_text,
             self._attachments_text if summary.has_attachments else None,
