@@ -293,7 +293,7 @@ def test_chinese_names_menu_and_filter_bar(qtbot: QtBot, chinese_ui: object,
     names = [action.text() for action in feature(window).menu.actions() if action.objectName().startswith("tagAction")]
     assert names == ["重要\t1", "工作\t2", "个人\t3", "待办\t4", "稍后\t5"]
     index = window.inbox_model.index(row_of(window, "关于下周会议"), Column.SUBJECT)
-    assert window.inbox_model.data(index, Qt.ItemDataRole.ToolTipRole) == "标签：重要, 工作"
+    assert window.inbox_model.data(index, Qt.ItemDataRole.ToolTipRole) == "标签：重要、工作"
     keep_picture(window, "tags-filter-bar-zh_CN")
 
 

@@ -4238,6 +4238,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels; the width each dot takes.</extracomment>
         <translation>标签：{0}</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>, </source>
+        <comment>between the names of a message&apos;s tags</comment>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
     <name>errors</name>

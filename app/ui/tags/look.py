@@ -97,6 +97,8 @@ class TagLook:
             return ""
         text = self._names.get(tag_ids)
         if text is None:
-            listed = ", ".join(display_name(self._by_id[tag_id]) for tag_id in tag_ids)
+            # Chinese lists its items with "、", not a comma.
+            separator = QCoreApplication.translate("Tags", ", ", "between the names of a message's tags")
+            listed = separator.join(display_name(self._by_id[tag_id]) for tag_id in tag_ids)
             text = self._names[tag_ids] = QCoreApplication.translate("Tags", "Tags: {0}").format(listed)
         return text
