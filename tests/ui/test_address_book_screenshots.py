@@ -49,9 +49,10 @@ def _address_book(qtbot: QtBot, worker: ContactsWorker, store: Store, language: 
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.loaded, timeout=10000):
         window.search_field.setText("zh")
-    names = [window.contact_list.topLevelItem(row).text(0) for row in range(window.contact_list.topLevelItemCount())]
+    model = window.contact_model
+    names = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
     assert sorted(names) == sorted(["Zhang Wei", "张三", "赵敏", "周杰", "郑晓东"])
-    window.contact_list.topLevelItem(0).setSelected(True)
+    window.select_contact(model.contact(0).id or 0)
     if language == "zh_CN":
         assert window.windowTitle() == "通讯录" and window.new_button.text() == "新建联系人…"
         assert window.group_list.item(0).text() == "全部联系人（8）"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.core.contacts.model import Contact, ContactAddress
@@ -25,7 +27,8 @@ def _window(qtbot: QtBot, worker: ContactsWorker) -> AddressBookWindow:
 
 
 def _names(window: AddressBookWindow) -> list[str]:
-    return [window.contact_list.topLevelItem(row).text(0) for row in range(window.contact_list.topLevelItemCount())]
+    model = window.contact_model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
 
 
 def _reloaded(qtbot: QtBot, window: AddressBookWindow, action: object) -> None:
@@ -33,8 +36,15 @@ def _reloaded(qtbot: QtBot, window: AddressBookWindow, action: object) -> None:
         action()  # type: ignore[operator]
 
 
-def test_the_window_lists_contacts_and_groups(qtbot: QtBot, contacts_worker: ContactsWorker) -> None:
+def test_the_window_lists_contacts_and_groups(qtbot: QtBot, contacts_worker: ContactsWorker,
+                                              qtmodeltester: ModelTester) -> None:
     window = _window(qtbot, contacts_worker)
+    qtmodeltester.check(window.contact_model)
+    assert window.contact_model.headerData(1, Qt.Orientation.Horizontal) == "Addresses"
+    row = _names(window).index("李四")
+    assert window.contact_model.data(window.contact_model.index(row, 1)) == "lisi@example.cn, si.li@work.example"
+    assert window.contact_model.data(window.contact_model.index(row, 1), Qt.ItemDataRole.ToolTipRole) == (
+        "lisi@example.cn\nsi.li@work.example (work)")
     assert sorted(_names(window)) == sorted(["Alice Smith", "张三", "李四"])
     assert [window.group_list.item(row).text() for row in range(window.group_list.count())] == [
         "All contacts (3)", "项目组 (2)"]
@@ -58,7 +68,9 @@ def test_a_saved_contact_is_listed_and_found_by_its_pinyin(qtbot: QtBot, contact
                       groups=("诗人",), note="唐宋八大家")
     _reloaded(qtbot, window, lambda: window.save(contact))
     assert "欧阳修" in _names(window)
-    assert [item.text(0) for item in window.contact_list.selectedItems()] == ["欧阳修"]
+    assert [window.contact_model.contact(index.row()).name
+            for index in window.contact_list.selectionModel().selectedRows()] == ["欧阳修"]
+    assert window.edit_button.isEnabled() and window.delete_button.isEnabled()
     assert window.status_label.text() == "Saved 欧阳修."
     saved = contacts_store.contacts_with_address("xiu@home.example")[0]
     assert saved.addresses == contact.addresses and saved.groups == ("诗人",) and saved.note == "唐宋八大家"

@@ -1180,7 +1180,7 @@
 <context>
     <name>AddressBookWindow</name>
     <message>
-        <location filename="../../ui/contacts/window.py" line="+157"/>
+        <location filename="../../ui/contacts/window.py" line="+159"/>
         <source>Address Book</source>
         <extracomment>Milliseconds of quiet typing before the search runs (one lookup per pause, not per key). The list shows the book&apos;s current state (after a load, a save, an import). An import or export ended: its sentence (also shown at the bottom of the window).</extracomment>
         <translation>通讯录</translation>
@@ -1216,27 +1216,7 @@
         <translation>搜索姓名、地址或拼音（输入 zs 可找到张三）</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Addresses</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Groups</source>
-        <translation>组</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location line="+40"/>
+        <location line="+35"/>
         <source>All contacts ({0})</source>
         <translation>全部联系人（{0}）</translation>
     </message>
@@ -1251,7 +1231,7 @@
         <translation>无法读取或保存通讯录：{0}。请关闭此窗口后重新打开；如果再次出现，请重新启动 Poplark。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+49"/>
         <source>Saved {0}.</source>
         <translation>已保存 {0}。</translation>
     </message>
@@ -1403,7 +1383,7 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>{account} 的签名，会加在从该账户发出的每封邮件下方（留空则不加签名）：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose/outbox_view.py" line="+31"/>
+        <location filename="../../ui/compose/outbox_view.py" line="+32"/>
         <source>Waiting</source>
         <extracomment>Each state&apos;s words (translated when shown).</extracomment>
         <translation>等待发送</translation>
@@ -1424,7 +1404,27 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>可能已发出</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+19"/>
+        <source>The connection ended after the server had the whole message and before it answered: it may have been delivered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Refused by the server: {said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not sent yet: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tried again at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -1480,22 +1480,17 @@ Choose another folder, or free some disk space, and try again.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+68"/>
+        <location line="+65"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-64"/>
         <source>Delete it without sending</source>
         <translation>删除，不发送</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>{problem} (tried again at {time})</source>
-        <translation>{problem}（将于 {time} 重试）</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+42"/>
         <source>Nothing waits to be sent.</source>
         <translation>没有等待发送的邮件。</translation>
     </message>
@@ -1773,6 +1768,29 @@ Choose another folder, or free some disk space, and try again.</source>
         <location line="+2"/>
         <source>Give the contact a name or an address.</source>
         <translation>请为联系人填写姓名或地址。</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTableModel</name>
+    <message>
+        <location filename="../../ui/contacts/contact_model.py" line="+65"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Groups</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
@@ -2614,7 +2632,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+405"/>
+        <location filename="../../ui/main_window.py" line="+409"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -2919,13 +2937,13 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/contacts/controller.py" line="+31"/>
+        <location filename="../../ui/contacts/controller.py" line="+30"/>
         <source>Address Book</source>
         <extracomment>Thunderbird&apos;s Ctrl+Shift+B is Restore to Inbox here; C for contacts.</extracomment>
         <translation>通讯录</translation>
     </message>
     <message>
-        <location filename="../../ui/contacts/sender.py" line="+26"/>
+        <location filename="../../ui/contacts/sender.py" line="+27"/>
         <source>Add Sender to Address Book</source>
         <extracomment>The action&apos;s texts, in the main window&apos;s translation context (its retranslate() renews them).</extracomment>
         <translation>将发件人添加到通讯录</translation>
@@ -4012,9 +4030,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>SenderContacts</name>
     <message>
-        <location filename="../../ui/contacts/sender.py" line="+86"/>
+        <location filename="../../ui/contacts/sender.py" line="+90"/>
         <source>Added {0} to the address book.</source>
-        <extracomment>A short sentence for the status bar (&quot;Added 张三 to the address book.&quot;). The sender is a contact and the user wants to edit it. The state (add or edit, or nothing to add) is known for the current message.</extracomment>
+        <extracomment>The address book&apos;s own icon, on the button beside the From line and in the context menu. A short sentence for the status bar (&quot;Added 张三 to the address book.&quot;). The sender is a contact and the user wants to edit it. The state (add or edit, or nothing to add) is known for the current message.</extracomment>
         <translation>已将 {0} 添加到通讯录。</translation>
     </message>
     <message>
@@ -4234,15 +4252,15 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location line="+78"/>
-        <source>Tags: {0}</source>
+        <source>, </source>
+        <comment>between the names of a message&apos;s tags</comment>
         <extracomment>Dots drawn per row at most; more tags are named in the tooltip. Size of one dot and the gap after it, in logical pixels; the width each dot takes.</extracomment>
-        <translation>标签：{0}</translation>
+        <translation>、</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>, </source>
-        <comment>between the names of a message&apos;s tags</comment>
-        <translation>、</translation>
+        <source>Tags: {0}</source>
+        <translation>标签：{0}</translation>
     </message>
 </context>
 <context>

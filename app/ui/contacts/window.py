@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from app.core.contacts.exchange import ImportResult
 from app.core.contacts.lookup import find_contacts
 from app.core.contacts.model import Contact
 from app.core.store import Store
+from app.ui.contacts.contact_model import ContactTableModel
 from app.ui.contacts.editor import ContactEditor
 from app.ui.contacts.exchange import (
     EXPORT_CHOICES,
@@ -112,11 +112,13 @@ class AddressBookWindow(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.group_list = QListWidget(self)
         self.group_list.setObjectName("contactGroups")
-        self.contact_list = QTreeWidget(self)
+        self.contact_model = ContactTableModel(self)
+        self.contact_list = QTreeView(self)
         self.contact_list.setObjectName("contactList")
+        self.contact_list.setModel(self.contact_model)
         self.contact_list.setRootIsDecorated(False)
+        self.contact_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.contact_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.contact_list.setColumnCount(4)
         self.contact_list.setColumnWidth(0, 180)
         self.contact_list.setColumnWidth(1, 260)
         splitter.addWidget(self.group_list)
@@ -135,8 +137,8 @@ class AddressBookWindow(QWidget):
         self.search_timer.timeout.connect(self.reload)
         self.search_field.textChanged.connect(lambda text: self.search_timer.start())
         self.group_list.currentItemChanged.connect(self._group_chosen)
-        self.contact_list.itemDoubleClicked.connect(lambda item, column: self.edit_selected())
-        self.contact_list.itemSelectionChanged.connect(self._enable_buttons)
+        self.contact_list.doubleClicked.connect(lambda index: self.edit_selected())
+        self.contact_list.selectionModel().selectionChanged.connect(lambda selected, deselected: self._enable_buttons())
         self.new_button.clicked.connect(lambda: self.new_contact())
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -161,7 +163,7 @@ class AddressBookWindow(QWidget):
         self.import_button.setText(self.tr("Import…"))
         self.export_button.setText(self.tr("Export…"))
         self.search_field.setPlaceholderText(self.tr("Search names, addresses, pinyin (zs finds 张三)"))
-        self.contact_list.setHeaderLabels([self.tr("Name"), self.tr("Addresses"), self.tr("Groups"), self.tr("Note")])
+        self.contact_model.retranslate()
         self._fill_groups([(name, -1) for name in self.group_names], keep_counts=True)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -181,16 +183,10 @@ class AddressBookWindow(QWidget):
         self.contacts = page.contacts
         self._total = page.total
         self._fill_groups(page.groups)
-        selected = {contact_id for contact_id in self.selected_ids()}
-        self.contact_list.clear()
-        for contact in page.contacts:
-            item = QTreeWidgetItem([contact.display_name, ", ".join(entry.address for entry in contact.addresses),
-                                    ", ".join(contact.groups), " ".join(contact.note.split())])
-            item.setData(0, Qt.ItemDataRole.UserRole, contact.id)
-            item.setToolTip(1, "\n".join(f"{entry.address} ({entry.label})" if entry.label else entry.address
-                                         for entry in contact.addresses))
-            self.contact_list.addTopLevelItem(item)
-            item.setSelected(contact.id in selected)
+        selected = self.selected_ids()
+        self.contact_model.set_contacts(page.contacts)
+        for contact_id in selected:  # the same people stay selected
+            self.select_contact(contact_id, keep=True)
         self._enable_buttons()
         self.loaded.emit()
 
@@ -228,16 +224,20 @@ class AddressBookWindow(QWidget):
     # -- selection --------------------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
-        return [int(item.data(0, Qt.ItemDataRole.UserRole)) for item in self.contact_list.selectedItems()]
+        rows = sorted(index.row() for index in self.contact_list.selectionModel().selectedRows())
+        return [self.contact_model.contact(row).id or 0 for row in rows]
 
-    def select_contact(self, contact_id: int) -> None:
-        for index in range(self.contact_list.topLevelItemCount()):
-            item = self.contact_list.topLevelItem(index)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == contact_id:
-                self.contact_list.setCurrentItem(item)
+    def select_contact(self, contact_id: int, *, keep: bool = False) -> None:
+        """Select the row of ``contact_id`` (only it, unless ``keep``)."""
+        row = self.contact_model.row_of(contact_id)
+        if row is None:
+            return
+        flags = QItemSelectionModel.SelectionFlag.Rows | (
+            QItemSelectionModel.SelectionFlag.Select if keep else QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.contact_list.selectionModel().setCurrentIndex(self.contact_model.index(row, 0), flags)
 
     def _enable_buttons(self) -> None:
-        chosen = bool(self.contact_list.selectedItems())
+        chosen = self.contact_list.selectionModel().hasSelection()
         self.edit_button.setEnabled(chosen and not self._busy)
         self.delete_button.setEnabled(chosen and not self._busy)
         for button in (self.new_button, self.import_button, self.export_button):
