@@ -170,3 +170,13 @@ def test_groups_are_renamed_removed_and_filled(qtbot: QtBot, contacts_worker: Co
     _reloaded(qtbot, window, lambda: groups.remove("Project"))
     assert window.group_names == ["客户"] and contacts_store.contact_count() == 3
     assert contacts_store.contacts_with_address("zs@example.cn")[0].groups == ()
+
+
+def test_the_window_follows_a_language_switch(qtbot: QtBot, contacts_worker: ContactsWorker,
+                                              request: pytest.FixtureRequest) -> None:
+    window = _window(qtbot, contacts_worker)
+    assert window.windowTitle() == "Address Book" and window.group_list.item(0).text() == "All contacts (3)"
+    request.getfixturevalue("chinese_ui")  # installs the translators: Qt sends LanguageChange
+    qtbot.waitUntil(lambda: window.windowTitle() == "通讯录", timeout=5000)
+    assert window.import_button.text() == "导入…" and window.group_list.item(0).text() == "全部联系人（3）"
+    assert window.contact_model.headerData(0, Qt.Orientation.Horizontal) == "姓名"
