@@ -69,6 +69,8 @@ def test_full_pinyin_and_seen_addresses_complete_the_word_being_typed(
 def test_a_group_expands_to_its_members(qtbot: QtBot, contacts_worker: ContactsWorker) -> None:
     _form, field, _ = _field(qtbot, contacts_worker)
     field.setFocus()
+    assert _type(qtbot, field, "xmz") == ["项目组 (group of 2)"]  # a group by its pinyin initials too
+    field.clear()
     shown = _type(qtbot, field, "", "项目")
     assert shown == ["项目组 (group of 2)"]
     field.choose(field._suggestions[0])

@@ -13,8 +13,9 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
-from app.core.contacts.keys import MAX_KEY_LENGTH, fold
+from app.core.contacts.keys import MAX_KEY_LENGTH, fold, name_keys
 from app.core.store.contacts import ContactTable
 
 #: Contacts considered for ranking at most: a one-letter prefix in a 10,000-contact book matches
@@ -118,9 +119,15 @@ def _contacts(store: ContactTable, prefixes: list[str], limit: int) -> list[Comp
 def _groups(store: ContactTable, prefixes: list[str], limit: int) -> list[Completion]:
     found = [Completion(CompletionKind.GROUP, name, "", members=count)
              for name, count in store.group_names()
-             if any(fold(name).startswith(prefix) or fold(name).replace(" ", "").startswith(prefix)
-                    for prefix in prefixes)]
+             if any(key.startswith(prefix) for key in group_keys(name) for prefix in prefixes)]
     return found[:limit]
+
+
+@lru_cache(maxsize=1024)
+def group_keys(name: str) -> tuple[str, ...]:
+    """The keys a group is found by, as a contact's name is (项目组 by ``xmz``, ``xiangmu``, ``项目``);
+    groups have no key table, so they are made here, once per name."""
+    return tuple(name_keys(name) | {fold(name).replace(" ", "")})
 
 
 def _seen(store: ContactTable, prefixes: list[str], limit: int) -> list[Completion]:

@@ -20,8 +20,8 @@ def rename_group(store: ContactTable, old: str, new: str) -> int:
     if not name:
         raise ConfigError("a group needs a name: type one")
     members = store.contacts(group=old)
-    store.save_contacts([replace(contact, groups=tuple(group for group in contact.groups
-                                                       if group.casefold() != old.casefold()) + (name,))
+    store.save_contacts([replace(contact, groups=(*(group for group in contact.groups
+                                                    if group.casefold() != old.casefold()), name))
                          for contact in members])
     return len(members)
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.core.contacts.addresses import is_valid_address, parse_recipient, split_recipients
-from app.core.contacts.completion import Completion, CompletionKind, complete, format_recipient
+from app.core.contacts.completion import Completion, CompletionKind, complete, format_recipient, group_keys
 from app.core.contacts.groups import group_recipients
 from app.core.store import Store
 from app.ui.contacts.worker import ContactsWorker, shared_worker
@@ -48,8 +48,13 @@ def suggestions(store: Store, text: str, limit: int = SUGGESTIONS) -> list[Sugge
 
 
 def group_members(store: Store) -> dict[str, tuple[str, ...]]:
-    """Every group's members, by folded group name (a group name typed by hand expands too)."""
-    return {name.casefold(): tuple(group_recipients(store, name)) for name, _ in store.group_names()}
+    """Every group's members, by folded group name (a group name typed by hand expands too).
+    The groups' completion keys are made here as well: a Chinese group name loads pypinyin (a
+    third of a second, holding the interpreter), better when the field opens than at a keystroke."""
+    groups = store.group_names()
+    for name, _ in groups:
+        group_keys(name)
+    return {name.casefold(): tuple(group_recipients(store, name)) for name, _ in groups}
 
 
 def current_span(text: str, cursor: int) -> tuple[int, int]:
