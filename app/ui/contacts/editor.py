@@ -58,6 +58,7 @@ class ContactEditor(QDialog):
         self.address_table.setHorizontalHeaderLabels([self.tr("Address"), self.tr("Label (home, work…)")])
         header = self.address_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 170)  # room for the column's name, "Label (home, work…)"
         self.address_table.verticalHeader().hide()
         self.address_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for entry in contact.addresses:
