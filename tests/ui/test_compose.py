@@ -323,6 +323,7 @@ def test_a_refused_recipient_waits_in_the_outbox_with_the_servers_words(
     window.folder_view.setCurrentIndex(window.folder_model.outbox_index(account_id))
     view = window.compose.outbox_view
     assert window.compose.pages.currentWidget() is view and view.table.rowCount() == 1
+    assert view.table.item(0, 4).text() == "Refused by the server: nobody@example.com: 550 5.1.1 no such user here"
     view.table.selectRow(0)
     assert view.retry_button.isEnabled() and not view.arrived_button.isEnabled()
     server.faults.rcpt_replies.clear()

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.ui.compose.window import ComposeWindow
@@ -27,6 +28,8 @@ __all__ = ["compose_window", "smtp_server"]  # the fixtures, imported for pytest
 
 
 def keep(picture_owner: ComposeWindow | MainWindow, name: str, tmp_path: Path) -> None:
+    for _ in range(3):  # the layout a resize or a new text asks for happens in posted events
+        QApplication.processEvents()
     picture = picture_owner.grab()
     assert not picture.isNull() and picture.save(str(tmp_path / f"{name}.png"))
     directory = os.environ.get("POPLARK_SCREENSHOT_DIR")
@@ -95,4 +98,5 @@ def test_the_outbox_in_chinese(qtbot: QtBot, compose_window: Callable[..., MainW
     outbox_with_a_refused_message(qtbot, window, "第四季度报告")
     assert "拒绝了收件人 nobody@example.com" in window.info_bar.label.text()
     assert window.compose.outbox_view.table.item(0, 0).text() == "发送失败"
+    assert window.compose.outbox_view.table.item(0, 4).text().startswith("被服务器拒绝：nobody@example.com: 550 5.1.1")
     keep(window, "outbox-zh_CN", tmp_path)

@@ -75,6 +75,9 @@ def test_a_temporary_refusal_is_retried_at_the_cores_time(
     assert item.state is OutboxState.QUEUED and item.next_attempt_at is not None
     assert "Try again later" in window.compose.status_label.text()
     assert window.info_bar.label.text() == ""  # passes by itself: no alarm
+    from app.ui.compose.outbox_view import what_happened
+
+    assert what_happened(item).startswith("Not sent yet: 4.3.0 Try again later. Tried again at ")
     timer = window.compose.sender_.retry_timer
     assert timer.isActive()
     due_in_ms = (item.next_attempt_at - started) * 1000

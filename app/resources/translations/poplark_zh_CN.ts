@@ -1406,22 +1406,22 @@ Choose another folder, or free some disk space, and try again.</source>
     <message>
         <location line="+19"/>
         <source>The connection ended after the server had the whole message and before it answered: it may have been delivered.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器收到整封邮件后、回复之前连接中断：邮件可能已送达。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Refused by the server: {said}</source>
-        <translation type="unfinished"></translation>
+        <translation>被服务器拒绝：{said}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Not sent yet: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未发出：{reason}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Tried again at {time}.</source>
-        <translation type="unfinished"></translation>
+        <translation>将于 {time} 重试。</translation>
     </message>
     <message>
         <location line="+53"/>
@@ -1735,7 +1735,7 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>标签（家庭、工作…）</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Add Address</source>
         <translation>添加地址</translation>
     </message>
@@ -2632,7 +2632,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+409"/>
+        <location filename="../../ui/main_window.py" line="+405"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -3347,7 +3347,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/contacts/recipient_field.py" line="+96"/>
+        <location filename="../../ui/contacts/recipient_field.py" line="+101"/>
         <source>Names or addresses, separated by commas</source>
         <extracomment>Suggestions shown at most (the core ranks them: contacts, groups, then addresses seen in mail). What separates recipients (ASCII and the full-width Chinese comma and semicolon). The dynamic property a style sheet or a test reads: the field holds something not an address. The completion list was filled for what is typed (tests and screenshots wait on it). The text the completion list was filled for.</extracomment>
         <translation>姓名或地址，用逗号分隔</translation>

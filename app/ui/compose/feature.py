@@ -62,7 +62,7 @@ class ComposeFeature(QObject):
         self.status_label = ElidedLabel(parent)
         self.status_label.setObjectName("sendStatus")
         self.status_label.setMinimumWidth(320)
-        self.status_label.setMaximumWidth(480)
+        self.status_label.setMaximumWidth(600)
         window.statusBar().addPermanentWidget(self.status_label)
         self.status_label.hide()
         self._install_outbox(window)

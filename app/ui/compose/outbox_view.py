@@ -6,6 +6,7 @@ A message being sent right now cannot be changed (the core refuses, and the butt
 
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
@@ -39,6 +40,30 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # lupdate finds the literal translate("ComposeWindow", "...") calls.
 translate = QCoreApplication.translate
+
+
+#: How the core writes a server's reply into an error (app/core/errors.py, PoplarkError.__str__).
+_SERVER_SAID = re.compile(r"\(server said: (.*)\)$", re.S)
+
+
+def what_happened(item: OutboxItem) -> str:
+    """The row's story in the window's language: the state's meaning and the server's own words."""
+    found = _SERVER_SAID.search(item.last_error)
+    said = found.group(1) if found else ""
+    if item.state is OutboxState.UNSURE:
+        return translate("ComposeWindow", "The connection ended after the server had the whole message and before it "
+                                          "answered: it may have been delivered.")
+    if item.state is OutboxState.FAILED:
+        if said:
+            return translate("ComposeWindow", "Refused by the server: {said}").replace("{said}", said)
+        return item.last_error
+    if item.state is OutboxState.QUEUED and item.last_error:
+        text = translate("ComposeWindow", "Not sent yet: {reason}").replace("{reason}", said or item.last_error)
+        if item.next_attempt_at and item.next_attempt_at > time.time():
+            text = text.rstrip(".。") + (". " if text.isascii() else "。") + translate(
+                "ComposeWindow", "Tried again at {time}.").replace("{time}", format_timestamp(item.next_attempt_at))
+        return text
+    return ""
 
 
 class OutboxView(QWidget):
@@ -128,16 +153,13 @@ class OutboxView(QWidget):
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             when = format_timestamp(item.queued_at)
-            problem = item.last_error
-            if item.state is OutboxState.QUEUED and item.next_attempt_at and item.next_attempt_at > time.time():
-                problem = translate("ComposeWindow",
-                    "{problem} (tried again at {time})").replace("{problem}", problem) \
-                    .replace("{time}", format_timestamp(item.next_attempt_at))
+            problem = what_happened(item)
             cells = (translate("ComposeWindow", str(_STATE_TEXTS[item.state])), ", ".join(item.recipients),
                      f"{item.subject} ({human_size(item.size)})", when, problem)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                # The core's whole sentence (English, technical) stays one hover away.
+                cell.setToolTip(item.last_error if column == len(cells) - 1 and item.last_error else text)
                 cell.setData(ID_ROLE, item.id)
                 self.table.setItem(row, column, cell)
             if selected is not None and selected.id == item.id:
