@@ -15,7 +15,7 @@ from app.core.model import Account, LeaveMode, ServerPolicy, SmtpSettings
 from app.core.rules.apply import run_rules, run_rules_on_folder
 from app.core.rules.matching import fold, text_matches
 from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule, RuleError
-from app.core.rules.new_mail import process_new_mail
+from app.core.rules.new_mail import NewMailSorter, process_new_mail
 from app.core.store import Store, UidState
 from tests.core.rules_corpus import CORPUS, Expected, build_rules, expected
 
@@ -181,3 +181,34 @@ def test_forward_queues_once_in_the_outbox_and_says_when_it_cannot(store: Store,
     store.update_account(replace(silent, smtp=SmtpSettings("127.0.0.1")))
     assert run_rules(store, ids).forwarded == 1 and len(store.outbox()) == 2
     assert run_rules(store, ids).decisions == []
+
+
+def test_mail_a_killed_fetch_left_unsorted_is_sorted_by_the_next_fetch(store: Store, account: Account) -> None:
+    rule_id = store.save_rule(Rule("Lunch", (Condition(Field.SUBJECT, Operator.CONTAINS, "lunch"),),
+                                   (Action(ActionKind.FLAG),)))
+
+    def group(name: str) -> list[int]:
+        return [summary.id for summary in store.add_messages(account, [(name, CORPUS["plain"], 0.0)])]
+
+    def flagged() -> set[int]:
+        return {int(row[0]) for row in store.query("SELECT id FROM messages WHERE flagged = 1")}
+
+    first = group("first")
+    process_new_mail(store, first)  # sorted as it arrived
+    killed = group("killed")  # committed, then the fetch was killed before its sorting
+    sorter = NewMailSorter(store.path)
+    after = group("after")
+    sorter.submit(after, account.name)
+    later = group("later")
+    sorter.submit(later, account.name)  # only the first group of a fetch looks back
+    outcome = sorter.finish()
+    assert flagged() == set(first + killed + after + later)
+    assert len(outcome.rules.decisions) == 3
+    # Mail that came while every rule was off is not "missed": switching rules on leaves it alone.
+    store.set_rule_enabled(rule_id, False)
+    quiet = group("quiet")
+    store.set_rule_enabled(rule_id, True)
+    sorter = NewMailSorter(store.path)
+    sorter.submit(group("next"), account.name)
+    sorter.finish()
+    assert quiet[0] not in flagged()

@@ -7,7 +7,10 @@
 ``put`` per group on the engine's thread, nothing more). The fetch path pays that and, per group,
 one query when the user has no enabled rule and an untrained junk filter (the junk step's own
 check): nothing per message. Each message is processed once: the junk step moves it once, and
-the rules record what they carried out (``rule_runs``), so a second call changes nothing.
+the rules record what they carried out (``rule_runs``), so a second call changes nothing. A
+fetch killed between a commit and the sorting leaves mail unsorted: while rules are on, the
+step notes per account how far it got (``new_mail_sorted``), and the account's next fetch sorts
+what was left first (:func:`with_missed_mail`).
 
 Used by ``poplark fetch`` (:mod:`app.cli.fetching`) and the window's fetch controller (and so
 its scheduler).
@@ -78,7 +81,28 @@ def process_new_mail(store: Store, message_ids: Sequence[int]) -> NewMailOutcome
         return outcome
     rest = [message_id for message_id in message_ids if message_id not in outcome.junk]
     outcome.rules = run_rules(store, rest)
+    _note_sorted(store, message_ids)
     return outcome
+
+
+def _note_sorted(store: Store, message_ids: Sequence[int]) -> None:
+    """Remember, per account, how far fetched mail is sorted (see :func:`with_missed_mail`)."""
+    for start in range(0, len(message_ids), 500):
+        chunk = list(message_ids[start:start + 500])
+        for account_id, highest in store.query(
+                f"SELECT account_id, max(id) FROM messages WHERE id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY account_id", chunk).fetchall():
+            store.note_new_mail_sorted(int(account_id), int(highest))
+
+
+def with_missed_mail(store: Store, account_name: str, message_ids: Sequence[int]) -> list[int]:
+    """``message_ids`` (an account's first group in a fetch), after the account's fetched Inbox
+    mail that a killed fetch committed but never sorted; only while some rule is enabled."""
+    if not message_ids or not store.has_enabled_rules():
+        return list(message_ids)
+    account_id = store.account(account_name).id
+    assert account_id is not None
+    return store.missed_new_mail(account_id, min(message_ids)) + list(message_ids)
 
 
 class NewMailSorter:
@@ -92,18 +116,21 @@ class NewMailSorter:
 
     def __init__(self, database_path: Path) -> None:
         self._database_path = database_path
-        self._waiting: queue.SimpleQueue[list[int] | None] = queue.SimpleQueue()
+        self._waiting: queue.SimpleQueue[tuple[list[int], str | None] | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[NewMailOutcome] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._total = NewMailOutcome()
+        #: Accounts whose mail missed by a killed fetch was looked for (their first group).
+        self._caught_up: set[str] = set()
 
-    def submit(self, message_ids: Sequence[int]) -> None:
+    def submit(self, message_ids: Sequence[int], account: str | None = None) -> None:
+        """Hand over a committed group; ``account``: its account's name (its first group also
+        sorts what a killed fetch of the account left unsorted)."""
         if not message_ids:
             return
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="poplark-new-mail", daemon=True)
             self._thread.start()
-        self._waiting.put(list(message_ids))
+        self._waiting.put((list(message_ids), account))
 
     def observing(self, inner: FetchObserver) -> FetchObserver:
         """An observer that hands each committed group over, then tells ``inner``."""
@@ -129,10 +156,14 @@ class NewMailSorter:
     def _run(self) -> None:
         store: Store | None = None
         try:
-            while (ids := self._waiting.get()) is not None:
+            while (item := self._waiting.get()) is not None:
+                ids, account = item
                 try:
                     if store is None:  # SQLite connections belong to the thread that opens them
                         store = Store(self._database_path)
+                    if account is not None and account not in self._caught_up:
+                        self._caught_up.add(account)
+                        ids = with_missed_mail(store, account, ids)
                     self._done.put(process_new_mail(store, ids))
                 except Exception as error:
                     if isinstance(error, PoplarkError):
@@ -156,8 +187,8 @@ class _HandsOver(FetchObserver):
         self.inner.progress(progress)
 
     def messages_stored(self, summaries: list[MessageSummary]) -> None:
-        self.sorter.submit([summary.id for summary in summaries])
+        self.sorter.submit([summary.id for summary in summaries], summaries[0].account if summaries else None)
         self.inner.messages_stored(summaries)
 
 
-__all__ = ["NewMailOutcome", "NewMailSorter", "process_new_mail"]
+__all__ = ["NewMailOutcome", "NewMailSorter", "process_new_mail", "with_missed_mail"]

@@ -16,6 +16,8 @@ from typing import Any
 
 from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule, RuleError, check_rule
 from app.core.store.accounts import AccountTable
+from app.core.store.folders import IMPORTED_UIDL_PREFIX
+from app.core.store.outbox import DRAFT_UIDL_PREFIX, SENT_UIDL_PREFIX
 from app.core.store.uid_state import UidState
 
 
@@ -68,6 +70,7 @@ class RuleTable(AccountTable):
         definition = definition_of(rule)
         self._begin()
         try:
+            self._forget_sorted_if_none_enabled(rule.enabled)
             if rule.id is None:
                 position = self._execute("SELECT coalesce(max(position), -1) + 1 FROM rules").fetchone()[0]
                 cursor = self._execute(
@@ -94,7 +97,39 @@ class RuleTable(AccountTable):
         self._write("DELETE FROM rules WHERE id = ?", [(rule_id,)])
 
     def set_rule_enabled(self, rule_id: int, enabled: bool) -> None:
-        self._write("UPDATE rules SET enabled = ? WHERE id = ?", [(int(enabled), rule_id)])
+        self._begin()
+        try:
+            self._forget_sorted_if_none_enabled(enabled)
+            self._execute("UPDATE rules SET enabled = ? WHERE id = ?", (int(enabled), rule_id))
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+    def _forget_sorted_if_none_enabled(self, enabling: bool) -> None:
+        """Rules being switched on from none: mail that came while they were off is not new mail
+        missed by a killed fetch (see :meth:`missed_new_mail`)."""
+        if enabling and not self.has_enabled_rules():
+            self._execute("DELETE FROM new_mail_sorted")
+
+    def note_new_mail_sorted(self, account_id: int, through_id: int) -> None:
+        """The new-mail step has sorted this account's fetched mail up to ``through_id``."""
+        self._write("INSERT INTO new_mail_sorted (account_id, through_id) VALUES (?, ?) ON CONFLICT (account_id)"
+                    " DO UPDATE SET through_id = max(through_id, excluded.through_id)", [(account_id, through_id)])
+
+    def missed_new_mail(self, account_id: int, before_id: int) -> list[int]:
+        """Fetched Inbox mail of the account that the new-mail step never sorted (its fetch was
+        killed between a commit and the sorting), older than ``before_id``: what the account's
+        next fetch sorts first. Empty until the step has sorted something with rules on."""
+        row = self._execute("SELECT through_id FROM new_mail_sorted WHERE account_id = ?", (account_id,)).fetchone()
+        if row is None:
+            return []
+        return [int(found[0]) for found in self._execute(
+            # Only fetched mail: not imports, nor what Poplark wrote (by their UIDL prefixes).
+            "SELECT id FROM messages WHERE id > ? AND id < ? AND account_id = ? AND folder = 'inbox'"
+            " AND uidl NOT LIKE ? AND uidl NOT LIKE ? AND uidl NOT LIKE ? ORDER BY id",
+            (row[0], before_id, account_id, IMPORTED_UIDL_PREFIX + "%", SENT_UIDL_PREFIX + "%",
+             DRAFT_UIDL_PREFIX + "%"))]
 
     def set_rule_order(self, rule_ids: Sequence[int]) -> None:
         """Run the rules in this order (every rule's id, first to run first)."""

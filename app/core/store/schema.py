@@ -317,7 +317,17 @@ _MIGRATIONS: tuple[str, ...] = (
         entry TEXT PRIMARY KEY               -- an address or a domain, case-folded
     ) WITHOUT ROWID;
     """,
-
+    # Filter rules catch up after a kill (issue 19; app.core.rules.new_mail): per account, the
+    # highest message id the new-mail step has sorted while rules were on. A fetch killed between
+    # a commit and its sorting leaves fetched Inbox mail above it; the account's next fetch sorts
+    # that first. Written only while some rule is enabled (no cost on the fetch path otherwise),
+    # and emptied when rules are switched on again, so mail that came while they were off stays.
+    """
+    CREATE TABLE new_mail_sorted (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        through_id INTEGER NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -69,7 +69,7 @@ class _ForwardingObserver(FetchObserver):
 
     def messages_stored(self, summaries: list[MessageSummary]) -> None:
         self.report(_StoredIds([summary.id for summary in summaries]))
-        self.sorter.submit([summary.id for summary in summaries])
+        self.sorter.submit([summary.id for summary in summaries], summaries[0].account if summaries else None)
         self.report_sorted(self.sorter.done())
 
     def report_sorted(self, outcome: NewMailOutcome) -> None:
