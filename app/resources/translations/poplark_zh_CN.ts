@@ -2632,7 +2632,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+405"/>
+        <location filename="../../ui/main_window.py" line="+409"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -3711,6 +3711,11 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <location line="+3"/>
         <source>Choose a folder (create one in the folder pane first).</source>
         <translation>请选择一个文件夹（可先在文件夹窗格中新建）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a tag (make one with Message &gt; Tag &gt; Manage Tags… first).</source>
+        <translation>请选择一个标签（可先通过“邮件 &gt; 标签 &gt; 管理标签…”新建）。</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -322,6 +322,8 @@ class RuleEditor(QDialog):
         for action in rule.actions:
             if action.kind in (ActionKind.MOVE, ActionKind.COPY) and not action.argument:
                 return self.tr("Choose a folder (create one in the folder pane first).")
+            if action.kind is ActionKind.TAG and not action.argument:
+                return self.tr("Choose a tag (make one with Message > Tag > Manage Tags… first).")
             if action.kind is ActionKind.FORWARD and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", action.argument):
                 return self.tr("Type the address to forward to, for example name@example.com.")
         try:
