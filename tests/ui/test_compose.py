@@ -331,3 +331,23 @@ def test_a_refused_recipient_waits_in_the_outbox_with_the_servers_words(
         view.retry_button.click()
     assert len(server.received) == 1 and window.store.outbox() == []
     qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=5000)
+
+
+def test_a_reply_has_the_signature_above_the_quote_and_from_swaps_it(
+        qtbot: QtBot, compose_window: Callable[..., MainWindow]) -> None:
+    window = compose_window([english_message()])
+    store = window.store
+    home = store.add_account(Account(name="home", host="127.0.0.1", port=1, user="al", email="al@example.net",
+                                     display_name="Al", security=Security.NONE, check_interval_minutes=0))
+    window.events.announce_accounts()
+    work_id = window.accounts["work"].id
+    window.settings.setValue(f"compose/signature/{work_id}", "Alice, at work")
+    window.settings.setValue(f"compose/signature/{home.id}", "Al at home")
+    select_first_message(window)
+    compose = open_with(qtbot, window, "reply")
+    body = compose.body.toPlainText()
+    assert body.index("-- \nAlice, at work\n") < body.index("Bob Smith wrote:")
+    compose.from_box.setCurrentIndex(compose.from_box.findData(home.id))
+    body = compose.body.toPlainText()
+    assert "Alice, at work" not in body and "-- \nAl at home\n" in body
+    assert (compose.draft().from_address, compose.draft().from_name) == ("al@example.net", "Al")
