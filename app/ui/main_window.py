@@ -115,7 +115,8 @@ class MainWindow(QMainWindow):
         self.remote_mailbox = RemoteMailbox(
             profile, self.events, lambda: self.accounts, self.preview, self, current_account=self.current_account,
             session_password=lambda account: self.fetching.session_passwords.get(account.id or 0),
-            menu_anchor=self.window_actions.account_settings, folder_model=self.folder_model)
+            menu_anchor=self.window_actions.account_settings, folder_model=self.folder_model,
+            stored=self.search_indexer.request)
         self.folder_view.remote_mailbox_requested.connect(self.remote_mailbox.open_for)
         self.controller.finished.connect(self.remote_mailbox.fetch_finished)
         self.keyboard_flow = KeyboardFlow(self.search_box, self.message_view, self.opener.open_selected, self)

@@ -65,6 +65,8 @@ def test_the_bar_says_what_is_left_and_download_now_puts_the_whole_in_place(
     window, server, message_id = partial_window()
     show_first(qtbot, window)
     bar = window.preview.partial_bar
+    stored: list[bool] = []
+    window.remote_mailbox.stored = lambda: stored.append(True)  # the search index is asked to catch up
     assert "This message was not fully downloaded:" in bar.label.text() and "MB left on the server" in bar.label.text()
     with qtbot.waitSignal(window.remote_mailbox.completer.completed, timeout=10_000):
         qtbot.mouseClick(bar.download_button, Qt.MouseButton.LeftButton)
@@ -73,7 +75,7 @@ def test_the_bar_says_what_is_left_and_download_now_puts_the_whole_in_place(
     whole = window.store.message(message_id)
     assert (whole.id, whole.flagged, whole.folder) == (message_id, True, "inbox")
     qtbot.waitUntil(lambda: window.preview.loaded is not None and not bar.isVisible(), timeout=5000)
-    assert window.preview.message_id == message_id
+    assert window.preview.message_id == message_id and stored == [True]
 
 
 def test_a_message_gone_from_the_server_is_said_and_its_headers_stay(

@@ -119,6 +119,8 @@ def test_marks_are_carried_out_by_uidl_after_the_server_renumbered(qtbot: QtBot,
     assert remote.proxy.index(row_of(remote, "Report 4"), Column.MARK).data() == "Delete on server"
     # Another program deletes message 1: every number after it changes before Execute.
     server.mailbox.remove(["uid-1"])
+    stored: list[bool] = []
+    remote.stored = lambda: stored.append(True)  # the search index is asked to catch up
     with qtbot.waitSignal(window.events.messages_changed, timeout=30_000):
         remote.execute()
     qtbot.waitUntil(lambda: remote.job is None and remote.listing is not None
@@ -126,7 +128,7 @@ def test_marks_are_carried_out_by_uidl_after_the_server_renumbered(qtbot: QtBot,
     server.wait_until_idle()
     assert server.mailbox.current_uidls() == ["uid-2", "uid-5"]
     assert sorted(summary.subject for summary in window.store.messages(limit=-1)) == ["Report 3", "Report 5"]
-    assert "Downloaded 2, deleted 2 from the server." in remote.result_label.text()
+    assert "Downloaded 2, deleted 2 from the server." in remote.result_label.text() and stored == [True]
     qtbot.waitUntil(lambda: window.inbox_model.rowCount() == 2, timeout=5000)  # the main window refreshed
     assert remote.proxy.index(row_of(remote, "Report 5"), Column.HERE).data() == "Yes"
 

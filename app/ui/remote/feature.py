@@ -33,7 +33,8 @@ class RemoteMailbox(QObject):
                  preview: PreviewPane, parent: QWidget, *,
                  session_password: Callable[[Account], str | None] = lambda account: None,
                  current_account: Callable[[], Account | None] = lambda: None,
-                 menu_anchor: QAction | None = None, folder_model: FolderModel | None = None) -> None:
+                 menu_anchor: QAction | None = None, folder_model: FolderModel | None = None,
+                 stored: Callable[[], None] = lambda: None) -> None:
         super().__init__(parent)
         self.profile = profile
         self.events = events
@@ -42,7 +43,10 @@ class RemoteMailbox(QObject):
         self.current_account = current_account
         self.window = parent
         self.windows: dict[int, RemoteMailboxWindow] = {}
+        #: Called when mail was stored (downloaded, or completed): the search index catches up.
+        self.stored = stored
         self.completer = PartialCompleter(profile, events, accounts, self)
+        self.completer.completed.connect(lambda summary: self.stored())
         self.completer.attach(preview)
         self.left_on_server = LeftOnServer(folder_model, accounts, self) if folder_model is not None else None
         self.action = QAction(self.tr("Remote Mailbox…"), parent)
@@ -84,7 +88,7 @@ class RemoteMailbox(QObject):
             if window is not None:
                 window.close()
             window = RemoteMailboxWindow(self.profile, account, self.events, self.session_password, self.window,
-                                         left_for_size=self._left_for_size)
+                                         left_for_size=self._left_for_size, stored=self.stored)
             self.windows[account.id] = window
             window.start_listing()
         if window.isVisible():

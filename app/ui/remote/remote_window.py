@@ -34,7 +34,7 @@ from app.core.cancel import CancelToken
 from app.core.errors import Cancelled, PoplarkError
 from app.core.model import Account, Folder
 from app.core.remote.execute import ExecutionReport, MarkAction, execute_marks
-from app.core.remote.listing import RemoteListing, list_remote
+from app.core.remote.listing import NO_TOP_NOTE, RemoteListing, list_remote
 from app.core.store import Profile, Store
 from app.ui.errors import user_message
 from app.ui.formatting import human_size
@@ -50,7 +50,8 @@ class RemoteMailboxWindow(QMainWindow):
 
     def __init__(self, profile: Profile, account: Account, events: StoreEvents,
                  session_password: Callable[[Account], str | None], parent: QWidget | None = None, *,
-                 left_for_size: Callable[[int, int], None] | None = None) -> None:
+                 left_for_size: Callable[[int, int], None] | None = None,
+                 stored: Callable[[], None] = lambda: None) -> None:
         super().__init__(parent)
         self.setObjectName("remoteMailboxWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -60,6 +61,8 @@ class RemoteMailboxWindow(QMainWindow):
         self.session_password = session_password
         #: Told (account id, count) of the large messages left on the server after each listing.
         self.left_for_size = left_for_size
+        #: Called after Execute stored mail (the search index catches up).
+        self.stored = stored
         self.job: BackgroundJob | None = None
         self.cancel_token: CancelToken | None = None
         self.listing: RemoteListing | None = None
@@ -233,8 +236,6 @@ class RemoteMailboxWindow(QMainWindow):
         self._say_listing()
 
     def _note_text(self, note: str) -> str:
-        from app.core.remote.listing import NO_TOP_NOTE
-
         if note == NO_TOP_NOTE:
             return self.tr("The server cannot send headers alone (no TOP), so senders, subjects and dates are "
                            "not shown; sizes are.")
@@ -303,6 +304,8 @@ class RemoteMailboxWindow(QMainWindow):
         self.model.marks.clear()
         self.events.announce(MessageChange(Change.ADDED, None, Folder.INBOX))
         self.events.settle()
+        if report.downloaded:
+            self.stored()
         self.result_label.setText(done)
         self.result_label.show()
         self._relist = True  # what the server holds now, once this job's thread has ended
