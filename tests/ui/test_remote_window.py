@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
@@ -154,7 +154,13 @@ def test_the_account_menu_opens_the_window(qtbot: QtBot, remote_setup: Setup) ->
     remote = window.remote_mailbox.windows[account.id or 0]
     qtbot.waitUntil(lambda: remote.job is None and remote.listing is not None, timeout=30_000)
     server.wait_until_idle()
-    assert window.remote_mailbox.action.isEnabled()
+    # File > Remote Mailbox… sits right after Account Settings and opens the current account's window.
+    menu = next(item for item in window.window_actions.account_settings.associatedObjects() if isinstance(item, QMenu))
+    actions = menu.actions()
+    assert actions[actions.index(window.window_actions.account_settings) + 1] is window.remote_mailbox.action
+    remote.close()
+    window.remote_mailbox.action.trigger()
+    qtbot.waitUntil(remote.isVisible, timeout=5000)
 
 
 def test_five_thousand_messages_are_listed_while_the_window_keeps_answering(qtbot: QtBot, remote_setup: Setup) -> None:
