@@ -270,3 +270,15 @@ def test_a_server_without_uidl_is_listed_and_says_why_nothing_can_be_marked(
     assert remote.model.rowCount() == 1 and remote.proxy.index(0, Column.SUBJECT).data() == "Report 1"
     assert "no UIDL" in remote.notes_label.text() and remote.notes_label.isVisible()
     assert not any(action.isEnabled() for action in remote.mark_actions.values())
+
+
+def test_a_message_stored_in_part_is_listed_as_such(qtbot: QtBot, remote_setup: Setup) -> None:
+    from app.core.remote.partial import fetch_headers_only
+
+    window, server, account = remote_setup([message(1), message(2)], stored=1)
+    with Store.open(window.profile) as store:
+        assert fetch_headers_only(store, window.profile.lock_directory, account, "secret").stored == 1
+    server.wait_until_idle()
+    remote = listed(qtbot, window, account, server)
+    assert [remote.proxy.index(row_of(remote, subject), Column.HERE).data()
+            for subject in ("Report 1", "Report 2")] == ["Yes", "In part"]

@@ -2632,7 +2632,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+409"/>
+        <location filename="../../ui/main_window.py" line="+406"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -3389,9 +3389,10 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>没有保存 {account} 的密码：请先收取一次邮件（Poplark 会询问密码），然后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/remote/feature.py" line="+48"/>
+        <location filename="../../ui/remote/feature.py" line="+52"/>
         <location line="+58"/>
         <source>Remote Mailbox…</source>
+        <extracomment>Called when mail was stored (downloaded, or completed): the search index catches up.</extracomment>
         <translation>远程邮箱管理…</translation>
     </message>
     <message>
@@ -3414,9 +3415,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteMailboxWindow</name>
     <message>
-        <location filename="../../ui/remote/remote_window.py" line="+145"/>
+        <location filename="../../ui/remote/remote_window.py" line="+148"/>
         <source>Remote Mailbox: {0}</source>
-        <extracomment>Told (account id, count) of the large messages left on the server after each listing.</extracomment>
+        <extracomment>Told (account id, count) of the large messages left on the server after each listing. Called after Execute stored mail (the search index catches up).</extracomment>
         <translation>远程邮箱管理：{0}</translation>
     </message>
     <message>
@@ -3446,12 +3447,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location line="+2"/>
-        <location line="+119"/>
+        <location line="+117"/>
         <source>Execute</source>
         <translation>执行</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-116"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -3476,7 +3477,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>正在列出服务器上的邮件…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>The server cannot send headers alone (no TOP), so senders, subjects and dates are not shown; sizes are.</source>
         <translation>服务器无法单独发送邮件头（不支持 TOP），因此不显示发件人、主题和日期；只显示大小。</translation>
     </message>
@@ -3526,7 +3527,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>未完成：{0}。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Stopped. Nothing was deleted on the server.</source>
         <translation>已停止。服务器上没有删除任何邮件。</translation>
     </message>
@@ -3601,8 +3602,8 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
     </message>
     <message>
         <location line="+2"/>
-        <source>Headers only</source>
-        <translation>仅邮件头</translation>
+        <source>In part</source>
+        <translation>部分下载</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -139,10 +139,10 @@ class RemoteModel(QAbstractTableModel):
 
     def state_text(self, message: RemoteMessage) -> str:
         state = message.state
-        if state is UidState.STORED:
-            return self.tr("Yes")
+        if state in (UidState.STORED, UidState.DELETE_REQUESTED, UidState.DELETED_ON_SERVER):
+            return self.tr("Yes")  # downloaded (the last: and deleted, yet the server lists it again)
         if state is UidState.PARTIAL:
-            return self.tr("Headers only")
+            return self.tr("In part")
         if state is not None:
             return self.tr("Deleted here")
         if self.max_message_bytes is not None and message.size > self.max_message_bytes:
