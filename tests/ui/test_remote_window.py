@@ -282,3 +282,20 @@ def test_a_message_stored_in_part_is_listed_as_such(qtbot: QtBot, remote_setup: 
     remote = listed(qtbot, window, account, server)
     assert [remote.proxy.index(row_of(remote, subject), Column.HERE).data()
             for subject in ("Report 1", "Report 2")] == ["Yes", "In part"]
+
+
+def test_sorting_keeps_the_selection_and_the_marks_on_their_messages(qtbot: QtBot, remote_setup: Setup) -> None:
+    window, server, account = remote_setup([message(1, 9000), message(2), message(3, 4000)])
+    remote = listed(qtbot, window, account, server)
+    select(remote, "Report 3")
+    remote.mark_actions[MarkAction.DELETE].trigger()
+    ascending, descending = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+    for column, order, expected in ((Column.SIZE, ascending, ["Report 2", "Report 3", "Report 1"]),
+                                    (Column.SUBJECT, descending, ["Report 3", "Report 2", "Report 1"])):
+        remote.table.sortByColumn(column, order)
+        assert [remote.proxy.index(row, Column.SUBJECT).data() for row in range(3)] == expected
+        assert remote.proxy.index(row_of(remote, "Report 3"), Column.MARK).data() == "Delete on server"
+        assert [remote.proxy.index(index.row(), Column.SUBJECT).data()
+                for index in remote.table.selectionModel().selectedRows()] == ["Report 3"]
+    remote.search_edit.setText("  REPORT 1 ")
+    assert [remote.proxy.index(row, Column.SUBJECT).data() for row in range(remote.proxy.rowCount())] == ["Report 1"]

@@ -8,7 +8,7 @@ of its own cannot be marked: a later session could not name it safely.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -19,10 +19,6 @@ from app.core.store.uid_state import UidState
 from app.ui.formatting import format_timestamp, human_size
 
 Index = QModelIndex | QPersistentModelIndex
-#: The role by which columns sort (numbers sort as numbers, not as text).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The role the search box filters on: sender and subject together.
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(enum.IntEnum):
@@ -40,6 +36,9 @@ class RemoteModel(QAbstractTableModel):
     def __init__(self, max_message_bytes: int | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.messages: list[RemoteMessage] = []
+        self._search_keys: list[str] = []
+        self._sort_column = Column.DATE
+        self._descending = True
         self.marks: dict[str, MarkAction] = {}
         #: The account's size cap: new messages above it are left on the server by every fetch.
         self.max_message_bytes = max_message_bytes
@@ -47,12 +46,45 @@ class RemoteModel(QAbstractTableModel):
     # -- contents -----------------------------------------------------------------------------
 
     def set_messages(self, messages: Sequence[RemoteMessage]) -> None:
-        """A new listing; marks on UIDLs still listed stay, the others go."""
+        """A new listing, in the current sort order; marks on UIDLs still listed stay, the others go."""
         self.beginResetModel()
-        self.messages = list(messages)
+        self.messages = sorted(messages, key=self._key(self._sort_column), reverse=self._descending)
+        self._search_keys = [f"{message.sender}\n{message.subject}".casefold() for message in self.messages]
         listed = {message.uidl for message in self.messages if message.markable}
         self.marks = {uidl: action for uidl, action in self.marks.items() if uidl in listed}
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the listing itself: a key per message and Python's sort, not a Qt comparison per pair
+        (5,000 rows sorted through data() took half a second of the GUI thread)."""
+        self._sort_column, self._descending = Column(column), order is Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        numbers = [self.messages[index.row()].number for index in old]
+        order_of = self._key(self._sort_column)
+        self.messages.sort(key=order_of, reverse=self._descending)
+        self._search_keys = [f"{message.sender}\n{message.subject}".casefold() for message in self.messages]
+        rows = {message.number: row for row, message in enumerate(self.messages)}
+        self.changePersistentIndexList(old, [self.index(rows[number], index.column())
+                                             for number, index in zip(numbers, old, strict=True)])
+        self.layoutChanged.emit()
+
+    def matches(self, row: int, needle: str) -> bool:
+        """Whether ``needle`` (case-folded) is in the sender or subject of ``row``."""
+        return needle in self._search_keys[row]
+
+    def _key(self, column: Column) -> Callable[[RemoteMessage], Any]:
+        if column is Column.DATE:
+            return lambda message: message.date if message.date is not None else 0.0
+        if column is Column.SIZE:
+            return lambda message: message.size
+        if column is Column.SENDER:
+            return lambda message: message.sender.casefold()
+        if column is Column.SUBJECT:
+            return lambda message: message.subject.casefold()
+        if column is Column.MARK:
+            return lambda message: self.mark_text(self.marks.get(message.uidl))
+        return lambda message: self.state_text(message)
 
     def set_mark(self, rows: Sequence[int], action: MarkAction) -> int:
         """Mark the messages of ``rows``; returns how many could not be marked (no UIDL of their own)."""
@@ -108,10 +140,6 @@ class RemoteModel(QAbstractTableModel):
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(message, column)
-        if role == SORT_ROLE:
-            return self._sort_key(message, column)
-        if role == SEARCH_ROLE:
-            return f"{message.sender}\n{message.subject}"
         if role == Qt.ItemDataRole.ToolTipRole and not message.markable:
             return self.tr("This message cannot be marked: the server gives it no name of its own (UIDL) that "
                            "a later session could find it by.")
@@ -149,24 +177,27 @@ class RemoteModel(QAbstractTableModel):
             return self.tr("No: too large")
         return ""
 
-    def _sort_key(self, message: RemoteMessage, column: Column) -> Any:
-        if column is Column.DATE:
-            return message.date if message.date is not None else 0.0
-        if column is Column.SIZE:
-            return message.size
-        return self._text(message, column).casefold()
 
 
 class RemoteFilter(QSortFilterProxyModel):
-    """Sorting by :data:`SORT_ROLE`, and the search box over sender and subject."""
+    """The search box over sender and subject; sorting is the source model's own (its order)."""
 
     def __init__(self, source: RemoteModel, parent: Any = None) -> None:
         super().__init__(parent)
+        self.source = source
         self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterRole(SEARCH_ROLE)
-        self.setFilterKeyColumn(Column.SENDER)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)  # the proxy keeps the source's order (its sortColumn stays -1)
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()  # Qt 6.9's way (invalidateRowsFilter is deprecated)
+        self._needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return not self._needle or self.source.matches(source_row, self._needle)
 
     def source_rows(self, rows: Sequence[int]) -> list[int]:
         return [self.mapToSource(self.index(row, 0)).row() for row in rows]

@@ -98,7 +98,7 @@ class RemoteMailboxWindow(QMainWindow):
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("remoteSearch")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search_edit.textChanged.connect(self.proxy.set_search)
         toolbar.addWidget(self.search_edit)
 
         central = QWidget(self)
