@@ -4,24 +4,40 @@ Group) and the contact list's (Edit…, Add to Group…, Delete). The changes ar
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLabel, QListWidget, QMenu, QMessageBox, QPushButton, QTreeView, QWidget
 
 from app.core.contacts.group_changes import add_to_group, remove_group, rename_group
-from app.ui.contacts.worker import StoreTask
+from app.ui.contacts.worker import ContactsWorker, StoreTask
 
-if TYPE_CHECKING:
-    from app.ui.contacts.window import AddressBookWindow
+
+class BookWindow(Protocol):
+    """What the menus use of the address book window (named, not imported: the window imports this)."""
+
+    worker: ContactsWorker
+    group_list: QListWidget
+    contact_list: QTreeView
+    group_names: list[str]
+    status_label: QLabel
+    edit_button: QPushButton
+    delete_button: QPushButton
+
+    def selected_ids(self) -> list[int]: ...
+    def edit_selected(self) -> None: ...
+    def delete_selected(self) -> None: ...
+    def reload(self) -> None: ...
+    def failed(self, error: Exception) -> None: ...
 
 
 class GroupMenus(QObject):
     """The two context menus of ``window`` and the group changes behind them."""
 
-    def __init__(self, window: AddressBookWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: BookWindow, widget: QWidget) -> None:
+        super().__init__(widget)
         self.window = window
+        self.widget = widget  # the same window, as the parent of the menus and questions
         for view, show in ((window.group_list, self._group_menu), (window.contact_list, self._contact_menu)):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(show)
@@ -33,7 +49,7 @@ class GroupMenus(QObject):
         group = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if not isinstance(group, str):
             return  # "All contacts" is no group
-        menu = QMenu(self.window)
+        menu = QMenu(self.widget)
         menu.addAction(self.tr("Rename Group…"), lambda: self.ask_rename(group))
         menu.addAction(self.tr("Remove Group…"), lambda: self.ask_remove(group))
         menu.exec(self.window.group_list.viewport().mapToGlobal(position))
@@ -42,7 +58,7 @@ class GroupMenus(QObject):
         ids = self.window.selected_ids()
         if not ids:
             return
-        menu = QMenu(self.window)
+        menu = QMenu(self.widget)
         menu.addAction(self.window.edit_button.text(), self.window.edit_selected)
         menu.addAction(self.tr("Add to Group…"), lambda: self.ask_add_to_group(ids))
         menu.addSeparator()
@@ -50,20 +66,20 @@ class GroupMenus(QObject):
         menu.exec(self.window.contact_list.viewport().mapToGlobal(position))
 
     def ask_rename(self, group: str) -> None:
-        name, ok = QInputDialog.getText(self.window, self.tr("Rename Group"),
+        name, ok = QInputDialog.getText(self.widget, self.tr("Rename Group"),
                                         self.tr("New name for the group {0}:").format(group), text=group)
         if ok and name.strip() and name.strip() != group:
             self.rename(group, name.strip())
 
     def ask_remove(self, group: str) -> None:
         answer = QMessageBox.question(
-            self.window, self.tr("Remove Group"),
+            self.widget, self.tr("Remove Group"),
             self.tr("Remove the group {0}? Its contacts stay in the address book.").format(group))
         if answer == QMessageBox.StandardButton.Yes:
             self.remove(group)
 
     def ask_add_to_group(self, ids: list[int]) -> None:
-        name, ok = QInputDialog.getItem(self.window, self.tr("Add to Group"),
+        name, ok = QInputDialog.getItem(self.widget, self.tr("Add to Group"),
                                         self.tr("Group (choose one, or type a new name):"),
                                         self.window.group_names, 0, True)
         if ok and name.strip():

@@ -147,7 +147,7 @@ class AddressBookWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.search_field.setFocus)
         QShortcut(QKeySequence.StandardKey.Delete, self.contact_list, self.delete_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
-        self.group_menus = GroupMenus(self)
+        self.group_menus = GroupMenus(self, self)
         self._set_texts()
         self._enable_buttons()
         fit_to_screen(self, QSize(900, 560))
