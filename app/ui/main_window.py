@@ -32,6 +32,7 @@ from app.core.store import Profile, Store
 from app.ui.account_actions import AccountActions
 from app.ui.actions import WindowActions
 from app.ui.compose.feature import ComposeFeature
+from app.ui.contacts.controller import ContactsController
 from app.ui.dialogs.about import AboutDialog
 from app.ui.dialogs.account_dialog import AccountDialog
 from app.ui.dialogs.preferences import Preferences, PreferencesDialog
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
             lambda account: self.fetching.session_passwords.pop(account.id or 0, None), self.status.show_status, self)
         self.junk = JunkActions(self, store, self.window_actions, self.message_view, self.operations,
                                 self.status.show_status)
+        self.contacts = ContactsController(self, self)  # the address book: its command, "Add sender", completion
         self._connect_signals()
         self.compose = ComposeFeature(self, lambda account: self.fetching.session_passwords.get(account.id or 0), self)
         self.tagging = TagFeature(self, self)  # tags in the list, number keys, the quick filter bar
@@ -487,6 +489,7 @@ class MainWindow(QMainWindow):
         self.tagging.shut_down()
         self.message_view.search_timer.stop()
         self.preview.wait_for_jobs()
+        self.contacts.shut_down()
         self.compose.shut_down()
         self.remote_mailbox.shut_down()
         self.operations.shut_down()
