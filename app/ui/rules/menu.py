@@ -7,7 +7,7 @@ so the window's own retranslation (app/ui/actions.py) switches it with the langu
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.core.store import Store
@@ -48,6 +48,7 @@ class RulesMenu(QObject):
             bar.addMenu(self.menu)
         self.action = QAction(window)
         self.action.setObjectName("filterRulesAction")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+T"))  # T for filTer; every menu action has one
         _translated(self.action, _FILTER_RULES)
         self.menu.addAction(self.action)
         self.action.triggered.connect(self.open_dialog)
