@@ -54,6 +54,7 @@ from app.ui.panes.reader import Reader
 from app.ui.panes.status_bar import StatusArea
 from app.ui.panes.welcome import WelcomePage
 from app.ui.remote.feature import RemoteMailbox
+from app.ui.rules.menu import RulesMenu
 from app.ui.store_events import Change, MessageChange, StoreEvents
 from app.ui.tags.feature import TagFeature
 from app.ui.tray import Tray
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.search_box = search_box(self)
         self.window_actions.build_menus()
         self.window_actions.build_toolbar(self.search_box)
+        self.rules_menu = RulesMenu(self, store, self.events)  # Tools > Filter Rules
         self.folder_view = FolderPane(store, self.events, self)
         self.folder_model = self.folder_view.folder_model
         self.message_view = MessageList(store, self.events, self.search_box, self)

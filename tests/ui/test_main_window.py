@@ -396,7 +396,7 @@ def test_with_the_chinese_translation_the_actions_read_chinese(chinese_ui: objec
     assert window.window_actions.preferences.text() == "首选项…"
     assert window.window_actions.about.text() == "关于 Poplark"
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "编辑(&E)", "邮件(&M)", "查看(&V)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "邮件(&M)", "查看(&V)", "工具(&T)", "帮助(&H)"]
     account = window.folder_model.index(0, 0)
     assert window.folder_model.index(0, 0, account).data().startswith("收件箱")
 

@@ -6,7 +6,7 @@ now" on a folder with a preview first; pictures of it in English and Chinese
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,13 @@ from pytestqt.qtbot import QtBot
 from app.core.model import Account
 from app.core.rules.model import Action, ActionKind, Condition, Field, Operator, Rule
 from app.core.store import Store
+from app.ui.main_window import MainWindow
 from app.ui.rules.dialog import RulesDialog
 from app.ui.rules.editor import RuleEditor
+from app.ui.store_events import Change, MessageChange
 from tests.core.rules_corpus import CORPUS, build_rules
+from tests.fakes.pop3_server import FakePop3Server
+from tests.ui.test_main_window import fake_server, fetch_and_wait, make_window  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -182,3 +186,25 @@ def test_pictures_of_the_dialog_and_the_editor(qtbot: QtBot, store: Store, accou
         assert not picture.isNull() and picture.save(str(tmp_path / name))
         if keep:
             assert picture.save(str(Path(keep) / name))
+
+
+def test_the_window_opens_the_dialog_from_tools_and_sorts_fetched_mail(
+        qtbot: QtBot, make_window: Callable[..., MainWindow],  # noqa: F811 - the fixtures
+        fake_server: FakePop3Server) -> None:  # noqa: F811
+    window = make_window(fake_server)
+    store = window.store
+    folder = store.create_folder(None, "Sorted", None)
+    store.save_rule(Rule("Reports", (Condition(Field.SUBJECT, Operator.BEGINS_WITH, "REPORT"),),
+                         (Action(ActionKind.MOVE, f"user:{folder}"),)))
+    changes: list[MessageChange] = []
+    window.events.messages_changed.connect(changes.append)
+    fetch_and_wait(qtbot, window)
+    moved = [change for change in changes if change.kind is Change.MOVED]
+    assert moved and moved[-1].ids is None  # every pane reads again
+    assert [summary.subject for summary in store.messages(None, folder="inbox")] == ["会议通知 3"]
+    assert len(store.messages(None, folder=f"user:{folder}")) == 11
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles[-2:] == ["&Tools", "&Help"]
+    window.rules_menu.action.trigger()
+    dialog = window.rules_menu.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.rule_list.item(0).text() == "Reports"
