@@ -107,6 +107,14 @@ def user_message(error: Exception, account_name: str) -> UserMessage:
                                       "name is the full address, then press “Sign In Again”."),
                   account=name, server_said=_server_said(error)),
             Remedy.SIGN_IN, quiet=False)
+    if isinstance(error, AuthError) and error.mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        # An OAuth2 login refused as malformed: no password to ask for; the user name is the suspect.
+        return UserMessage(
+            translate("errors", "Sign-in not accepted"),
+            _fill(translate("errors", "The server of {account} refused the OAuth2 login as malformed.{server_said} "
+                                      "In the account settings, check that the user name is the full address."),
+                  account=name, server_said=_server_said(error)),
+            Remedy.EDIT_SETTINGS, quiet=False)
     if isinstance(error, AuthError):
         text = _fill(translate("errors", "The server of {account} did not accept the user name or password."
                                          "{server_said} Enter the password again."),

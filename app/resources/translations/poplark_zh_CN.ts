@@ -2099,7 +2099,7 @@ Choose another folder, or free some disk space, and try again.</source>
 <context>
     <name>GroupMenus</name>
     <message>
-        <location filename="../../ui/contacts/group_menu.py" line="+37"/>
+        <location filename="../../ui/contacts/group_menu.py" line="+53"/>
         <source>Rename Group…</source>
         <translation>重命名组…</translation>
     </message>
@@ -2632,7 +2632,7 @@ Account: {account}</source>
         <translation>保存协议日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+406"/>
+        <location filename="../../ui/main_window.py" line="+410"/>
         <location line="+9"/>
         <source>Save Protocol Log</source>
         <translation>保存协议日志</translation>
@@ -3540,9 +3540,9 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteModel</name>
     <message>
-        <location filename="../../ui/remote/remote_model.py" line="+100"/>
+        <location filename="../../ui/remote/remote_model.py" line="+132"/>
         <source>Mark</source>
-        <extracomment>The role by which columns sort (numbers sort as numbers, not as text). The role the search box filters on: sender and subject together. The account&apos;s size cap: new messages above it are left on the server by every fetch.</extracomment>
+        <extracomment>The account&apos;s size cap: new messages above it are left on the server by every fetch.</extracomment>
         <translation>标记</translation>
     </message>
     <message>
@@ -3571,7 +3571,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>已下载</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+10"/>
         <source>This message cannot be marked: the server gives it no name of its own (UIDL) that a later session could find it by.</source>
         <translation>这封邮件无法标记：服务器没有为它提供可在以后的会话中找到它的标识（UIDL）。</translation>
     </message>
@@ -4283,7 +4283,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>已停止收取 {account} 的邮件。已下载的邮件会保留；再次收取邮件即可下载其余邮件。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+36"/>
         <source>Password not accepted</source>
         <translation>密码错误</translation>
     </message>
@@ -4293,17 +4293,23 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account} 的服务器未接受用户名或密码。{server_said}请重新输入密码。</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-22"/>
         <source>Sign in again</source>
         <translation>需要重新登录</translation>
     </message>
     <message>
         <location line="+7"/>
+        <location line="+9"/>
         <source>Sign-in not accepted</source>
         <translation>登录未被接受</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>The server of {account} refused the OAuth2 login as malformed.{server_said} In the account settings, check that the user name is the full address.</source>
+        <translation>{account}的服务器以格式错误为由拒绝了OAuth2登录。{server_said}请在账户设置中检查用户名是否为完整的邮箱地址。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>QQ Mail, 163 and 126 accept only an authorization code (授权码) here, not the web mail password: create one in the web mail settings, after switching POP3 on.</source>
         <translation>QQ 邮箱、163 和 126 邮箱在此处只接受授权码，而不是网页邮箱的登录密码：请先在网页邮箱的设置中开启 POP3 服务，然后生成授权码。</translation>
     </message>
@@ -4474,7 +4480,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>服务器不支持 STARTTLS</translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-149"/>
         <source>The sign-in of {account} has expired or was withdrawn by the provider.{server_said} Press “Sign In Again” to sign in in your browser; Poplark then gets the mail.</source>
         <translation>{account}的登录已过期或已被服务商撤销。{server_said}请点击“重新登录”在浏览器中登录；之后Poplark会收取邮件。</translation>
     </message>
@@ -4484,7 +4490,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
         <translation>{account}的服务器拒绝了登录，即使使用了新的令牌。{server_said}请检查该账户已开启POP，且用户名为完整地址，然后点击“重新登录”。</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+143"/>
         <source>The server of {account} does not offer STARTTLS: try SSL/TLS on port 995 in the account settings.{server_said}</source>
         <translation>{account} 的服务器不支持 STARTTLS：请在账户设置中改用 995 端口的 SSL/TLS。{server_said}</translation>
     </message>
