@@ -15,7 +15,9 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -441,3 +443,18 @@ def test_closing_the_dialog_while_waiting_for_the_browser_ends_the_sign_in(
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", listener.port or 0), timeout=5).close()
     assert dialog.account is None and mock.grants("authorization_code") == 0
+
+
+def test_without_a_keyring_the_sign_in_says_why_it_cannot_be_kept(qtbot: QtBot, store: Store) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        dialog = open_dialog(qtbot, store)
+        qtbot.keyClicks(dialog.address_edit, "someone@outlook.com")
+        qtbot.keyClicks(dialog.sign_in.client_id_edit, "my-own-client")
+        assert not dialog.sign_in.sign_in_button.isEnabled()
+        assert "No system keyring is available" in dialog.sign_in.status_label.text()
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        assert not ok.isEnabled() and "choose “Password”" in ok.toolTip()
+    finally:
+        keyring.set_keyring(previous)
