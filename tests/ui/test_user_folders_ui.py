@@ -174,7 +174,7 @@ def test_tree_nests_user_folders_with_unread_counts(qtbot: QtBot, store: Store, 
     assert user_folder_items._FOLDER_ROLE == folder_model.FOLDER_ROLE
 
 
-def test_menus_create_rename_and_nest(harness: Harness, answers: Answers, work: Account) -> None:
+def test_menus_create_rename_and_nest(qtbot: QtBot, harness: Harness, answers: Answers, work: Account) -> None:
     model = harness.pane.folder_model
     account_item = model.index_for(work.id, Folder.INBOX).parent()
     menu = harness.pane.account_menu(account_item)
@@ -199,6 +199,10 @@ def test_menus_create_rename_and_nest(harness: Harness, answers: Answers, work: 
     entries["renameFolder"].trigger()
     assert harness.store.user_folder(finance.id).name == "Finance"
     assert model.index_for(None, year.key).parent().data() == "Finance"
+    harness.pane.setCurrentIndex(model.index_for(None, year.key))
+    answers.names = ["2026年"]
+    qtbot.keyClick(harness.pane, Qt.Key.Key_F2)  # F2 renames, as in Thunderbird
+    assert harness.store.user_folder(year.id).name == "2026年"
     local = folder_menu(harness.pane, model, model.index(1, 0), harness.pane)
     assert local is not None and [action.objectName() for action in local.actions()] == ["newFolder"]
     answers.names = [None]  # cancelled: nothing happens

@@ -6,7 +6,7 @@ app/ui/panes/folder_menus.py, and dragging messages or folders onto them app/ui/
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from app.core.model import Folder
@@ -117,6 +117,14 @@ class FolderPane(QTreeView):
             action.setObjectName(name)
             action.triggered.connect(lambda checked=False, signal=signal: signal.emit(account_id))
         return menu
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # F2 renames a folder of the user's, as in Thunderbird and file managers.
+        folder_id = self.folder_model.user_folder_at(self.currentIndex())
+        if event.key() == Qt.Key.Key_F2 and folder_id is not None:
+            self.rename_folder_requested.emit(folder_id)
+            return
+        super().keyPressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
