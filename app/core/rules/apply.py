@@ -24,35 +24,13 @@ from app.core.model import Account
 from app.core.rules.evaluate import CompiledRules, Decision
 from app.core.rules.facts import MessageFacts, StoredRow
 from app.core.rules.model import ActionKind, Rule
+from app.core.rules.outcome import RunOutcome
 from app.core.store.store import Store
 
 log = logging.getLogger("poplark.rules")
 
 _ROWS = ("SELECT m.id, m.account_id, a.name, m.uidl, m.size, m.sort_date, m.has_attachments, m.folder, m.subject"
          " FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.id IN ({marks}) ORDER BY m.id")
-
-
-@dataclass
-class RunOutcome:
-    """What a run decided (every message a rule acts on) and, unless a dry run, what it did."""
-
-    decisions: list[Decision] = field(default_factory=list)
-    moved: int = 0
-    copied: int = 0
-    tagged: int = 0
-    marked: int = 0
-    forwarded: int = 0
-    server_deletions: int = 0
-    #: Sentences about actions that could not be carried out (a folder deleted meanwhile...).
-    problems: list[str] = field(default_factory=list)
-    #: Ids of messages this run created (copies): the search indexer picks them up.
-    created: list[int] = field(default_factory=list)
-    #: (message id, rule id) not to record as carried out: their forward could not be queued.
-    unrecorded: set[tuple[int, int | None]] = field(default_factory=set)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.moved or self.copied or self.tagged or self.marked or self.server_deletions)
 
 
 def stored_rows(store: Store, message_ids: Sequence[int]) -> list[StoredRow]:

@@ -18,19 +18,17 @@ its scheduler).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.core.errors import PoplarkError
 from app.core.fetch.engine import FetchObserver
 from app.core.model import FetchProgress, MessageSummary
-from app.core.rules.apply import RunOutcome, run_rules
+from app.core.rules.outcome import RunOutcome
 from app.core.store.store import Store
 
 log = logging.getLogger("poplark.rules")
@@ -59,26 +57,18 @@ class NewMailOutcome:
             setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
 
 
-def _junk_step() -> Callable[[Store, Sequence[int]], set[int]] | None:
-    """The junk filter's ``classify_new``, or None where it is not part of this build."""
-    try:
-        module: Any = importlib.import_module("app.core.junk.filter")
-    except ModuleNotFoundError:
-        return None
-    step: Callable[[Store, Sequence[int]], set[int]] = module.classify_new
-    return step
-
-
 def process_new_mail(store: Store, message_ids: Sequence[int]) -> NewMailOutcome:
     """Junk first, then the user's rules on the rest, for messages just committed by a fetch."""
     outcome = NewMailOutcome()
     if not message_ids:
         return outcome
-    classify_new = _junk_step()
-    if classify_new is not None:
-        outcome.junk = set(classify_new(store, message_ids))
+    from app.core.junk.filter import classify_new  # in the sorter's thread, after the first group
+
+    outcome.junk = set(classify_new(store, message_ids))
     if not store.has_enabled_rules():  # the one query of the common case
         return outcome
+    from app.core.rules.apply import run_rules  # only now: the matching code is not part of start-up
+
     rest = [message_id for message_id in message_ids if message_id not in outcome.junk]
     outcome.rules = run_rules(store, rest)
     _note_sorted(store, message_ids)
