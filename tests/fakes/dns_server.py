@@ -27,16 +27,30 @@ class FakeDnsServer:
         self.records: Records = {(name.lower().rstrip(".") + ".", kind.upper()): values
                                  for (name, kind), values in (records or {}).items()}
         self.questions: list[tuple[str, str]] = []
-        self._udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._udp.bind(("127.0.0.1", 0))
+        self._udp, self._tcp = self._bind_one_port()
         self._udp.settimeout(0.2)
-        self._tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._tcp.bind(("127.0.0.1", self._udp.getsockname()[1]))
         self._tcp.listen(8)
         self._tcp.settimeout(0.2)
         self._stopping = threading.Event()
         self._threads = [threading.Thread(target=self._serve_udp, daemon=True),
                          threading.Thread(target=self._serve_tcp, daemon=True)]
+
+    @staticmethod
+    def _bind_one_port() -> tuple[socket.socket, socket.socket]:
+        """A UDP and a TCP socket on the same free port: the port the system gives UDP may be
+        taken for TCP (by another test's server), so a few ports are tried."""
+        for _attempt in range(20):
+            udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            udp.bind(("127.0.0.1", 0))
+            tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                tcp.bind(("127.0.0.1", udp.getsockname()[1]))
+            except OSError:
+                udp.close()
+                tcp.close()
+                continue
+            return udp, tcp
+        raise OSError("no port free for both UDP and TCP on 127.0.0.1 after 20 tries")
 
     @property
     def address(self) -> tuple[str, int]:
