@@ -10,7 +10,7 @@ set -euo pipefail
 run_packages=(python3 python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
   libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 fonts-noto-cjk)
-test_packages=(dovecot-pop3d dbus gnome-keyring xvfb mpop dunst desktop-file-utils appstream zsh groff-base)
+test_packages=(dovecot-pop3d dovecot-submissiond dovecot-lmtpd dbus gnome-keyring xvfb mpop dunst desktop-file-utils appstream zsh groff-base)
 # PyInstaller copies the Qt runtime libraries above into the bundle, so `package` includes `run`.
 package_packages=(binutils desktop-file-utils appstream dpkg-dev nsis patchelf lintian pipx)
 

@@ -4,8 +4,9 @@ delivered into a private Dovecot's Maildir as an MTA would hand them on; ``popla
 back over POP3 with TLS. What Dovecot served equals what Sent holds, byte for byte, and every header
 and the attachment read right.
 
-The issue also asks for a real MTA (Postfix or OpenSMTPD with SASL through Dovecot) in CI: still to
-come; here the delivery step is the test's (tests/fakes/dovecot.py ``deliver``).
+Here the delivery step is the test's (tests/fakes/dovecot.py ``deliver``), so the SMTP server's
+faults stay scriptable; test_send_through_mta.py sends through Dovecot's own submission service and
+LMTP delivery instead.
 """
 
 from __future__ import annotations
