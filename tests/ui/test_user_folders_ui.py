@@ -320,8 +320,31 @@ def test_many_messages_move_in_the_background(qtbot: QtBot, store: Store, work: 
     with qtbot.waitSignal(harness.runner.finished, timeout=10000):
         harness.move_action.trigger()
         assert harness.runner.running()  # not on the GUI thread
+        assert harness.shown() == []  # the rows left the list at once
     assert harness.shown() == []
     assert sorted(store.message_ids(None, key)) == sorted(ids)
+    harness.runner.shut_down()
+
+
+def test_rows_taken_off_for_a_background_move_come_back_if_it_fails(qtbot: QtBot, store: Store, work: Account,
+                                                                   answers: Answers,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    store.add_messages(work, [(f"bulk{index}", _raw(index), 2.0e9 + index) for index in range(BACKGROUND_ROWS)])
+    harness = Harness(store, answers)
+    qtbot.addWidget(harness)
+    folder = store.create_folder(None, "Gone soon")
+    harness.events.settle()
+    before = harness.shown()
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    store.delete_folder(folder)  # by another window, while this one still shows it
+    with qtbot.waitSignal(harness.runner.finished, timeout=10000):
+        harness.actions.drop_messages(tuple(before), folder_key_of(folder), False)
+        assert harness.shown() == []
+    assert harness.shown() == before
+    assert len(warnings) == 1 and "choose another" in warnings[0]
     harness.runner.shut_down()
 
 

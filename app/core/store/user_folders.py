@@ -323,7 +323,7 @@ class UserFolders(MailboxActions):
 
     def _check_folder_target(self, folder_key: str) -> None:
         if not self.folder_exists(folder_key):
-            raise ConfigError(f"there is no folder '{folder_key}' (it may have been deleted): choose another one")
+            raise ConfigError("the folder chosen no longer exists (it was deleted meanwhile): choose another one")
 
     def _folder_subtree(self, folder_id: int) -> list[int]:
         """``folder_id`` and the ids of every folder inside it."""

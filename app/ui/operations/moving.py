@@ -22,7 +22,9 @@ def _title() -> str:
     return QCoreApplication.translate("FolderActions", "Moving messages failed")
 
 
-def move_messages(runner: OperationRunner, ids: Sequence[int], folder_key: str) -> None:
+def move_messages(runner: OperationRunner, ids: Sequence[int], folder_key: str,
+                  failed: Callable[[], None] | None = None) -> None:
+    """``failed`` runs after a failure was reported (to put back rows taken off the list early)."""
     chosen = tuple(ids)
     if not chosen:
         return
@@ -31,7 +33,7 @@ def move_messages(runner: OperationRunner, ids: Sequence[int], folder_key: str) 
         store.move_messages(chosen, folder_key)
         return MessageChange(Change.MOVED, chosen, folder_key)
 
-    runner.run(work, rows=len(chosen), announce=as_change, failure_title=_title())
+    runner.run(work, rows=len(chosen), announce=as_change, failure_title=_title(), failed=failed)
 
 
 def copy_messages(runner: OperationRunner, ids: Sequence[int], folder_key: str) -> None:
