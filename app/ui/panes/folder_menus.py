@@ -20,19 +20,19 @@ class FolderRequests(Protocol):
     delete_folder_requested: SignalInstance  # (folder id)
 
 
-def add_new_folder_entry(menu: QMenu, requests: FolderRequests, account_id: int | None) -> None:
+def add_new_folder_entry(menu: QMenu, asks: FolderRequests, account_id: int | None) -> None:
     """"New Folder…" at the top level of an account (or of "On this computer" for None)."""
     action = menu.addAction(QCoreApplication.translate("FolderPane", "New Folder…"))
     action.setObjectName("newFolder")
-    action.triggered.connect(lambda checked=False: requests.new_folder_requested.emit(account_id, None))
+    action.triggered.connect(lambda checked=False: asks.new_folder_requested.emit(account_id, None))
 
 
-def folder_menu(parent: QWidget, model: FolderModel, index: QModelIndex, requests: FolderRequests) -> QMenu | None:
+def folder_menu(parent: QWidget, model: FolderModel, index: QModelIndex, asks: FolderRequests) -> QMenu | None:
     """The menu of a user folder or of "On this computer"; None for other items."""
     menu = QMenu(parent)
     menu.setObjectName("folderMenu")
     if model.is_local_root(index):
-        add_new_folder_entry(menu, requests, None)
+        add_new_folder_entry(menu, asks, None)
         return menu
     folder_id = model.user_folder_at(index)
     if folder_id is None:
@@ -42,11 +42,11 @@ def folder_menu(parent: QWidget, model: FolderModel, index: QModelIndex, request
     translate = QCoreApplication.translate  # a local name: lupdate finds translate("FolderPane", ...)
     for name, text, emit in (
             ("newSubfolder", translate("FolderPane", "New Subfolder…"),
-             lambda: requests.new_folder_requested.emit(account_id[0] if account_id else None, folder_id)),
+             lambda: asks.new_folder_requested.emit(account_id[0] if account_id else None, folder_id)),
             ("renameFolder", translate("FolderPane", "Rename Folder…"),
-             lambda: requests.rename_folder_requested.emit(folder_id)),
+             lambda: asks.rename_folder_requested.emit(folder_id)),
             ("deleteFolder", translate("FolderPane", "Delete Folder…"),
-             lambda: requests.delete_folder_requested.emit(folder_id))):
+             lambda: asks.delete_folder_requested.emit(folder_id))):
         action = menu.addAction(text)
         action.setObjectName(name)
         action.triggered.connect(lambda checked=False, emit=emit: emit())
