@@ -12,26 +12,18 @@ import html as html_module
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
+
+from app.ui.widgets.note_bar import NoteBar
 
 
-class RemoteContentBar(QFrame):
+class RemoteContentBar(NoteBar):
     """"Remote content was blocked…" with the two ways to let it in."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("remoteContentBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(self.backgroundRole(), palette.color(palette.ColorRole.ToolTipBase))
-        palette.setColor(self.foregroundRole(), palette.color(palette.ColorRole.ToolTipText))
-        self.setPalette(palette)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel(self.tr("Remote content was blocked to protect your privacy."), self)
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label, 1)
+        super().__init__("remoteContentBar", parent)
+        layout = self.row
+        self.label.setText(self.tr("Remote content was blocked to protect your privacy."))
         self.load_button = QPushButton(self.tr("Load Remote Content"), self)
         self.load_button.setObjectName("loadRemoteContentButton")
         self.always_button = QPushButton(self.tr("Always for This Sender"), self)

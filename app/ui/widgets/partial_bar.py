@@ -12,39 +12,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.core.store import Store
 from app.core.store.partial import PartialMessage
 from app.ui.formatting import human_size
+from app.ui.widgets.note_bar import NoteBar
 from app.ui.workers.background import BackgroundJob, ProgressCallback
 
 
-class PartialBar(QFrame):
+class PartialBar(NoteBar):
     """Hidden unless the message shown is partial."""
 
     #: Download Now was pressed for this message id.
     download_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("partialBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(self.backgroundRole(), palette.color(palette.ColorRole.ToolTipBase))
-        palette.setColor(self.foregroundRole(), palette.color(palette.ColorRole.ToolTipText))
-        self.setPalette(palette)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel(self)
+        super().__init__("partialBar", parent)
         self.label.setObjectName("partialLabel")
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label, 1)
         self.download_button = QPushButton(self)
         self.download_button.setObjectName("downloadNowButton")
         self.download_button.clicked.connect(self._download)
-        layout.addWidget(self.download_button)
+        self.row.addWidget(self.download_button)
         self.message_id: int | None = None
         self.partial: PartialMessage | None = None
         #: Whether something carries out Download Now (the main window's reader; not a message
