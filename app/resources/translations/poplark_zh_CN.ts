@@ -240,7 +240,7 @@
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+152"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+148"/>
         <location filename="../../ui/dialogs/account_dialog/report.py" line="+2"/>
         <source>never</source>
         <translation>从不</translation>
@@ -381,7 +381,7 @@
         <translation>返回设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="-86"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="-81"/>
         <source>Account</source>
         <extracomment>Loose on purpose: it catches typos (&quot;alice@qq&quot;, &quot;alice qq.com&quot;); the server has the last word. Field name -&gt; the red line under it that says what is wrong.</extracomment>
         <translation>账户</translation>
@@ -434,7 +434,7 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/discovery.py" line="+38"/>
-        <location filename="../../ui/dialogs/account_dialog/form.py" line="+6"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="+3"/>
         <source>SSL/TLS</source>
         <extracomment>Wait this long after the last keystroke in the address before looking (ms). Where discovery looks unless told otherwise (the real world; tests replace it). Every search whose thread has not ended, whatever became of its dialog.</extracomment>
         <translation>SSL/TLS</translation>
@@ -493,29 +493,28 @@
     </message>
     <message>
         <location filename="../../ui/dialogs/account_dialog/form.py" line="+1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+5"/>
         <source>None (not encrypted)</source>
         <translation>无（不加密）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+2"/>
+        <location line="+1"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+1"/>
         <source>Port:</source>
         <translation>端口：</translation>
     </message>
     <message>
-        <location line="-1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+1"/>
+        <location filename="../../ui/dialogs/account_dialog/style.py" line="+96"/>
         <source>Security:</source>
         <translation>安全类型：</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location filename="../../ui/dialogs/account_dialog/form.py" line="-29"/>
         <source>Sending</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+31"/>
         <source>Without encryption anyone on the network can read your mail. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
         <translation>不加密时，网络上的任何人都能读取你的邮件。除非你在“高级”中允许不安全的身份验证，否则 Poplark 不会通过此类连接发送密码。</translation>
     </message>
@@ -526,7 +525,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+8"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="+7"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
@@ -990,7 +989,7 @@
         <translation>登录意外失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="-175"/>
+        <location filename="../../ui/dialogs/account_dialog/smtp_section.py" line="-169"/>
         <source>Outgoing mail (SMTP)</source>
         <extracomment>SMTP fields the user typed in by hand: the address no longer fills them.</extracomment>
         <translation>发件服务器（SMTP）</translation>
@@ -1001,7 +1000,7 @@
         <translation>没有SMTP服务器，此账户只能收信，不能发信。请输入服务商提供的发信服务器（通常为 smtp.&lt;域名&gt;）。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>SSL/TLS (port 465)</source>
         <translation>SSL/TLS（端口465）</translation>
     </message>
@@ -1011,7 +1010,7 @@
         <translation>STARTTLS（端口587）</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Without encryption anyone on the network can read what you send. Poplark sends no password over it unless you allow insecure authentication under Advanced.</source>
         <translation>不加密时，网络上的任何人都能读取您发送的内容。除非您在“高级”中允许不安全的身份验证，否则Poplark不会通过它发送密码。</translation>
     </message>
@@ -1871,7 +1870,7 @@ Choose another folder, or free some disk space, and try again.</source>
         <translation>移动邮件失败</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Copying messages failed</source>
         <translation>复制邮件失败</translation>
     </message>
@@ -2660,7 +2659,7 @@ Account: {account}</source>
         <translation>搜索邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/panes/info_bar.py" line="+47"/>
+        <location filename="../../ui/panes/info_bar.py" line="+38"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -3018,7 +3017,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>PartialBar</name>
     <message>
-        <location filename="../../ui/widgets/partial_bar.py" line="+58"/>
+        <location filename="../../ui/widgets/partial_bar.py" line="+47"/>
         <source>Download Now</source>
         <extracomment>Download Now was pressed for this message id. Whether something carries out Download Now (the main window&apos;s reader; not a message window of its own, which says where to go instead).</extracomment>
         <translation>立即下载</translation>
@@ -3260,7 +3259,7 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>ProblemNote</name>
     <message>
-        <location filename="../../ui/widgets/message_notes.py" line="+83"/>
+        <location filename="../../ui/widgets/message_notes.py" line="+75"/>
         <source>This message is damaged, so parts of it may be missing or look wrong.</source>
         <translation>此邮件已损坏，部分内容可能缺失或显示异常。</translation>
     </message>
@@ -3366,12 +3365,12 @@ Why the keyring kept a password (&quot;&quot; when every stored password is gone
 <context>
     <name>RemoteContentBar</name>
     <message>
-        <location filename="../../ui/widgets/message_notes.py" line="-52"/>
+        <location filename="../../ui/widgets/message_notes.py" line="-50"/>
         <source>Remote content was blocked to protect your privacy.</source>
         <translation>为保护您的隐私，已阻止加载远程内容。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Load Remote Content</source>
         <translation>加载远程内容</translation>
     </message>

@@ -36,6 +36,7 @@ from app.ui.dialogs.account_dialog.style import (
     WARNING_COLOR,
     hint_label,
     line_edit,
+    port_and_security,
     row,
     section_heading,
     stacked,
@@ -89,17 +90,12 @@ class AccountForm(QTabWidget):
         form.addRow(section_heading(translate("AccountDialog", "Incoming mail (POP3)")))
         self.host_edit = line_edit("hostEdit", "pop.example.com")
         form.addRow(translate("AccountDialog", "Server:"), stacked(self.host_edit, self._hint("host")))
-        self.port_spin = QSpinBox()
-        self.port_spin.setObjectName("portSpin")
-        self.port_spin.setRange(0, 65535)
-        self.security_combo = QComboBox()
-        self.security_combo.setObjectName("securityCombo")
-        for label, security in ((translate("AccountDialog", "SSL/TLS"), Security.TLS),
-                                (translate("AccountDialog", "STARTTLS"), Security.STARTTLS),
-                                (translate("AccountDialog", "None (not encrypted)"), Security.NONE)):
-            self.security_combo.addItem(label, security.value)
-        port_and_security = row(self.port_spin, QLabel(translate("AccountDialog", "Security:")), self.security_combo)
-        form.addRow(translate("AccountDialog", "Port:"), stacked(port_and_security, self._hint("port")))
+        self.port_spin, self.security_combo, port_and_choice = port_and_security(
+            "portSpin", "securityCombo",
+            ((translate("AccountDialog", "SSL/TLS"), Security.TLS),
+             (translate("AccountDialog", "STARTTLS"), Security.STARTTLS),
+             (translate("AccountDialog", "None (not encrypted)"), Security.NONE)))
+        form.addRow(translate("AccountDialog", "Port:"), stacked(port_and_choice, self._hint("port")))
         self.security_warning = wrapped_label("securityWarning", f"color: {WARNING_COLOR};")
         self.security_warning.setText(translate(
             "AccountDialog", "Without encryption anyone on the network can read your mail. Poplark sends no "

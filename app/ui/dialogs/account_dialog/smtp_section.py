@@ -9,7 +9,7 @@ is allowed: the account then receives mail but cannot send it, and the tab says 
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from app.core.discovery.result import FoundServer
 from app.core.model import (
@@ -25,7 +25,7 @@ from app.ui.dialogs.account_dialog.style import (
     WARNING_COLOR,
     hint_label,
     line_edit,
-    row,
+    port_and_security,
     section_heading,
     stacked,
     translate,
@@ -56,18 +56,12 @@ class SmtpSection(QWidget):
         form.addRow(self.smtp_note)
         self.smtp_host_edit = line_edit("smtpHostEdit", "smtp.example.com")
         form.addRow(translate("AccountDialog", "Server:"), stacked(self.smtp_host_edit, self._hint("smtp_host")))
-        self.smtp_port_spin = QSpinBox()
-        self.smtp_port_spin.setObjectName("smtpPortSpin")
-        self.smtp_port_spin.setRange(0, 65535)
-        self.smtp_security_combo = QComboBox()
-        self.smtp_security_combo.setObjectName("smtpSecurityCombo")
-        for label, security in ((translate("AccountDialog", "SSL/TLS (port 465)"), Security.TLS),
-                                (translate("AccountDialog", "STARTTLS (port 587)"), Security.STARTTLS),
-                                (translate("AccountDialog", "None (not encrypted)"), Security.NONE)):
-            self.smtp_security_combo.addItem(label, security.value)
-        form.addRow(translate("AccountDialog", "Port:"), stacked(
-            row(self.smtp_port_spin, QLabel(translate("AccountDialog", "Security:")), self.smtp_security_combo),
-            self._hint("smtp_port")))
+        self.smtp_port_spin, self.smtp_security_combo, port_and_choice = port_and_security(
+            "smtpPortSpin", "smtpSecurityCombo",
+            ((translate("AccountDialog", "SSL/TLS (port 465)"), Security.TLS),
+             (translate("AccountDialog", "STARTTLS (port 587)"), Security.STARTTLS),
+             (translate("AccountDialog", "None (not encrypted)"), Security.NONE)))
+        form.addRow(translate("AccountDialog", "Port:"), stacked(port_and_choice, self._hint("smtp_port")))
         self.smtp_security_warning = wrapped_label("smtpSecurityWarning", f"color: {WARNING_COLOR};")
         self.smtp_security_warning.setText(translate(
             "AccountDialog", "Without encryption anyone on the network can read what you send. Poplark sends no "

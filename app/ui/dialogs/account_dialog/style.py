@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+
+from app.core.model import Security
 
 translate = QCoreApplication.translate
 
@@ -79,3 +81,18 @@ def line_edit(object_name: str, placeholder: str) -> QLineEdit:
     edit.setObjectName(object_name)
     edit.setPlaceholderText(placeholder)
     return edit
+
+def port_and_security(port_name: str, security_name: str,
+                      choices: tuple[tuple[str, Security], ...]) -> tuple[QSpinBox, QComboBox, QWidget]:
+    """A server's port box and security choice (``choices``: label and value, in order) and the
+    row that shows them side by side, as the POP3 and SMTP settings both do."""
+    port = QSpinBox()
+    port.setObjectName(port_name)
+    port.setRange(0, 65535)
+    security = QComboBox()
+    security.setObjectName(security_name)
+    for label, value in choices:
+        security.addItem(label, value.value)
+    shown = row(port, QLabel(QCoreApplication.translate("AccountDialog", "Security:")), security)
+    return port, security, shown
+
