@@ -18,7 +18,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -43,27 +43,13 @@ from tests.fakes.oauth_server import CLIENT_ID, MockAuthorizationServer, follow_
 from tests.fakes.pop3_server import crlf
 from tests.fakes.smtp_server import FakeSmtpServer
 from tests.ui.test_account_dialog import fill_for_server, open_dialog, run_test
-from tests.ui.test_account_dialog_save import press_ok_and_answer
+from tests.ui.test_account_dialog_save import english, press_ok_and_answer, store
+
+__all__ = ["english", "store"]  # the fixtures, imported for pytest (English, a keyring, a store)
 
 DEFAULT_MESSAGES = [crlf("Subject: one\n\nbody\n")]
 DEFAULT_MODE = "tls"
 SIGNAL_TIMEOUT_MS = 20_000
-
-
-@pytest.fixture(autouse=True)
-def english(memory_keyring: MemoryKeyring) -> Iterator[None]:
-    """English sentences, and a secure in-memory keyring."""
-    previous = QLocale()
-    QLocale.setDefault(QLocale("en_US"))
-    yield
-    QLocale.setDefault(previous)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "poplark.sqlite3")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
