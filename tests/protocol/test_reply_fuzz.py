@@ -22,7 +22,7 @@ from app.core.model import Security
 from app.core.pop3.capabilities import parse_capabilities
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.connection import Connection
-from app.core.pop3.listing import parse_listing
+from app.core.pop3.listing import listed_size, listing_sizes, listing_values, parse_listing
 from app.core.pop3.responses import error_for, parse_status
 from tests.fakes.pop3_server import dot_stuff
 
@@ -76,6 +76,53 @@ uidl_values = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min
 def test_well_formed_listings_round_trip(listing: dict[int, str], ending: str) -> None:
     body = "".join(f"{number} {value}{ending}" for number, value in listing.items()).encode("ascii")
     assert parse_listing(body, "UIDL") == list(listing.items())
+
+
+def general_outcome(body: bytes, verb: str) -> dict[int, str] | dict[int, int] | str:
+    """What the general listing parser makes of ``body``: the entries, or its error's words."""
+    try:
+        entries = parse_listing(body, verb)
+        return {n: listed_size(v, verb) for n, v in entries} if verb == "LIST" else dict(entries)
+    except ProtocolError as error:
+        return str(error)
+
+
+def fast_outcome(body: bytes, verb: str) -> dict[int, str] | dict[int, int] | str:
+    try:
+        return listing_sizes(body) if verb == "LIST" else listing_values(body, verb)
+    except ProtocolError as error:
+        return str(error)
+
+
+listing_lines = st.lists(st.tuples(st.integers(0, 10**10), st.one_of(uidl_values, st.integers(0, 10**17).map(str)),
+                                   st.sampled_from(["\r\n", "\r\n", "\n", "  ", "\t", "\r\n\r\n"])),
+                         max_size=20)
+
+
+@FAST
+@given(listing_lines, st.sampled_from(["LIST", "UIDL"]))
+def test_fast_listing_parsers_agree_with_the_general_one(lines: list[tuple[int, str, str]], verb: str) -> None:
+    """The split-based path for plain listings accepts, parses and rejects exactly what the
+    regular expression does: duplicates, number 0, leading zeros, huge sizes, stray blank lines."""
+    body = "".join(f"{number} {value}{ending}" for number, value, ending in lines).encode("ascii")
+    assert fast_outcome(body, verb) == general_outcome(body, verb)
+
+
+@FAST
+@given(pop3_bytes, st.sampled_from(["LIST", "UIDL"]))
+def test_fast_listing_parsers_agree_on_any_bytes(body: bytes, verb: str) -> None:
+    assert fast_outcome(body, verb) == general_outcome(body, verb)
+
+
+def test_fast_listing_parsers_on_a_plain_listing() -> None:
+    uidls = b"".join(b"%d %08xab\r\n" % (number, number) for number in range(1, 2001))
+    sizes = b"".join(b"%d %d\r\n" % (number, 500 + number) for number in range(1, 2001))
+    assert listing_values(uidls, "UIDL") == {number: f"{number:08x}ab" for number in range(1, 2001)}
+    assert listing_sizes(sizes) == {number: 500 + number for number in range(1, 2001)}
+    with pytest.raises(ProtocolError, match="message 2 twice"):
+        listing_values(b"1 a\r\n2 b\r\n2 c\r\n", "UIDL")
+    with pytest.raises(ProtocolError, match="malformed LIST"):
+        listing_sizes(b"1 10\r\n2 " + b"9" * 17 + b"\r\n")
 
 
 def read_all(data: bytes, max_bytes: int, drain: bool) -> list[bytes]:

@@ -55,8 +55,8 @@ from app.core.pop3.listing import (
     announced_octets,
     check_not_a_repeat,
     check_sentinel,
-    listed_size,
-    parse_listing,
+    listing_sizes,
+    listing_values,
     plausible_size,
     sentinel_command,
 )
@@ -258,15 +258,13 @@ class Pop3Client:
 
     def list_sizes(self) -> dict[int, int]:
         """Message number -> size in octets (a hint: some servers miscount)."""
-        return {number: listed_size(value, "LIST") for number, value in self._numbered_listing("LIST")}
+        self._io.command_ok("LIST", multiline=True)
+        return listing_sizes(self._io.read_body(MAX_LISTING_OCTETS))
 
     def unique_ids(self) -> dict[int, str]:
         """Message number -> UIDL. Raises PermanentServerError when UIDL is not supported."""
-        return dict(self._numbered_listing("UIDL"))
-
-    def _numbered_listing(self, verb: str) -> list[tuple[int, str]]:
-        self._io.command_ok(verb, multiline=True)
-        return parse_listing(self._io.read_body(MAX_LISTING_OCTETS), verb)
+        self._io.command_ok("UIDL", multiline=True)
+        return listing_values(self._io.read_body(MAX_LISTING_OCTETS), "UIDL")
 
     def top(self, number: int, lines: int = 0) -> bytes:
         """The headers (and ``lines`` body lines) of a message, byte-exact."""

@@ -27,6 +27,13 @@ from app.core.pop3.responses import Status
 LISTING_LINE = re.compile(rb"^[ \t]*([0-9]{1,9})[ \t]+(\S+)[^\r\n]*\r?\n", re.MULTILINE)
 #: The largest size believed in LIST (1 PB): larger is a broken server, not a message.
 MAX_LISTED_SIZE = 10**15
+#: The form real servers send: "n value" CRLF, one space, the value printable ASCII (RFC 1939
+#: section 7 allows only 0x21-0x7E in a UIDL), no leading zero. A body made only of such lines
+#: is split in C (20,000 lines: ~10 ms instead of ~25 ms per listing, most of a no-op check);
+#: anything else takes LISTING_LINE's path, which accepts and rejects exactly what it did.
+_PLAIN_LISTING = re.compile(rb"(?:[1-9][0-9]{0,8} [!-~]+\r\n)*")
+#: The same for LIST sizes; 15 digits stay below MAX_LISTED_SIZE.
+_PLAIN_SIZES = re.compile(rb"(?:[1-9][0-9]{0,8} [0-9]{1,15}\r\n)*")
 #: A RETR reply this far from the LIST size cannot be that message: a server that answers with
 #: the wrong message would otherwise have us store it under this UIDL and DELE the real one
 #: unseen. Real servers miscount a little (Dovecot by 2 octets, Exchange by some percent), so
@@ -71,6 +78,31 @@ def parse_listing(body: bytes, verb: str) -> list[tuple[int, str]]:
                 raise ProtocolError(f"the server listed message {number} twice in {verb}")
             seen.add(number)
     return list(zip(numbers, [value.decode("latin-1") for _, value in entries], strict=True))
+
+
+def listing_values(body: bytes, verb: str) -> dict[int, str]:
+    """A LIST or UIDL body as message number -> value; the rules of :func:`parse_listing`."""
+    if _PLAIN_LISTING.fullmatch(body):
+        tokens = body.decode("ascii").split()
+        numbers = list(map(int, tokens[0::2]))
+        if _distinct(numbers):
+            return dict(zip(numbers, tokens[1::2], strict=True))
+    return dict(parse_listing(body, verb))  # says what is wrong, or parses the unusual
+
+
+def listing_sizes(body: bytes) -> dict[int, int]:
+    """A LIST body as message number -> size; the rules of :func:`parse_listing` and :func:`listed_size`."""
+    if _PLAIN_SIZES.fullmatch(body):
+        tokens = body.split()
+        numbers = list(map(int, tokens[0::2]))
+        if _distinct(numbers):
+            return dict(zip(numbers, map(int, tokens[1::2]), strict=True))
+    return {number: listed_size(value, "LIST") for number, value in parse_listing(body, "LIST")}
+
+
+def _distinct(numbers: list[int]) -> bool:
+    """No number twice; at the start of a session they are 1..n, which is the cheap check."""
+    return numbers == list(range(1, len(numbers) + 1)) or len(set(numbers)) == len(numbers)
 
 
 def listed_size(text: str, verb: str) -> int:
