@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.fetch.plan import SECONDS_PER_DAY, SHARED_KEY_SEPARATOR, ServerMessage, assign_keys, plan
+from app.core.fetch.plan import (
+    SECONDS_PER_DAY,
+    SHARED_KEY_SEPARATOR,
+    ServerMessage,
+    _should_delete,
+    assign_keys,
+    plan,
+)
 from app.core.model import LeaveMode, ServerPolicy
 from app.core.store.uid_state import KnownUid, UidState
 
@@ -153,3 +160,37 @@ def test_a_partial_message_is_neither_fetched_again_nor_deleted_by_any_policy(mo
     decided = plan([A], dict([known("uid-a", 400, UidState.PARTIAL)]),
                    ServerPolicy(mode, delete_after_days=7 if mode is LeaveMode.DELETE_AFTER_DAYS else 0), NOW)
     assert (decided.retrieve, decided.delete, decided.undeletable) == ((), (), ())
+
+
+@pytest.mark.parametrize("mode", list(LeaveMode))
+@pytest.mark.parametrize("state", list(UidState))
+def test_every_state_in_every_mode_is_decided_by_the_one_rule(mode: LeaveMode, state: UidState) -> None:
+    # plan() skips STORED messages of the keeping modes without asking _should_delete (the loop
+    # of a no-op check); the outcome must be the rule's for every state, young and old.
+    policy = ServerPolicy(mode, delete_after_days=7 if mode is LeaveMode.DELETE_AFTER_DAYS else 0)
+    for days_ago in (0, 30):
+        held = dict([known("uid-a", days_ago, state)])
+        decided = plan([A], held, policy, NOW)
+        expected = _should_delete(held["uid-a"], policy, NOW)
+        assert ([m.uidl for m in decided.delete] == ["uid-a"]) is expected
+        assert decided.retrieve == ()
+        assert decided.deleted_yet_listed == (1 if state is UidState.DELETED_ON_SERVER else 0)
+
+
+def test_messages_the_server_kept_after_confirming_dele_are_counted() -> None:
+    held = dict([known("uid-a", state=UidState.DELETED_ON_SERVER), known("uid-b", state=UidState.DELETED_ON_SERVER),
+                 known("uid-c")])
+    decided = plan([A, B, C], held, ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), NOW)
+    assert decided.deleted_yet_listed == 2
+    assert [m.uidl for m in decided.delete] == ["uid-c"]
+
+
+def test_keys_are_the_same_with_and_without_the_shortcut_for_unshared_uidls() -> None:
+    # assign_keys returns an all-unique, never-shared listing as it is; one shared key in the
+    # store or one UIDL listed twice takes the full path, whose answers the other tests pin.
+    listing = [ServerMessage(number, f"uid-{number}", 100) for number in range(1, 50)]
+    assert assign_keys(listing, {}) == listing
+    assert assign_keys(listing, dict([known("uid-3 100")]))[2].key == "uid-3 100"
+    twice = [*listing, ServerMessage(50, "uid-1", 100)]
+    assert [m.key for m in assign_keys(twice, {})][:2] == ["uid-1 100", "uid-2"]
+    assert ServerMessage(1, "u", 5) == ServerMessage(1, "u", 5, "u", False)

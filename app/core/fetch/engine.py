@@ -39,7 +39,6 @@ from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.listing import Retrieved
 from app.core.store.store import Store
-from app.core.store.uid_state import KnownUid, UidState
 
 log = logging.getLogger("poplark.fetch")
 
@@ -148,8 +147,8 @@ class _Session:
             self.report.on_server = len(listing)
             known = self.store.known_uids(self.account.id)
             listing = assign_keys(listing, known)
-            self._check_ignored_deletions(listing, known)
             decided = plan(listing, known, self.account.policy, self.clock())
+            self._check_ignored_deletions(listing, decided)
             self._note_plan(decided)
             partial: limits.PartialPlan | None = None
             if self.account.limits_downloads:  # once per session: nothing per message without limits
@@ -183,7 +182,7 @@ class _Session:
         self._progress(FetchPhase.DONE)
         return self.report
 
-    def _check_ignored_deletions(self, listing: list[ServerMessage], known: dict[str, KnownUid]) -> None:
+    def _check_ignored_deletions(self, listing: list[ServerMessage], decided: FetchPlan) -> None:
         """Notice a server that confirmed DELE at QUIT but kept the messages; say so once.
 
         plan() never asks again for such a UIDL, so this is only about telling the user. The
@@ -191,10 +190,8 @@ class _Session:
         Locally deleted UIDLs the server no longer lists are done with: nothing is queued for them.
         """
         assert self.account.id is not None
-        listed = [message.key for message in listing]
-        self.store.forget_gone_local_deletions(self.account.id, listed)
-        kept = sum(1 for key in listed
-                   if (held := known.get(key)) is not None and held.state is UidState.DELETED_ON_SERVER)
+        self.store.forget_gone_local_deletions(self.account.id, [message.key for message in listing])
+        kept = decided.deleted_yet_listed
         if kept and self.store.dele_ignored_at(self.account.id) is None:
             self.store.set_dele_ignored_at(self.account.id, self.clock())
             self.report.ignored_deletions = kept
@@ -240,8 +237,11 @@ class _Session:
                 uids = None
         if uids is None:
             uids = self._content_keys(sorted(sizes), pipelined)
-        return [ServerMessage(number, uids[number], size)
-                for number, size in sorted(sizes.items()) if number in uids]
+        # Keyed by the UIDL (assign_keys changes that only for a shared one), built without
+        # ServerMessage's defaults: this runs once per listed message in every check.
+        make = ServerMessage._make
+        return [make((number, uidl, size, uidl, False))
+                for number, size in sorted(sizes.items()) if (uidl := uids.get(number)) is not None]
 
     def _content_keys(self, numbers: list[int], pipelined: bool) -> dict[int, str]:
         """Without UIDL, identify each message by a hash of its header block (from TOP n 0).

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.model import LeaveMode, ServerPolicy
 from app.core.store.uid_state import KnownUid, UidState
@@ -28,24 +29,29 @@ SECONDS_PER_DAY = 86_400
 SHARED_KEY_SEPARATOR = " "
 
 
-@dataclass(frozen=True)
-class ServerMessage:
+class _ServerMessageFields(NamedTuple):
+    number: int
+    uidl: str
+    size: int
+    key: str
+    guessed: bool
+
+
+class ServerMessage(_ServerMessageFields):
     """One message in this session's listing: its number (valid only now), UIDL and LIST size.
 
     ``key`` is what the store knows it by (see :func:`assign_keys`; the UIDL unless shared).
     ``guessed`` marks a key that rests on position, not on anything the server said about this
     message: such a message is never deleted because of the policy, since it might be another copy.
+
+    A named tuple, not a frozen dataclass: a no-op check makes one per listed message, and a
+    dataclass's ``__init__`` made 20,000 of them cost 36 ms instead of 15.
     """
 
-    number: int
-    uidl: str
-    size: int
-    key: str = ""
-    guessed: bool = False
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if not self.key:
-            object.__setattr__(self, "key", self.uidl)
+    def __new__(cls, number: int, uidl: str, size: int, key: str = "", guessed: bool = False) -> ServerMessage:
+        return super().__new__(cls, number, uidl, size, key or uidl, guessed)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class FetchPlan:
     #: Held messages the policy would delete that share UIDL and size with another listed
     #: message: left on the server, since we cannot tell which copy we hold.
     undeletable: tuple[ServerMessage, ...]
+    #: Listed messages whose DELE the server confirmed in an earlier session: it ignores DELE.
+    deleted_yet_listed: int = 0
 
     @property
     def retrieve_bytes(self) -> int:
@@ -80,13 +88,16 @@ def assign_keys(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid])
     the plain UIDL is held (one copy was fetched before the server listed a second), the first copy
     without a held key of its own takes it: POP3 numbers follow arrival, so that is the older one.
     """
-    groups: dict[str, list[ServerMessage]] = {}
-    for message in listing:
-        groups.setdefault(message.uidl, []).append(message)
     # The usual case, a UIDL listed once that was never shared: its key is the UIDL, which is
     # what each listed message holds already. Checking that costs one string format per
     # message (a no-op check of a big mailbox is mostly this loop).
     never_shared = not any(SHARED_KEY_SEPARATOR in key for key in known)
+    if never_shared and len({message.uidl for message in listing}) == len(listing) and all(
+            message.key == message.uidl and not message.guessed for message in listing):
+        return list(listing)  # every UIDL listed once, keyed by itself: what the loop below keeps
+    groups: dict[str, list[ServerMessage]] = {}
+    for message in listing:
+        groups.setdefault(message.uidl, []).append(message)
     keyed: dict[int, ServerMessage] = {}
     for uidl, members in groups.items():
         if len(members) == 1:
@@ -98,9 +109,9 @@ def assign_keys(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid])
             if alone in known:
                 # Its twin of the same size may have been the one held under this key.
                 twins = shared_key(uidl, message.size, 2) in known
-                keyed[message.number] = replace(message, key=alone, guessed=twins)
+                keyed[message.number] = message._replace(key=alone, guessed=twins)
             else:
-                keyed[message.number] = replace(message, key=uidl, guessed=False)
+                keyed[message.number] = message._replace(key=uidl, guessed=False)
             continue
         sizes = Counter(message.size for message in members)
         copies: Counter[int] = Counter()
@@ -111,7 +122,7 @@ def assign_keys(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid])
             guessed = sizes[message.size] > 1
             if plain_unclaimed and key not in known:
                 key, guessed, plain_unclaimed = uidl, True, False
-            keyed[message.number] = replace(message, key=key, guessed=guessed)
+            keyed[message.number] = message._replace(key=key, guessed=guessed)
     return [keyed[message.number] for message in listing]
 
 
@@ -122,6 +133,10 @@ def plan(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid], policy
     delete: list[ServerMessage] = []
     too_large: list[ServerMessage] = []
     undeletable: list[ServerMessage] = []
+    deleted_yet_listed = 0
+    # What _should_delete says of a STORED message in these modes, decided once: a no-op check
+    # of a kept mailbox is this loop over messages held in that state.
+    stored_stays = policy.leave_mode in (LeaveMode.KEEP_FOREVER, LeaveMode.DELETE_WHEN_DELETED_LOCALLY)
     for message in listing:
         held = known.get(message.key)
         if held is None:
@@ -129,14 +144,19 @@ def plan(listing: Sequence[ServerMessage], known: Mapping[str, KnownUid], policy
                 too_large.append(message)
             else:
                 retrieve.append(message)
+        elif held.state is UidState.STORED and stored_stays:
+            continue
         elif _should_delete(held, policy, now):
             (undeletable if message.guessed else delete).append(message)
+        elif held.state is UidState.DELETED_ON_SERVER:
+            deleted_yet_listed += 1
     return FetchPlan(
         retrieve=tuple(retrieve),
         delete=tuple(delete),
         delete_after_retrieve=policy.leave_mode is LeaveMode.DELETE_AFTER_DOWNLOAD,
         too_large=tuple(too_large),
         undeletable=tuple(undeletable),
+        deleted_yet_listed=deleted_yet_listed,
     )
 
 
