@@ -28,6 +28,7 @@ import urllib.parse
 from datetime import datetime
 
 from app.core.message.charsets import decode_bytes, normalize_charset
+from app.core.message.dates import plain_timestamp
 
 # -- fields -------------------------------------------------------------------------------------
 
@@ -74,8 +75,14 @@ def message_headers(raw: bytes) -> dict[str, bytes]:
     an mbox ``From `` line does not hide the fields that follow, so the list keeps showing a
     subject for such mail as it always has (the viewer reads them through the tree, as a body).
     """
+    return parse_fields(raw[: header_block_end(raw)])
+
+
+def header_block_end(raw: bytes) -> int:
+    """Where a message's header block ends for the list: after the line end before the first
+    empty line (the whole message when it has none)."""
     match = _HEADER_END.search(raw)
-    return parse_fields(raw[: match.start() + 1] if match else raw)
+    return match.start() + 1 if match else len(raw)
 
 
 def split_part(raw: bytes, start: int, end: int) -> tuple[dict[str, bytes], int]:
@@ -202,6 +209,10 @@ def declared_charsets(raw: bytes) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: A value of one line of printable ASCII: nothing to unfold, decode or replace.
+_PLAIN_VALUE = re.compile(rb"[\t -~]*")
+
+
 def decode_header_value(raw: bytes, hints: tuple[str, ...] = ()) -> str:
     """Unfold and decode one header value: RFC 2047 words, and raw 8-bit bytes (RFC 6532 UTF-8,
     else the message's declared charsets ``hints``, see :func:`declared_charsets`, else detection).
@@ -209,6 +220,8 @@ def decode_header_value(raw: bytes, hints: tuple[str, ...] = ()) -> str:
     8-bit bytes stay bytes (surrogate escapes) until the words are found, so a word holding raw
     8-bit bytes loses none of them.
     """
+    if b"=?" not in raw and _PLAIN_VALUE.fullmatch(raw):
+        return raw.decode("ascii").strip()  # most values: what the steps below would make of them
     unfolded = _unfold(raw)
     text = (decode_bytes(unfolded) if unfolded.isascii() else unfolded.decode("ascii", "surrogateescape")).strip()
     try:
@@ -463,6 +476,9 @@ def parse_date(value: str) -> float | None:
     if not value:
         return None
     try:
+        stamp = plain_timestamp(value)  # the usual form, without the email package's cost
+        if stamp is not None:
+            return stamp
         parsed = email.utils.parsedate_to_datetime(value)
     except (ValueError, TypeError, IndexError, OverflowError):
         return None
