@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.cli.parser import build_parser
+from app.cli.parser import build_parser, command_word
 from app.cli.presenter import (
     EXIT_CANCELLED,
     EXIT_FAILED,
@@ -62,7 +62,8 @@ def _handler(command: str) -> Handler:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_word(argv))  # only the command being run: start-up time
     arguments = parser.parse_args(argv)
     if arguments.command is None:
         parser.print_help()

@@ -22,6 +22,12 @@ HEAVY = ("app.core.compose", "app.core.send", "app.core.message.view", "app.core
          "urllib.request", "xml", "dns")
 
 
+def _command_names() -> set[str]:
+    from app.cli import _HANDLERS
+
+    return set(_HANDLERS)
+
+
 def imported_by(arguments: list[str], profile: Path) -> set[str]:
     code = ("import json, sys\n"
             "from app.cli import main\n"
@@ -49,6 +55,34 @@ def test_every_command_has_a_handler_that_imports() -> None:
     assert set(commands.choices) == set(_HANDLERS)
     for command in _HANDLERS:
         assert callable(_handler(command)), command
+
+
+def help_text(parser: argparse.ArgumentParser, arguments: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        parser.parse_args(arguments)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", sorted(_command_names()))
+def test_the_grammar_of_one_command_is_the_same_as_in_the_whole(command: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # A run builds only its command's grammar (start-up time); it must not differ from the whole.
+    from app.cli.parser import build_parser
+
+    whole = help_text(build_parser(), [command, "--help"], capsys)
+    assert help_text(build_parser(command), [command, "--help"], capsys) == whole
+    assert command in whole
+
+
+def test_the_command_word_is_found_only_after_the_profile_option() -> None:
+    from app.cli.parser import command_word
+
+    assert command_word(["fetch", "--quiet"]) == "fetch"
+    assert command_word(["--profile", "fetch", "list"]) == "list"  # a profile folder named "fetch"
+    assert command_word(["--profile=p", "account", "list"]) == "account"
+    assert command_word(["--version"]) is None
+    assert command_word(["-h", "fetch"]) is None
+    assert command_word([]) is None
 
 
 def test_the_bundle_carries_every_command_module() -> None:
