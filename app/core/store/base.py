@@ -10,7 +10,7 @@ fetch engine calls before any DELE (docs/architecture.md, invariant 1).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -110,5 +110,12 @@ class StoreBase:
     def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
             return self.db.execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._failure(error) from error
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """One statement for many rows: binds each row in C, without a Python call per row."""
+        try:
+            self.db.executemany(sql, rows)
         except sqlite3.Error as error:
             raise self._failure(error) from error
