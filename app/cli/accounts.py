@@ -17,7 +17,6 @@ from app.core.errors import ConfigError, CredentialsError, TlsError, TlsPortWith
 from app.core.model import Account, AuthMethod, LeaveMode, Security, ServerPolicy, SmtpSettings
 from app.core.pop3.auth import Secret
 from app.core.pop3.capabilities import Capabilities
-from app.core.providers import provider_for_address
 from app.core.store import Profile, Store
 
 
@@ -65,6 +64,8 @@ def _smtp_from_arguments(arguments: argparse.Namespace) -> SmtpSettings | None:
         security = Security(arguments.smtp_security or Security.TLS.value)
         return SmtpSettings(host=arguments.smtp_host, port=arguments.smtp_port, security=security,
                             user=arguments.smtp_user or "", separate_password=separate)
+    from app.core.providers import provider_for_address  # the table: not part of `poplark fetch`'s start-up
+
     provider = provider_for_address(arguments.email or arguments.user)
     preset = provider.smtp_settings() if provider is not None else None
     if preset is None:

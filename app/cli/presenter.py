@@ -35,7 +35,6 @@ from app.core.errors import (
     TokenRejected,
 )
 from app.core.fingerprint import format_fingerprint
-from app.core.providers import needs_authorization_code
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -54,6 +53,8 @@ def describe_error(error: PoplarkError) -> str:
                 "address) and that POP is switched on for the account, then sign in again with "
                 "'poplark account authorize NAME'")
     if isinstance(error, AuthError):
+        from app.core.providers import needs_authorization_code  # the table: not part of every start-up
+
         if needs_authorization_code(error.host) and error.mechanism != "APOP":
             return (f"login failed: {text}. Check the user name and password; QQ, 163 and 126 need an "
                     "authorization code from the web mail settings instead of the web password")

@@ -46,6 +46,20 @@ def test_a_headless_command_imports_nothing_heavy(arguments: list[str], tmp_path
     assert heavy == []
 
 
+#: What a fetch loads only when it has a use for it: the address book (seen addresses are written
+#: by the GUI), the rules' model (read when a rule is enabled), the provider table (an error's advice),
+#: the other commands' modules (only the command being run has its grammar built).
+FETCH_LOADS_LATER = ("app.core.contacts", "app.core.rules.model", "app.core.providers", "app.cli.contacts",
+                     "app.cli.remote", "app.cli.sending", "app.cli.junk", "app.cli.folders", "app.cli.tagging",
+                     "app.cli.rules", "app.cli.reading")
+
+
+def test_a_fetch_loads_only_what_a_fetch_uses(tmp_path: Path) -> None:
+    modules = imported_by(["fetch"], tmp_path / "profile")
+    assert "app.cli.fetching" in modules
+    assert sorted(name for name in modules if name.startswith(FETCH_LOADS_LATER)) == []
+
+
 def test_every_command_has_a_handler_that_imports() -> None:
     from app.cli import _HANDLERS, _handler
     from app.cli.parser import build_parser

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.contacts.keys import completion_keys
-from app.core.contacts.model import Contact, ContactAddress, normalized
 from app.core.errors import ConfigError
 from app.core.store.base import StoreBase
+
+if TYPE_CHECKING:
+    from app.core.contacts.model import Contact, ContactAddress
+
+# app.core.contacts (its model, and the completion keys with their pinyin and folding tables) is
+# imported by the methods that use it: every command opens a Store, and `poplark fetch` has no
+# use for the address book (~14 ms of its start-up, issue 12).
 
 _CONTACT_COLUMNS = "id, name, family_name, given_name, note"
 
@@ -28,6 +33,8 @@ class ContactTable(StoreBase):
 
     def save_contacts(self, contacts: Sequence[Contact]) -> list[Contact]:
         """Save many contacts in one transaction (an import of thousands takes one fsync)."""
+        from app.core.contacts.model import normalized
+
         saved: list[Contact] = []
         self._begin()
         try:
@@ -40,6 +47,9 @@ class ContactTable(StoreBase):
         return saved
 
     def _write_contact(self, contact: Contact) -> Contact:
+        from app.core.contacts.keys import completion_keys
+        from app.core.contacts.model import Contact
+
         now = time.time()
         values = (contact.name, contact.family_name, contact.given_name, contact.note)
         if contact.id is None:
@@ -117,6 +127,8 @@ class ContactTable(StoreBase):
         return int(self._execute("SELECT count(*) FROM contacts").fetchone()[0])
 
     def _assemble(self, rows: Sequence[Any], where: str, parameters: list[Any]) -> list[Contact]:
+        from app.core.contacts.model import Contact, ContactAddress
+
         scope = f"WHERE contact_id IN (SELECT id FROM contacts {where})" if where else ""
         addresses: dict[int, list[ContactAddress]] = {}
         for contact_id, address, label in self._execute(

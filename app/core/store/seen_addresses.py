@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.core.contacts.keys import completion_keys
 from app.core.store.base import StoreBase
 
 #: Messages waiting to be read for addresses, always through their partial index.
@@ -81,6 +80,8 @@ class SeenAddressTable(StoreBase):
             self._write_keys(folded, name, address)
 
     def _write_keys(self, folded: str, name: str, address: str) -> None:
+        from app.core.contacts.keys import completion_keys  # its tables: not part of every start-up
+
         for key in completion_keys((name,), (address,)):
             self._execute("INSERT OR IGNORE INTO seen_address_keys (key, address_key) VALUES (?, ?)", (key, folded))
 
