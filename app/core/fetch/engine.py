@@ -237,10 +237,11 @@ class _Session:
                 uids = None
         if uids is None:
             uids = self._content_keys(sorted(sizes), pipelined)
-        # Keyed by the UIDL (assign_keys changes that only for a shared one), built without
-        # ServerMessage's defaults: this runs once per listed message in every check.
-        make = ServerMessage._make
-        return [make((number, uidl, size, uidl, False))
+        # Keyed by the UIDL (assign_keys changes that only for a shared one), built by the tuple's
+        # own constructor, with no Python call per message: this runs for every listed message
+        # in every check (20,000: 12 ms instead of 40 with ServerMessage(...)).
+        new = tuple.__new__
+        return [new(ServerMessage, (number, uidl, size, uidl, False))
                 for number, size in sorted(sizes.items()) if (uidl := uids.get(number)) is not None]
 
     def _content_keys(self, numbers: list[int], pipelined: bool) -> dict[int, str]:
