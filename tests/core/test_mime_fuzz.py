@@ -121,6 +121,8 @@ def check(raw: bytes) -> MessageView:
     # The index's shortcut reads the body exactly as the viewer does (what is found is what is shown).
     full = build_view(raw)
     assert body_texts(raw) == (full.plain_text, full.html)
+    assert body_texts(raw, html_only_without_plain=True) == (
+        full.plain_text, full.html if full.plain_text is None else None)
     assert summarize(raw).error is None
     return view
 

@@ -16,6 +16,7 @@ import pytest
 from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer, index_pending_mail
 from app.core.model import Account
 from app.core.store import Profile, Store
+from app.core.store.search import index_pending
 from tests.conftest import ServerFactory
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import crlf
@@ -77,8 +78,8 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert child is not None
     for start in range(0, 300, 100):  # three group commits, as a fetch makes them
         store_numbered(opened, account, range(start, start + 100))
-    indexer.finish(cancelled=False)
-    # Nothing was indexed for search in this process: the child did all of it and ended cleanly.
+    indexer.finish(cancelled=False, store=opened)  # as command_fetch calls it
+    # Indexed by the child, and at the end by the two processes together; the child ended cleanly.
     assert child.returncode == 0
     assert opened.pending_search_count() == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
@@ -98,6 +99,51 @@ def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Sto
     assert "indexing the rest here" in caplog.text
     assert index_pending_mail(opened) == 50  # what command_fetch does after finish()
     assert opened.pending_search_count() == 0
+
+
+def pending_ids(database: Path) -> list[int]:
+    with sqlite3.connect(database) as db:
+        return [row[0] for row in db.execute("SELECT id FROM messages WHERE indexed = 0 ORDER BY id")]
+
+
+def test_a_share_of_the_backlog_is_every_nth_message(store: tuple[Profile, Store, Account]) -> None:
+    profile, opened, account = store
+    store_numbered(opened, account, range(10))
+    assert index_pending(opened, 500, share=(1, 2)) == 5
+    left = pending_ids(profile.database_path)
+    assert len(left) == 5 and all(message_id % 2 == 0 for message_id in left)
+    assert index_pending(opened, 500, share=(1, 2)) == 0  # its share is done; the rest is not its own
+    assert index_pending(opened, 500, share=(0, 2)) == 5
+    assert pending_and_rows(profile.database_path) == (0, 10)
+
+
+def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(
+        store: tuple[Profile, Store, Account]) -> None:
+    profile, opened, account = store
+    indexer = OverlappedIndexer(profile)
+    indexer.start()
+    assert indexer.child is not None
+    indexer.child.kill()  # its share (the even ids) is left undone, so this process's part shows
+    store_numbered(opened, account, range(40))
+    indexer.finish(cancelled=False, store=opened)
+    left = pending_ids(profile.database_path)
+    assert len(left) == 20 and all(message_id % 2 == 0 for message_id in left)
+    assert index_pending_mail(opened) == 20  # what command_fetch does after finish()
+    assert pending_and_rows(profile.database_path) == (0, 40)
+
+
+def test_the_fetch_and_its_indexer_share_the_tail_without_indexing_twice(
+        store: tuple[Profile, Store, Account]) -> None:
+    profile, opened, account = store
+    indexer = OverlappedIndexer(profile)
+    indexer.start()
+    child = indexer.child
+    assert child is not None
+    store_numbered(opened, account, range(300))  # committed just before the sessions end
+    indexer.finish(cancelled=False, store=opened)
+    assert child.returncode == 0
+    assert pending_and_rows(profile.database_path) == (0, 300)
+    assert opened.message_ids(None, "inbox", text="q299x") and opened.message_ids(None, "inbox", text="q298x")
 
 
 def test_a_cancelled_fetch_stops_its_indexer(store: tuple[Profile, Store, Account]) -> None:

@@ -74,8 +74,8 @@ SMALLEST_MESSAGE_OCTETS = 2_000
 LARGEST_MESSAGE_OCTETS = 60_000
 # Every fifth message carries the bytes a careless client mangles (see TRICKY_LINES).
 TRICKY_EVERY = 5
-# 30 slow RETRs last about 1.4 s: longer than COMMIT_EVERY_SECONDS (1 s), so some kills land after
-# a group commit and before the end of the download.
+# 30 slow RETRs last about 1.4 s: several times COMMIT_EVERY_SECONDS (0.25 s), so kills land
+# between group commits and before the end of the download.
 RETR_SECONDS = 0.045
 FAULTS = Faults(slow_reply_seconds=RETR_SECONDS, slow_verbs={"RETR"})
 # The first three slices end before that first commit whatever the pace: a faster RETR there saves

@@ -42,10 +42,13 @@ from app.core.store.store import Store
 
 log = logging.getLogger("poplark.fetch")
 
-#: Group commit limits: bound what a crash can make us fetch again, and the fsync rate.
+#: Group commit limits: bound what a crash can make us fetch again, and the fsync rate. A
+#: quarter of a second, not a whole one: the search indexer beside a big fetch
+#: (app.cli.indexing) can index only what is committed, and over a slow link a second's worth of
+#: messages was the whole download, so it started only when the download had ended.
 COMMIT_EVERY_BYTES = 16 * 1024 * 1024
 COMMIT_EVERY_MESSAGES = 1000
-COMMIT_EVERY_SECONDS = 1.0
+COMMIT_EVERY_SECONDS = 0.25
 #: From this LIST size on, freed message buffers are handed back at once (app.core.memory).
 BIG_MESSAGE_BYTES = 8 * 1024 * 1024
 #: Without a size cap on the account, refuse single messages larger than this (memory safety).

@@ -30,7 +30,7 @@ def readable_text(raw: bytes) -> str:
 def searchable_text(raw: bytes, limit: int = 200_000) -> str:
     """Body text for the full-text index: the plain text, else the HTML as text. Never raises."""
     try:
-        plain_text, html = body_texts(raw)
+        plain_text, html = body_texts(raw, html_only_without_plain=True)
         if plain_text is not None:
             text = plain_text
         elif html is not None:

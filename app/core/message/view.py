@@ -173,7 +173,7 @@ def _attachment_filename(tree: Tree, part: Part) -> str:
 
 
 def _body_text(tree: Tree, index: int, override: str | None,
-               problems: list[str]) -> tuple[str, str, str]:
+               problems: list[str], *, with_source: bool = True) -> tuple[str, str, str]:
     part = tree.parts[index]
     data, clean = payload(tree, part)
     if not clean:
@@ -190,7 +190,8 @@ def _body_text(tree: Tree, index: int, override: str | None,
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     if part.content_type == "text/plain" and part.parameters.get("format", "").lower() == "flowed":
         text = unflow(text, part.parameters.get("delsp", "").lower() == "yes")
-    return text, codec, _charset_source(codec, declared, override)
+    # How the charset was chosen is for the reader's Text Encoding menu; the index skips it.
+    return text, codec, _charset_source(codec, declared, override) if with_source else ""
 
 
 def _charset_names(label: str) -> set[str]:
@@ -258,17 +259,23 @@ def _decoded_bodies(tree: Tree, body: _Body, override: str | None, problems: lis
     return plain_text, html, charset, charset_source
 
 
-def body_texts(raw: bytes) -> tuple[str | None, str | None]:
+def body_texts(raw: bytes, *, html_only_without_plain: bool = False) -> tuple[str | None, str | None]:
     """(plain text, HTML) of the body exactly as :func:`build_view` gives them, and nothing else.
 
     For the search index, which needs neither the headers (the list's columns already hold them)
     nor the attachments: sizing a message's base64 attachments alone costs more than reading its
     text, and decoding its address headers about as much. Raises on a bug, like build_view.
+    ``html_only_without_plain``: the HTML is None when there is plain text (the index reads one
+    of them, and decoding the other alternative doubled the work for most mail).
     """
     tree = parse_tree(raw)
     body = _Body()
     _choose_body(tree, 0, body)
-    plain_text, html, _, _ = _decoded_bodies(tree, body, None, [])
+    plain_text = html = None
+    if body.plain is not None:
+        plain_text = _body_text(tree, body.plain, None, [], with_source=False)[0]
+    if body.html is not None and (plain_text is None or not html_only_without_plain):
+        html = _body_text(tree, body.html, None, [], with_source=False)[0]
     if plain_text is not None and body.plain is not None and _body_has_uuencoded_files(tree, body.plain):
         plain_text = strip_uuencoded(plain_text)
     return plain_text, html

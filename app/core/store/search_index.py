@@ -27,11 +27,14 @@ class SearchIndexTable(StoreBase):
         the id meanwhile). Returns how many rows were written.
         """
         written = 0
+        # Compressed before the transaction: the write lock is shared with the fetch and with a
+        # second indexer, and holds only what must be atomic.
+        packed_texts = [_pack_search_text(subject, addresses, body) for _, subject, addresses, body in entries]
         self._begin()
         try:
             # First forget deleted messages: an id SQLite gives again must not meet its old row.
             self.purge_search_index()
-            for message_id, subject, addresses, body in entries:
+            for (message_id, subject, addresses, body), packed in zip(entries, packed_texts, strict=True):
                 digest = None if sha256_of is None else sha256_of.get(message_id)
                 if digest is None:
                     pending = self._execute("UPDATE messages SET indexed = 1 WHERE id = ? AND indexed = 0",
@@ -43,7 +46,7 @@ class SearchIndexTable(StoreBase):
                     self._execute("INSERT INTO message_search (rowid, subject, addresses, body)"
                                   " VALUES (?, ?, ?, ?)", (message_id, subject, addresses, body))
                     self._execute("INSERT OR REPLACE INTO message_search_text (message_id, text) VALUES (?, ?)",
-                                  (message_id, _pack_search_text(subject, addresses, body)))
+                                  (message_id, packed))
                     written += 1
             self.commit()
         except BaseException:
