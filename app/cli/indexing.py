@@ -10,10 +10,11 @@ runs one thread at a time, so done after the download it doubled a fetch's time.
 plans at least :data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index
 --until-input-closes`` as a second process as soon as the download begins: it indexes each
 group the fetch commits, on the other core, while the fetch reads the next one. When the
-sessions are over the fetch closes the child's standard input; the child indexes what is left
-and exits, and the fetch indexes anything still pending itself (nothing, unless the child failed
-or was killed). Small fetches index in-process afterwards: starting an interpreter costs more than
-indexing a few dozen messages.
+sessions are over the fetch closes the child's standard input, and the two split what is left:
+the child indexes the messages of even id and exits, the fetch those of odd id, so the end of the
+indexing runs on both cores (:data:`TAIL_SHARE_OF_CHILD`). Then the fetch indexes anything still
+pending itself (nothing, unless the child failed or was killed). Small fetches index in-process
+afterwards: starting an interpreter costs more than indexing a few dozen messages.
 
 Both processes write through their own connections; the store's transactions are short
 (docs/architecture.md, the shared store), and the index rows are matched to messages by id and
