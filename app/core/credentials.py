@@ -9,6 +9,7 @@ keyring is imported on first use: it costs about 0.1 s at start-up (entry-point 
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import CredentialsError, NoSecureStorage
@@ -30,7 +31,17 @@ if TYPE_CHECKING:
     import keyring.backend
 
 
+#: keyring's macOS backend calls ctypes.util.find_library at import, which elsewhere starts
+#: ldconfig (and may start gcc): about 50 ms of every keyring use on Linux, for a backend whose
+#: priority refuses any system but macOS before it looks at that import.
+_MACOS_API_MODULE = "keyring.backends.macOS.api"
+
+
 def _keyring() -> Any:
+    if sys.platform != "darwin" and _MACOS_API_MODULE not in sys.modules:
+        # None in sys.modules makes that import fail (the import system's documented way to
+        # block one); keyring catches the failure, and the backend stays as unusable as it was.
+        sys.modules[_MACOS_API_MODULE] = None  # type: ignore[assignment]
     import keyring
     import keyring.errors
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import keyring
 import keyring.backends.fail
 import keyring.backends.null
@@ -9,7 +13,7 @@ import pytest
 
 from app.core import credentials
 from app.core.errors import CredentialsError
-from tests.conftest import skip_or_fail
+from tests.conftest import REPOSITORY, skip_or_fail
 from tests.fakes.keyrings import MemoryKeyring
 
 
@@ -64,3 +68,45 @@ def test_real_secret_service_round_trip(secret_service: dict[str, str]) -> None:
         assert credentials.load_password("pop3://bob@127.0.0.1:995") is None
     finally:
         keyring.set_keyring(previous)
+
+
+#: Prints the backend keyring chooses and every backend's verdict, as credentials.py loads keyring
+#: (``poplark``) or as keyring alone does (``keyring``).
+DETECTION = """
+import ctypes.util, json, sys
+searched = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: searched.append(name) or search(name)
+if sys.argv[1] == "poplark":
+    from app.core import credentials
+    chosen = credentials.backend_name()
+import keyring, keyring.backend
+if sys.argv[1] == "keyring":
+    backend = keyring.get_keyring()
+    chosen = f"{type(backend).__module__}.{type(backend).__name__}"
+verdicts = {}
+for candidate in keyring.backend.get_all_keyring():
+    verdicts[type(candidate).__module__] = candidate.priority
+print(json.dumps([chosen, verdicts, searched]))
+"""
+
+
+def detect(how: str, environment: dict[str, str]) -> tuple[str, dict[str, float], list[str]]:
+    environment = {name: value for name, value in environment.items() if name != "PYTHON_KEYRING_BACKEND"}
+    completed = subprocess.run([sys.executable, "-c", DETECTION, how], capture_output=True, text=True, timeout=60,
+                               cwd=REPOSITORY, env=environment, check=False)
+    assert completed.returncode == 0, completed.stderr
+    chosen, verdicts, searched = json.loads(completed.stdout)
+    return chosen, verdicts, searched
+
+
+def test_the_backend_is_the_one_keyring_chooses_without_the_macos_library_search(
+        secret_service: dict[str, str]) -> None:
+    # credentials.py keeps keyring's macOS backend from searching for the Security framework at
+    # import (ldconfig, ~50 ms on Linux): the choice and every backend's verdict stay keyring's own.
+    chosen, verdicts, searched = detect("poplark", secret_service)
+    keyring_chosen, keyring_verdicts, keyring_searched = detect("keyring", secret_service)
+    assert (chosen, verdicts) == (keyring_chosen, keyring_verdicts)
+    assert chosen == "keyring.backends.SecretService.Keyring"
+    assert "keyring.backends.macOS" not in verdicts  # not viable off macOS, with or without the search
+    assert searched == [] and "Security" in keyring_searched
