@@ -85,17 +85,55 @@ def header_block_end(raw: bytes) -> int:
     return match.start() + 1 if match else len(raw)
 
 
-def split_part(raw: bytes, start: int, end: int) -> tuple[dict[str, bytes], int]:
-    """Headers of the part at ``raw[start:end]`` and where its body starts."""
+def split_part(raw: bytes, start: int, end: int, *, mime_only: bool = False) -> tuple[dict[str, bytes], int]:
+    """Headers of the part at ``raw[start:end]`` and where its body starts.
+
+    ``mime_only``: only the ``Content-*`` fields (:func:`mime_fields`), all the body needs.
+    """
     if raw.startswith(b"\r\n", start) or raw.startswith(b"\n", start):
         return {}, start + (2 if raw.startswith(b"\r\n", start) else 1)
     if not _HEADER_LINE.match(raw, start, end):
         # No header at all (a part that starts straight with its text): RFC 2045 defaults apply.
         return {}, start
     match = _HEADER_END.search(raw, start, end)
-    if match is None:
-        return parse_fields(raw[start:end]), end
-    return parse_fields(raw[start:match.start() + 1]), match.end()
+    block_end, body_start = (end, end) if match is None else (match.start() + 1, match.end())
+    if mime_only:
+        return mime_fields(raw, start, block_end), body_start
+    return parse_fields(raw[start:block_end]), body_start
+
+
+#: A header block in which every line is a field (a printable name without spaces, then ":") or
+#: continues one (starts with a space or a tab): nearly all mail. In such a block
+#: :func:`parse_fields` reads exactly one field from each field line and its continuations, so a
+#: regular expression can pick out the fields wanted without a Python loop over every line.
+PLAIN_HEADER_BLOCK = re.compile(rb"[!-9;-~]+[ \t]*:[^\n]*(?:\n(?:[!-9;-~]+[ \t]*:|[ \t])[^\n]*)*\n?")
+_MIME_FIELD = rb"((?i:content-)[!-9;-~]*)[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)"
+_FIRST_MIME_FIELD = re.compile(_MIME_FIELD)
+_NEXT_MIME_FIELD = re.compile(rb"\n" + _MIME_FIELD)
+
+
+def mime_fields(raw: bytes, start: int, end: int) -> dict[str, bytes]:
+    """The ``Content-*`` fields of the header block ``raw[start:end]``, exactly as
+    :func:`parse_fields` reads them (lower-case name -> first value, folds as LF).
+
+    For the search index, which reads the body of every new message: the Received and DKIM lines
+    that make up most of a header block are skipped in C instead of split in Python.
+    """
+    if PLAIN_HEADER_BLOCK.fullmatch(raw, start, end) is None:
+        return {name: value for name, value in parse_fields(raw[start:end]).items() if name.startswith("content-")}
+    found: list[tuple[bytes, bytes]] = []
+    first = _FIRST_MIME_FIELD.match(raw, start, end)
+    if first is not None:
+        found.append((first[1], first[2]))
+    found += _NEXT_MIME_FIELD.findall(raw, first.end() if first is not None else start, end)
+    fields: dict[str, bytes] = {}
+    for raw_name, value in found:
+        name = raw_name.decode("ascii").lower()
+        if name not in fields:
+            if b"\n" in value:  # folded: each line loses one CR before its LF, as in parse_fields
+                value = value.replace(b"\r\n", b"\n")
+            fields[name] = value[:-1] if value.endswith(b"\r") else value
+    return fields
 
 
 # -- values ---------------------------------------------------------------------------------------

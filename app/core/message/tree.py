@@ -154,8 +154,12 @@ def _line_end_before(raw: bytes, position: int, floor: int) -> int:
     return position
 
 
-def parse_tree(raw: bytes) -> Tree:
-    """Split a raw message into parts, pre-order. Never raises on message content."""
+def parse_tree(raw: bytes, *, mime_only: bool = False) -> Tree:
+    """Split a raw message into parts, pre-order. Never raises on message content.
+
+    ``mime_only``: each part keeps only its ``Content-*`` fields, all that its body needs (the
+    search index reads bodies; the viewer wants every field).
+    """
     parts: list[Part] = []
     problems: list[str] = []
     noted: set[str] = set()
@@ -169,7 +173,7 @@ def parse_tree(raw: bytes) -> Tree:
     pending: list[tuple[int, int, int, int | None, str, bool]] = [(0, len(raw), 0, None, "text/plain", False)]
     while pending:
         start, end, depth, parent, default_type, inside = pending.pop()
-        headers, body_start = split_part(raw, start, end)
+        headers, body_start = split_part(raw, start, end, mime_only=mime_only)
         body_start = min(body_start, end)  # an empty part: its blank line belongs to the delimiter
         content_type, parameters = parse_parameters(headers["content-type"]) if "content-type" in headers \
             else (default_type, {})

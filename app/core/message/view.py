@@ -268,7 +268,7 @@ def body_texts(raw: bytes, *, html_only_without_plain: bool = False) -> tuple[st
     ``html_only_without_plain``: the HTML is None when there is plain text (the index reads one
     of them, and decoding the other alternative doubled the work for most mail).
     """
-    tree = parse_tree(raw)
+    tree = parse_tree(raw, mime_only=True)
     body = _Body()
     _choose_body(tree, 0, body)
     plain_text = html = None
