@@ -72,6 +72,30 @@ def test_the_marker_lives_exactly_as_long_as_a_session_that_ends_by_itself(
         assert interruption.interrupted_accounts(profile.lock_directory, [account.id]) == []
 
 
+def test_the_marker_is_synced_to_disk_before_a_session_changes_anything_and_only_then(
+        profile_store: tuple[Profile, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A no-op check pays no fsync; a session that downloads syncs the marker before its first RETR.
+    profile, store = profile_store
+    synced: list[tuple[int, bool]] = []
+    make_durable = interruption.make_durable
+
+    def recording(lock_directory: Path, account_id: int) -> None:
+        make_durable(lock_directory, account_id)
+        # The marker is there, and nothing of the session is stored yet.
+        synced.append((account_id, interruption.marker_path(lock_directory, account_id).exists()
+                       and not store.known_uids(account_id)))
+
+    monkeypatch.setattr(interruption, "make_durable", recording)
+    with FakePop3Server(MESSAGES[:3]) as server:
+        account = add_account(store, server)
+        assert account.id is not None
+        assert fetch_account(store, profile.lock_directory, account, DEFAULT_PASSWORD).new_messages == 3
+        assert synced == [(account.id, True)]
+        assert fetch_account(store, profile.lock_directory, account, DEFAULT_PASSWORD).new_messages == 0
+        assert synced == [(account.id, True)]  # nothing to do: no sync
+    assert not interruption.marker_path(profile.lock_directory, account.id).exists()
+
+
 def test_a_cancelled_session_keeps_its_marker_until_the_user_is_known_to_have_asked(
         profile_store: tuple[Profile, Store]) -> None:
     profile, store = profile_store

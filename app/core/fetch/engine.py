@@ -93,7 +93,9 @@ def fetch_account(store: Store, lock_directory: Path, account: Account, password
         session = _Session(store, account, password, observer or FetchObserver(),
                            cancel or CancelToken(), clock, client_factory)
         try:
-            interruption.mark_started(lock_directory, account.id)
+            # Synced only when the plan has work (_Session.before_changes): a no-op check pays no fsync.
+            interruption.mark_started(lock_directory, account.id, durable=False)
+            session.before_changes = lambda: _make_marker_durable(lock_directory, account)
         except OSError as error:  # only a note for the next start: the fetch goes on without it
             log.warning("cannot note the start of the fetch for %s: %s", account.name, error)
         try:
@@ -105,6 +107,14 @@ def fetch_account(store: Store, lock_directory: Path, account: Account, password
             raise
         interruption.mark_ended(lock_directory, account.id)
         return report
+
+
+def _make_marker_durable(lock_directory: Path, account: Account) -> None:
+    assert account.id is not None
+    try:
+        interruption.make_durable(lock_directory, account.id)
+    except OSError as error:  # as for writing it: only a note for the next start
+        log.warning("cannot note the start of the fetch for %s: %s", account.name, error)
 
 
 class _Session:
@@ -124,6 +134,8 @@ class _Session:
         self.last_commit = time.monotonic()
         #: Commits groups on its own thread while the next one is read (app.core.fetch.writer).
         self.writer = GroupWriter(store.path, account)
+        #: Called once the plan says this session downloads or deletes something, before it does.
+        self.before_changes: Callable[[], None] = lambda: None
 
     def run(self) -> FetchReport:
         try:
@@ -157,6 +169,8 @@ class _Session:
             if self.account.limits_downloads:  # once per session: nothing per message without limits
                 has_uidl = not listing[0].uidl.startswith(CONTENT_KEY_PREFIX) if listing else True
                 decided, partial = limits.split(decided, self.account, has_uidl)
+            if decided.retrieve or decided.delete or (partial is not None and partial.messages):
+                self.before_changes()
             retrieved = self._retrieve(decided, pipelined)
             self._commit()
             self._flush()  # invariant 1: every message is committed before any DELE

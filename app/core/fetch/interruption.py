@@ -1,7 +1,8 @@
 """Knowing, after a restart, that a fetch was interrupted: a marker file per account.
 
-:func:`fetch_account` writes ``locks/account-<id>.fetching`` (durably) when a session starts, under
-the account's lock, and removes it when the session ends by itself, done or failed. A fetch that
+:func:`fetch_account` writes ``locks/account-<id>.fetching`` when a session starts, under the
+account's lock, makes it durable (:func:`make_durable`) once the plan says the session will
+download or delete something, and removes it when the session ends by itself, done or failed. A fetch that
 is killed (``kill -9``, a crash, a power cut) or cancelled leaves it behind; the window removes
 it again after a cancel the user asked for, and keeps it when the cancel came from quitting. The
 next start of the window finds it (:func:`interrupted_accounts`), says once that the fetch was
@@ -27,13 +28,31 @@ def marker_path(lock_directory: Path, account_id: int) -> Path:
     return lock_directory / f"account-{account_id}.fetching"
 
 
-def mark_started(lock_directory: Path, account_id: int) -> None:
-    """Write the marker and make it survive a crash right after (file and directory synced)."""
+def mark_started(lock_directory: Path, account_id: int, *, durable: bool = True) -> None:
+    """Write the marker; ``durable``: make it survive a crash right after (file and directory synced).
+
+    Not durable, it still outlives a killed process (the kernel has it) but not a power cut: the
+    engine syncs it only when the session will change something, so a no-op check of a mailbox
+    pays no fsync (two of them cost 1-10 ms, more on a busy disk), and a power cut during such a
+    check loses only the news of a check that had nothing to do.
+    """
     path = marker_path(lock_directory, account_id)
     with open(path, "w", encoding="ascii") as handle:
         handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+    if durable:
+        _sync_directory(lock_directory)
+
+
+def make_durable(lock_directory: Path, account_id: int) -> None:
+    """Sync a marker written with ``durable=False``, and its directory, to disk."""
+    descriptor = os.open(marker_path(lock_directory, account_id), os.O_WRONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
     _sync_directory(lock_directory)
 
 
