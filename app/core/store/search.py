@@ -23,7 +23,7 @@ folder's display order.
 
 from __future__ import annotations
 
-import operator
+import array
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,7 +52,11 @@ _FIRST_CJK = "\u3040"
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
-_add = operator.add
+#: Where two runs meet in :func:`_bigrams_of_runs`: the two pairs across the NUL between them.
+_ACROSS_RUNS = re.compile("[^\x00]\x00 \x00[^\x00] ")
+#: An array type of 4-byte items, as UTF-32 needs ("I" wherever Python runs; "L" would do elsewhere).
+_CODE_POINTS = next(code for code in "IL" if array.array(code).itemsize == 4)
+_SPACE_CODE = array.array(_CODE_POINTS, [ord(" ")])
 
 
 def index_text(text: str) -> str:
@@ -62,11 +66,28 @@ def index_text(text: str) -> str:
     if text.isascii() or max(text) < _FIRST_CJK:
         return text
     pieces = _CJK_SPLIT.split(text)  # odd pieces are the CJK runs
-    # One comprehension over the runs: a third less time than a loop assigning each (Chinese mail
-    # has a run between every two punctuation marks).
-    pieces[1::2] = [" " + (" ".join(map(_add, run, run[1:])) if len(run) > 1 else run) + " "
-                    for run in pieces[1::2]]
+    pieces[1::2] = [" " + bigrams + " " for bigrams in _bigrams_of_runs(pieces[1::2])]
     return "".join(pieces)
+
+
+def _bigrams_of_runs(runs: list[str]) -> list[str]:
+    """Each run as its bigrams, space-separated (a lone character as itself).
+
+    All runs at once, in C: the runs are joined by NULs and the text interleaved with itself
+    shifted by one as an array of code points (each pair, then a space); the pairs across the
+    NULs are cut out again. Half the time of joining each run's pairs in Python (Chinese mail has
+    a run between every two punctuation marks, and a pair for every character).
+    """
+    codes = array.array(_CODE_POINTS)
+    codes.frombytes("\x00".join(runs).encode("utf-32-le"))
+    if len(codes) < 2:
+        return runs
+    pairs = _SPACE_CODE * (3 * (len(codes) - 1))
+    pairs[0::3] = codes[:-1]
+    pairs[1::3] = codes[1:]
+    per_run = _ACROSS_RUNS.sub("\x00", pairs.tobytes().decode("utf-32-le")).split("\x00")
+    # A lone character has no pair: its run comes back empty and stays itself.
+    return [bigrams.rstrip(" ") or run for bigrams, run in zip(per_run, runs, strict=True)]
 
 
 @dataclass(frozen=True)
