@@ -74,10 +74,15 @@ class UidStateTable(AccountTable):
         must not count as pending server deletions. Not DELETED_ON_SERVER: a message that comes
         back in a listing must not look like a DELE the server ignored.
         """
+        deleted_here = self._execute(
+            # The partial index, named (as in pending_server_deletions): else SQLite walks every
+            # UIDL of the account, 1.5 ms per 20,000, at every check.
+            "SELECT uidl FROM server_uids INDEXED BY server_uids_deleted_locally"
+            " WHERE state = 'deleted_locally' AND account_id = ?", (account_id,)).fetchall()
+        if not deleted_here:
+            return 0  # the usual check: no set of every listed UIDL to build
         listed = set(listed_uidls)
-        gone = [uidl for (uidl,) in self._execute(
-            "SELECT uidl FROM server_uids WHERE account_id = ? AND state = ?",
-            (account_id, UidState.DELETED_LOCALLY.value)) if uidl not in listed]
+        gone = [uidl for (uidl,) in deleted_here if uidl not in listed]
         if gone:
             self._update_uid_states(account_id, gone, UidState.GONE_FROM_SERVER)
         return len(gone)
