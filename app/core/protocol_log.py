@@ -78,6 +78,16 @@ class ProtocolLog:
                 shown = REDACTED
         self._add(_SENT, shown)
 
+    def sent_batch(self, lines: list[str]) -> None:
+        """Command lines sent in one write (pipelined): an entry each, as :meth:`sent` makes it,
+        for one lock and one clock reading (a fetch sends hundreds of thousands of them)."""
+        moment = time.time()
+        entries = [(moment, _SENT, redact_command(line) if line[:4].upper() in _SECRET_VERBS else line)
+                   for line in lines]
+        with self._lock:
+            self.dropped += max(0, len(self._entries) + len(entries) - MAX_ENTRIES)
+            self._entries.extend(entries)
+
     def received(self, line: bytes) -> None:
         """A status or continuation line, stored cut and undecoded (decoding waits for export)."""
         self._add(_RECEIVED, line[:MAX_SHOWN_LINE])

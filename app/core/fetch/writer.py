@@ -52,6 +52,8 @@ class GroupWriter:
     def stored(self) -> list[list[MessageSummary]]:
         """The summaries of the groups committed since the last call, oldest first."""
         groups: list[list[MessageSummary]] = []
+        if self._stored.empty():  # asked after every message: no exception raised for nothing
+            return groups
         while True:
             try:
                 groups.append(self._stored.get_nowait())

@@ -301,6 +301,7 @@ class Pop3Client:
         window = window if pipelined else 1
         refill_at = min(PIPELINE_REFILL_AT, window - 1) if pipelined else 0
         previous_sentinel: Status | None = None
+        io = self._io  # one link for the whole run (its reads still check that it is open)
         while queue or in_flight:
             if queue and len(in_flight) <= refill_at:
                 batch: list[tuple[str, bool]] = []
@@ -310,23 +311,23 @@ class Pop3Client:
                     batch.append((command.format(request[0]), True))
                     if pipelined:
                         batch.append((sentinel_command(request[0]), False))
-                self._io.send_batch(batch)
+                io.send_batch(batch)
             number, listed = in_flight.popleft()
             try:
-                status = self._io.read_status(in_flight=len(self._io.pending) - 1)
+                status = io.read_status(in_flight=len(io.pending) - 1)
                 if pipelined:
                     check_not_a_repeat(status, previous_sentinel, number)
                 outcome = self._one_reply(number, listed, status, limit, check_size)
                 if pipelined:
-                    previous_sentinel = self._io.read_status(in_flight=len(self._io.pending) - 1)
+                    previous_sentinel = io.read_status(in_flight=len(io.pending) - 1)
                     check_sentinel(previous_sentinel, number, delivered=outcome.data is not None)
             except OutOfStep:
-                self._io.in_step = False
+                io.in_step = False
                 self._note_listing(number, listed, "replies out of step")
                 raise
             yield outcome
         if pipelined:
-            self._io.check_nothing_left()
+            io.check_nothing_left()
 
     def _one_reply(self, number: int, listed: int | None, status: Status, limit: int,
                    check_size: bool) -> Retrieved:

@@ -7,7 +7,7 @@ Response codes come from RFC 2449 section 8 ([IN-USE], [LOGIN-DELAY]) and RFC 32
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.errors import (
     AuthError,
@@ -21,8 +21,9 @@ from app.core.errors import (
 _CODE = re.compile(rb"^\[([A-Za-z0-9/\-]+)\]")
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
+    """One status line. A named tuple, not a dataclass: a fetch makes two per message."""
+
     ok: bool
     text: str  # the text after +OK / -ERR, decoded for humans
     code: str | None  # a response code such as "IN-USE", upper case
@@ -41,9 +42,9 @@ def parse_status(line: bytes) -> Status:
         shown = stripped[:80].decode("ascii", "replace")
         raise ProtocolError(f"the server sent an unexpected reply: {shown!r}")
     rest = rest.lstrip(b" ")
-    match = _CODE.match(rest)
+    match = _CODE.match(rest) if rest.startswith(b"[") else None
     code = match.group(1).decode("ascii").upper() if match else None
-    return Status(ok=ok, text=_decode_server_text(rest), code=code)
+    return Status(ok, _decode_server_text(rest), code)
 
 
 def _decode_server_text(raw: bytes) -> str:

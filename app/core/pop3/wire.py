@@ -69,9 +69,9 @@ class Wire:
     def send_batch(self, commands: list[tuple[str, bool]]) -> None:
         """Send (command, multi-line reply?) pairs in one write: the pipelined form."""
         log.debug("C: %s (+%d pipelined)", commands[0][0] if commands else "", max(0, len(commands) - 1))
-        for line, _ in commands:
-            self.protocol_log.sent(line)
-        self._conn.send(b"".join(line.encode("ascii") + b"\r\n" for line, _ in commands))
+        lines = [line for line, _ in commands]
+        self.protocol_log.sent_batch(lines)
+        self._conn.send("".join(line + "\r\n" for line in lines).encode("ascii"))
         self.pending.extend(multiline for _, multiline in commands)
 
     def command(self, line: str, *, multiline: bool = False, secret: bool = False) -> Status:
@@ -127,7 +127,8 @@ class Wire:
             raise
         multiline = self.pending.popleft() if self.pending else False
         self.body_pending = multiline and status.ok
-        log.debug("S: %s", line[:200].rstrip(b"\r\n").decode("latin-1"))
+        if log.isEnabledFor(logging.DEBUG):  # not formatted for nothing: two status lines a message
+            log.debug("S: %s", line[:200].rstrip(b"\r\n").decode("latin-1"))
         return status
 
     def read_body(self, max_bytes: int, *, drain_oversized: bool = False) -> bytes:
