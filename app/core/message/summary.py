@@ -10,7 +10,7 @@ reach it (see :func:`app.core.message.headers.format_addresses`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.message.headers import (
     declared_charsets,
@@ -36,9 +36,10 @@ _FIRST_LIST_FIELD = re.compile(_FIELD)
 _LIST_FIELD = re.compile(rb"\n" + _FIELD)
 
 
-@dataclass(frozen=True)
-class ParsedSummary:
-    """Header fields for the message list. Empty strings where the message had nothing usable."""
+class ParsedSummary(NamedTuple):
+    """Header fields for the message list. Empty strings where the message had nothing usable.
+
+    A named tuple, not a dataclass: one is made for every fetched message."""
 
     date: float | None
     sender: str
@@ -53,12 +54,14 @@ def summarize(raw: bytes) -> ParsedSummary:
     """The list fields of a message. Any failure gives empty fields and the reason, not an error."""
     try:
         headers = list_fields(raw)
-        shown = (headers.get("subject", b""), headers.get("from", b""), headers.get("to", b""))
+        shown_subject, shown_from, shown_to = (headers.get("subject", b""), headers.get("from", b""),
+                                               headers.get("to", b""))
         # Raw 8-bit header bytes are read in the charsets the message declares, as in the viewer.
-        hints = declared_charsets(raw) if not all(value.isascii() for value in shown) else ()
-        subject = decode_header_value(shown[0], hints)
-        sender = format_addresses(decode_header_value(shown[1], hints))
-        recipients = format_addresses(decode_header_value(shown[2], hints))
+        plain = shown_subject.isascii() and shown_from.isascii() and shown_to.isascii()
+        hints = () if plain else declared_charsets(raw)
+        subject = decode_header_value(shown_subject, hints)
+        sender = format_addresses(decode_header_value(shown_from, hints))
+        recipients = format_addresses(decode_header_value(shown_to, hints))
         message_id = decode_header_value(headers.get("message-id", b""))
         date = parse_date(decode_header_value(headers.get("date", b"")))
         content_type = decode_header_value(headers.get("content-type", b"")).lower()
