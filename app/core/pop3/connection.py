@@ -22,6 +22,7 @@ from typing import Any
 
 from app.core.cancel import CancelToken
 from app.core.errors import ConnectError, MessageTooLarge, NotTlsPort, ProtocolError, ServerTimeout, TlsError
+from app.core.pop3.multiline import BodyScan
 
 #: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
 RECV_CHUNK = 256 * 1024
@@ -448,24 +449,21 @@ class Connection:
         if self.buffer.startswith(b".\r\n"):
             del self.buffer[:3]
             return b""
-        scanned = 0
+        scan = BodyScan()  # the terminator and the stuffed lines in one pass (app.core.pop3.multiline)
         while True:
-            index = self.buffer.find(TERMINATOR, scanned)
+            index = scan.find_end(self.buffer)
             if index >= 0:
                 # One copy, not two (a bytearray slice is a copy of its own): a 20 MB message
                 # otherwise needs 60 MB at this moment.
-                with memoryview(self.buffer) as view:
-                    body = bytes(view[: index + 2])
+                body = scan.body(self.buffer, index)
                 del self.buffer[: index + len(TERMINATOR)]
-                return unstuff(body)
+                return body
             if len(self.buffer) > max_bytes + len(TERMINATOR):
                 if not drain_oversized:
                     raise ProtocolError(f"the server sent a reply longer than {max_bytes} bytes "
                                         "without ending it")
                 self._discard_body(max(max_bytes, MIN_DRAIN_OCTETS))
                 raise MessageTooLarge(f"the message is larger than the limit of {max_bytes} bytes")
-            # The terminator may straddle two chunks: rescan the last few bytes.
-            scanned = max(0, len(self.buffer) - len(TERMINATOR) + 1)
             self._fill()
 
     def _discard_body(self, limit: int) -> None:
@@ -491,10 +489,3 @@ class Connection:
             self.sock.close()
         except OSError:
             pass
-
-
-def unstuff(body: bytes) -> bytes:
-    """Remove the extra "." that byte-stuffing put before lines that begin with "."."""
-    if body.startswith(b".."):
-        body = body[1:]
-    return body.replace(b"\r\n..", b"\r\n.")
