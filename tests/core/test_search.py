@@ -250,6 +250,15 @@ def test_a_message_deleted_while_its_text_is_extracted_gets_no_index_row(
     assert store.db.execute("SELECT count(*) FROM message_search_text").fetchone()[0] == 0
 
 
+def test_an_id_given_twice_in_a_batch_is_indexed_once(store: Store, ids: dict[str, int]) -> None:
+    entries = [(ids["lunch"], "lunch", "", "first"), (ids["lunch"], "lunch", "", "second")]
+    assert store.write_search_entries(entries) == 1
+    assert index_hits(store, "first") == {ids["lunch"]}
+    assert index_hits(store, "second") == set()
+    assert store.write_search_entries(entries) == 0  # indexed already: nothing is written again
+    assert store.db.execute("SELECT count(*) FROM message_search_text").fetchone()[0] == 1
+
+
 def test_a_message_replaced_under_its_id_while_its_text_is_extracted_keeps_its_own_text(
         store: Store, accounts: tuple[Account, Account], ids: dict[str, int],
         monkeypatch: pytest.MonkeyPatch) -> None:
