@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer, index_pending_mail
+from app.cli.indexing import (
+    OVERLAP_FROM_MESSAGES,
+    TAIL_LAST_BATCH,
+    OverlappedIndexer,
+    index_pending_mail,
+    index_share,
+)
 from app.core.model import Account
 from app.core.store import Profile, Store
+from app.core.store import search as search_module
 from app.core.store.search import index_pending
 from tests.conftest import ServerFactory
 from tests.fakes.certs import TestCertificates
@@ -115,6 +122,26 @@ def test_a_share_of_the_backlog_is_every_nth_message(store: tuple[Profile, Store
     assert index_pending(opened, 500, share=(1, 2)) == 0  # its share is done; the rest is not its own
     assert index_pending(opened, 500, share=(0, 2)) == 5
     assert pending_and_rows(profile.database_path) == (0, 10)
+
+
+def test_a_share_is_indexed_in_batches_that_shrink_towards_its_end(
+        store: tuple[Profile, Store, Account], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, opened, account = store
+    store_numbered(opened, account, range(1200))
+    assert opened.pending_search_count(share=(1, 2)) == 600
+    sizes: list[int] = []
+    real_index_pending = search_module.index_pending
+
+    def recorded(store: Store, batch: int = 500, *, share: tuple[int, int] | None = None) -> int:
+        sizes.append(batch)
+        return real_index_pending(store, batch, share=share)
+
+    monkeypatch.setattr(search_module, "index_pending", recorded)
+    assert index_share(opened, (1, 2)) == 600
+    # A quarter of what is left each time, so the other process never waits long for the last one.
+    assert sizes[0] == 150 and sizes == sorted(sizes, reverse=True) and sizes[-1] == TAIL_LAST_BATCH
+    assert opened.pending_search_count(share=(1, 2)) == 0
+    assert opened.pending_search_count(share=(0, 2)) == opened.pending_search_count() == 600
 
 
 def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(

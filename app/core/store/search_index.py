@@ -74,10 +74,12 @@ class SearchIndexTable(StoreBase):
             self._execute("DELETE FROM message_search_deleted WHERE message_id = ?", (message_id,))
         return len(rows)
 
-    def pending_search_count(self) -> int:
-        """How many messages wait for the search indexer."""
+    def pending_search_count(self, share: tuple[int, int] | None = None) -> int:
+        """How many messages wait for the search indexer (of ``share``, see
+        :func:`app.core.store.search.index_pending`)."""
+        condition, parameters = ("", ()) if share is None else (" AND id % ? = ?", (share[1], share[0]))
         return int(self._execute("SELECT count(*) FROM messages INDEXED BY messages_pending_search"
-                                 " WHERE indexed = 0").fetchone()[0])
+                                 f" WHERE indexed = 0{condition}", parameters).fetchone()[0])
 
 
 #: First byte of the packed text since schema 8; before, it was JSON (which begins with "[").
