@@ -606,3 +606,30 @@ def test_only_the_first_body_text_limit_characters_are_indexed(store: Store, acc
     index_all(store)
     assert search(store, "opening") == {long.id}
     assert search(store, "closing") == set()  # past the limit: not in the index
+
+
+def with_attachment(text: str, attachment_bytes: int, *, text_first: bool) -> bytes:
+    """A multipart/mixed message: a text part and a base64 attachment, in either order."""
+    encoded = base64.encodebytes(bytes(range(256)) * (attachment_bytes // 256)).decode("ascii")
+    text_part = f"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+    file_part = ("--b\r\nContent-Type: application/octet-stream; name=data.bin\r\n"
+                 f"Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n")
+    parts = text_part + file_part if text_first else file_part + text_part
+    return (f"From: a@example.com\r\nTo: me@example.com\r\nSubject: Data\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: multipart/mixed; boundary=b\r\n\r\n{parts}--b--\r\n").encode()
+
+
+def test_the_text_of_a_big_message_is_read_from_its_first_mib(store: Store, accounts: tuple[Account, Account]) -> None:
+    from app.core.store.search import INDEX_READ_LIMIT
+
+    first = store.add_message(accounts[0], "u-first", with_attachment("quokka sighting", 3 << 20, text_first=True))
+    late = store.add_message(accounts[0], "u-late", with_attachment("wombat burrow", 2 * INDEX_READ_LIMIT,
+                                                                     text_first=False))
+    store.commit()
+    assert len(store.raw(first.id)) > 3 << 20
+    index_all(store)
+    assert search(store, "quokka") == {first.id}  # the usual layout: the text before the attachment
+    # The documented limit: text that only starts after the first MiB is not read for the index
+    # (the message is still found by its subject and sender, and shown whole).
+    assert search(store, "wombat") == set()
+    assert search(store, "data") == {first.id, late.id}

@@ -74,6 +74,15 @@ class SearchIndexTable(StoreBase):
             self._execute("DELETE FROM message_search_deleted WHERE message_id = ?", (message_id,))
         return len(rows)
 
+    def raw_for_index(self, message_id: int, limit: int) -> bytes | None:
+        """The first ``limit`` bytes of a stored message, read without loading the rest (None when
+        it was deleted meanwhile)."""
+        try:
+            with self.db.blobopen("message_raw", "raw", message_id, readonly=True) as blob:
+                return blob.read(limit)
+        except Exception:  # noqa: BLE001 - no such row (sqlite3 raises a bare OperationalError)
+            return None
+
     def pending_search_count(self, share: tuple[int, int] | None = None) -> int:
         """How many messages wait for the search indexer (of ``share``, see
         :func:`app.core.store.search.index_pending`)."""
