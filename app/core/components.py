@@ -60,6 +60,10 @@ COMPONENTS: tuple[BundledComponent, ...] = (
     # Dependencies being added for autodiscovery and contacts (issue 16 and after).
     _helper("dnspython", "ISC", "Bob Halley and contributors", "https://www.dnspython.org/"),
     _helper("defusedxml", "PSF-2.0", "Christian Heimes", "https://github.com/tiran/defusedxml"),
+    # python-lz4, and the LZ4 library its wheels are built with.
+    _helper("lz4", "BSD-3-Clause", "Steeve Morin, Jonathan Underwood and contributors",
+            "https://github.com/python-lz4/python-lz4"),
+    BundledComponent("LZ4", "BSD-2-Clause", "BSD-2-Clause", "Yann Collet", "https://lz4.org/", about=False),
     _helper("pypinyin", "MIT", "mozillazg", "https://github.com/mozillazg/python-pinyin"),
     _helper("cffi", "MIT-0", "Armin Rigo, Maciej Fijalkowski", "https://github.com/python-cffi/cffi"),
     _helper("pycparser", "BSD-3-Clause", "Eli Bendersky", "https://github.com/eliben/pycparser"),

@@ -67,6 +67,10 @@ def run_self_test(profile_directory: str | None) -> int:
             store = Store.open(profile)
             resources.append(store)
             _say(f"profile: {profile.directory}")
+            step = "packing the search index's text"
+            from app.core.store.search_index import check_text_packing
+
+            _say(f"search-index: {check_text_packing()}")
             step = "building the main window"
             from app.ui.icons import application_icon
             from app.ui.main_window import MainWindow

@@ -38,6 +38,7 @@ OUTPUT=$(timeout 180 env QT_QPA_PLATFORM=offscreen POPLARK_SELF_TEST_HTML=1 POPL
 echo "$OUTPUT" | grep -v "propagateSizeHints"
 echo "$OUTPUT" | grep -q "^self-test: ok" || { echo "package-test: no 'self-test: ok' line" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^keyring: " || { echo "package-test: no keyring line" >&2; exit 1; }
+echo "$OUTPUT" | grep -q "^search-index: lz4 " || { echo "package-test: LZ4 (the search index's text) is missing" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^webengine: QtWebEngine " || { echo "package-test: QtWebEngine is missing from the bundle" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^html: " || { echo "package-test: no HTML message rendered" >&2; exit 1; }
 echo "$OUTPUT" | grep -q "^translations: poplark zh_CN, qtbase zh_CN" || {

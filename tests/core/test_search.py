@@ -240,6 +240,27 @@ def test_indexed_text_is_kept_compressed_and_comes_back_exactly(store: Store, id
     assert _unpack_search_text(_pack_search_text("", "[", "")) == ("", "[", "")
 
 
+def test_rows_packed_with_zlib_before_lz4_still_let_their_messages_be_forgotten(
+        store: Store, ids: dict[str, int]) -> None:
+    from app.core.store.search_index import _LENGTHS, _PACKED_V2, _unpack_search_text
+
+    index_all(store)
+    stored = store.db.execute("SELECT text FROM message_search_text WHERE message_id = ?",
+                              (ids["meeting"],)).fetchone()[0]
+    assert stored.startswith(b"\x02")  # written now: LZ4
+    subject, addresses, body = _unpack_search_text(stored)
+    parts = [text.encode("utf-8", "surrogatepass") for text in (subject, addresses, body)]
+    as_before = zlib.compress(_PACKED_V2 + _LENGTHS.pack(len(parts[0]), len(parts[1])) + b"".join(parts), 1)
+    store.db.execute("UPDATE message_search_text SET text = ? WHERE message_id = ?", (as_before, ids["meeting"]))
+    assert _unpack_search_text(as_before) == (subject, addresses, body)
+    assert search(store, "会议") == {ids["meeting"]}
+    store.move_to_folder([ids["meeting"]], Folder.TRASH)
+    store.empty_trash()  # forgets the index row with the zlib text
+    assert index_hits(store, "会议") == set()
+    assert store.db.execute("SELECT count(*) FROM message_search_text WHERE message_id = ?",
+                            (ids["meeting"],)).fetchone()[0] == 0
+
+
 def test_a_message_deleted_while_its_text_is_extracted_gets_no_index_row(
         store: Store, ids: dict[str, int]) -> None:
     entries = [(ids["lunch"], "lunch", "", "")]

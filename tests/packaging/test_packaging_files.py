@@ -101,6 +101,7 @@ def test_self_test_runs_offscreen(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("self-test: ok"), result.stdout
     assert any(line.startswith("webengine: QtWebEngine ") for line in lines), result.stdout
+    assert any(line.startswith("search-index: lz4 ") for line in lines), result.stdout
     # Poplark's and Qt's own Chinese strings load (Qt's from PySide6's translations folder).
     assert any(line.startswith("translations: poplark zh_CN, qtbase zh_CN") for line in lines), result.stdout
     assert not any(line.startswith("html: ") for line in lines)  # rendering is for the package tests only

@@ -94,17 +94,42 @@ class SearchIndexTable(StoreBase):
 #: First byte of the packed text since schema 8; before, it was JSON (which begins with "[").
 _PACKED_V2 = b"\x01"
 _LENGTHS = struct.Struct("<II")
+#: First byte of a row compressed with LZ4 (a zlib stream, as rows written before it are, begins
+#: with 0x78 or another byte whose low four bits are 8).
+_LZ4 = b"\x02"
 
 
 def _pack_search_text(subject: str, addresses: str, body: str) -> bytes:
     # "surrogatepass": whatever str SQLite accepted must come back identical. Lengths, not
-    # JSON: encoding 7 KB of text as JSON cost as much as compressing it.
+    # JSON: encoding 7 KB of text as JSON cost as much as compressing it. LZ4, not zlib: zlib
+    # (even at level 1, or Huffman only) compressed 40 MB/s here, 15 % of the whole indexing
+    # time; LZ4 five times as fast, for a text about a fifth larger (20 against 13 MB for the
+    # bench mailbox's 5,000 messages). The text is read back only to forget a deleted message.
+    import lz4.block  # only when indexing: most commands never write the index
+
     parts = [text.encode("utf-8", "surrogatepass") for text in (subject, addresses, body)]
-    return zlib.compress(_PACKED_V2 + _LENGTHS.pack(len(parts[0]), len(parts[1])) + b"".join(parts), 1)
+    payload = _PACKED_V2 + _LENGTHS.pack(len(parts[0]), len(parts[1])) + b"".join(parts)
+    compressed: bytes = lz4.block.compress(payload, store_size=True)
+    return _LZ4 + compressed
+
+
+def check_text_packing() -> str:
+    """Pack and unpack a sample as the index does (for ``--self-test``: the bundle carries LZ4)."""
+    import lz4
+
+    sample = ("会议 subject", "a@example.com", "body \ud800 text " * 20)
+    if _unpack_search_text(_pack_search_text(*sample)) != sample:
+        raise ValueError("the search text did not come back as it was packed")
+    return f"lz4 {lz4.library_version_string()}"
 
 
 def _unpack_search_text(packed: bytes) -> tuple[str, str, str]:
-    data = zlib.decompress(packed)
+    if packed.startswith(_LZ4):
+        import lz4.block
+
+        data: bytes = lz4.block.decompress(packed[len(_LZ4):])
+    else:
+        data = zlib.decompress(packed)  # written before LZ4
     if not data.startswith(_PACKED_V2):
         subject, addresses, body = json.loads(data.decode("utf-8", "surrogatepass"))
         return str(subject), str(addresses), str(body)
