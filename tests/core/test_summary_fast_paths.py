@@ -3,7 +3,8 @@
 Storing a fetched message parses its list columns (:func:`app.core.message.summary.summarize`),
 once per message, so three shortcuts skip the general code for the common case: only the
 fields the list needs are read from a plain header block (``list_fields``), a plain ASCII value
-is not put through the decoders (``decode_header_value``), and a Date in the usual form is read
+or a single UTF-8 base64 word is not put through the general decoders (``decode_header_value``),
+and a Date in the usual form is read
 without the email package (``plain_timestamp``). Each is checked here against the general code
 on hostile, generated input and on every message of the corpus, so the list shows the same
 columns for the same messages whichever way they were read.
@@ -11,6 +12,7 @@ columns for the same messages whichever way they were read.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import re
 from collections.abc import Iterator
@@ -50,7 +52,7 @@ def general_date(value: str) -> float | None:
 def general_paths() -> Iterator[None]:
     """summarize() with every shortcut off."""
     with mock.patch.object(summary, "list_fields", general_fields), \
-            mock.patch.object(headers, "_PLAIN_VALUE", NEVER), \
+            mock.patch.object(headers, "_PLAIN_VALUE", NEVER), mock.patch.object(headers, "_UTF8_WORD", NEVER), \
             mock.patch.object(headers, "plain_timestamp", lambda _: None):
         yield
 
@@ -112,6 +114,36 @@ def test_plain_values_decode_as_the_general_decoder_does(raw: bytes) -> None:
     fast = decode_header_value(raw)
     with mock.patch.object(headers, "_PLAIN_VALUE", NEVER):
         assert fast == decode_header_value(raw)
+
+
+def base64_of(data: bytes) -> bytes:
+    return base64.b64encode(data)
+
+
+WORD_PAYLOADS = (st.text(max_size=12).map(lambda text: base64_of(text.encode("utf-8")))
+                 | st.binary(max_size=12).map(base64_of)
+                 | st.sampled_from([b"", b"=", b"====", b"QQ", b"QQ=", b"Q", b"5oKo55qE=x", b"G0FC", b"AA==",
+                                    base64_of(b"\x1b$B$3$s$K$A$O\x1b(B")])  # ISO-2022-JP in a UTF-8 word
+                 | st.text(alphabet="AQZaz09+/=", max_size=9).map(lambda text: text.encode("ascii")))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from([b"", b" ", b"\t ", b"\x0b"]), st.sampled_from([b"utf-8", b"UTF-8", b"Utf-8", b"utf8", b"gbk"]),
+       st.sampled_from([b"B", b"b", b"Q"]), WORD_PAYLOADS,
+       st.sampled_from([b"", b" ", b" <a@example.com>", b"<a@example.com>  ", b" x=y", b" =?utf-8?B?QQ==?=",
+                        b"\x01", b" \xe4\xb8\xad", b"?=", b" = ?"]))
+def test_one_utf8_word_decodes_as_the_general_decoder_does(lead: bytes, charset: bytes, kind: bytes, payload: bytes,
+                                                           rest: bytes) -> None:
+    raw = lead + b"=?" + charset + b"?" + kind + b"?" + payload + b"?=" + rest
+    fast = decode_header_value(raw)
+    with mock.patch.object(headers, "_UTF8_WORD", NEVER):
+        assert fast == decode_header_value(raw)
+
+
+def test_an_encoded_subject_and_name_take_the_shortcut() -> None:
+    with mock.patch.object(headers, "decode_bytes", side_effect=AssertionError("the general path")):
+        assert decode_header_value(b" =?utf-8?B?5oKo55qE6K6i5Y2V5bey5Y+R6LSn?=") == "您的订单已发货"
+        assert decode_header_value(b" =?UTF-8?b?6buE5by6?= <user413@example.com>") == "黄强 <user413@example.com>"
 
 
 # -- dates ------------------------------------------------------------------------------------

@@ -151,6 +151,24 @@ def declared_charsets(raw: bytes) -> tuple[str, ...]:
 
 #: A value of one line of printable ASCII: nothing to unfold, decode or replace.
 _PLAIN_VALUE = re.compile(rb"[\t -~]*")
+#: One line that is one UTF-8 base64 word, maybe followed by plain ASCII (an address) with no
+#: other word: :func:`_utf8_word_text` reads it as :func:`_decode_encoded_words` does.
+_UTF8_WORD = re.compile(rb"[ \t]*=\?(?i:utf-8)\?[bB]\?([A-Za-z0-9+/=]*)\?=((?:[\t -<>-~]|=(?!\?))*)")
+
+
+def _utf8_word_text(payload: bytes) -> str | None:
+    """The text of a UTF-8 base64 word's payload when it is valid UTF-8 without ESC; else None
+    (the general path decides: a broken word shows as written, other bytes go to the evidence)."""
+    data = payload.replace(b"=", b"")  # as _decode_word_bytes: padding repaired, a dangling character dropped
+    if len(data) % 4 == 1:
+        data = data[:-1]
+    if not data:
+        return None
+    try:
+        decoded = binascii.a2b_base64(data + b"=" * (-len(data) % 4))
+        return None if b"\x1b" in decoded else decoded.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def decode_header_value(raw: bytes, hints: tuple[str, ...] = ()) -> str:
@@ -162,6 +180,11 @@ def decode_header_value(raw: bytes, hints: tuple[str, ...] = ()) -> str:
     """
     if b"=?" not in raw and _PLAIN_VALUE.fullmatch(raw):
         return raw.decode("ascii").strip()  # most values: what the steps below would make of them
+    word = _UTF8_WORD.fullmatch(raw)
+    if word is not None:  # the usual encoded subject or name: as the steps below would read it
+        text = _utf8_word_text(word.group(1))
+        if text is not None:
+            return _CONTROL_CHARACTERS.sub(" ", text + word.group(2).decode("ascii")).strip()
     unfolded = _unfold(raw)
     text = (decode_bytes(unfolded) if unfolded.isascii() else unfolded.decode("ascii", "surrogateescape")).strip()
     try:
