@@ -16,7 +16,7 @@ at the very next sentinel, before the message it would have mislabelled is hande
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.errors import OutOfStep, PoplarkError, ProtocolError
 from app.core.pop3.responses import Status
@@ -46,9 +46,10 @@ _OCTETS = re.compile(r"^([0-9]{1,15})\s+octets", re.IGNORECASE)
 _SCAN_LISTING = re.compile(r"^([0-9]{1,9})\s+([0-9]{1,16})(?:\s|$)")
 
 
-@dataclass(frozen=True)
-class Retrieved:
-    """One RETR outcome: the bytes, or the error for that one message (the session goes on)."""
+class Retrieved(NamedTuple):
+    """One RETR outcome: the bytes, or the error for that one message (the session goes on).
+
+    A named tuple, not a dataclass: one is made for every message of a fetch."""
 
     number: int
     data: bytes | None
