@@ -64,8 +64,9 @@ find "$ROOT/$PREFIX" -type f -name '*.so*' -exec chmod 0644 {} +
 # Python built elsewhere (pyenv) leaves its build machine's lib folder as RUNPATH in libpython and its
 # extension modules: meaningless on the user's machine, so removed. $ORIGIN paths (Qt's plugins) stay.
 ELF_FILES="$WORK/elf-files"
+# "if", not "&&": a loop whose last file is no ELF file would otherwise end the script (set -e).
 find "$ROOT/$PREFIX" -type f | while read -r file; do
-  [ "$(head -c 4 "$file" | tr -d '\177')" = "ELF" ] && echo "$file"
+  if [ "$(head -c 4 "$file" | tr -d '\177')" = "ELF" ]; then echo "$file"; fi
 done > "$ELF_FILES"
 while read -r file; do
   runpath=$(patchelf --print-rpath "$file" 2>/dev/null || true)
