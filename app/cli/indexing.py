@@ -95,12 +95,13 @@ def index_share(store: Store, share: tuple[int, int], cancel: CancelToken | None
     from app.core.store.search import index_pending
 
     total = 0
+    left = store.pending_search_count(share)  # the download is over: nothing new arrives
     while cancel is None or not cancel.cancelled:
-        left = store.pending_search_count(share)
-        if not left or not (done := index_pending(store, min(TAIL_BATCH, max(TAIL_LAST_BATCH, left // 4)),
-                                                  share=share)):
+        done = index_pending(store, min(TAIL_BATCH, max(TAIL_LAST_BATCH, left // 4)), share=share)
+        if not done:
             break
         total += done
+        left -= done
     return total
 
 
