@@ -15,8 +15,9 @@ messages not yet indexed, extracts their text without holding the write lock, th
 in one short transaction. At most :data:`BODY_TEXT_LIMIT` characters of a body are indexed.
 
 The FTS5 table is contentless (schema 3): the text it was given is kept compressed beside it
-(LZ4; rows written before it, zlib), only to forget a deleted message's row (SQLite 3.40 needs the text again for that); see
-:meth:`app.core.store.search_index.SearchIndexTable.purge_search_index`. A search reads the matching ids once
+(LZ4; rows written before it, zlib), only to forget a deleted message's row (SQLite 3.40 needs the
+text again for that); see :meth:`app.core.store.search_index.SearchIndexTable.purge_search_index`.
+A search reads the matching ids once
 (:func:`match_lists_query`) and :meth:`~app.core.store.listing.MessageListing.message_ids` puts them in the
 folder's display order.
 """
