@@ -124,24 +124,30 @@ def test_a_share_of_the_backlog_is_every_nth_message(store: tuple[Profile, Store
     assert pending_and_rows(profile.database_path) == (0, 10)
 
 
-def test_a_share_is_indexed_in_batches_that_shrink_towards_its_end(
+def test_a_share_is_indexed_in_batches_that_shrink_towards_its_end_then_the_other_from_its_top(
         store: tuple[Profile, Store, Account], monkeypatch: pytest.MonkeyPatch) -> None:
     _, opened, account = store
     store_numbered(opened, account, range(1200))
     assert opened.pending_search_count(share=(1, 2)) == 600
-    sizes: list[int] = []
+    calls: list[tuple[int, tuple[int, int] | None, bool]] = []
     real_index_pending = search_module.index_pending
 
-    def recorded(store: Store, batch: int = 500, *, share: tuple[int, int] | None = None) -> int:
-        sizes.append(batch)
-        return real_index_pending(store, batch, share=share)
+    def recorded(store: Store, batch: int = 500, *, share: tuple[int, int] | None = None,
+                 newest_first: bool = False) -> int:
+        calls.append((batch, share, newest_first))
+        return real_index_pending(store, batch, share=share, newest_first=newest_first)
 
     monkeypatch.setattr(search_module, "index_pending", recorded)
-    assert index_share(opened, (1, 2)) == 600
-    # A quarter of what is left each time, so the other process never waits long for the last one.
-    assert sizes[0] == 150 and sizes == sorted(sizes, reverse=True) and sizes[-1] == TAIL_LAST_BATCH
-    assert opened.pending_search_count(share=(1, 2)) == 0
-    assert opened.pending_search_count(share=(0, 2)) == opened.pending_search_count() == 600
+    assert index_share(opened, (1, 2)) == 1200  # nobody else works on the other share here
+    own = [batch for batch, share, newest_first in calls if share == (1, 2)]
+    helping = [(batch, newest_first) for batch, share, newest_first in calls if share == (0, 2)]
+    # Half of what is left each time, so the other process never waits long for the last one;
+    # then the other share, from its newest end, in the smallest batches.
+    assert own[0] == 300 and own == sorted(own, reverse=True) and own[-1] == TAIL_LAST_BATCH
+    assert helping and all(item == (TAIL_LAST_BATCH, True) for item in helping)
+    shares_in_order = [share for _, share, _ in calls]
+    assert shares_in_order == sorted(shares_in_order, key=lambda share: share != (1, 2))  # its own first
+    assert opened.pending_search_count() == 0
 
 
 def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(
@@ -153,9 +159,9 @@ def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(
     indexer.child.kill()  # its share (the even ids) is left undone, so this process's part shows
     store_numbered(opened, account, range(40))
     indexer.finish(cancelled=False, store=opened)
-    left = pending_ids(profile.database_path)
-    assert len(left) == 20 and all(message_id % 2 == 0 for message_id in left)
-    assert index_pending_mail(opened) == 20  # what command_fetch does after finish()
+    # Its own share, then the dead child's from the newest end: nothing is left for afterwards.
+    assert pending_ids(profile.database_path) == []
+    assert index_pending_mail(opened) == 0  # what command_fetch does after finish()
     assert pending_and_rows(profile.database_path) == (0, 40)
 
 

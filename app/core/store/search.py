@@ -227,7 +227,8 @@ def message_text(raw: bytes) -> str:
     return searchable_text(raw, limit=BODY_TEXT_LIMIT)
 
 
-def index_pending(store: SearchIndexTable, batch: int = 500, *, share: tuple[int, int] | None = None) -> int:
+def index_pending(store: SearchIndexTable, batch: int = 500, *, share: tuple[int, int] | None = None,
+                  newest_first: bool = False) -> int:
     """Index up to ``batch`` messages not indexed yet; return how many were handled (0: all done).
 
     Call it in a loop from a background thread (with its own Store) or after a fetch. Text is
@@ -240,13 +241,15 @@ def index_pending(store: SearchIndexTable, batch: int = 500, *, share: tuple[int
     ``share=(k, n)`` takes only the messages whose id leaves ``k`` divided by ``n``: ``n``
     indexers (processes) then work through one backlog side by side without reading the same
     messages. One's text extraction runs while another writes (:mod:`app.cli.indexing`).
+    ``newest_first``: from the other end, to help with another indexer's share without meeting
+    it before the last batch.
     """
     condition, parameters = "", [max(1, batch)]
     if share is not None:
         condition, parameters = " AND id % ? = ?", [share[1], share[0], *parameters]
     rows: Sequence[tuple[int, str, str, str, str]] = store.query(
         f"SELECT id, subject, sender, recipients, sha256 FROM {_PENDING} WHERE indexed = 0{condition}"
-        " ORDER BY id LIMIT ?", parameters).fetchall()
+        f" ORDER BY id{' DESC' if newest_first else ''} LIMIT ?", parameters).fetchall()
     entries: list[tuple[int, str, str, str]] = []
     # The id alone does not say it is still the same message when the text is written: one
     # deleted meanwhile may have given its id to a newcomer (SQLite reuses the highest id).
