@@ -28,6 +28,7 @@ from app.core.message import headers, summary
 from app.core.message.dates import plain_timestamp
 from app.core.message.headers import decode_header_value, message_headers, parse_date
 from app.core.message.summary import list_fields, summarize
+from tests.core.header_blocks import header_blocks
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 LIST_NAMES = ("subject", "from", "to", "date", "message-id", "content-type")
@@ -59,31 +60,15 @@ def general_paths() -> Iterator[None]:
 
 # -- header blocks ---------------------------------------------------------------------------
 
-NAMES = st.sampled_from(["Subject", "SUBJECT", "from", "To", "to", "Date", "Message-ID", "Content-Type",
-                         "Received", "X-To", "Tox", "Reply-To", "DKIM-Signature", "Sender", "X\x7fY", "Sub ject"])
-LINE_END = st.sampled_from([b"\r\n", b"\n", b"\r\r\n"])
-VALUE = st.binary(max_size=30).map(lambda data: data.replace(b"\n", b""))
+NAMES = ["Subject", "SUBJECT", "from", "To", "to", "Date", "Message-ID", "Content-Type", "Received", "X-To", "Tox",
+         "Reply-To", "DKIM-Signature", "Sender", "X\x7fY", "Sub ject"]
+JUNK = [b"From someone@example.com Sat Jun  1 08:52:00 2024", b"no colon here", b" Subject: indented first",
+        b":empty name", b"\r", b"", b"\x00Subject: x"]
+BODIES = [b"", b"\r\nbody\r\nSubject: not a header\r\n", b"\nbody"]
 
 
-@st.composite
-def header_lines(draw: st.DrawFn) -> bytes:
-    kind = draw(st.sampled_from(["field", "field", "field", "fold", "fold", "junk"]))
-    if kind == "field":
-        spaces = draw(st.sampled_from([b"", b" ", b"\t ", b" "]))
-        return draw(NAMES).encode("latin-1") + spaces + b":" + draw(VALUE)
-    if kind == "fold":
-        return draw(st.sampled_from([b" ", b"\t"])) + draw(VALUE)
-    return draw(st.sampled_from([b"From someone@example.com Sat Jun  1 08:52:00 2024", b"no colon here",
-                                 b" Subject: indented first", b":empty name", b"\r", b"", b"\x00Subject: x"]))
-
-
-@st.composite
-def messages(draw: st.DrawFn) -> bytes:
-    lines = draw(st.lists(header_lines(), max_size=14))
-    ending = draw(LINE_END)
-    block = b"".join(line + (ending if draw(st.booleans()) else draw(LINE_END)) for line in lines)
-    body = draw(st.sampled_from([b"", b"\r\nbody\r\nSubject: not a header\r\n", b"\nbody"]))
-    return block + body
+def messages() -> st.SearchStrategy[bytes]:
+    return header_blocks(NAMES, JUNK, BODIES)
 
 
 @settings(max_examples=600, deadline=None)

@@ -91,6 +91,7 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert opened.pending_search_count() == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
     assert opened.message_ids(None, "inbox", text="q299x")  # the last commit, made just before the end
+    assert opened.message_ids(None, "inbox", text="q298x")  # both shares of it
 
 
 def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Store, Account],
@@ -163,20 +164,6 @@ def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(
     assert pending_ids(profile.database_path) == []
     assert index_pending_mail(opened) == 0  # what command_fetch does after finish()
     assert pending_and_rows(profile.database_path) == (0, 40)
-
-
-def test_the_fetch_and_its_indexer_share_the_tail_without_indexing_twice(
-        store: tuple[Profile, Store, Account]) -> None:
-    profile, opened, account = store
-    indexer = OverlappedIndexer(profile)
-    indexer.start()
-    child = indexer.child
-    assert child is not None
-    store_numbered(opened, account, range(300))  # committed just before the sessions end
-    indexer.finish(cancelled=False, store=opened)
-    assert child.returncode == 0
-    assert pending_and_rows(profile.database_path) == (0, 300)
-    assert opened.message_ids(None, "inbox", text="q299x") and opened.message_ids(None, "inbox", text="q298x")
 
 
 def test_a_cancelled_fetch_stops_its_indexer(store: tuple[Profile, Store, Account]) -> None:
