@@ -62,10 +62,15 @@ class StoreEvents(QObject):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(STREAM_COUNTS_MS)
         self._counts_timer.timeout.connect(self.counts_changed)
+        #: Set by stop(): a background job that ends after the window has shut down (its result
+        #: queued on the GUI thread) must not make the listeners read the closed store.
+        self._stopped = False
 
     def announce(self, change: MessageChange, *, streaming: bool = False) -> None:
         """Tell every listener about ``change``. ``streaming``: more changes follow soon (a fetch
         in progress), so the counts wait a little and are read once for the whole burst."""
+        if self._stopped:
+            return
         self.messages_changed.emit(change)
         if streaming:
             if not self._counts_timer.isActive():
@@ -76,13 +81,16 @@ class StoreEvents(QObject):
     def settle(self) -> None:
         """The counts may differ now (a burst ended, or the store changed under the list)."""
         self._counts_timer.stop()
-        self.counts_changed.emit()
+        if not self._stopped:
+            self.counts_changed.emit()
 
     def announce_accounts(self) -> None:
-        self.accounts_changed.emit()
+        if not self._stopped:
+            self.accounts_changed.emit()
 
     def stop(self) -> None:
-        """At shutdown: nothing more to say."""
+        """At shutdown: nothing more to say, whoever announces a change afterwards."""
+        self._stopped = True
         self._counts_timer.stop()
 
 

@@ -16,7 +16,7 @@ from app.core.store import Store
 from app.ui.dialogs.preferences import Preferences
 from app.ui.main_window import MainWindow
 from app.ui.operations import runner as runner_module
-from app.ui.store_events import Change, MessageChange, StoreEvents
+from app.ui.store_events import STREAM_COUNTS_MS, Change, MessageChange, StoreEvents
 from tests.fakes.pop3_server import FakePop3Server
 from tests.ui.mailbox_window import MESSAGES, ids_in_view, message
 
@@ -57,6 +57,21 @@ def test_a_stream_of_changes_reads_the_counts_once_and_settle_reads_them_now(qtb
     events.announce(MessageChange(Change.ADDED, (4,), Folder.INBOX), streaming=True)
     events.settle()  # the fetch ended
     assert len(counted) == 3
+
+
+def test_after_stop_nothing_is_announced(qtbot: QtBot) -> None:
+    """A job that ends after the window shut down must not make the panes read the closed store."""
+    events = StoreEvents()
+    heard: list[object] = []
+    for signal in (events.messages_changed, events.counts_changed, events.accounts_changed):
+        signal.connect(lambda *arguments: heard.append(arguments))
+    events.announce(MessageChange(Change.ADDED, (1,), Folder.INBOX), streaming=True)  # a burst under way
+    events.stop()
+    events.announce(MessageChange(Change.ADDED, (2,), Folder.INBOX))
+    events.settle()
+    events.announce_accounts()
+    qtbot.wait(STREAM_COUNTS_MS + 200)  # past the burst's counts timer: it was stopped too
+    assert heard == [(MessageChange(Change.ADDED, (1,), Folder.INBOX),)]
 
 
 def test_a_change_touches_its_ids_or_everything_when_they_are_unknown() -> None:
