@@ -72,6 +72,16 @@ def run_cli(environment: dict[str, str], *arguments: str, input_text: str | None
                           capture_output=True, text=True, timeout=timeout, cwd=REPOSITORY)
 
 
+def run_cli_ok(environment: dict[str, str], *arguments: str, input_text: str | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """:func:`run_cli` for a step that must succeed: fails the test with poplark's own words otherwise."""
+    from app.cli import EXIT_OK
+
+    result = run_cli(environment, *arguments, input_text=input_text, timeout=timeout)
+    assert result.returncode == EXIT_OK, result.stderr
+    return result
+
+
 @pytest.fixture(scope="session")
 def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A real Secret Service: a private D-Bus session bus and an unlocked gnome-keyring-daemon."""

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_OK
 from app.core.message.view import parse_message, part_payload
 from app.core.model import Folder
 from app.core.store import Store
 from app.core.store.profile import DATABASE_FILE_NAME
-from tests.conftest import run_cli
+from tests.conftest import run_cli_ok
 from tests.fakes.certs import TestCertificates
 from tests.fakes.dovecot import PrivateDovecot, wire_bytes
 from tests.fakes.smtp_server import DEFAULT_PASSWORD as SMTP_PASSWORD
@@ -40,9 +39,7 @@ def test_a_sent_message_fetched_from_dovecot_is_byte_identical_to_sent(
     smtp = FakeSmtpServer("tls", certificates).start()
     try:
         def run(*arguments: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-            result = run_cli(cli_environment, *arguments, input_text=input_text, timeout=120)
-            assert result.returncode == EXIT_OK, result.stderr
-            return result
+            return run_cli_ok(cli_environment, *arguments, input_text=input_text)
 
         run("account", "add", "home", "--host", "localhost", "--port", str(dovecot.pop3s_port), "--security", "tls",
             "--user", "alice", "--email", "alice@example.org", "--ca-file", str(certificates.ca_pem),

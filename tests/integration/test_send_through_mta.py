@@ -20,7 +20,7 @@ from app.core.message.view import parse_message, part_payload
 from app.core.model import Folder
 from app.core.store import Store
 from app.core.store.profile import DATABASE_FILE_NAME
-from tests.conftest import run_cli, skip_or_fail
+from tests.conftest import run_cli, run_cli_ok, skip_or_fail
 from tests.fakes.certs import TestCertificates
 from tests.fakes.dovecot import dovecot_binary, wire_bytes
 from tests.fakes.dovecot_submission import INSTALL_HINT, DovecotWithSubmission, submission_available
@@ -58,9 +58,7 @@ def test_a_message_sent_through_dovecot_submission_arrives_as_sent(
         mail_server: DovecotWithSubmission, certificates: TestCertificates, cli_environment: dict[str, str],
         tmp_path: Path) -> None:
     def run(*arguments: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-        result = run_cli(cli_environment, *arguments, input_text=input_text, timeout=120)
-        assert result.returncode == EXIT_OK, result.stderr
-        return result
+        return run_cli_ok(cli_environment, *arguments, input_text=input_text)
 
     run("account", "add", "home", "--host", "localhost", "--port", str(mail_server.pop3s_port), "--security", "tls",
         "--user", "alice", "--email", "alice@example.org", "--ca-file", str(certificates.ca_pem),
