@@ -1,5 +1,6 @@
 """``poplark fetch``: every account (or the named ones), a progress line, and search indexing
-(beside a big download, see :mod:`app.cli.indexing`, else afterwards)."""
+(beside a big download and after it in the background, see :mod:`app.cli.indexing`, else
+before returning)."""
 
 from __future__ import annotations
 
@@ -69,14 +70,15 @@ def command_fetch(store: Store, profile: Profile, arguments: argparse.Namespace)
     # Junk and the user's rules run on each committed group in a thread of their own: the
     # download never waits for them (app.core.rules.new_mail); copies they make get indexed below.
     sorter = NewMailSorter(store.path)
+    indexing_goes_on = False
     try:
         worst = _fetch_accounts(store, profile, accounts, arguments, cancel, indexer, sorter)
     finally:
         sorted_mail = sorter.finish()
-        indexer.finish(cancelled=cancel.cancelled, store=store, cancel=cancel)
+        indexing_goes_on = indexer.finish(cancelled=cancel.cancelled)
     _print_sorted(sorted_mail)
-    if not cancel.cancelled:
-        index_pending_mail(store, cancel)  # what the indexer beside the fetch left, or all of a small fetch
+    if not cancel.cancelled and not indexing_goes_on:
+        index_pending_mail(store, cancel)  # a small fetch, or what a failed indexer child left
     return worst
 
 

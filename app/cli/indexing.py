@@ -4,17 +4,22 @@
 (:mod:`app.core.store.search`); ``poplark index`` (and so the window's indexer) also gathers its
 addresses for completion (:mod:`app.core.contacts.harvest`).
 
-``poplark fetch`` returns with the new mail searchable. Indexing costs more CPU than the
-download itself (the text of every message is extracted and tokenized into FTS5), and Python
-runs one thread at a time, so done after the download it doubled a fetch's time. A fetch that
-plans at least :data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index
---until-input-closes`` as a second process as soon as the download begins: it indexes each
-group the fetch commits, on the other core, while the fetch reads the next one. When the
-sessions are over the fetch closes the child's standard input, and the two split what is left:
-the child indexes the messages of even id and exits, the fetch those of odd id, so the end of the
-indexing runs on both cores (:data:`TAIL_SHARE_OF_CHILD`). Then the fetch indexes anything still
-pending itself (nothing, unless the child failed or was killed). Small fetches index in-process
-afterwards: starting an interpreter costs more than indexing a few dozen messages.
+Indexing costs more CPU than the download itself (the text of every message is extracted and
+tokenized into FTS5), and Python runs one thread at a time. A fetch that plans at least
+:data:`OVERLAP_FROM_MESSAGES` messages therefore starts ``poplark index --until-input-closes`` as a
+second process as soon as the download begins: it indexes each group the fetch commits, on the
+other core, while the fetch reads the next one. When the sessions are over the fetch closes the
+child's standard input and returns: the mail is stored (and deleted from the server, in delete
+mode), which is what a fetch is for. The child indexes what is left, oldest first, and exits; it
+does not hold the command (or a cron job) for the seconds that takes on a fast link, where the
+download outruns the indexer.
+
+Whoever wants the index complete helps from the other end: ``poplark search``, ``poplark index``
+(the window's indexer) and the next fetch index what is pending newest first
+(:func:`index_pending_mail`), so the two meet in their last batches and neither repeats the
+other's work. A search right after a big fetch therefore waits only for half of what is left, and
+a child that failed or was killed costs time, never searchability. Small fetches index in-process
+before they return: starting an interpreter costs more than indexing a few dozen messages.
 
 Both processes write through their own connections; the store's transactions are short
 (docs/architecture.md, the shared store), and the index rows are matched to messages by id and
@@ -47,28 +52,25 @@ OVERLAP_FROM_MESSAGES = 200
 #: the write lock (which the fetch's commits wait for) for about a tenth of a second at most,
 #: large enough to spare FTS5 a flush and a merge per hundred messages (7 % of its CPU).
 FOLLOW_BATCH = 250
-#: Messages per transaction once the download is over: nothing waits for the lock but the other
-#: indexer, and FTS5 does less work for fewer, larger transactions (a flush and a segment merge
-#: each; 20,000 small messages: 15 % less CPU than in batches of 100). Near the end batches
-#: shrink to half of what is left (not under TAIL_LAST_BATCH: a batch of 50 cost a third more CPU
-#: per message than one of 500), so neither process is left with a long last batch while the
-#: other has finished.
+#: Messages per transaction of a backlog: nothing waits for the lock but another indexer, and FTS5
+#: does less work for fewer, larger transactions (a flush and a segment merge each; 20,000 small
+#: messages: 15 % less CPU than in batches of 100). Whoever helps from the newest end shrinks its
+#: batches to half of what is left (not under TAIL_LAST_BATCH: a batch of 50 cost a third more CPU
+#: per message than one of 500), so where it meets the other indexer at most one small batch is
+#: extracted twice.
 TAIL_BATCH = 500
 TAIL_LAST_BATCH = 100
 #: How often the child looks for newly committed mail when it has caught up.
 FOLLOW_POLL_SECONDS = 0.05
-#: How long a finished fetch waits for the child before it indexes the rest itself.
-CHILD_FINISH_TIMEOUT_SECONDS = 600.0
-#: Once the download is over, the fetch and its child split the backlog left by id (even ids to the
-#: child, odd ones to the fetch): two cores instead of one, and while one process holds the write
-#: lock for its batch the other extracts the text of its next one.
-TAIL_SHARE_OF_CHILD = (0, 2)
-TAIL_SHARE_OF_FETCH = (1, 2)
+#: How long a cancelled fetch waits for its stopped child.
+CHILD_STOP_TIMEOUT_SECONDS = 10.0
 
 
-def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: int = 500, *,
-                       addresses: bool = False) -> int:
-    """Index every message not indexed yet for search (until cancelled); return how many.
+def index_pending_mail(store: Store, cancel: CancelToken | None = None, *, addresses: bool = False) -> int:
+    """Index every message not indexed yet for search, newest first (until cancelled); return how many.
+
+    Newest first: the mail a user just got is searchable first, and an indexer left working
+    through a backlog from its oldest end by a fetch (see the module doc) is met, not followed.
 
     ``addresses``: also gather the addresses of new mail for completion
     (:mod:`app.core.contacts.harvest`). ``poplark fetch`` leaves that out: reading Chinese names
@@ -78,39 +80,18 @@ def index_pending_mail(store: Store, cancel: CancelToken | None = None, batch: i
     from app.core.store.search import index_pending
 
     total = 0
+    left = store.pending_search_count()
     while cancel is None or not cancel.cancelled:
-        done = index_pending(store, batch)
-        if not done:
-            break
-        total += done
-    if addresses:
-        from app.core.contacts.harvest import harvest_pending
-
-        while (cancel is None or not cancel.cancelled) and harvest_pending(store, batch):
-            pass
-    return total
-
-
-def index_share(store: Store, share: tuple[int, int], cancel: CancelToken | None = None) -> int:
-    """Index this process's share of the pending messages (after a download; see the module doc),
-    then help with the other shares from their newest end, until nothing is left: the process that
-    finishes first (the child starts later) does not sit idle while the other works alone."""
-    from app.core.store.search import index_pending
-
-    total = 0
-    left = store.pending_search_count(share)  # the download is over: nothing new arrives
-    while cancel is None or not cancel.cancelled:
-        done = index_pending(store, min(TAIL_BATCH, max(TAIL_LAST_BATCH, left // 2)), share=share)
+        done = index_pending(store, min(TAIL_BATCH, max(TAIL_LAST_BATCH, left // 2)), newest_first=True)
         if not done:
             break
         total += done
         left -= done
-    remainder, count = share
-    for other in [(index, count) for index in range(count) if index != remainder]:
-        # Small batches from the far end: the owner works upwards, so the two meet in one batch.
-        while (cancel is None or not cancel.cancelled) and (
-                done := index_pending(store, TAIL_LAST_BATCH, share=other, newest_first=True)):
-            total += done
+    if addresses:
+        from app.core.contacts.harvest import harvest_pending
+
+        while (cancel is None or not cancel.cancelled) and harvest_pending(store, TAIL_BATCH):
+            pass
     return total
 
 
@@ -145,9 +126,10 @@ def _follow_until_input_closes(store: Store) -> None:
     try:
         while True:
             if parent_done.is_set():
-                # The fetch has committed its last message and indexes the odd ids itself
-                # (OverlappedIndexer.finish): this process takes the even ones.
-                index_share(store, TAIL_SHARE_OF_CHILD)
+                # The fetch has committed its last message and returned: the rest is ours, oldest
+                # first, while whoever wants it sooner works from the newest end.
+                while index_pending(store, TAIL_BATCH):
+                    pass
                 return
             if index_pending(store, FOLLOW_BATCH):
                 continue
@@ -164,6 +146,8 @@ class OverlappedIndexer:
         self.child: subprocess.Popen[bytes] | None = None
         self.child_errors: IO[bytes] | None = None
         self.unavailable = False
+        #: The child left indexing after :meth:`finish` (for tests, which wait for it).
+        self.background: subprocess.Popen[bytes] | None = None
 
     def observing(self, inner: FetchObserver) -> FetchObserver:
         """An observer for one account's session: forwards to ``inner``, starts the child when due."""
@@ -178,7 +162,7 @@ class OverlappedIndexer:
 
         try:
             # The child's complaints go to a file, not the terminal: whatever it leaves undone,
-            # this process does next, so only a log line should tell of it.
+            # whoever indexes next does, so only a log line should tell of it.
             self.child_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish()
             self.child = subprocess.Popen(index_command(self.profile.directory, "--until-input-closes"),
                                           stdin=subprocess.PIPE,
@@ -187,30 +171,39 @@ class OverlappedIndexer:
             log.warning("cannot start the search indexer beside the fetch (%s); indexing afterwards", error)
             self.unavailable = True
 
-    def finish(self, cancelled: bool, store: Store | None = None, cancel: CancelToken | None = None) -> None:
-        """The sessions are over: let the child index the rest and wait for it (stop it when cancelled).
-
-        With ``store``, this process indexes its share of what is left (:data:`TAIL_SHARE_OF_FETCH`)
-        while the child does the other.
-        """
+    def finish(self, cancelled: bool) -> bool:
+        """The sessions are over: leave the rest of the indexing to the child (stop it when
+        cancelled). Returns whether the child goes on indexing after this command returns; when
+        it does not (never started, failed, cancelled), the caller indexes what is pending."""
         child, self.child = self.child, None
         if child is None:
-            return
-        import subprocess
-
+            return False
         _close_quietly(child.stdin)
         if cancelled:
+            import subprocess
+
             child.terminate()
-        elif store is not None:
-            index_share(store, TAIL_SHARE_OF_FETCH, cancel)
-        try:
-            code = child.wait(timeout=CHILD_FINISH_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            code = child.wait()
-        if code != 0 and not cancelled:
+            try:
+                child.wait(timeout=CHILD_STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            self._close_errors()
+            return False
+        code = child.poll()
+        if code is None:
+            # Kept, so that nothing reaps it as abandoned before this process exits; its error
+            # file stays open in the child, which logs nothing anyone waits for any more.
+            self.background = child
+            self._close_errors()
+            return True
+        if code != 0:
             log.warning("the search indexer beside the fetch ended with status %s (%s); indexing the rest here",
                         code, self._child_error_text())
+        self._close_errors()
+        return False
+
+    def _close_errors(self) -> None:
         if self.child_errors is not None:
             self.child_errors.close()
             self.child_errors = None

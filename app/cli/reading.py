@@ -61,15 +61,16 @@ def _write_message_line(out: TextIO, message: MessageSummary, as_json: bool,
 
 def command_search(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     """Like ``list``, for the messages that match; indexes mail not indexed yet first."""
+    from app.cli.indexing import index_pending_mail
     from app.core.message.headers import format_date
-    from app.core.store.search import index_all
 
     account_id = store.account(arguments.account).id if arguments.account else None
     pending = store.pending_search_count()
     if pending > 1000:
-        # After an upgrade, or a large import, indexing takes a while (about 1,000 messages a second).
-        print(f"indexing {pending} messages for search first (this happens once)…", file=sys.stderr, flush=True)
-    index_all(store)
+        # After an upgrade, a large import, or right after a big fetch whose indexer still works in
+        # the background (this helps it from the other end), indexing takes a moment.
+        print(f"indexing {pending} new messages for search first…", file=sys.stderr, flush=True)
+    index_pending_mail(store)
     ids = store.message_ids(account_id, resolve_folder(store, arguments.account, arguments.folder),
                             text=arguments.query)
     for start in range(0, len(ids), 500):

@@ -1,8 +1,9 @@
 """Search indexing on the command line: beside a big ``poplark fetch`` in a second process, and
 ``poplark index``. Real processes, a real store file and the fake server on 127.0.0.1.
 
-What a user relies on: when ``poplark fetch`` returns, every new message is searchable, however
-the indexer beside it ended (finished, killed, never started).
+What a user relies on: when ``poplark fetch`` returns, every new message is stored, and a search
+right after it finds every one, however the indexer beside the fetch ended (still working in the
+background, finished, killed, never started).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import pytest
 
 from app.cli.indexing import (
     OVERLAP_FROM_MESSAGES,
+    TAIL_BATCH,
     TAIL_LAST_BATCH,
     OverlappedIndexer,
     index_pending_mail,
-    index_share,
 )
 from app.core.model import Account
 from app.core.store import Profile, Store
@@ -76,7 +77,10 @@ def store_numbered(store: Store, account: Account, numbers: range) -> None:
     store.add_messages(account, [(f"uid-{number}", numbered_message(number), 0.0) for number in numbers])
 
 
-def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
+CHILD_TIMEOUT_SECONDS = 120
+
+
+def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_after_the_fetch_returns(
         store: tuple[Profile, Store, Account]) -> None:
     profile, opened, account = store
     indexer = OverlappedIndexer(profile)
@@ -85,13 +89,19 @@ def test_the_indexer_beside_a_fetch_indexes_each_commit_and_the_rest_when_told(
     assert child is not None
     for start in range(0, 300, 100):  # three group commits, as a fetch makes them
         store_numbered(opened, account, range(start, start + 100))
-    indexer.finish(cancelled=False, store=opened)  # as command_fetch calls it
-    # Indexed by the child, and at the end by the two processes together; the child ended cleanly.
-    assert child.returncode == 0
-    assert opened.pending_search_count() == 0
+    # Held here as another writer would, the child cannot finish yet: finish() must not wait for it.
+    blocker = sqlite3.connect(profile.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        assert indexer.finish(cancelled=False) is True  # as command_fetch calls it: the child goes on
+        assert indexer.background is child and child.poll() is None
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert child.wait(timeout=CHILD_TIMEOUT_SECONDS) == 0
     assert pending_and_rows(profile.database_path) == (0, 300)
     assert opened.message_ids(None, "inbox", text="q299x")  # the last commit, made just before the end
-    assert opened.message_ids(None, "inbox", text="q298x")  # both shares of it
+    assert opened.message_ids(None, "inbox", text="q0x")
 
 
 def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Store, Account],
@@ -101,9 +111,10 @@ def test_a_killed_indexer_leaves_its_work_to_the_fetch(store: tuple[Profile, Sto
     indexer.start()
     assert indexer.child is not None
     indexer.child.kill()
+    indexer.child.wait(timeout=CHILD_TIMEOUT_SECONDS)
     store_numbered(opened, account, range(50))
     with caplog.at_level(logging.WARNING, logger="poplark.index"):
-        indexer.finish(cancelled=False)
+        assert indexer.finish(cancelled=False) is False  # nothing goes on: the fetch indexes
     assert "indexing the rest here" in caplog.text
     assert index_pending_mail(opened) == 50  # what command_fetch does after finish()
     assert opened.pending_search_count() == 0
@@ -114,56 +125,49 @@ def pending_ids(database: Path) -> list[int]:
         return [row[0] for row in db.execute("SELECT id FROM messages WHERE indexed = 0 ORDER BY id")]
 
 
-def test_a_share_of_the_backlog_is_every_nth_message(store: tuple[Profile, Store, Account]) -> None:
+def test_a_backlog_is_indexed_from_either_end(store: tuple[Profile, Store, Account]) -> None:
     profile, opened, account = store
     store_numbered(opened, account, range(10))
-    assert index_pending(opened, 500, share=(1, 2)) == 5
-    left = pending_ids(profile.database_path)
-    assert len(left) == 5 and all(message_id % 2 == 0 for message_id in left)
-    assert index_pending(opened, 500, share=(1, 2)) == 0  # its share is done; the rest is not its own
-    assert index_pending(opened, 500, share=(0, 2)) == 5
+    ids = pending_ids(profile.database_path)
+    assert index_pending(opened, 3) == 3  # the indexer beside a fetch: oldest first
+    assert index_pending(opened, 3, newest_first=True) == 3  # whoever helps it: newest first
+    assert pending_ids(profile.database_path) == ids[3:7]
+    assert index_pending(opened, 500, newest_first=True) == 4
     assert pending_and_rows(profile.database_path) == (0, 10)
 
 
-def test_a_share_is_indexed_in_batches_that_shrink_towards_its_end_then_the_other_from_its_top(
+def test_catching_up_goes_newest_first_in_batches_that_shrink_towards_the_end(
         store: tuple[Profile, Store, Account], monkeypatch: pytest.MonkeyPatch) -> None:
     _, opened, account = store
-    store_numbered(opened, account, range(1200))
-    assert opened.pending_search_count(share=(1, 2)) == 600
-    calls: list[tuple[int, tuple[int, int] | None, bool]] = []
+    store_numbered(opened, account, range(1500))
+    calls: list[tuple[int, bool]] = []
     real_index_pending = search_module.index_pending
 
-    def recorded(store: Store, batch: int = 500, *, share: tuple[int, int] | None = None,
-                 newest_first: bool = False) -> int:
-        calls.append((batch, share, newest_first))
-        return real_index_pending(store, batch, share=share, newest_first=newest_first)
+    def recorded(store: Store, batch: int = 500, *, newest_first: bool = False) -> int:
+        calls.append((batch, newest_first))
+        return real_index_pending(store, batch, newest_first=newest_first)
 
     monkeypatch.setattr(search_module, "index_pending", recorded)
-    assert index_share(opened, (1, 2)) == 1200  # nobody else works on the other share here
-    own = [batch for batch, share, newest_first in calls if share == (1, 2)]
-    helping = [(batch, newest_first) for batch, share, newest_first in calls if share == (0, 2)]
-    # Half of what is left each time, so the other process never waits long for the last one;
-    # then the other share, from its newest end, in the smallest batches.
-    assert own[0] == 300 and own == sorted(own, reverse=True) and own[-1] == TAIL_LAST_BATCH
-    assert helping and all(item == (TAIL_LAST_BATCH, True) for item in helping)
-    shares_in_order = [share for _, share, _ in calls]
-    assert shares_in_order == sorted(shares_in_order, key=lambda share: share != (1, 2))  # its own first
+    assert index_pending_mail(opened) == 1500
+    batches = [batch for batch, _ in calls]
+    # Large batches while much is left (FTS5 works less per message), then half of what is left,
+    # so where it meets an indexer working from the oldest end little is extracted twice.
+    assert batches[0] == TAIL_BATCH and batches == sorted(batches, reverse=True)
+    assert TAIL_LAST_BATCH in batches and min(batches) == TAIL_LAST_BATCH
+    assert all(newest_first for _, newest_first in calls)
     assert opened.pending_search_count() == 0
 
 
-def test_after_the_download_the_fetch_indexes_its_share_of_what_is_left(
-        store: tuple[Profile, Store, Account]) -> None:
+def test_a_search_right_after_helps_the_indexer_left_in_the_background(store: tuple[Profile, Store, Account]) -> None:
     profile, opened, account = store
+    store_numbered(opened, account, range(OVERLAP_FROM_MESSAGES + 300))
     indexer = OverlappedIndexer(profile)
     indexer.start()
-    assert indexer.child is not None
-    indexer.child.kill()  # its share (the even ids) is left undone, so this process's part shows
-    store_numbered(opened, account, range(40))
-    indexer.finish(cancelled=False, store=opened)
-    # Its own share, then the dead child's from the newest end: nothing is left for afterwards.
-    assert pending_ids(profile.database_path) == []
-    assert index_pending_mail(opened) == 0  # what command_fetch does after finish()
-    assert pending_and_rows(profile.database_path) == (0, 40)
+    assert indexer.finish(cancelled=False) is True
+    index_pending_mail(opened)  # what poplark search does first, while the child works from the other end
+    assert opened.pending_search_count() == 0  # the search sees everything: nothing is left to the child
+    assert indexer.background is not None and indexer.background.wait(timeout=CHILD_TIMEOUT_SECONDS) == 0
+    assert pending_and_rows(profile.database_path) == (0, OVERLAP_FROM_MESSAGES + 300)
 
 
 def test_a_cancelled_fetch_stops_its_indexer(store: tuple[Profile, Store, Account]) -> None:
@@ -173,25 +177,27 @@ def test_a_cancelled_fetch_stops_its_indexer(store: tuple[Profile, Store, Accoun
     indexer.start()
     child = indexer.child
     assert child is not None
-    indexer.finish(cancelled=True)
+    assert indexer.finish(cancelled=True) is False
     assert child.returncode is not None  # waited for: no indexer outlives a cancelled fetch
+    assert indexer.background is None
 
 
-def test_a_big_fetch_returns_with_every_message_searchable(poplark: Poplark, serve: ServerFactory) -> None:
+def test_a_big_fetch_is_searchable_by_the_first_search_after_it(poplark: Poplark, serve: ServerFactory) -> None:
     count = OVERLAP_FROM_MESSAGES + 50
     server = serve([numbered_message(number) for number in range(count)])
     poplark.add_account_ok(server.address[1], "--leave-on-server")
     assert f"{count} new message(s)" in poplark.fetch_ok()
-    assert pending_and_rows(poplark.profile / "poplark.sqlite3") == (0, count)
-    # Addresses for completion are left to poplark index, the window and contacts complete: a cron
-    # fetch does not load pypinyin's dictionaries.
-    pending, seen = addresses_pending_and_seen(poplark.profile / "poplark.sqlite3")
-    assert pending == count and seen == set()
+    # The indexer may still be working in the background: the first search helps it and waits.
     for word in ("q0x", f"q{count - 1}x", "会议"):
         found = poplark.run("search", word, "--json")
         assert found.returncode == 0, found.stderr
         assert found.stdout.strip(), word
     assert len(poplark.run("search", "会议", "--json").stdout.splitlines()) == len(range(0, count, 5))
+    assert pending_and_rows(poplark.profile / "poplark.sqlite3") == (0, count)
+    # Addresses for completion are left to poplark index, the window and contacts complete: a cron
+    # fetch does not load pypinyin's dictionaries.
+    pending, seen = addresses_pending_and_seen(poplark.profile / "poplark.sqlite3")
+    assert pending == count and seen == set()
 
 
 def test_a_small_fetch_indexes_in_process_and_poplark_index_catches_up(poplark: Poplark, serve: ServerFactory) -> None:

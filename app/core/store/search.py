@@ -227,8 +227,7 @@ def message_text(raw: bytes) -> str:
     return searchable_text(raw, limit=BODY_TEXT_LIMIT)
 
 
-def index_pending(store: SearchIndexTable, batch: int = 500, *, share: tuple[int, int] | None = None,
-                  newest_first: bool = False) -> int:
+def index_pending(store: SearchIndexTable, batch: int = 500, *, newest_first: bool = False) -> int:
     """Index up to ``batch`` messages not indexed yet; return how many were handled (0: all done).
 
     Call it in a loop from a background thread (with its own Store) or after a fetch. Text is
@@ -238,18 +237,12 @@ def index_pending(store: SearchIndexTable, batch: int = 500, *, share: tuple[int
     and a batch ends early once its text reaches
     :data:`BATCH_TEXT_LIMIT`. A message deleted meanwhile is skipped.
 
-    ``share=(k, n)`` takes only the messages whose id leaves ``k`` divided by ``n``: ``n``
-    indexers (processes) then work through one backlog side by side without reading the same
-    messages. One's text extraction runs while another writes (:mod:`app.cli.indexing`).
-    ``newest_first``: from the other end, to help with another indexer's share without meeting
-    it before the last batch.
+    Oldest first, or ``newest_first``: two indexers (processes) can then work through one backlog
+    from its two ends, meeting in their last batches (:mod:`app.cli.indexing`).
     """
-    condition, parameters = "", [max(1, batch)]
-    if share is not None:
-        condition, parameters = " AND id % ? = ?", [share[1], share[0], *parameters]
     rows: Sequence[tuple[int, str, str, str, str]] = store.query(
-        f"SELECT id, subject, sender, recipients, sha256 FROM {_PENDING} WHERE indexed = 0{condition}"
-        f" ORDER BY id{' DESC' if newest_first else ''} LIMIT ?", parameters).fetchall()
+        f"SELECT id, subject, sender, recipients, sha256 FROM {_PENDING} WHERE indexed = 0"
+        f" ORDER BY id{' DESC' if newest_first else ''} LIMIT ?", [max(1, batch)]).fetchall()
     entries: list[tuple[int, str, str, str]] = []
     # The id alone does not say it is still the same message when the text is written: one
     # deleted meanwhile may have given its id to a newcomer (SQLite reuses the highest id).

@@ -83,12 +83,10 @@ class SearchIndexTable(StoreBase):
         except Exception:  # noqa: BLE001 - no such row (sqlite3 raises a bare OperationalError)
             return None
 
-    def pending_search_count(self, share: tuple[int, int] | None = None) -> int:
-        """How many messages wait for the search indexer (of ``share``, see
-        :func:`app.core.store.search.index_pending`)."""
-        condition, parameters = ("", ()) if share is None else (" AND id % ? = ?", (share[1], share[0]))
+    def pending_search_count(self) -> int:
+        """How many messages wait for the search indexer."""
         return int(self._execute("SELECT count(*) FROM messages INDEXED BY messages_pending_search"
-                                 f" WHERE indexed = 0{condition}", parameters).fetchone()[0])
+                                 " WHERE indexed = 0").fetchone()[0])
 
 
 #: First byte of the packed text since schema 8; before, it was JSON (which begins with "[").
