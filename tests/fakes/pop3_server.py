@@ -263,7 +263,9 @@ class Mailbox:
     Attributes: ``messages`` (list of (uidl, raw bytes) in maildrop order), ``deleted_uidls`` (the
     UIDLs actually removed by a QUIT), ``sessions`` (connections accepted so far) and ``commands``
     (one list per session of every line received from the client, SASL continuation lines included,
-    decoded as Latin-1, without the line ending).
+    decoded as Latin-1, without the line ending) and ``queued`` (one list per session: for each
+    command answered, the command and how many complete command lines had already arrived behind
+    it, so a test can prove that commands were pipelined: sent before the reply to the first).
     """
 
     def __init__(self) -> None:
@@ -272,6 +274,7 @@ class Mailbox:
         self.deleted_uidls: set[str] = set()
         self.sessions = 0
         self.commands: list[list[str]] = []
+        self.queued: list[list[tuple[str, int]]] = []
         self._lock_released = threading.Condition(self.lock)
         self._locked_by_session: int | None = None
         self._last_login_time: float | None = None
@@ -301,13 +304,15 @@ class Mailbox:
         with self.lock:
             return [uidl for uidl, _ in self.messages]
 
-    def open_session(self) -> tuple[int, list[str]]:
-        """Count a new connection; return its 1-based number and its command log."""
+    def open_session(self) -> tuple[int, list[str], list[tuple[str, int]]]:
+        """Count a new connection; return its 1-based number, its command log and its queue log."""
         with self.lock:
             self.sessions += 1
             command_log: list[str] = []
+            queue_log: list[tuple[str, int]] = []
             self.commands.append(command_log)
-            return self.sessions, command_log
+            self.queued.append(queue_log)
+            return self.sessions, command_log, queue_log
 
     def open_maildrop(
         self,
@@ -394,7 +399,7 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         # one file description, which a socket with a timeout already keeps in non-blocking mode.
         self._control_socket.setblocking(False)
         self._control_lock = threading.Lock()
-        self.session_number, self.command_log = self.server.mailbox.open_session()
+        self.session_number, self.command_log, self.queue_log = self.server.mailbox.open_session()
         server_faults = self.server.faults
         self.faults = server_faults if server_faults.applies_to(self.session_number) else Faults()
         self.input_buffer = bytearray()
@@ -562,6 +567,7 @@ class Pop3SessionHandler(socketserver.BaseRequestHandler):
         """Answer one command line; return False when the session is over."""
         line = _strip_line_ending(raw_line)
         self.command_log.append(line.decode("latin-1"))
+        self.queue_log.append((line.decode("latin-1"), self.input_buffer.count(b"\n")))
         if len(raw_line) > MAX_COMMAND_LINE_OCTETS:
             self._write_line("-ERR Command line too long")
             self._flush()

@@ -35,6 +35,7 @@ from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
 from app.core.memory import return_big_blocks_to_the_system
 from app.core.model import Account, FetchPhase, FetchProgress, FetchReport, MessageSummary
+from app.core.pop3.after_login import Listings
 from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
 from app.core.pop3.listing import Retrieved
@@ -149,16 +150,22 @@ class _Session:
             self._progress(FetchPhase.CONNECTING)
             self.client.connect()
             self.cancel.raise_if_cancelled()
+            allowed = self._pipelining_allowed()
+            # Advertised before login: CAPA, LIST and UIDL go out in one write after it (one
+            # round trip instead of three); never before the login reply (app.core.pop3.after_login).
+            early = allowed and self.client.capabilities.pipelining
             self.client.login(self.account.user, self.password,
                               allow_insecure_auth=self.account.allow_insecure_auth,
-                              use_apop=self.account.use_apop)
+                              use_apop=self.account.use_apop, refresh_capabilities=not early)
             self.password = ""  # not needed any more; keep it out of later tracebacks
+            self._progress(FetchPhase.LISTING)
+            listed = self.client.pipelined_listings() if early else None
             capabilities = self.client.capabilities
             self.report.login_delay_seconds = capabilities.login_delay
-            pipelined = self._may_pipeline()
+            # Decided from the CAPA after login, whichever way it was sent.
+            pipelined = allowed and capabilities.pipelining
             self.report.pipelined = pipelined
-            self._progress(FetchPhase.LISTING)
-            listing = self._listing(pipelined)
+            listing = self._listing(pipelined, listed)
             self.report.on_server = len(listing)
             known = self.store.known_uids(self.account.id)
             listing = assign_keys(listing, known)
@@ -216,16 +223,17 @@ class _Session:
     def _pause_pipelining(self, seconds: float) -> None:
         """No pipelining for this account for ``seconds``.
 
-        The store keeps when pipelining broke and _may_pipeline() waits PIPELINING_PAUSE_SECONDS
+        The store keeps when pipelining broke and _pipelining_allowed() waits PIPELINING_PAUSE_SECONDS
         from then; a shorter pause is recorded as a break that happened correspondingly earlier.
         """
         assert self.account.id is not None
         self.store.set_pipelining_broken_at(self.account.id,
                                             self.clock() - PIPELINING_PAUSE_SECONDS + seconds)
 
-    def _may_pipeline(self) -> bool:
+    def _pipelining_allowed(self) -> bool:
+        """The account allows pipelining and it is not paused; the server's CAPA is the rest."""
         assert self.account.id is not None
-        if not (self.account.pipelining and self.client.capabilities.pipelining):
+        if not self.account.pipelining:
             return False
         broken_at = self.store.pipelining_broken_at(self.account.id)
         return broken_at is None or self.clock() - broken_at > PIPELINING_PAUSE_SECONDS
@@ -242,16 +250,12 @@ class _Session:
 
     # -- listing ------------------------------------------------------------------------------
 
-    def _listing(self, pipelined: bool) -> list[ServerMessage]:
-        sizes = self.client.list_sizes()
+    def _listing(self, pipelined: bool, listed: Listings | None) -> list[ServerMessage]:
+        """``listed``: what the pipelined CAPA, LIST and UIDL brought; None: ask one by one."""
+        sizes = listed.sizes if listed is not None else self.client.list_sizes()
         if not sizes:
             return []
-        uids: dict[int, str] | None = None
-        if self.client.capabilities.uidl:
-            try:
-                uids = self.client.unique_ids()
-            except PermanentServerError:
-                uids = None
+        uids = listed.uids if listed is not None else self._unique_ids()
         if uids is None:
             uids = self._content_keys(sorted(sizes), pipelined)
         # Keyed by the UIDL (assign_keys changes that only for a shared one), built by the tuple's
@@ -260,6 +264,15 @@ class _Session:
         new = tuple.__new__
         return [new(ServerMessage, (number, uidl, size, uidl, False))
                 for number, size in sorted(sizes.items()) if (uidl := uids.get(number)) is not None]
+
+    def _unique_ids(self) -> dict[int, str] | None:
+        """UIDL when the CAPA after login offers it; None (keys from TOP) when not supported."""
+        if not self.client.capabilities.uidl:
+            return None
+        try:
+            return self.client.unique_ids()
+        except PermanentServerError:
+            return None
 
     def _content_keys(self, numbers: list[int], pipelined: bool) -> dict[int, str]:
         """Without UIDL, identify each message by a hash of its header block (from TOP n 0).

@@ -37,6 +37,7 @@ from app.core.errors import (
     TlsPortWithoutTls,
 )
 from app.core.model import Security
+from app.core.pop3.after_login import Listings, capa_list_uidl
 from app.core.pop3.auth import Secret, SecretKind, apop_timestamp, as_secret, authenticate, choose_mechanism
 from app.core.pop3.capabilities import Capabilities, parse_capabilities
 from app.core.pop3.connection import (
@@ -205,7 +206,8 @@ class Pop3Client:
                                    f"certificate {self.tls.subject} (SHA-256 {self.tls.fingerprint_sha256})")
 
     def login(self, user: str, secret: str | Secret, *, allow_insecure_auth: bool = False,
-              use_apop: bool = False, two_line_auth: bool | None = None) -> str:
+              use_apop: bool = False, two_line_auth: bool | None = None,
+              refresh_capabilities: bool = True) -> str:
         """Authenticate with the strongest mechanism offered; returns its name.
 
         ``secret``: a :class:`Secret`, or a ``str`` that is a password. The mechanism comes from
@@ -213,7 +215,8 @@ class Pop3Client:
         SASL LOGIN; USER/PASS; for an access token OAUTHBEARER or XOAUTH2, with the token after
         the "+" when ``two_line_auth`` (Microsoft's form; None: as the OAuth2 provider table says
         for this host). Sending a password in clear text over an
-        unencrypted link needs ``allow_insecure_auth``.
+        unencrypted link needs ``allow_insecure_auth``. ``refresh_capabilities=False``: the
+        caller sends the post-login CAPA itself, with LIST and UIDL (:meth:`pipelined_listings`).
         """
         secret = as_secret(secret)
         previous_label = self.protocol_log.label
@@ -228,7 +231,7 @@ class Pop3Client:
         authenticate(self._io, mechanism, user, secret, host=self.host,
                      auth_resp_code=self.capabilities.has("AUTH-RESP-CODE"))
         self.mechanism = mechanism.name
-        if self.capabilities.known:
+        if self.capabilities.known and refresh_capabilities:
             # RFC 2449 section 6.5/6.7: LOGIN-DELAY and EXPIRE may differ per user after login.
             self.capabilities = self._capa()
         return self.mechanism
@@ -260,6 +263,13 @@ class Pop3Client:
         """Message number -> size in octets (a hint: some servers miscount)."""
         self._io.command_ok("LIST", multiline=True)
         return listing_sizes(self._io.read_body(MAX_LISTING_OCTETS))
+
+    def pipelined_listings(self) -> Listings:
+        """After ``login(refresh_capabilities=False)``: CAPA, LIST and UIDL in one write, when the
+        server advertised PIPELINING (:mod:`app.core.pop3.after_login`). Sets :attr:`capabilities`."""
+        self.capabilities, listings = capa_list_uidl(self._io, max_capa_octets=MAX_CAPA_OCTETS,
+                                                     max_listing_octets=MAX_LISTING_OCTETS)
+        return listings
 
     def unique_ids(self) -> dict[int, str]:
         """Message number -> UIDL. Raises PermanentServerError when UIDL is not supported."""
