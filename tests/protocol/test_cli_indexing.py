@@ -136,6 +136,22 @@ def test_a_backlog_is_indexed_from_either_end(store: tuple[Profile, Store, Accou
     assert pending_and_rows(profile.database_path) == (0, 10)
 
 
+def fts_segments(database: Path) -> int:
+    """Segments of the full-text index (FTS5 keeps one row per segment and leaf in its _idx table)."""
+    with sqlite3.connect(database) as db:
+        return int(db.execute("SELECT count(DISTINCT segid) FROM message_search_idx").fetchone()[0])
+
+
+def test_a_batch_read_newest_first_is_written_as_one_segment(store: tuple[Profile, Store, Account]) -> None:
+    # FTS5 starts a new segment whenever a rowid is lower than the one before: written in the
+    # order read, a newest-first batch made one segment per message, twice the indexing time.
+    profile, opened, account = store
+    store_numbered(opened, account, range(40))
+    assert index_pending(opened, 40, newest_first=True) == 40
+    assert fts_segments(profile.database_path) == 1
+    assert opened.message_ids(None, "inbox", text="q0x") and opened.message_ids(None, "inbox", text="q39x")
+
+
 def test_catching_up_goes_newest_first_in_batches_that_shrink_towards_the_end(
         store: tuple[Profile, Store, Account], monkeypatch: pytest.MonkeyPatch) -> None:
     _, opened, account = store

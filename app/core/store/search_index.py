@@ -42,7 +42,10 @@ class SearchIndexTable(StoreBase):
                 "SELECT id, sha256 FROM messages INDEXED BY messages_pending_search"
                 " WHERE indexed = 0 AND id BETWEEN ? AND ?", (min(ids), max(ids))).fetchall())
             chosen = []
-            for entry, packed in zip(entries, packed_texts, strict=True):
+            # In ascending id order, whatever order the batch was read in: FTS5 flushes its pending
+            # terms to a new segment whenever a rowid is lower than the one before, so a batch
+            # read newest first made one segment per message (indexing took twice as long).
+            for entry, packed in sorted(zip(entries, packed_texts, strict=True), key=_by_message_id):
                 digest = waiting.pop(entry[0], None)  # popped: an id given twice is written once
                 if digest is not None and (sha256_of is None or sha256_of.get(entry[0]) in (None, digest)):
                     chosen.append((entry, packed))
@@ -87,6 +90,10 @@ class SearchIndexTable(StoreBase):
         """How many messages wait for the search indexer."""
         return int(self._execute("SELECT count(*) FROM messages INDEXED BY messages_pending_search"
                                  " WHERE indexed = 0").fetchone()[0])
+
+
+def _by_message_id(item: tuple[tuple[int, str, str, str], bytes]) -> int:
+    return item[0][0]
 
 
 #: First byte of the packed text since schema 8; before, it was JSON (which begins with "[").
