@@ -152,6 +152,19 @@ def test_a_batch_read_newest_first_is_written_as_one_segment(store: tuple[Profil
     assert opened.message_ids(None, "inbox", text="q0x") and opened.message_ids(None, "inbox", text="q39x")
 
 
+def test_a_batch_of_several_mib_of_text_is_written_as_one_segment(store: tuple[Profile, Store, Account]) -> None:
+    # FTS5 writes its gathered terms out as a segment whenever they pass its 'hashsize' (1 MiB
+    # unless the schema raises it); each segment is merged again later.
+    profile, opened, account = store
+    sentence = "the quarterly report lists every invoice and payment of the customer team this week\n"
+    opened.add_messages(account, [(f"uid-{number}", crlf(
+        f"Subject: long {number}\nMessage-ID: <long-{number}@example.com>\n\nmarker{number}\n{sentence * 1200}"),
+        0.0) for number in range(80)])  # 8 MB of text: more terms and positions than FTS5 keeps by default
+    assert index_pending(opened, 80) == 80
+    assert fts_segments(profile.database_path) == 1
+    assert opened.message_ids(None, "inbox", text="marker79")
+
+
 def test_catching_up_goes_newest_first_in_batches_that_shrink_towards_the_end(
         store: tuple[Profile, Store, Account], monkeypatch: pytest.MonkeyPatch) -> None:
     _, opened, account = store

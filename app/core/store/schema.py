@@ -328,6 +328,14 @@ _MIGRATIONS: tuple[str, ...] = (
         through_id INTEGER NOT NULL
     );
     """,
+    # The search index gathers up to 8 MiB of new terms in memory before it writes them out as a
+    # segment (FTS5's 'hashsize'; 1 MiB by default, which a batch of 500 typical messages filled
+    # three times over, each flush a segment to merge later). Indexing the bench mailbox took a
+    # fifth less CPU (2.6 instead of 3.3 s for 5,000 messages), 20,000 small ones a tenth less,
+    # with fewer segments for queries to read. FTS5 keeps the setting in its config table.
+    """
+    INSERT INTO message_search (message_search, rank) VALUES ('hashsize', 8388608);
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
