@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -26,7 +27,8 @@ from app.core.errors import (
 )
 from app.core.model import Security
 from app.core.pop3.auth import Secret, SecretKind
-from app.core.pop3.client import Pop3Client
+from app.core.pop3.client import PIPELINE_WINDOW, Pop3Client
+from app.core.pop3.connection import SEND_BUFFER_BYTES, open_tcp
 from tests.conftest import ServerFactory, client_for
 from tests.fakes.certs import TestCertificates
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
@@ -307,6 +309,20 @@ def test_size_cap_skips_the_message_and_keeps_the_session_in_step(serve: ServerF
     assert results[1].data == SMALL[0]
     client.noop()
     client.quit()
+
+
+def test_a_whole_pipelined_window_fits_in_the_send_buffer(serve: ServerFactory) -> None:
+    # Sending a batch must never wait for the server to read: it may be waiting for us to read its
+    # replies (RFC 2449 section 6.6). So the connection's send buffer takes a full window of RETR
+    # and LIST sentinels for message numbers of six digits, whatever the system default.
+    server = serve()
+    sock = open_tcp("127.0.0.1", server.address[1], timeout=5.0)
+    try:
+        batch = b"".join(f"RETR {number}\r\nLIST {number}\r\n".encode()
+                         for number in range(100_000, 100_000 + PIPELINE_WINDOW))
+        assert len(batch) <= SEND_BUFFER_BYTES <= sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    finally:
+        sock.close()
 
 
 def test_dele_takes_effect_only_at_quit_and_abort_undoes_it(serve: ServerFactory,

@@ -26,6 +26,9 @@ from app.core.pop3.multiline import BodyScan
 
 #: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
 RECV_CHUNK = 256 * 1024
+#: The socket's send buffer: a whole pipelined batch of commands (client.PIPELINE_WINDOW) fits,
+#: so sending it never waits for the server to read (which may wait for us to read its replies).
+SEND_BUFFER_BYTES = 64 * 1024
 #: RFC 1939 section 3 caps a status line at 512 octets; allow generous slack for bad servers,
 #: but never an unbounded line outside a message body.
 MAX_STATUS_LINE = 64 * 1024
@@ -187,6 +190,7 @@ def open_tcp(host: str, port: int, timeout: float, cancel: CancelToken | None = 
             sock.close()
             raise
         sock.settimeout(timeout)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
         return sock
     if isinstance(last_error, ConnectionRefusedError):
         raise ConnectError(f"{host}:{port} refused the connection: check the port and security setting") from last_error
