@@ -15,7 +15,7 @@ does not hold the command (or a cron job) for the seconds that takes on a fast l
 download outruns the indexer.
 
 Whoever wants the index complete helps from the other end: ``poplark search``, ``poplark index``
-(the window's indexer) and the next fetch index what is pending newest first
+(the window's indexer) and a later fetch that starts no child index what is pending newest first
 (:func:`index_pending_mail`), so the two meet in their last batches and neither repeats the
 other's work. A search right after a big fetch therefore waits only for half of what is left, and
 a child that failed or was killed costs time, never searchability. Small fetches index in-process
