@@ -1332,8 +1332,9 @@ def render_table(bench: Bench, ratio_rows: list[dict[str, Any]], target_flags: d
     lines += [
         "",
         "other CPU: the most CPU (in cores, averaged over one run) that processes other than the benchmark's",
-        "used during a run of that row; on a 2-CPU machine anything above ~0.2 slowed that run down. For",
-        "the first search after a fetch it includes the indexer that fetch left working in the background.",
+        "used during a run of that row; on a 2-CPU machine anything above ~0.2 slowed that run down. In",
+        "poplark's full fetch and first search rows it includes the fetch's own indexer child, which the",
+        "fetch no longer waits for (so it is not counted among the benchmark's children).",
         "Targets: " + ", ".join(f"{name}: {value}" for name, value in target_flags.items()),
         f"Not indexed for search when a poplark fetch returned: {sum(results.unindexed_at_return)} messages "
         f"over {len(results.unindexed_at_return)} full fetches (most {max(results.unindexed_at_return, default=0)}); "
