@@ -11,10 +11,11 @@ import pytest
 
 from app.core.fetch.engine import FetchObserver, fetch_account
 from app.core.fetch.limits import OCTETS_PER_LINE, first_part
-from app.core.model import Account, FetchReport, LeaveMode, MessageSummary, Security, ServerPolicy
+from app.core.model import FetchReport, LeaveMode, MessageSummary, ServerPolicy
 from app.core.remote.partial import complete_message
-from app.core.store import Profile, Store, UidState
+from app.core.store import UidState
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 BIG = crlf("From: zhang@example.cn\nSubject: holiday videos\nMessage-ID: <big@x>\n\n"
            + ("v" * 76 + "\n") * 30_000)
@@ -22,15 +23,9 @@ SMALL = crlf("From: bob@example.com\nSubject: small\n\nhello\n")
 MB = 1024 * 1024
 
 
-class Limited:
+class Limited(ServerAccount):
     def __init__(self, tmp_path: Path, server: FakePop3Server, **limits: object) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        self.account = self.store.add_account(Account(
-            name="l", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), allow_insecure_auth=True, timeout_seconds=5.0,
-            **limits))  # type: ignore[arg-type]
+        super().__init__(tmp_path, server, name="l", policy=ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD), **limits)
         self.seen: list[MessageSummary] = []
 
     def fetch(self) -> FetchReport:
@@ -64,10 +59,7 @@ def limited(tmp_path: Path) -> Iterator[Callable[..., Limited]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def test_a_fetch_without_limits_sends_no_top(limited: Callable[..., Limited]) -> None:

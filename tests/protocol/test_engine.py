@@ -28,9 +28,10 @@ from app.core.errors import (
     ServerTimeout,
 )
 from app.core.fetch.engine import PIPELINING_STALL_PAUSE_SECONDS, FetchObserver, fetch_account
-from app.core.model import Account, FetchProgress, FetchReport, LeaveMode, MessageSummary, Security, ServerPolicy
-from app.core.store import Profile, Store, UidState
+from app.core.model import FetchProgress, FetchReport, LeaveMode, MessageSummary, ServerPolicy
+from app.core.store import Store, UidState
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 MESSAGES = [crlf(f"From: sender{index}@example.com\nSubject: message {index}\nMessage-ID: <{index}@x>\n\n"
                  + f"line {index}\n" * (index * 40) + ".dot line\n") for index in range(1, 31)]
@@ -38,17 +39,11 @@ DELETE = ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)
 KEEP = ServerPolicy(LeaveMode.KEEP_FOREVER)
 
 
-class Harness:
+class Harness(ServerAccount):
     """A fake server, a store and an account wired together."""
 
     def __init__(self, tmp_path: Path, server: FakePop3Server, policy: ServerPolicy, **account_options: object) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        settings: dict[str, object] = {"timeout_seconds": 5.0, **account_options}
-        self.account = self.store.add_account(Account(
-            name="test", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=policy, allow_insecure_auth=True, **settings))  # type: ignore[arg-type]
+        super().__init__(tmp_path, server, name="test", policy=policy, **account_options)
 
     def fetch(self, *, observer: FetchObserver | None = None, cancel: CancelToken | None = None,
               clock: Callable[[], float] | None = None, password: str = "secret") -> FetchReport:
@@ -87,10 +82,7 @@ def harness(tmp_path: Path) -> Iterator[Callable[..., Harness]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def originals(server: FakePop3Server) -> dict[str, bytes]:

@@ -15,9 +15,9 @@ import pytest
 from app.core import protocol_log
 from app.core.errors import OutOfStep, PipelineStalled
 from app.core.fetch.engine import fetch_account
-from app.core.model import Account, FetchReport, LeaveMode, Security, ServerPolicy
-from app.core.store import Profile, Store
+from app.core.model import FetchReport, LeaveMode, ServerPolicy
 from tests.fakes.pop3_server import FakePop3Server, Faults, courier_wrapper, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 DELETE = ServerPolicy(LeaveMode.DELETE_AFTER_DOWNLOAD)
 KEEP = ServerPolicy(LeaveMode.KEEP_FOREVER)
@@ -28,16 +28,11 @@ UNICODE_HEADERS = crlf("From: =?utf-8?q?x?= <a@example.com>\nSubject: Grüße au
                        + "body line\n" * 2_000)
 
 
-class Session:
+class Session(ServerAccount):
     """One account in a real store against one fake server."""
 
     def __init__(self, tmp_path: Path, server: FakePop3Server, policy: ServerPolicy) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        self.account = self.store.add_account(Account(
-            name="list", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=policy, allow_insecure_auth=True, timeout_seconds=1.0))
+        super().__init__(tmp_path, server, name="list", policy=policy, timeout_seconds=1.0)
 
     def fetch(self, clock: Callable[[], float] | None = None) -> FetchReport:
         options = {} if clock is None else {"clock": clock}
@@ -67,10 +62,7 @@ def session(tmp_path: Path) -> Iterator[Callable[..., Session]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def commands(server: FakePop3Server, session_number: int = 1) -> list[str]:

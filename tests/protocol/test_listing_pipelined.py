@@ -16,9 +16,9 @@ import pytest
 from app.core import protocol_log
 from app.core.errors import AuthError, OutOfStep, PipelineStalled, PoplarkError, TemporaryServerError
 from app.core.fetch.engine import CONTENT_KEY_PREFIX, fetch_account
-from app.core.model import Account, FetchReport, LeaveMode, Security, ServerPolicy
-from app.core.store import Profile, Store
+from app.core.model import FetchReport, LeaveMode, ServerPolicy
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 MESSAGES = [crlf(f"From: s{index}@example.com\nSubject: message {index}\nMessage-ID: <{index}@x>\n\n"
                  + f"line {index}\n" * index) for index in range(1, 8)]
@@ -27,16 +27,11 @@ KEEP = ServerPolicy(LeaveMode.KEEP_FOREVER)
 AFTER_LOGIN = ["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "IMPLEMENTATION fake"]
 
 
-class Session:
+class Session(ServerAccount):
     """One account in a real store against one fake server."""
 
     def __init__(self, tmp_path: Path, server: FakePop3Server, pipelining: bool) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        self.account = self.store.add_account(Account(
-            name="list", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=KEEP, allow_insecure_auth=True, timeout_seconds=1.0, pipelining=pipelining))
+        super().__init__(tmp_path, server, name="list", policy=KEEP, timeout_seconds=1.0, pipelining=pipelining)
 
     def fetch(self, password: str = "secret") -> FetchReport:
         try:
@@ -71,10 +66,7 @@ def session(tmp_path: Path) -> Iterator[Callable[..., Session]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def retr_backlogs(queued: list[tuple[str, int]]) -> list[int]:

@@ -11,26 +11,22 @@ import pytest
 
 from app.core.errors import PermanentServerError
 from app.core.fetch.engine import fetch_account
-from app.core.model import Account, Folder, LeaveMode, Security, ServerPolicy
+from app.core.model import Folder, LeaveMode, ServerPolicy
 from app.core.remote.execute import Mark, MarkAction, execute_marks
 from app.core.remote.partial import NEEDS_TOP, NEEDS_UIDL, complete_message, fetch_headers_only
-from app.core.store import Profile, Store, UidState
+from app.core.store import UidState
 from app.core.store.search import index_all
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 BIG = crlf("From: =?utf-8?B?5byg5LiJ?= <zhang@example.cn>\nSubject: holiday videos\nMessage-ID: <big@x>\n\n"
            "the word zanzibar is only in the body\n" + ".dotted line\n" + ("v" * 998 + "\n") * 1000)
 SMALL = crlf("From: bob@example.com\nSubject: small\n\nhello\n")
 
 
-class Partial:
+class Partial(ServerAccount):
     def __init__(self, tmp_path: Path, server: FakePop3Server, leave_mode: LeaveMode) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        self.account = self.store.add_account(Account(
-            name="p", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=ServerPolicy(leave_mode), allow_insecure_auth=True, timeout_seconds=5.0))
+        super().__init__(tmp_path, server, name="p", policy=ServerPolicy(leave_mode))
 
     def headers_only(self) -> int:
         try:
@@ -63,10 +59,7 @@ def partial(tmp_path: Path) -> Iterator[Callable[..., Partial]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def test_headers_only_then_complete_is_byte_exact_in_place(partial: Callable[..., Partial]) -> None:

@@ -11,11 +11,12 @@ import pytest
 
 from app.core.errors import PermanentServerError, PoplarkError
 from app.core.fetch.engine import fetch_account
-from app.core.model import Account, LeaveMode, Security, ServerPolicy
+from app.core.model import LeaveMode, ServerPolicy
 from app.core.remote.execute import ExecutionReport, Mark, MarkAction, execute_marks
 from app.core.remote.listing import NO_TOP_NOTE, NO_UIDL_NOTE, RemoteListing, list_remote
-from app.core.store import Profile, Store, UidState
+from app.core.store import UidState
 from tests.fakes.pop3_server import FakePop3Server, Faults, crlf
+from tests.protocol.server_account import ServerAccount, close_all
 
 
 def message(index: int, body_lines: int = 3) -> bytes:
@@ -24,16 +25,11 @@ def message(index: int, body_lines: int = 3) -> bytes:
                 + f"body line of {index}\n" * body_lines)
 
 
-class Remote:
+class Remote(ServerAccount):
     """A fake server, a store and an account that keeps mail on the server."""
 
     def __init__(self, tmp_path: Path, server: FakePop3Server) -> None:
-        self.server = server
-        self.profile = Profile(tmp_path / "profile").ensure()
-        self.store = Store.open(self.profile)
-        self.account = self.store.add_account(Account(
-            name="remote", host="127.0.0.1", port=server.address[1], security=Security.NONE, user="alice",
-            policy=ServerPolicy(LeaveMode.KEEP_FOREVER), allow_insecure_auth=True, timeout_seconds=5.0))
+        super().__init__(tmp_path, server, name="remote", policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
 
     def listing(self) -> RemoteListing:
         try:
@@ -65,10 +61,7 @@ def remote(tmp_path: Path) -> Iterator[Callable[..., Remote]]:
         return made[-1]
 
     yield make
-    for item in made:
-        item.store.close()
-        item.server.stop()
-        assert item.server.handler_errors == []
+    close_all(made)
 
 
 def verbs(lines: list[str]) -> list[str]:
