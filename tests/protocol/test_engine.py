@@ -188,6 +188,27 @@ def test_a_stall_with_pipelined_commands_in_flight_pauses_pipelining_for_a_day(
         h.fetch(clock=lambda: now[0])
 
 
+@pytest.mark.parametrize(("policy", "faults"), [
+    # One "LIST n" sentinel follows each of the 30 RETRs: the 30th is the last command of the batch.
+    (KEEP, Faults(sessions={1}, drop_command="LIST N", drop_command_occurrence=30)),
+    # The STAT that ends the pipelined DELEs.
+    (DELETE, Faults(sessions={1}, drop_command="STAT")),
+], ids=["last-retr-sentinel", "stat-after-dele"])
+def test_a_server_dropping_the_last_pipelined_command_pauses_pipelining(
+        harness: Callable[..., Harness], policy: ServerPolicy, faults: Faults) -> None:
+    # The reply before it came whole, so the link was alive: silence where the last reply of a
+    # pipelined batch is owed is the server losing a command, as anywhere else in the batch. A
+    # plain timeout would leave pipelining on, and every fetch would end the same way.
+    h = harness(policy=policy, faults=faults, timeout_seconds=1.0)
+    everything = originals(h.server)
+    with pytest.raises(PipelineStalled):
+        h.fetch()
+    assert sorted(h.server.mailbox.current_uidls()) == sorted(everything)  # nothing deleted: no QUIT
+    report = h.fetch()
+    assert report.pipelined is False
+    h.assert_complete(everything)
+
+
 def test_out_of_step_replies_turn_pipelining_off_for_a_month(harness: Callable[..., Harness]) -> None:
     h = harness(faults=Faults(sessions={1}, duplicate_reply_to="DELE"), timeout_seconds=1.0)
     now = [1_000_000.0]

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from app.core.errors import OutOfStep, PermanentServerError, PipelineStalled, ServerTimeout
+from app.core.errors import OutOfStep, PermanentServerError
 from app.core.pop3.capabilities import Capabilities, parse_capabilities
 from app.core.pop3.listing import listing_sizes, listing_values
-from app.core.pop3.responses import Status, error_for
+from app.core.pop3.responses import error_for
 from app.core.pop3.wire import Wire
 
 #: The batch: each command with "its reply is multi-line".
@@ -47,7 +47,7 @@ def capa_list_uidl(wire: Wire, *, max_capa_octets: int,
     in step for the RSET and QUIT of the abort that follows.
     """
     wire.send_batch(BATCH)
-    capa = _read_status(wire, "CAPA", in_flight=2)
+    capa = wire.read_status(in_flight=2, pipelined=True)
     # As Pop3Client._capa: a -ERR means an RFC 1939-only server, carry on with the defaults.
     capabilities = (parse_capabilities(wire.read_body(max_capa_octets).split(b"\r\n")) if capa.ok
                     else Capabilities())
@@ -55,9 +55,9 @@ def capa_list_uidl(wire: Wire, *, max_capa_octets: int,
         # A capability is a keyword; "1 2048" is a LIST line: the CAPA reply went missing.
         wire.in_step = False
         raise OutOfStep("the reply to CAPA after login was a message listing: replies are out of step")
-    listed = _read_status(wire, "LIST", in_flight=1)
+    listed = wire.read_status(in_flight=1, pipelined=True)
     list_body = wire.read_body(max_listing_octets) if listed.ok else b""
-    uidl = _read_status(wire, "UIDL", in_flight=0)
+    uidl = wire.read_status(in_flight=0, pipelined=True)
     uidl_body = wire.read_body(max_listing_octets) if uidl.ok else b""
     wire.check_nothing_left()
     if not listed.ok:
@@ -72,15 +72,3 @@ def capa_list_uidl(wire: Wire, *, max_capa_octets: int,
         return capabilities, Listings(sizes, None)
     raise error
 
-
-def _read_status(wire: Wire, verb: str, *, in_flight: int) -> Status:
-    """The next status line; silence at a reply boundary counts against pipelining, even for the
-    last reply: a dropped command earlier in the batch makes exactly that silence."""
-    try:
-        return wire.read_status(in_flight=in_flight)
-    except PipelineStalled:
-        raise
-    except ServerTimeout as error:
-        if wire.connection.buffer:  # stopped in the middle of a line: the link, not a lost reply
-            raise
-        raise PipelineStalled(f"{error.message} with the pipelined {verb} unanswered") from error

@@ -326,12 +326,12 @@ class Pop3Client:
                 io.send_batch(batch)
             number, listed = in_flight.popleft()
             try:
-                status = io.read_status(in_flight=len(io.pending) - 1)
+                status = io.read_status(in_flight=len(io.pending) - 1, pipelined=pipelined)
                 if pipelined:
                     check_not_a_repeat(status, previous_sentinel, number)
                 outcome = self._one_reply(number, listed, status, limit, check_size)
                 if pipelined:
-                    previous_sentinel = io.read_status(in_flight=len(io.pending) - 1)
+                    previous_sentinel = io.read_status(in_flight=len(io.pending) - 1, pipelined=True)
                     check_sentinel(previous_sentinel, number, delivered=outcome.data is not None)
             except OutOfStep:
                 io.in_step = False
@@ -383,14 +383,14 @@ class Pop3Client:
             lines = [f"DELE {number}" for number in batch] + (["STAT"] if sentinel else [])
             self._io.send_batch([(line, False) for line in lines])
             for position, number in enumerate(batch):
-                status = self._io.read_status(in_flight=len(lines) - position - 1)
+                status = self._io.read_status(in_flight=len(lines) - position - 1, pipelined=pipelined)
                 if status.ok:
                     accepted.append(number)
                     self._deletions_marked = True
                 else:
                     log.warning("DELE %d refused: %s", number, status.text)
             if sentinel:
-                self._check_stat_sentinel(self._io.read_status(in_flight=0))
+                self._check_stat_sentinel(self._io.read_status(in_flight=0, pipelined=True))
         if pipelined:
             self._io.check_nothing_left()
         return accepted

@@ -99,8 +99,13 @@ class Wire:
             self.in_step = False
             raise
 
-    def read_status(self, *, in_flight: int) -> Status:
-        """The next status line; ``in_flight``: replies still owed after this one (pipelining)."""
+    def read_status(self, *, in_flight: int, pipelined: bool = False) -> Status:
+        """The next status line; ``in_flight``: replies still owed after this one (pipelining).
+
+        ``pipelined``: this reply answers a command sent in a pipelined batch, so silence counts
+        against pipelining even when it is the last reply owed: a command the server dropped
+        anywhere in the batch leaves exactly that silence at the end.
+        """
         try:
             line = self._conn.read_line()
             self.protocol_log.received(line)
@@ -108,16 +113,17 @@ class Wire:
         except ServerTimeout as error:
             self.in_step = False
             stopped_mid_line = bool(self.connection.buffer)
-            if in_flight and not stopped_mid_line:
+            if (in_flight or pipelined) and not stopped_mid_line:
                 # A server that silently drops pipelined commands looks exactly like this, and so
                 # does a link that stalled between two replies. With part of a reply line
                 # received, it can only be the link: a plain ServerTimeout.
-                raise PipelineStalled(f"{error.message} with {in_flight + 1} pipelined commands in flight"
-                                      ) from error
+                owed = in_flight + 1
+                raise PipelineStalled(f"{error.message} with {owed} pipelined command{'s' if owed > 1 else ''}"
+                                      " in flight") from error
             raise
         except ProtocolError as error:
             self.in_step = False
-            if in_flight:
+            if in_flight or pipelined:
                 raise OutOfStep(f"{error.message} while pipelining") from error
             raise
         except Cancelled:
