@@ -51,6 +51,7 @@ import pstats
 import random
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import ssl
@@ -1439,6 +1440,8 @@ def default_output_path(options: argparse.Namespace, started: datetime) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
+    # `kill` as well as Ctrl-C: the finally blocks stop Dovecot and remove the temporary files.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     started = datetime.now(UTC)
     clock = time.perf_counter()
     fingerprint_at_start = fetch_code_fingerprint()
