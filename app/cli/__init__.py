@@ -26,6 +26,7 @@ from app.cli.presenter import (
     describe_error,
     exit_code_for,
 )
+from app.core import credentials
 from app.core.errors import Cancelled, PoplarkError
 from app.core.store import Profile, Store
 
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     profile = Profile.locate(arguments.profile)
+    # A cron check that reads a password must not pay keyring's search for a backend every run.
+    credentials.remember_backend_in(profile.keyring_backend_path)
     try:
         with Store.open(profile) as store:
             handler = _handler(arguments.command)

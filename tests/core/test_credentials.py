@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import keyring
 import keyring.backends.fail
@@ -110,3 +111,86 @@ def test_the_backend_is_the_one_keyring_chooses_without_the_macos_library_search
     assert chosen == "keyring.backends.SecretService.Keyring"
     assert "keyring.backends.macOS" not in verdicts  # not viable off macOS, with or without the search
     assert searched == [] and "Security" in keyring_searched
+
+
+@pytest.fixture
+def searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """A process where keyring has chosen nothing yet and its search finds ``MemoryKeyring``;
+    counts the searches. The credentials module remembers in ``tmp_path / "backend"``."""
+    import keyring.backend
+    import keyring.core
+
+    searches: list[int] = []
+
+    def search() -> list[keyring.backend.KeyringBackend]:
+        searches.append(1)
+        return [MemoryKeyring(), keyring.backends.fail.Keyring()]
+
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setattr(keyring.core, "load_config", lambda: None)  # the user's keyringrc stays out
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", search)
+    monkeypatch.setattr(credentials, "_remembered_backend", None)
+    monkeypatch.setattr(credentials, "_backend_chosen", False)
+    return searches
+
+
+def fresh_process(monkeypatch: pytest.MonkeyPatch, remembered_in: Path) -> None:
+    """As the next ``poplark`` run would start: keyring has chosen nothing."""
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    credentials.remember_backend_in(remembered_in)
+
+
+def test_the_backend_found_is_remembered_and_used_next_time_without_a_search(
+        searched: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    remembered = tmp_path / "backend"
+    fresh_process(monkeypatch, remembered)
+    assert credentials.backend_name() == "tests.fakes.keyrings.MemoryKeyring"
+    assert searched == [1]
+    assert remembered.read_text().strip() == "tests.fakes.keyrings.MemoryKeyring"
+    fresh_process(monkeypatch, remembered)
+    credentials.store_password("key", "secret")  # the next run: no search
+    assert searched == [1]
+    assert credentials.backend_name() == "tests.fakes.keyrings.MemoryKeyring"
+
+
+def test_a_remembered_backend_that_is_gone_means_a_new_search(
+        searched: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    remembered = tmp_path / "backend"
+    remembered.write_text("keyrings.uninstalled.Keyring\n")
+    fresh_process(monkeypatch, remembered)
+    assert credentials.secure_storage_available()
+    assert searched == [1]
+    assert remembered.read_text().strip() == "tests.fakes.keyrings.MemoryKeyring"
+
+
+def test_a_backend_no_longer_usable_here_means_a_new_search(
+        searched: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    remembered = tmp_path / "backend"
+    remembered.write_text("keyring.backends.fail.Keyring\n")  # its priority refuses to be used
+    fresh_process(monkeypatch, remembered)
+    assert credentials.backend_name() == "tests.fakes.keyrings.MemoryKeyring"
+    assert searched == [1]
+
+
+def test_an_insecure_backend_found_is_not_remembered(
+        searched: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import keyring.backend
+
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", lambda: [keyring.backends.fail.Keyring()])
+    remembered = tmp_path / "backend"
+    fresh_process(monkeypatch, remembered)
+    assert credentials.secure_storage_available() is False
+    assert not remembered.exists()
+
+
+def test_the_users_own_choice_of_backend_wins_over_the_remembered_one(
+        searched: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    remembered = tmp_path / "backend"
+    remembered.write_text("tests.fakes.keyrings.MemoryKeyring\n")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    fresh_process(monkeypatch, remembered)
+    assert credentials.backend_name() == "keyring.backends.null.Keyring"
+    assert remembered.read_text().strip() == "tests.fakes.keyrings.MemoryKeyring"

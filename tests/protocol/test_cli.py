@@ -340,6 +340,21 @@ def test_without_a_keyring_no_store_password_accounts_fetch_with_password_stdin(
     assert "--password-stdin" in one_line(unattended.stderr)
 
 
+def test_a_fetch_uses_the_keyring_backend_the_profile_remembers(poplark: Poplark, server: FakePop3Server) -> None:
+    # keyring's search for a backend costs every cron check 60 ms: the command line uses the one it
+    # found last, named in the profile. Here the search would find no usable keyring (or one
+    # without this password): only the remembered test backend has it.
+    poplark.add_account_ok(server.address[1])
+    assert not (poplark.profile / "keyring-backend").exists()  # the user chose (the environment)
+    (poplark.profile / "keyring-backend").write_text("tests.fakes.keyrings.FileKeyring\n")
+    searching = {name: value for name, value in poplark.environment.items() if name != "PYTHON_KEYRING_BACKEND"}
+
+    fetched = poplark.run("fetch", ACCOUNT, environment=searching)
+
+    assert fetched.returncode == EXIT_OK, fetched.stderr
+    assert "3 new message(s)" in one_line(fetched.stdout)
+
+
 # -- account test ----------------------------------------------------------------------------------
 
 def test_account_test_reports_tls_certificate_capabilities_and_login(

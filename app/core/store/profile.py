@@ -36,6 +36,11 @@ class Profile:
     def lock_directory(self) -> Path:
         return self.directory / "locks"
 
+    @property
+    def keyring_backend_path(self) -> Path:
+        """Names the keyring backend found last (app.core.credentials.remember_backend_in)."""
+        return self.directory / "keyring-backend"
+
     def ensure(self) -> Profile:
         """Create the directory (private to the user: it holds all their mail)."""
         try:
