@@ -23,6 +23,7 @@ from typing import Any
 from app.core.cancel import CancelToken
 from app.core.errors import ConnectError, MessageTooLarge, NotTlsPort, ProtocolError, ServerTimeout, TlsError
 from app.core.pop3.multiline import BodyScan
+from app.core.pop3.quick_ack import ask_for_quick_ack
 
 #: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
 RECV_CHUNK = 256 * 1024
@@ -361,6 +362,7 @@ class Connection:
                 self.sock.settimeout(self.idle_timeout)
                 self._socket_timeout = self.idle_timeout
             self.sock.sendall(data)
+            ask_for_quick_ack(self.sock)
         except TimeoutError as error:
             raise ServerTimeout("the server stopped responding (sending timed out)") from error
         except OSError as error:
