@@ -7,6 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from app.core import credentials
 from app.core.errors import StoreError
 from app.core.store import Profile, Store
 
@@ -46,6 +47,8 @@ def run_gui(profile_directory: str | None) -> int:
 
     application = create_application()
     profile = Profile.locate(profile_directory)
+    # The keyring backend the command line uses too (app.core.credentials): the same passwords.
+    credentials.remember_backend_in(profile.keyring_backend_path)
     # A second start on this profile brings the first window forward instead of racing it.
     instance_name = server_name(profile.directory)
     if activate_running_instance(instance_name):
