@@ -33,6 +33,9 @@ class ChunkedSocket:
     def settimeout(self, _: float) -> None:
         pass
 
+    def setsockopt(self, *_: int) -> None:
+        pass  # the quick-ACK request after each read (app/core/pop3/quick_ack.py)
+
     def close(self) -> None:
         pass
 

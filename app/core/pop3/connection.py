@@ -419,6 +419,7 @@ class Connection:
                 raise ConnectError(f"the connection was lost: {error.strerror or error}") from error
             if not chunk:
                 raise ConnectError("the server closed the connection unexpectedly")
+            ask_for_quick_ack(self.sock)
             self.buffer += chunk
             self.received += len(chunk)
             return
