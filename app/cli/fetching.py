@@ -10,7 +10,8 @@ import time
 from typing import TextIO
 
 from app.cli.accounts import password_for
-from app.cli.indexing import OverlappedIndexer, index_pending_mail
+from app.cli.catch_up import index_pending_mail
+from app.cli.indexing import OverlappedIndexer
 from app.cli.interrupts import cancel_on_signals
 from app.cli.presenter import EXIT_FAILED, EXIT_OK, describe_error, exit_code_for
 from app.core.cancel import CancelToken

@@ -16,7 +16,7 @@ download outruns the indexer.
 
 Whoever wants the index complete helps from the other end: ``poplark search``, ``poplark index``
 (the window's indexer) and a later fetch that starts no child index what is pending newest first
-(:func:`index_pending_mail`), so the two meet in their last batches and neither repeats the
+(:func:`app.cli.catch_up.index_pending_mail`), so the two meet in their last batches and neither repeats the
 other's work. A search right after a big fetch therefore waits only for half of what is left, and
 a child that failed or was killed costs time, never searchability. Small fetches index in-process
 before they return: starting an interpreter costs more than indexing a few dozen messages.
@@ -34,6 +34,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
+from app.cli.catch_up import TAIL_BATCH, index_pending_mail
 from app.cli.interrupts import cancel_on_signals
 from app.core.cancel import CancelToken
 from app.core.fetch.engine import FetchObserver
@@ -52,47 +53,10 @@ OVERLAP_FROM_MESSAGES = 200
 #: the write lock (which the fetch's commits wait for) for about a tenth of a second at most,
 #: large enough to spare FTS5 a flush and a merge per hundred messages (7 % of its CPU).
 FOLLOW_BATCH = 250
-#: Messages per transaction of a backlog: nothing waits for the lock but another indexer, and FTS5
-#: does less work for fewer, larger transactions (a flush and a segment merge each; 20,000 small
-#: messages: 15 % less CPU than in batches of 100). Whoever helps from the newest end shrinks its
-#: batches to half of what is left (not under TAIL_LAST_BATCH: a batch of 50 cost a third more CPU
-#: per message than one of 500), so where it meets the other indexer at most one small batch is
-#: extracted twice.
-TAIL_BATCH = 500
-TAIL_LAST_BATCH = 100
 #: How often the child looks for newly committed mail when it has caught up.
 FOLLOW_POLL_SECONDS = 0.05
 #: How long a cancelled fetch waits for its stopped child.
 CHILD_STOP_TIMEOUT_SECONDS = 10.0
-
-
-def index_pending_mail(store: Store, cancel: CancelToken | None = None, *, addresses: bool = False) -> int:
-    """Index every message not indexed yet for search, newest first (until cancelled); return how many.
-
-    Newest first: the mail a user just got is searchable first, and an indexer left working
-    through a backlog from its oldest end by a fetch (see the module doc) is met, not followed.
-
-    ``addresses``: also gather the addresses of new mail for completion
-    (:mod:`app.core.contacts.harvest`). ``poplark fetch`` leaves that out: reading Chinese names
-    loads pypinyin's dictionaries (about half a second), which a cron check must not pay; the
-    window's indexer, ``poplark index`` and ``poplark contacts complete`` gather them.
-    """
-    from app.core.store.search import index_pending
-
-    total = 0
-    left = store.pending_search_count()
-    while cancel is None or not cancel.cancelled:
-        done = index_pending(store, min(TAIL_BATCH, max(TAIL_LAST_BATCH, left // 2)), newest_first=True)
-        if not done:
-            break
-        total += done
-        left -= done
-    if addresses:
-        from app.core.contacts.harvest import harvest_pending
-
-        while (cancel is None or not cancel.cancelled) and harvest_pending(store, TAIL_BATCH):
-            pass
-    return total
 
 
 def command_index(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
@@ -239,4 +203,4 @@ def _close_quietly(stream: IO[bytes] | None) -> None:
         pass  # the child is gone already: its end of the pipe closed with it
 
 
-__all__ = ["OVERLAP_FROM_MESSAGES", "OverlappedIndexer", "command_index", "index_pending_mail"]
+__all__ = ["OVERLAP_FROM_MESSAGES", "OverlappedIndexer", "command_index"]

@@ -61,7 +61,7 @@ def _write_message_line(out: TextIO, message: MessageSummary, as_json: bool,
 
 def command_search(store: Store, profile: Profile, arguments: argparse.Namespace) -> int:
     """Like ``list``, for the messages that match; indexes mail not indexed yet first."""
-    from app.cli.indexing import index_pending_mail
+    from app.cli.catch_up import index_pending_mail
     from app.core.message.headers import format_date
 
     account_id = store.account(arguments.account).id if arguments.account else None

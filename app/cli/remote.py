@@ -88,7 +88,7 @@ def command_remote(store: Store, profile: Profile, arguments: argparse.Namespace
     report = _signed_in(account, arguments.password_stdin, lambda secret: execute_marks(
         store, profile.lock_directory, account, secret, marks, cancel=cancel))
     if report.downloaded:
-        from app.cli.indexing import index_pending_mail
+        from app.cli.catch_up import index_pending_mail
 
         index_pending_mail(store, cancel)
     return _print_report(report)
@@ -109,7 +109,7 @@ def command_complete(store: Store, profile: Profile, arguments: argparse.Namespa
     cancel_on_signals(cancel)
     whole = _signed_in(account, arguments.password_stdin, lambda secret: complete_message(
         store, profile.lock_directory, account, secret, arguments.id, cancel=cancel))
-    from app.cli.indexing import index_pending_mail
+    from app.cli.catch_up import index_pending_mail
 
     index_pending_mail(store, cancel)
     print(f"{account.name}: message {whole.id} is complete ({_size(whole.size)})")
@@ -141,7 +141,7 @@ def fetch_headers_only_of(store: Store, profile: Profile, accounts: list[Account
             print(f"poplark: {account.name}: warning: {report.shared_uidl} new message(s) share a UIDL with another "
                   "and were left out; 'poplark fetch' downloads them whole", file=sys.stderr)
     if not cancel.cancelled:
-        from app.cli.indexing import index_pending_mail
+        from app.cli.catch_up import index_pending_mail
 
         index_pending_mail(store, cancel)
     return worst

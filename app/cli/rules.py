@@ -135,7 +135,7 @@ def _apply(store: Store, arguments: argparse.Namespace) -> int:
     outcome = run_rules_on_folder(store, key, account_id, dry_run=arguments.dry_run)
     _print_outcome(store, outcome, arguments.dry_run)
     if not arguments.dry_run and outcome.created:
-        from app.cli.indexing import index_pending_mail
+        from app.cli.catch_up import index_pending_mail
 
         index_pending_mail(store)  # copies are new messages: searchable before we return
     return EXIT_OK

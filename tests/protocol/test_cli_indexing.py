@@ -14,13 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.indexing import (
-    OVERLAP_FROM_MESSAGES,
-    TAIL_BATCH,
-    TAIL_LAST_BATCH,
-    OverlappedIndexer,
-    index_pending_mail,
-)
+from app.cli.catch_up import TAIL_BATCH, TAIL_LAST_BATCH, index_pending_mail
+from app.cli.indexing import OVERLAP_FROM_MESSAGES, OverlappedIndexer
 from app.core.model import Account
 from app.core.store import Profile, Store
 from app.core.store import search as search_module
