@@ -21,16 +21,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.errors import (
-    Cancelled,
-    MessageTooLarge,
-    OutOfStep,
-    PermanentServerError,
-    PipelineStalled,
-    PoplarkError,
-)
+from app.core.errors import Cancelled, MessageTooLarge, OutOfStep, PermanentServerError, PipelineStalled, PoplarkError
 from app.core.fetch import interruption, limits
 from app.core.fetch.plan import FetchPlan, ServerMessage, assign_keys, plan
+from app.core.fetch.session_start import (
+    PIPELINING_PAUSE_SECONDS,
+    PIPELINING_STALL_PAUSE_SECONDS,
+    log_in,
+    pause_after_break,
+    pipelining_allowed,
+    unique_ids,
+)
 from app.core.fetch.writer import GroupWriter
 from app.core.locking import AccountLock
 from app.core.memory import return_big_blocks_to_the_system
@@ -54,10 +55,6 @@ COMMIT_EVERY_SECONDS = 0.25
 BIG_MESSAGE_BYTES = 8 * 1024 * 1024
 #: Without a size cap on the account, refuse single messages larger than this (memory safety).
 HARD_MESSAGE_LIMIT = 512 * 1024 * 1024
-#: After a pipelined session went out of step, go without pipelining for this long.
-PIPELINING_PAUSE_SECONDS = 30 * 86_400
-#: After an ambiguous stall (PipelineStalled): long enough for the next checks to succeed.
-PIPELINING_STALL_PAUSE_SECONDS = 86_400
 #: Prefix of the content key used for servers that have no UIDL.
 CONTENT_KEY_PREFIX = "poplark-content:"
 
@@ -150,13 +147,10 @@ class _Session:
             self._progress(FetchPhase.CONNECTING)
             self.client.connect()
             self.cancel.raise_if_cancelled()
-            allowed = self._pipelining_allowed()
+            allowed = pipelining_allowed(self.store, self.account, self.clock)
             # Advertised before login: CAPA, LIST and UIDL go out in one write after it (one
             # round trip instead of three); never before the login reply (app.core.pop3.after_login).
-            early = allowed and self.client.capabilities.pipelining
-            self.client.login(self.account.user, self.password,
-                              allow_insecure_auth=self.account.allow_insecure_auth,
-                              use_apop=self.account.use_apop, refresh_capabilities=not early)
+            early = log_in(self.client, self.account, self.password, allowed=allowed)
             self.password = ""  # not needed any more; keep it out of later tracebacks
             self._progress(FetchPhase.LISTING)
             listed = self.client.pipelined_listings() if early else None
@@ -187,16 +181,8 @@ class _Session:
                                      stored=self.observer.messages_stored)
             self._delete(list(decided.delete) + (retrieved if decided.delete_after_retrieve else []),
                          pipelined)
-        except OutOfStep as error:
-            log.warning("pipelining went out of step for %s; the next sessions will not pipeline",
-                        self.account.name)
-            self._pause_pipelining(PIPELINING_PAUSE_SECONDS)
-            self._end_badly(error)
-            raise
-        except PipelineStalled as error:
-            log.warning("%s went silent with pipelined commands in flight; not pipelining for a day",
-                        self.account.name)
-            self._pause_pipelining(PIPELINING_STALL_PAUSE_SECONDS)
+        except (OutOfStep, PipelineStalled) as error:
+            pause_after_break(self.store, self.account, self.clock, error)
             self._end_badly(error)
             raise
         except BaseException as error:
@@ -220,24 +206,6 @@ class _Session:
             self.store.set_dele_ignored_at(self.account.id, self.clock())
             self.report.ignored_deletions = kept
 
-    def _pause_pipelining(self, seconds: float) -> None:
-        """No pipelining for this account for ``seconds``.
-
-        The store keeps when pipelining broke and _pipelining_allowed() waits PIPELINING_PAUSE_SECONDS
-        from then; a shorter pause is recorded as a break that happened correspondingly earlier.
-        """
-        assert self.account.id is not None
-        self.store.set_pipelining_broken_at(self.account.id,
-                                            self.clock() - PIPELINING_PAUSE_SECONDS + seconds)
-
-    def _pipelining_allowed(self) -> bool:
-        """The account allows pipelining and it is not paused; the server's CAPA is the rest."""
-        assert self.account.id is not None
-        if not self.account.pipelining:
-            return False
-        broken_at = self.store.pipelining_broken_at(self.account.id)
-        return broken_at is None or self.clock() - broken_at > PIPELINING_PAUSE_SECONDS
-
     def _end_badly(self, reason: BaseException) -> None:
         """Keep what was fully received, then end the session deleting nothing (invariant 2)."""
         try:
@@ -255,7 +223,7 @@ class _Session:
         sizes = listed.sizes if listed is not None else self.client.list_sizes()
         if not sizes:
             return []
-        uids = listed.uids if listed is not None else self._unique_ids()
+        uids = listed.uids if listed is not None else unique_ids(self.client)
         if uids is None:
             uids = self._content_keys(sorted(sizes), pipelined)
         # Keyed by the UIDL (assign_keys changes that only for a shared one), built by the tuple's
@@ -264,15 +232,6 @@ class _Session:
         new = tuple.__new__
         return [new(ServerMessage, (number, uidl, size, uidl, False))
                 for number, size in sorted(sizes.items()) if (uidl := uids.get(number)) is not None]
-
-    def _unique_ids(self) -> dict[int, str] | None:
-        """UIDL when the CAPA after login offers it; None (keys from TOP) when not supported."""
-        if not self.client.capabilities.uidl:
-            return None
-        try:
-            return self.client.unique_ids()
-        except PermanentServerError:
-            return None
 
     def _content_keys(self, numbers: list[int], pipelined: bool) -> dict[int, str]:
         """Without UIDL, identify each message by a hash of its header block (from TOP n 0).
@@ -400,4 +359,4 @@ class _Session:
         self.observer.progress(FetchProgress(self.account.name, phase, done, total, done_bytes, total_bytes))
 
 
-__all__ = ["FetchObserver", "fetch_account"]
+__all__ = ["PIPELINING_PAUSE_SECONDS", "PIPELINING_STALL_PAUSE_SECONDS", "FetchObserver", "fetch_account"]
