@@ -47,10 +47,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         from app import cli
 
-        return cli.main(arguments)
+        code = cli.main(arguments)
+        if argv is None:  # this process's own command line: it ends when we return
+            _spare_the_final_collection()
+        return code
     from app.ui.application import run_gui
 
     return run_gui(profile)
+
+
+def _spare_the_final_collection() -> None:
+    """Move every object into the collector's permanent generation before the interpreter ends.
+
+    At exit Python collects over every object the process still holds (the modules and what the
+    command left behind) while it clears the modules: 30-35 ms of each ``poplark fetch`` here,
+    5-10 ms once frozen, and a cron check pays it every time. Frozen objects are freed with their
+    modules as before; only garbage caught in reference cycles is no longer finalized, and the
+    command line closes its store, files and sockets itself before it returns. Not for the window
+    (Qt tears its objects down at exit), nor for tests that call main() with arguments.
+    """
+    import gc
+
+    gc.freeze()
 
 
 if __name__ == "__main__":
