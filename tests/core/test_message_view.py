@@ -6,10 +6,18 @@ import base64
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.message.charsets import decode_text
 from app.core.message.flowed import unflow
-from app.core.message.headers import decode_header_value, format_address_list, parse_parameters
+from app.core.message.headers import (
+    _parse_parameters,
+    _remembered_parameters,
+    decode_header_value,
+    format_address_list,
+    parse_parameters,
+)
 from app.core.message.html_policy import html_has_remote_content
 from app.core.message.text import readable_text, searchable_text
 from app.core.message.tree import MAX_DEPTH, MAX_PARTS
@@ -101,6 +109,24 @@ def test_disposition_parameters(raw: bytes, filename: str) -> None:
     kind, parameters = parse_parameters(raw)
     assert kind == "attachment"
     assert parameters["filename"] == filename
+
+
+@given(st.sampled_from([b"text/plain", b"attachment", b"multipart/mixed", b"Text/HTML"]),
+       st.lists(st.tuples(st.sampled_from(["charset", "name", "filename*", "boundary", "format", "name*0*"]),
+                          st.text(max_size=12)), max_size=3))
+def test_a_remembered_value_parses_as_it_did_the_first_time(head: bytes, pairs: list[tuple[str, str]]) -> None:
+    raw = head + b"".join(f'; {name}="{value}"'.encode("utf-8", "surrogatepass") for name, value in pairs)
+    first = parse_parameters(raw)
+    first[1]["charset"] = "changed by a caller"  # the parts keep (and could change) their parameters
+    again = parse_parameters(raw)
+    assert again == _parse_parameters(raw)  # not the caller's change: every call gets its own copy
+
+
+def test_a_long_value_is_parsed_each_time_not_remembered() -> None:
+    raw = b'attachment; filename="' + b"x" * 300 + b'.txt"'
+    before = _remembered_parameters.cache_info().currsize
+    assert parse_parameters(raw)[1]["filename"] == "x" * 300 + ".txt"
+    assert _remembered_parameters.cache_info().currsize == before
 
 
 # -- bodies -------------------------------------------------------------------------------------

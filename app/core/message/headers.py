@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import binascii
 import email.utils
+import functools
 import re
 import urllib.parse
 from datetime import datetime
@@ -210,12 +211,32 @@ def _unquote(value: str) -> str:
     return value
 
 
+#: Header values up to this long are remembered by :func:`parse_parameters` (a hostile message
+#: with thousands of long, distinct values must not fill memory with them).
+_REMEMBERED_VALUE_BYTES = 200
+
+
 def parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
     """The main value (lower case) and decoded parameters of a Content-Type-like header.
 
     Raw 8-bit bytes are kept as bytes (surrogate escapes) until each value is complete, so that
     RFC 2231 pieces are joined as octets and each value is decoded once, as a whole.
     """
+    # Mail repeats a handful of values ('text/plain; charset="utf-8"') in nearly every part:
+    # remembered, one costs a dictionary copy instead of 10-15 us of parsing, which was a twentieth
+    # of indexing small messages. A copy, because callers keep the parameters in their parts.
+    if len(raw_value) > _REMEMBERED_VALUE_BYTES:
+        return _parse_parameters(raw_value)
+    main_value, parameters = _remembered_parameters(raw_value)
+    return main_value, dict(parameters)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
+    return _parse_parameters(raw_value)
+
+
+def _parse_parameters(raw_value: bytes) -> tuple[str, dict[str, str]]:
     text = _unfold(raw_value).decode("utf-8", "surrogateescape")
     head, _, _ = text.partition(";")
     main_value = _decode_raw_value(head.strip().strip('"')).lower()
