@@ -1,7 +1,8 @@
 """The remote mailbox against a real Dovecot: ``poplark remote list|fetch|delete`` over TLS.
 
 Dovecot's UIDLs, its LIST sizes (CRLF-counted) and its TOP are the real thing here; the protocol
-log shows on the wire that a large message is listed and deleted without a RETR.
+log shows on the wire that a large message is listed and deleted without a RETR, and that the
+listing's CAPA, LIST and UIDL go out in one write after the login reply, as a fetch's do.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pytest
 from tests.conftest import run_cli
 from tests.fakes.certs import TestCertificates
 from tests.fakes.dovecot import PrivateDovecot, wire_bytes
+from tests.integration.test_false_alarms_dovecot import pipelining_broken_at
+from tests.integration.test_listing_pipelined_dovecot import exchanges
 
 pytestmark = pytest.mark.dovecot
 
@@ -122,3 +125,21 @@ def test_the_first_part_of_a_large_message_then_the_rest_against_dovecot(
     assert run_cli(environment, "export", "--format", "eml", str(exported)).returncode == 0
     assert hashlib.sha256(big).digest() in {hashlib.sha256(path.read_bytes()).digest() for path in exported.iterdir()}
     assert dovecot.message_count_on_server("alice") == len(FILES)
+
+
+def test_remote_list_sends_capa_list_and_uidl_in_one_write_against_dovecot(
+        environment: dict[str, str], tmp_path: Path) -> None:
+    log = tmp_path / "protocol.log"
+    listed = remote(environment, "list", ACCOUNT, "--json", "--protocol-log", str(log))
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [row["subject"] for row in rows] == ["first", "会议通知", "holiday videos", "fourth"]
+    assert all(row["uidl"] for row in rows)
+    # The trace records a command when sent and a reply when read: three "C:" in a row after the
+    # login reply went out before the first of their replies was read.
+    entries = exchanges(log.read_text(encoding="utf-8"))
+    login = next(index for index, entry in enumerate(entries) if entry.startswith("C: AUTH"))
+    assert entries[login + 1].startswith("S: +OK")
+    assert entries[login + 2:login + 5] == ["C: CAPA", "C: LIST", "C: UIDL"]
+    assert "C: LIST 2" in entries  # Dovecot's CAPA after login keeps PIPELINING: the TOPs were pipelined
+    assert pipelining_broken_at(environment) == [None]

@@ -1,5 +1,10 @@
 """The remote mailbox against the fake server: listing without downloading, and marks carried out
-by UIDL only, whatever the server's numbering has become since the listing."""
+by UIDL only, whatever the server's numbering has become since the listing; the session's start is
+the fetch engine's (CAPA, LIST and UIDL after login in one write when the server pipelines).
+
+The fake server records, for every command it answers, how many complete command lines had
+already arrived behind it: a command answered with two lines behind it was pipelined with them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import PermanentServerError, PoplarkError
+from app.core.errors import OutOfStep, PermanentServerError, PipelineStalled, PoplarkError, TemporaryServerError
 from app.core.fetch.engine import fetch_account
 from app.core.model import LeaveMode, ServerPolicy
 from app.core.remote.execute import ExecutionReport, Mark, MarkAction, execute_marks
@@ -28,8 +33,9 @@ def message(index: int, body_lines: int = 3) -> bytes:
 class Remote(ServerAccount):
     """A fake server, a store and an account that keeps mail on the server."""
 
-    def __init__(self, tmp_path: Path, server: FakePop3Server) -> None:
-        super().__init__(tmp_path, server, name="remote", policy=ServerPolicy(LeaveMode.KEEP_FOREVER))
+    def __init__(self, tmp_path: Path, server: FakePop3Server, **account_options: object) -> None:
+        super().__init__(tmp_path, server, name="remote", policy=ServerPolicy(LeaveMode.KEEP_FOREVER),
+                         **account_options)
 
     def listing(self) -> RemoteListing:
         try:
@@ -50,14 +56,21 @@ class Remote(ServerAccount):
         with self.server.mailbox.lock:
             return list(self.server.mailbox.commands[-1])
 
+    def after_login(self, session: int = 1) -> list[tuple[str, int]]:
+        """(command, complete command lines already received behind it) after the login command."""
+        with self.server.mailbox.lock:
+            queued = list(self.server.mailbox.queued[session - 1])
+        login = next(index for index, (line, _) in enumerate(queued) if line.startswith(("AUTH", "PASS")))
+        return queued[login + 1:]
+
 
 @pytest.fixture
 def remote(tmp_path: Path) -> Iterator[Callable[..., Remote]]:
     made: list[Remote] = []
 
-    def make(messages: list[bytes], **options: object) -> Remote:
+    def make(messages: list[bytes], account_options: dict[str, object] | None = None, **options: object) -> Remote:
         server = FakePop3Server(messages, **options).start()  # type: ignore[arg-type]
-        made.append(Remote(tmp_path / f"r{len(made)}", server))
+        made.append(Remote(tmp_path / f"r{len(made)}", server, **(account_options or {})))
         return made[-1]
 
     yield make
@@ -203,3 +216,123 @@ def test_without_capa_top_is_asked_once_before_thousands_of_times(remote: Callab
     answering = remote([message(1), message(2), message(3)], faults=Faults(no_capa=True))
     assert [m.subject for m in answering.listing().messages] == ["message 1", "message 2", "message 3"]
     assert verbs(answering.last_session()).count("TOP") == 3
+
+
+# -- the session's start: the fetch engine's CAPA, LIST and UIDL batch, and its fallbacks ---------
+
+THREE = [message(1), message(2), message(3)]
+#: What the fake's CAPA says after login when a test removes one capability from it.
+AFTER_LOGIN = ["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "IMPLEMENTATION fake"]
+#: A stall is noticed after the account's timeout: short, so the tests that wait for one are quick.
+QUICK = {"timeout_seconds": 1.0}
+
+
+def subjects(listing: RemoteListing) -> list[str]:
+    return [m.subject for m in listing.messages]
+
+
+def backlogs(after_login: list[tuple[str, int]], verb: str) -> list[int]:
+    return [behind for line, behind in after_login if line.startswith(verb + " ")]
+
+
+def test_capa_list_and_uidl_after_login_go_out_in_one_write(remote: Callable[..., Remote]) -> None:
+    r = remote(THREE)
+    listing = r.listing()
+    assert [(m.uidl, m.subject) for m in listing.messages] == [
+        ("uid-1", "message 1"), ("uid-2", "message 2"), ("uid-3", "message 3")]
+    assert (listing.has_uidl, listing.has_top, listing.notes) == (True, True, ())
+    # Nothing rides behind the login; the three after it arrive before the first reply is sent.
+    with r.server.mailbox.lock:
+        before = r.server.mailbox.queued[0][:-len(r.after_login())]
+    assert [behind for _, behind in before] == [0] * len(before)
+    assert r.after_login()[:3] == [("CAPA", 2), ("LIST", 1), ("UIDL", 0)]
+    assert backlogs(r.after_login(), "TOP") != [0, 0, 0]  # the CAPA after login kept PIPELINING
+
+
+@pytest.mark.parametrize("where", ["account", "server"])
+def test_without_pipelining_every_command_waits_for_its_reply(remote: Callable[..., Remote], where: str) -> None:
+    r = (remote(THREE, account_options={"pipelining": False}) if where == "account"
+         else remote(THREE, pipelining=False))
+    assert subjects(r.listing()) == ["message 1", "message 2", "message 3"]
+    assert [line for line, _ in r.after_login()[:3]] == ["CAPA", "LIST", "UIDL"]
+    with r.server.mailbox.lock:
+        assert [behind for _, behind in r.server.mailbox.queued[0]] == [0] * len(r.server.mailbox.queued[0])
+
+
+def test_pipelining_advertised_only_after_login_pipelines_the_tops_not_the_listing(
+        remote: Callable[..., Remote]) -> None:
+    r = remote(THREE, pipelining=False, faults=Faults(capa_after_login=AFTER_LOGIN))
+    assert subjects(r.listing()) == ["message 1", "message 2", "message 3"]
+    assert r.after_login()[:3] == [("CAPA", 0), ("LIST", 0), ("UIDL", 0)]
+    assert backlogs(r.after_login(), "TOP") != [0, 0, 0]
+
+
+def test_post_login_capa_without_pipelining_lists_the_tops_one_by_one(remote: Callable[..., Remote]) -> None:
+    r = remote(THREE, faults=Faults(capa_after_login=[item for item in AFTER_LOGIN if item != "PIPELINING"]))
+    assert subjects(r.listing()) == ["message 1", "message 2", "message 3"]
+    assert r.after_login()[:3] == [("CAPA", 2), ("LIST", 1), ("UIDL", 0)]  # sent before that CAPA was read
+    assert backlogs(r.after_login(), "TOP") == [0, 0, 0]
+
+
+@pytest.mark.parametrize("fault", [Faults(capa_after_login=[item for item in AFTER_LOGIN if item != "UIDL"]),
+                                   Faults(err_reply={"UIDL": "-ERR UIDL not implemented"})],
+                         ids=["not offered after login", "refused"])
+def test_a_batch_without_a_usable_uidl_lists_as_a_server_without_uidl(remote: Callable[..., Remote],
+                                                                       fault: Faults) -> None:
+    r = remote(THREE, faults=fault)
+    listing = r.listing()
+    assert [(m.uidl, m.subject, m.markable) for m in listing.messages] == [
+        ("", "message 1", False), ("", "message 2", False), ("", "message 3", False)]
+    assert listing.notes == (NO_UIDL_NOTE,) and not listing.has_uidl
+    assert r.after_login()[:3] == [("CAPA", 2), ("LIST", 1), ("UIDL", 0)]
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_an_empty_mailbox_without_uidl_says_so_pipelined_or_not(remote: Callable[..., Remote],
+                                                                pipelining: bool) -> None:
+    r = remote([], faults=Faults(capa_after_login=[item for item in AFTER_LOGIN if item != "UIDL"]),
+               account_options={"pipelining": pipelining})
+    listing = r.listing()
+    assert (listing.messages, listing.has_uidl, listing.notes) == ((), False, (NO_UIDL_NOTE,))
+    assert r.after_login()[0] == ("CAPA", 2 if pipelining else 0)
+
+
+def test_a_temporary_uidl_error_is_the_same_error_pipelined_or_not(remote: Callable[..., Remote]) -> None:
+    outcomes = []
+    for pipelining in (True, False):
+        r = remote(THREE, faults=Faults(err_reply={"UIDL": "-ERR [SYS/TEMP] index busy"}),
+                   account_options={"pipelining": pipelining})
+        with pytest.raises(TemporaryServerError) as raised:
+            r.listing()
+        outcomes.append(str(raised.value))
+        assert r.last_session()[-2:] == ["RSET", "QUIT"]  # in step: a clean end
+        assert r.after_login()[0] == ("CAPA", 2 if pipelining else 0)
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("verb", ["LIST", "UIDL"])
+def test_a_server_that_drops_a_pipelined_listing_stalls_then_lists_one_by_one(
+        remote: Callable[..., Remote], verb: str) -> None:
+    r = remote(THREE, faults=Faults(sessions={1}, drop_command=verb), account_options=QUICK)
+    with pytest.raises(PipelineStalled):
+        r.listing()
+    assert r.store.pipelining_broken_at(r.account.id or 0) is not None  # paused, as after a fetch
+    assert subjects(r.listing()) == ["message 1", "message 2", "message 3"]
+    with r.server.mailbox.lock:
+        assert [behind for _, behind in r.server.mailbox.queued[1]] == [0] * len(r.server.mailbox.queued[1])
+
+
+def test_a_server_that_drops_the_pipelined_capa_is_out_of_step_then_not_pipelined(
+        remote: Callable[..., Remote]) -> None:
+    # The LIST reply then arrives where the CAPA reply belongs: a listing is no capability list.
+    r = remote(THREE, faults=Faults(sessions={1}, drop_command="CAPA", drop_command_occurrence=2),
+               account_options=QUICK)
+    with pytest.raises(OutOfStep):
+        r.listing()
+    assert "QUIT" not in r.last_session()  # out of step: the link is just closed
+    listing = r.listing()
+    assert subjects(listing) == ["message 1", "message 2", "message 3"] and listing.has_uidl
+    assert r.after_login(2)[:3] == [("CAPA", 0), ("LIST", 0), ("UIDL", 0)]
+    report = fetch_account(r.store, r.profile.lock_directory, r.account, "secret")
+    r.server.wait_until_idle()
+    assert not report.pipelined and report.new_messages == len(THREE)  # the fetch sees the same pause

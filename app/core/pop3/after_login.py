@@ -6,13 +6,16 @@ and sends this batch only after the login reply: a command pipelined behind AUTH
 be taken as the answer to a SASL "+ " challenge.
 
 The post-login CAPA is read first and the rest is judged exactly as in the one-by-one sequence:
-without UIDL in it the UIDL reply is read and ignored (the engine falls back to keys from TOP),
-a permanent -ERR to UIDL means "no UIDL", any other -ERR is raised as it would be, and whether
-the RETRs that follow are pipelined is decided from this CAPA, not the one before login.
+without UIDL in it the UIDL reply is read and ignored (uids None: the fetch engine falls back to
+keys from TOP, the remote mailbox says marks cannot be carried out), a permanent -ERR to UIDL
+means "no UIDL", any other -ERR is raised as it would be (not for an empty mailbox, where the
+engine would not have asked), and whether the RETRs that follow are pipelined is decided from
+this CAPA, not the one before login.
 
 A server that mishandles the batch cannot go unnoticed: a dropped command leaves a reply missing,
 so the last read meets silence (:class:`PipelineStalled`); a CAPA reply that is a listing, or a
-reply too many, is :class:`OutOfStep`. Either pauses pipelining for the account (the engine).
+reply too many, is :class:`OutOfStep`. Either pauses pipelining for the account
+(``app.core.fetch.session_start``, for the fetch engine and the remote mailbox alike).
 """
 
 from __future__ import annotations
@@ -63,12 +66,14 @@ def capa_list_uidl(wire: Wire, *, max_capa_octets: int,
     if not listed.ok:
         raise error_for(listed, during="LIST")
     sizes = listing_sizes(list_body)
-    if not sizes or not capabilities.uidl:
-        return capabilities, Listings(sizes, {} if not sizes else None)
+    if not capabilities.uidl:
+        return capabilities, Listings(sizes, None)
     if uidl.ok:
-        return capabilities, Listings(sizes, listing_values(uidl_body, "UIDL"))
+        return capabilities, Listings(sizes, listing_values(uidl_body, "UIDL") if sizes else {})
     error = error_for(uidl, during="UIDL")
     if isinstance(error, PermanentServerError):
         return capabilities, Listings(sizes, None)
+    if not sizes:  # nothing to name: one by one, the engine sends no UIDL for an empty mailbox
+        return capabilities, Listings(sizes, {})
     raise error
 

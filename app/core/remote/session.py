@@ -1,10 +1,12 @@
 """One logged-in POP3 session for the remote mailbox, as the fetch engine opens it.
 
-The client, the login and the pipelining decision are the fetch engine's (the client factory, the
-account's login settings, a pipelining pause the engine recorded after a broken session), so the
-remote mailbox talks to a server exactly as a fetch does. The account's lock is held for the whole
-session: a fetch of the same account cannot download or delete meanwhile, and a second window or
-command is told so (FetchInProgress).
+The client, the login, the listing and the pipelining decision are the fetch engine's
+(:mod:`app.core.fetch.session_start`: the client factory, the account's login settings, CAPA,
+LIST and UIDL in one write after login when the server advertised PIPELINING before it, the
+pause after a session in which a server broke pipelining), so the remote mailbox talks to a
+server exactly as a fetch does. The account's lock is held for the whole session: a fetch of the
+same account cannot download or delete meanwhile, and a second window or command is told so
+(FetchInProgress).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from pathlib import Path
 from types import TracebackType
 
 from app.core.cancel import CancelToken
-from app.core.errors import OutOfStep, PermanentServerError
-from app.core.fetch.engine import PIPELINING_PAUSE_SECONDS, ClientFactory, default_client
+from app.core.fetch.engine import ClientFactory, default_client
+from app.core.fetch.session_start import log_in, pause_after_break, pipelining_allowed, unique_ids
 from app.core.locking import AccountLock
 from app.core.model import Account
+from app.core.pop3.after_login import Listings
 from app.core.pop3.auth import Secret
 from app.core.pop3.client import Pop3Client
 from app.core.store.store import Store
@@ -58,19 +61,23 @@ class RemoteSession:
         self._lock = AccountLock(lock_directory, account.id, account.name)
         self.client: Pop3Client = client_factory(account, self.cancel)
         self.pipelined = False
+        #: What the pipelined CAPA, LIST and UIDL after login brought, until listing() takes it.
+        self._listed: Listings | None = None
 
     def __enter__(self) -> RemoteSession:
         self._lock.__enter__()
         try:
             self.client.connect()
             self.cancel.raise_if_cancelled()
-            self.client.login(self.account.user, self._password,
-                              allow_insecure_auth=self.account.allow_insecure_auth,
-                              use_apop=self.account.use_apop)
+            allowed = pipelining_allowed(self.store, self.account, self.clock)
+            early = log_in(self.client, self.account, self._password, allowed=allowed)
             self._password = ""  # not needed any more; keep it out of later tracebacks
-            self.pipelined = self._may_pipeline()
+            # Every caller lists first: the listing rides in the CAPA's write, one round trip.
+            self._listed = self.client.pipelined_listings() if early else None
+            # Decided from the CAPA after login, whichever way it was sent (as the engine does).
+            self.pipelined = allowed and self.client.capabilities.pipelining
         except BaseException as error:
-            self.client.abort(error)
+            self._end_badly(error)
             self._lock.__exit__(type(error), error, error.__traceback__)
             raise
         return self
@@ -81,31 +88,27 @@ class RemoteSession:
             if kind is None:
                 self.client.quit()
             else:
-                if isinstance(value, OutOfStep):
-                    # As the fetch engine does: the next sessions of this account do not pipeline.
-                    assert self.account.id is not None
-                    self.store.set_pipelining_broken_at(self.account.id, self.clock())
-                self.client.abort(value)
+                self._end_badly(value)
         finally:
             self._lock.__exit__(kind, value, traceback)
 
-    def _may_pipeline(self) -> bool:
-        assert self.account.id is not None
-        if not (self.account.pipelining and self.client.capabilities.pipelining):
-            return False
-        broken_at = self.store.pipelining_broken_at(self.account.id)
-        return broken_at is None or self.clock() - broken_at > PIPELINING_PAUSE_SECONDS
+    def _end_badly(self, reason: BaseException | None) -> None:
+        """As the fetch engine: a server that broke pipelining is not pipelined to for a while
+        (out of step 30 days, silent a day); then RSET and QUIT, or just close when out of step."""
+        if reason is not None:
+            pause_after_break(self.store, self.account, self.clock, reason)
+        self.client.abort(reason)
 
     def listing(self) -> ServerListing:
-        """LIST, then UIDL when the server has it (RFC 1939 makes UIDL optional)."""
-        sizes = self.client.list_sizes()
-        uidls: dict[int, str] | None = None
-        if self.client.capabilities.uidl:
-            try:
-                uidls = self.client.unique_ids()
-            except PermanentServerError:
-                uidls = None
-        return ServerListing(sizes, uidls)
+        """LIST, then UIDL when the server has it (RFC 1939 makes UIDL optional).
+
+        The first call takes what the pipelined batch after login brought; otherwise (and again)
+        the two commands go one by one.
+        """
+        listed, self._listed = self._listed, None
+        if listed is not None:
+            return ServerListing(listed.sizes, listed.uids)
+        return ServerListing(self.client.list_sizes(), unique_ids(self.client))
 
     def quit(self) -> None:
         """QUIT now: the server applies the deletions (an error here means it did not)."""
