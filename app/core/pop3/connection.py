@@ -23,7 +23,7 @@ from typing import Any
 from app.core.cancel import CancelToken
 from app.core.errors import ConnectError, MessageTooLarge, NotTlsPort, ProtocolError, ServerTimeout, TlsError
 from app.core.pop3.multiline import BodyScan
-from app.core.pop3.quick_ack import ask_for_quick_ack
+from app.core.pop3.quick_ack import ask_for_quick_ack, send_without_delay
 
 #: How much one recv() may return; large enough that a 25 MB message is a few hundred calls.
 RECV_CHUNK = 256 * 1024
@@ -192,6 +192,7 @@ def open_tcp(host: str, port: int, timeout: float, cancel: CancelToken | None = 
             raise
         sock.settimeout(timeout)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        send_without_delay(sock)  # the CAPA after STLS waited for the ACK of the handshake's last write
         return sock
     if isinstance(last_error, ConnectionRefusedError):
         raise ConnectError(f"{host}:{port} refused the connection: check the port and security setting") from last_error
@@ -260,6 +261,7 @@ def handshake(raw: socket.socket, host: str, port: int, context: ssl.SSLContext,
                     cancel.raise_if_cancelled()
                 if time.monotonic() >= deadline:
                     raise
+        ask_for_quick_ack(tls_socket)  # the server's session tickets, which hold back its next write
         tls_socket.settimeout(timeout)
         return tls_socket
     except ssl.SSLCertVerificationError as error:
