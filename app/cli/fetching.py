@@ -125,8 +125,11 @@ def _fetch_accounts(store: Store, profile: Profile, accounts: list[Account], arg
             summary += (f", {report.partial_messages} of them downloaded in part (the rest with "
                         "'poplark complete ID')")
         if report.deleted_on_server:
-            summary += f", {report.deleted_on_server} deleted from the server"
-        summary += f", {report.on_server} on the server"
+            # on_server is the listing at the start: after deleting, say what is left there.
+            summary += (f", {report.deleted_on_server} deleted from the server,"
+                        f" {max(0, report.on_server - report.deleted_on_server)} left there")
+        else:
+            summary += f", {report.on_server} on the server"
         print(summary)
         for warning in report.warnings:
             print(f"poplark: {account.name}: warning: {warning}", file=sys.stderr)

@@ -475,7 +475,8 @@ def test_fetch_deletes_after_download_and_a_second_fetch_finds_nothing_new(
     first = poplark.fetch()
 
     assert first.returncode == EXIT_OK, first.stderr
-    assert re.match(rf"{ACCOUNT}: 3 new message\(s\)", one_line(first.stdout))
+    assert re.match(rf"{ACCOUNT}: 3 new message\(s\) \(.* MB\), 3 deleted from the server, 0 left there$",
+                    one_line(first.stdout))
     assert first.stderr == ""
     assert server.wait_until_idle(SERVER_IDLE_TIMEOUT_SECONDS)
     assert server.mailbox.current_uidls() == []
